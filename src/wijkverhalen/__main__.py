@@ -1,0 +1,3 @@
+from wijkverhalen.cli import main
+
+main()

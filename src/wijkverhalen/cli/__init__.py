@@ -1,0 +1,56 @@
+"""The command line: ``wijkverhalen PROJECT`` opens the TUI, subcommands do batch work.
+
+Every command is a thin face on the core. User errors (any ``WijkError``) end with
+exit code 1 and one line on stderr; heavy libraries (spaCy, pandas, Textual) are
+imported inside commands so ``wijkverhalen --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import WijkError
+
+
+class ProjectGroup(click.Group):
+    """A group where ``wijkverhalen PROJECT`` means ``wijkverhalen open PROJECT``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands and "open" in self.commands:
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WijkError as exc:
+            click.echo(f"error: {exc.one_line()}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=ProjectGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wijkverhalen")
+def cli() -> None:
+    """Code neighbourhood stories (interviews) in the terminal.
+
+    \b
+    Start:
+      wijkverhalen init botu.wijk
+      wijkverhalen import botu.wijk interviews/ --metadata interviews/metadata.csv
+      wijkverhalen botu.wijk            # open the coding workbench (TUI)
+    """
+
+
+from . import core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="wijkverhalen", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("interrupted", err=True)
+        sys.exit(130)

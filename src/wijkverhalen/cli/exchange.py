@@ -1,0 +1,174 @@
+"""Exchange commands: REFI-QDA import (``qdpx import``, ``codebook import-qdc``) and pseudonyms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import InvalidInput
+from . import cli
+from .common import coder_option, echo_json, json_option, opened, project_argument, resolve_coder, table
+from .core import codebook
+
+
+def _print_summary(summary: object, as_json: bool) -> None:
+    if as_json:
+        echo_json(summary.to_dict())  # type: ignore[attr-defined]
+        return
+    for line in summary.lines():  # type: ignore[attr-defined]
+        click.echo(line)
+
+
+@cli.group()
+def qdpx() -> None:
+    """Import REFI-QDA projects (.qdpx) from ATLAS.ti, NVivo, MAXQDA, QualCoder, Taguette..."""
+
+
+@qdpx.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_argument
+@click.option("--offsets", type=click.Choice(["auto", "codepoints", "utf16"]), default="auto", show_default=True,
+              help="How the file counts selection offsets: code points (the standard) or UTF-16 units "
+                   "(NVivo for Windows); auto decides from the selections.")
+@click.option("--merge", is_flag=True, help="Add to an existing project (documents with the same text are matched).")
+@click.option("--dry-run", is_flag=True, help="Read and check the file; report what would be imported.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes for sentence segmentation (default: cores).")
+@coder_option
+@json_option
+def qdpx_import(file: Path, project: Path, offsets: str, merge: bool, dry_run: bool, workers: int | None,
+                coder: str | None, as_json: bool) -> None:
+    """Import FILE.qdpx into PROJECT (created if it does not exist).
+
+    Codes keep their hierarchy and colours, codings their spans, coders and memos,
+    documents their variables (attributes) and cases. Selections outside their
+    text, non-text sources and missing files are skipped and listed with the reason.
+
+    \b
+    Example:
+      wijkverhalen qdpx import collega.qdpx botu-collega.wijk
+      wijkverhalen qdpx import nvivo.qdpx botu.wijk --merge --offsets utf16
+      wijkverhalen qdpx import atlas.qdpx x.wijk --dry-run
+    """
+    from ..exporters.refi import import_qdpx
+    from .export import progress_bar
+
+    with progress_bar("qdpx") as bar:
+        task = bar.add_task("", total=None)
+        summary = import_qdpx(file, project, coder=resolve_coder(coder), offsets=offsets, merge=merge,
+                              dry_run=dry_run, workers=workers,
+                              progress=lambda d, t, w: bar.update(task, completed=d, total=t, description=w))
+    _print_summary(summary, as_json)
+
+
+@codebook.command("import-qdc")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_argument
+@click.option("--dry-run", is_flag=True, help="Report what would be imported without writing.")
+@coder_option
+@json_option
+def codebook_import_qdc(file: Path, project: Path, dry_run: bool, coder: str | None, as_json: bool) -> None:
+    """Add the codes of a REFI-QDA codebook (.qdc) to PROJECT (created if missing).
+
+    Codes already in the project (same id or GUID) are kept as they are; new codes
+    are added under their parents with colours and descriptions.
+
+    \b
+    Example:
+      wijkverhalen codebook import-qdc taguette-codes.qdc botu.wijk
+    """
+    from ..exporters.refi import import_qdc
+
+    summary = import_qdc(file, project, coder=resolve_coder(coder), dry_run=dry_run)
+    _print_summary(summary, as_json)
+
+
+@cli.group()
+def pseudonyms() -> None:
+    """The project's pseudonym table: names replaced in exports with --pseudonymise (AVG)."""
+
+
+@pseudonyms.command("add")
+@project_argument
+@click.argument("name")
+@click.argument("pseudonym")
+@coder_option
+def pseudonyms_add(project: Path, name: str, pseudonym: str, coder: str | None) -> None:
+    """Replace NAME by PSEUDONYM in exports (case-insensitive, also "NAME's"); undoable.
+
+    \b
+    Example:
+      wijkverhalen pseudonyms add botu.wijk "Fatima Bakkali" "Bewoner 7"
+      wijkverhalen pseudonyms add botu.wijk Fatima "Bewoner 7"
+    """
+    with opened(project) as proj:
+        replaced = proj.add_pseudonym(name, pseudonym, resolve_coder(coder))
+    click.echo(f"{'changed' if replaced else 'added'}: {' '.join(name.split())} -> {' '.join(pseudonym.split())}")
+
+
+@pseudonyms.command("import")
+@project_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@coder_option
+def pseudonyms_import(project: Path, file: Path, coder: str | None) -> None:
+    """Add or change pseudonyms from a CSV file (name,pseudonym) in one undoable step.
+
+    The file may use ',' or ';' and may have a header (name,pseudonym or
+    naam,pseudoniem).
+
+    \b
+    Example:
+      wijkverhalen pseudonyms import botu.wijk pseudoniemen.csv
+    """
+    from ..errors import DataError
+    from ..exporters.pseudonymise import read_pseudonym_csv
+
+    rows = read_pseudonym_csv(str(file))
+    seen: dict[str, int] = {}
+    for line, name, _ in rows:
+        key = " ".join(name.split()).casefold()
+        if key in seen:
+            raise DataError(f"'{name}' is listed twice (also on line {seen[key]})", path=file, line=line)
+        seen[key] = line
+    with opened(project) as proj:
+        try:
+            result = proj.import_pseudonyms([(n, p) for _, n, p in rows], resolve_coder(coder),
+                                            label=f"import pseudonyms from {file.name}")
+        except InvalidInput as exc:
+            raise DataError(exc.message, path=file) from exc
+    click.echo(f"added {len(result.added)}, changed {len(result.changed)}, unchanged {len(result.unchanged)}")
+
+
+@pseudonyms.command("list")
+@project_argument
+@json_option
+def pseudonyms_list(project: Path, as_json: bool) -> None:
+    """Show the pseudonym table.
+
+    \b
+    Example:
+      wijkverhalen pseudonyms list botu.wijk
+    """
+    with opened(project) as proj:
+        rows = proj.pseudonyms()
+    if as_json:
+        echo_json([{"name": p.name, "pseudonym": p.pseudonym} for p in rows])
+        return
+    table(f"{len(rows)} pseudonym(s)", ["name", "pseudonym"], [[p.name, p.pseudonym] for p in rows])
+
+
+@pseudonyms.command("remove")
+@project_argument
+@click.argument("name")
+@coder_option
+def pseudonyms_remove(project: Path, name: str, coder: str | None) -> None:
+    """Remove the pseudonym of NAME (undoable).
+
+    \b
+    Example:
+      wijkverhalen pseudonyms remove botu.wijk "Fatima Bakkali"
+    """
+    with opened(project) as proj:
+        removed = proj.remove_pseudonym(name, resolve_coder(coder))
+    click.echo(f"removed: {removed.name} -> {removed.pseudonym}")

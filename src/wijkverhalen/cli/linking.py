@@ -1,0 +1,549 @@
+"""Linking commands: indicators, actors, code-indicator links, validate, export network.
+
+All heavy lifting is in :mod:`wijkverhalen.linking`; these commands parse options,
+call the core and print. pandas, spaCy, networkx and matplotlib are imported inside
+the commands so ``wijkverhalen --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InvalidInput
+from . import cli
+from .common import coder_option, console, echo_json, json_option, opened, project_argument, resolve_coder, table
+from .export import export
+
+_DIRECTIONS = {"+": "+", "up": "+", "plus": "+", "-": "-", "down": "-", "minus": "-"}
+
+
+# ----------------------------------------------------------------------------- indicators
+
+
+@cli.group()
+def indicators() -> None:
+    """Quantitative data (Index+ / Wijkprofiel): import tables, list indicators and areas."""
+
+
+@indicators.command("import")
+@project_argument
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="Sheet of an XLSX/ODS workbook (default: the first).")
+@click.option("--form", type=click.Choice(["auto", "long", "wide-years", "wide-indicators"]), default="auto",
+              show_default=True, help="Layout of the table (auto detects it from the column names).")
+@click.option("--new-area", "new_areas", multiple=True, metavar="NAME=GROUP",
+              help="Accept an area the project does not know yet; GROUP is botu, nprz, reference or other.")
+@coder_option
+def indicators_import(project: Path, file: Path, sheet: str | None, form: str, new_areas: tuple[str, ...],
+                      coder: str | None) -> None:
+    """Import a CSV/XLSX table of indicator values (long or wide form).
+
+    Long form has the columns area, year, indicator, value (and optionally unit,
+    source, label); wide form has area, indicator and one column per year, or area,
+    year and one column per indicator. Dutch decimal commas and percent signs are
+    read. Importing a changed table again updates the values it holds (undoable).
+
+    \b
+    Example:
+      wijkverhalen indicators import botu.wijk data/indicators_illustrative.csv
+      wijkverhalen indicators import botu.wijk wijkprofiel.xlsx --sheet "BoTu 2020"
+      wijkverhalen indicators import botu.wijk extra.csv --new-area "Delfshaven=other"
+    """
+    from ..linking.areas import parse_new_area
+    from ..linking.indicators import import_indicator_file
+
+    with opened(project) as proj:
+        start = len(proj.areas())
+        areas = tuple(parse_new_area(spec, start + i) for i, spec in enumerate(new_areas))
+        report = import_indicator_file(proj, file, resolve_coder(coder), sheet=sheet, form=form, new_areas=areas)
+    where = f"{file}" + (f" [{report.sheet}]" if report.sheet else "")
+    click.echo(f"{where} ({report.form}): {report.added} value(s) added, {report.changed} changed, "
+               f"{report.unchanged} unchanged" + (f", {report.skipped_empty} empty cell(s) skipped"
+                                                  if report.skipped_empty else ""))
+    if report.new_indicators:
+        click.echo(f"  new indicators: {', '.join(report.new_indicators)}")
+    if report.new_areas:
+        click.echo(f"  new areas: {', '.join(report.new_areas)}")
+
+
+@indicators.command("list")
+@project_argument
+@click.option("--values", "show_values", is_flag=True, help="List every value with its provenance.")
+@click.option("--indicator", "indicator_ids", multiple=True, help="Only this indicator (repeatable).")
+@json_option
+def indicators_list(project: Path, show_values: bool, indicator_ids: tuple[str, ...], as_json: bool) -> None:
+    """List indicators with areas, years, source and the codes that link them.
+
+    \b
+    Example:
+      wijkverhalen indicators list botu.wijk
+      wijkverhalen indicators list botu.wijk --values --indicator contact_buren --json
+    """
+    from dataclasses import asdict
+
+    with opened(project) as proj:
+        inds = [i for i in proj.indicators() if not indicator_ids or i.id in indicator_ids]
+        unknown = sorted(set(indicator_ids) - {i.id for i in inds})
+        if unknown:
+            raise InvalidInput(f"no indicator {', '.join(unknown)} (see 'wijkverhalen indicators list')")
+        values = proj.indicator_values([i.id for i in inds]) if show_values else []
+    if as_json:
+        echo_json({"indicators": [asdict(i) for i in inds], "values": values} if show_values
+                  else [asdict(i) for i in inds])
+        return
+    if show_values:
+        table(f"{len(values)} value(s)", ["indicator", "area", "year", "value", "unit", "file", "row", "imported"],
+              [[v["indicator"], v["area"], v["year"], f"{v['value']:g}", v["unit"],
+                v["file"] + (f" [{v['sheet']}]" if v["sheet"] else ""), v["row"], v["imported_at"]] for v in values])
+        return
+    table(f"{len(inds)} indicator(s)", ["id", "label", "unit", "years", "areas", "values", "linked codes"],
+          [[i.id, i.label, i.unit, _years(i.years), ", ".join(i.areas), i.values, ", ".join(i.linked_codes)]
+           for i in inds])
+
+
+def _years(years: tuple[int, ...]) -> str:
+    return f"{years[0]}-{years[-1]} ({len(years)})" if years else ""
+
+
+@indicators.command("areas")
+@project_argument
+@json_option
+def indicators_areas(project: Path, as_json: bool) -> None:
+    """List the areas the project knows, their group and the names that map to them.
+
+    \b
+    Example:
+      wijkverhalen indicators areas botu.wijk
+    """
+    from dataclasses import asdict
+
+    with opened(project) as proj:
+        areas = proj.areas()
+    if as_json:
+        echo_json([asdict(a) for a in areas])
+        return
+    table(None, ["area", "group", "aggregate", "also written as"],
+          [[a.name, a.group, "yes" if a.aggregate else "", ", ".join(a.aliases)] for a in areas])
+
+
+# ----------------------------------------------------------------------------- links
+
+
+@cli.group()
+def links() -> None:
+    """Links between codes and indicators, with the direction a story should move them."""
+
+
+@links.command("list")
+@project_argument
+@json_option
+def links_list(project: Path, as_json: bool) -> None:
+    """List code-indicator links (from the codebook and 'links add').
+
+    \b
+    Example:
+      wijkverhalen links list botu.wijk
+    """
+    with opened(project) as proj:
+        rows = [{"code": code_id, "indicator": link.indicator, "direction": link.direction,
+                 "imported": proj.has_indicator(link.indicator)} for code_id, link in proj.indicator_links()]
+    if as_json:
+        echo_json(rows)
+        return
+    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "indicator imported"],
+          [[r["code"], r["indicator"], r["direction"], "yes" if r["imported"] else "NO"] for r in rows])
+
+
+@links.command("add")
+@project_argument
+@click.argument("code_id")
+@click.argument("indicator")
+@click.option("--direction", type=click.Choice(sorted(_DIRECTIONS)), default="+", show_default=True,
+              help="'+' (up): more of the theme goes with a higher value; '-' (down): with a lower one.")
+@coder_option
+def links_add(project: Path, code_id: str, indicator: str, direction: str, coder: str | None) -> None:
+    """Link a code to an imported indicator, or change the link's direction (undoable).
+
+    \b
+    Example:
+      wijkverhalen links add botu.wijk relaties.samenhang contact_buren
+      wijkverhalen links add botu.wijk buurt.kwetsbaarheid.wonen tevreden_woning --direction down
+    """
+    with opened(project) as proj:
+        proj.set_indicator_link(code_id, indicator, _DIRECTIONS[direction], resolve_coder(coder))
+    click.echo(f"linked {code_id} -> {indicator} ({_DIRECTIONS[direction]})")
+
+
+@links.command("remove")
+@project_argument
+@click.argument("code_id")
+@click.argument("indicator")
+@coder_option
+def links_remove(project: Path, code_id: str, indicator: str, coder: str | None) -> None:
+    """Remove a code-indicator link (undoable).
+
+    \b
+    Example:
+      wijkverhalen links remove botu.wijk governance gemeente_ondersteunt_initiatieven
+    """
+    with opened(project) as proj:
+        proj.remove_indicator_link(code_id, indicator, resolve_coder(coder))
+    click.echo(f"unlinked {code_id} -> {indicator}")
+
+
+# ----------------------------------------------------------------------------- actors
+
+
+@cli.group()
+def actors() -> None:
+    """The actor registry and actor mentions in the stories (the network inventory)."""
+
+
+@actors.command("import")
+@project_argument
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@coder_option
+def actors_import(project: Path, file: Path | None, coder: str | None) -> None:
+    """Import an actor registry (YAML or CSV: id, name, aliases, type, inventory).
+
+    Without FILE the bundled registry of the actors named in the monitor is used.
+    Actors are matched by id: a second import updates them (undoable).
+
+    \b
+    Example:
+      wijkverhalen actors import botu.wijk
+      wijkverhalen actors import botu.wijk mijn-actoren.csv
+    """
+    from ..linking.actors import parse_actor_registry
+    from ..resources import resource_path
+
+    path = file or resource_path("data/actors.yaml")
+    registry = parse_actor_registry(path)
+    with opened(project) as proj:
+        added, changed, unchanged = proj.import_actors(registry, resolve_coder(coder), source=str(path))
+    click.echo(f"{path}: {added} actor(s) added, {changed} changed, {unchanged} unchanged")
+
+
+@actors.command("detect")
+@project_argument
+@click.option("--document", "documents", multiple=True, help="Only this document (id or name; repeatable).")
+@click.option("--pipeline", default=None, help="spaCy pipeline for the tokenizer (default: blank Dutch).")
+@coder_option
+def actors_detect(project: Path, documents: tuple[str, ...], pipeline: str | None, coder: str | None) -> None:
+    """Find mentions of the registry's actors in the documents (case-insensitive).
+
+    Confirmed and rejected mentions are kept; unreviewed ones are found afresh.
+
+    \b
+    Example:
+      wijkverhalen actors detect botu.wijk
+    """
+    from ..linking.actors import detect_in_project
+
+    with opened(project) as proj:
+        ids = [proj.resolve_document(d) for d in documents] if documents else None
+        report = detect_in_project(proj, resolve_coder(coder), document_ids=ids, pipeline=pipeline)
+        names = {a.id: a.name for a in proj.actors()}
+    click.echo(f"{report.documents} document(s): {report.found} mention(s) found, {report.added} new, "
+               f"{report.kept} already known, {report.removed} no longer found")
+    for actor_id, n in sorted(report.per_actor.items(), key=lambda t: (-t[1], t[0])):
+        click.echo(f"  {names.get(actor_id, actor_id)}: {n}")
+    missing = sorted(set(names) - set(report.per_actor))
+    if missing:
+        click.echo("  not mentioned: " + ", ".join(names[m] for m in missing))
+
+
+@actors.command("list")
+@project_argument
+@click.option("--confirmed-only", is_flag=True, help="Count only confirmed mentions.")
+@json_option
+def actors_list(project: Path, confirmed_only: bool, as_json: bool) -> None:
+    """List actors with their mentions, documents and ties.
+
+    \b
+    Example:
+      wijkverhalen actors list botu.wijk --json
+    """
+    from ..linking.network import NetworkOptions, build_network
+
+    with opened(project) as proj:
+        graph = build_network(proj, NetworkOptions(confirmed_only=confirmed_only, include_codes=True))
+        registry = proj.actors()
+        status: dict[str, dict[str, int]] = {}
+        for m in proj.mentions(context=0):
+            status.setdefault(m.actor_id, {}).setdefault(m.status, 0)
+            status[m.actor_id][m.status] += 1
+    rows = []
+    for a in registry:
+        node = graph.nodes[f"actor:{a.id}"]
+        neighbours = [graph.nodes[n]["kind"] for n in graph[f"actor:{a.id}"]]
+        rows.append({"id": a.id, "name": a.name, "type": a.type, "inventory": list(a.inventory),
+                     "aliases": list(a.aliases), "mentions": node["mentions"], "documents": node["documents"],
+                     "actor_ties": neighbours.count("actor"), "code_ties": neighbours.count("code"),
+                     "status": status.get(a.id, {})})
+    if as_json:
+        echo_json(rows)
+        return
+    table(f"{len(rows)} actor(s)", ["id", "name", "type", "inventory", "mentions", "docs", "actor ties",
+                                    "code ties", "confirmed/rejected/open"],
+          [[r["id"], r["name"], r["type"], ", ".join(r["inventory"]), r["mentions"], r["documents"],
+            r["actor_ties"], r["code_ties"], "/".join(str(r["status"].get(s, 0))
+                                                       for s in ("confirmed", "rejected", "detected"))]
+           for r in rows])
+
+
+@actors.command("mentions")
+@project_argument
+@click.option("--actor", "actor_id", default=None, help="Only this actor id.")
+@click.option("--document", default=None, help="Only this document (id or name).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["detected", "confirmed", "rejected"]),
+              help="Only mentions with this status (repeatable).")
+@json_option
+def actors_mentions(project: Path, actor_id: str | None, document: str | None, statuses: tuple[str, ...],
+                    as_json: bool) -> None:
+    """List mentions with their id, status and context (to confirm or reject them).
+
+    \b
+    Example:
+      wijkverhalen actors mentions botu.wijk --actor delfshaven_helpt --status detected
+    """
+    from dataclasses import asdict
+
+    with opened(project) as proj:
+        if actor_id:
+            proj.actor(actor_id)
+        doc_id = proj.resolve_document(document) if document else None
+        found = proj.mentions(actor_id=actor_id, document_id=doc_id, statuses=list(statuses) or None)
+    if as_json:
+        echo_json([asdict(m) for m in found])
+        return
+    table(f"{len(found)} mention(s)", ["id", "actor", "document", "span", "status", "context"],
+          [[m.id, m.actor_id, m.document_name, f"{m.start}-{m.end}", m.status, m.context] for m in found])
+
+
+def _set_status(project: Path, ids: tuple[int, ...], status: str, coder: str | None) -> None:
+    with opened(project) as proj:
+        changed = proj.set_mention_status(ids, status, resolve_coder(coder))
+    click.echo(f"{status} {changed} mention(s)" + (f" ({len(ids) - changed} already {status})"
+                                                    if changed < len(ids) else ""))
+
+
+@actors.command("confirm")
+@project_argument
+@click.argument("mention_ids", nargs=-1, required=True, type=int)
+@coder_option
+def actors_confirm(project: Path, mention_ids: tuple[int, ...], coder: str | None) -> None:
+    """Confirm detected mentions (one undoable step).
+
+    \b
+    Example:
+      wijkverhalen actors confirm botu.wijk 12 13 15
+    """
+    _set_status(project, mention_ids, "confirmed", coder)
+
+
+@actors.command("reject")
+@project_argument
+@click.argument("mention_ids", nargs=-1, required=True, type=int)
+@coder_option
+def actors_reject(project: Path, mention_ids: tuple[int, ...], coder: str | None) -> None:
+    """Reject mentions that do not name the actor (one undoable step); they never count.
+
+    \b
+    Example:
+      wijkverhalen actors reject botu.wijk 7
+    """
+    _set_status(project, mention_ids, "rejected", coder)
+
+
+@actors.command("mention")
+@project_argument
+@click.argument("document")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.argument("actor_id")
+@coder_option
+def actors_mention(project: Path, document: str, start: int, end: int, actor_id: str, coder: str | None) -> None:
+    """Mark characters START..END of DOCUMENT by hand as naming ACTOR_ID (undoable).
+
+    \b
+    Example:
+      wijkverhalen actors mention botu.wijk 05_professional 1200 1214 havensteder
+    """
+    with opened(project) as proj:
+        mention = proj.add_mention(proj.resolve_document(document), start, end, actor_id, resolve_coder(coder))
+    click.echo(f"mention {mention.id}: {actor_id} on \"{mention.text}\"")
+
+
+# ----------------------------------------------------------------------------- validate
+
+
+@cli.command()
+@project_argument
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report: .md, .xlsx or .json (repeatable).")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write a PNG and an SVG per code and indicator to this folder.")
+@click.option("--case", default=None, help="Only the documents of this case (e.g. 'Delfshaven Helpt', SIBD).")
+@click.option("--code", "code_id", default=None, help="Only this code and its sub-codes.")
+@click.option("--area", default="BoTu", show_default=True, help="Focus area compared with NPRZ and Rotterdam.")
+@click.option("--basis", type=click.Choice(["trend", "level"]), default="trend", show_default=True,
+              help="Compare the stories with the indicator's trend, or its level against Rotterdam.")
+@click.option("--min-passages", type=click.IntRange(0), default=3, show_default=True,
+              help="Rated passages needed for a qualitative direction.")
+@click.option("--min-documents", type=click.IntRange(0), default=2, show_default=True,
+              help="Documents those passages must come from.")
+@click.option("--min-years", type=click.IntRange(0), default=2, show_default=True,
+              help="Indicator years needed in the window.")
+@click.option("--min-change", type=click.FloatRange(0), default=1.0, show_default=True,
+              help="Smallest change (in the indicator's unit) that counts as up or down.")
+@click.option("--balance-threshold", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Valence balance from which stories point up or down.")
+@click.option("--lookback", type=click.IntRange(0), default=4, show_default=True,
+              help="Years before the first story that the trend window starts.")
+@click.option("--children/--no-children", default=True, show_default=True,
+              help="Count passages of sub-codes for their parent's links.")
+@click.option("--by-coder", default=None, help="Only codings by this coder.")
+@click.option("--no-cases", is_flag=True, help="Leave out the per-case view of the four inventories.")
+@json_option
+def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, case: str | None,
+             code_id: str | None, area: str, basis: str, min_passages: int, min_documents: int, min_years: int,
+             min_change: float, balance_threshold: float, lookback: int, children: bool, by_coder: str | None,
+             no_cases: bool, as_json: bool) -> None:
+    """Set the coded stories beside the indicators and give a verdict per code and indicator.
+
+    Verdicts: converges, diverges, only qualitative evidence, only quantitative
+    evidence, too little evidence. The rule of each is printed with the thresholds
+    in force (all are options).
+
+    \b
+    Example:
+      wijkverhalen validate botu.wijk
+      wijkverhalen validate botu.wijk -o validatie.md -o validatie.xlsx --plots figuren/
+      wijkverhalen validate botu.wijk --case "Delfshaven Helpt" --min-passages 2
+    """
+    from ..linking.report import report_format, to_json, write_report
+    from ..linking.triangulation import ValidationOptions
+    from ..linking.triangulation import validate as run_validation
+
+    for out in outputs:
+        report_format(out)
+    options = ValidationOptions(area=area, basis=basis, min_passages=min_passages, min_documents=min_documents,
+                                min_years=min_years, min_change=min_change, balance_threshold=balance_threshold,
+                                lookback=lookback, include_children=children, case=case, coder=by_coder,
+                                code=code_id, with_cases=not no_cases)
+    with opened(project) as proj:
+        result = run_validation(proj, options)
+    plots = {}
+    if plots_dir is not None:
+        from ..linking.plots import write_plots
+
+        plots = write_plots(result, plots_dir)
+    for out in outputs:
+        write_report(result, out, title=project.stem, plots=plots)
+    if as_json:
+        echo_json(to_json(result))
+        return
+    _print_validation(result)
+    if plots:
+        click.echo(f"wrote {sum(len(v) for v in plots.values())} plot file(s) to {plots_dir}")
+    for out in outputs:
+        click.echo(f"wrote {out}")
+
+
+_VERDICT_STYLE = {"converges": "green", "diverges": "red", "only qualitative evidence": "yellow",
+                  "only quantitative evidence": "cyan", "too little evidence": "dim"}
+
+
+def _print_validation(result: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..linking.report import ARROW, fmt_number as _num
+
+    out = console()
+    o = result.options
+    t = Table(title=f"validation: {o.area} ({o.basis})" + (f", case {result.case}" if result.case else ""),
+              header_style="bold")
+    for col in ("code", "indicator", "link", "pass.", "docs", "+/−/±", "balance", "stories", o.area, "change",
+                "vs R'dam", "ind.", "verdict"):
+        t.add_column(col, overflow="fold")
+    for f in result.findings:
+        q, n = f.qual, f.quant
+        t.add_row(escape(f.code_id), escape(f.indicator), f.link_direction, str(q.passages), str(q.documents),
+                  f"{q.positive}/{q.negative}/{q.mixed}", "" if q.balance is None else f"{q.balance:+.2f}",
+                  ARROW[f.expected], f"{_num(n.first)}→{_num(n.last)}" if n.years else "",
+                  _num(n.change, True), _num(n.vs_reference, True), ARROW[n.direction],
+                  f"[{_VERDICT_STYLE[f.verdict]}]{f.verdict}[/]")
+    out.print(t)
+    out.print("  ".join(f"[{_VERDICT_STYLE[k]}]{k}: {n}[/]" for k, n in result.counts().items()))
+    out.print("[bold]rules[/]")
+    for name, text in result.rules:
+        out.print(f"  [bold]{escape(name)}[/]: {escape(text)}", highlight=False)
+    for w in result.warnings:
+        out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+
+
+# ----------------------------------------------------------------------------- export network
+
+
+@export.command("network")
+@project_argument
+@click.option("-o", "--output", "outputs", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write: .gexf, .graphml (Gephi) or .xlsx (Kumu); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "xlsx"]), default=None,
+              help="Format when the file name does not tell it.")
+@click.option("--case", default=None, help="Only the documents of this case.")
+@click.option("--confirmed-only", is_flag=True, help="Only confirmed mentions (default: all but rejected).")
+@click.option("--tie-level", type=click.Choice(["document", "passage"]), default="document", show_default=True,
+              help="Actor ties count shared documents, or shared passages (speaker turns).")
+@click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
+              help="Leave out ties weaker than this.")
+@click.option("--no-codes", is_flag=True, help="Leave out actor-code ties.")
+@click.option("--respondents", is_flag=True, help="Add a node per document (respondent) tied to the actors it names.")
+@click.option("--max-ties", type=click.IntRange(0), default=1, show_default=True,
+              help="Actors with at most this many actor ties are reported as having few ties.")
+def export_network(project: Path, outputs: tuple[Path, ...], fmt: str | None, case: str | None,
+                   confirmed_only: bool, tie_level: str, min_weight: int, no_codes: bool, respondents: bool,
+                   max_ties: int) -> None:
+    """Export the actor network (actor-actor and actor-code ties) for Gephi or Kumu.
+
+    Also reports who is hardly in the network: actors never mentioned or with few
+    ties, and respondent groups (rol) whose stories name few actors.
+
+    \b
+    Example:
+      wijkverhalen export network botu.wijk -o netwerk.gexf -o netwerk.xlsx
+      wijkverhalen export network botu.wijk -o dh.graphml --case "Delfshaven Helpt" --respondents
+    """
+    from ..linking.network import (NetworkOptions, build_network, inclusiveness, network_format,
+                                   network_summary, write_network)
+
+    for out in outputs:
+        network_format(out, fmt)
+    options = NetworkOptions(confirmed_only=confirmed_only, case=case, tie_level=tie_level, min_weight=min_weight,
+                             include_codes=not no_codes, include_respondents=respondents)
+    with opened(project) as proj:
+        graph = build_network(proj, options)
+        report = inclusiveness(proj, options, max_ties=max_ties)
+    for out in outputs:
+        written = write_network(graph, out, fmt)
+        click.echo(f"wrote {out} ({written})")
+    s = network_summary(graph)
+    click.echo(f"{s['nodes']} node(s) {s['node_kinds']}, {s['edges']} tie(s) {s['tie_kinds']}")
+    click.echo(f"few ties: {report.rule}")
+    if report.unmentioned:
+        click.echo("  never mentioned: " + ", ".join(name for _, name in report.unmentioned))
+    if report.few_ties:
+        click.echo("  few ties: " + ", ".join(f"{name} ({t})" for _, name, t, _ in report.few_ties))
+    if report.respondents_few_actors:
+        click.echo("  respondents naming few actors: "
+                   + ", ".join(f"{n} ({g}, {k})" for n, g, k in report.respondents_few_actors))
+    for g in report.groups:
+        flag = "  <- few ties" if g.few_ties else ""
+        click.echo(f"  {g.group}: {g.documents} document(s), {g.documents_with_actors} naming an actor, "
+                   f"{g.actors} distinct actor(s), {g.mean_actors:.2f} per document{flag}")

@@ -1,0 +1,131 @@
+"""Code matrices as Excel or CSV: ``wijkverhalen export matrix``.
+
+Rows are codes in codebook order (label indented by depth, id beside it); columns
+are the values of a document attribute, the documents, or the codes again
+(co-occurrence). The .xlsx has one sheet per measure (passages, documents,
+document share) plus a sheet that says how everything was counted; a .csv holds one
+measure (``--measure``). See :mod:`wijkverhalen.analysis.matrices` for the rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import atomic_output, atomic_path, output_format
+from .pseudonymise import IDENTITY, Pseudonymiser
+
+MEASURES = ("counts", "documents", "shares")
+SHEETS = {
+    "attribute": (("passages", "counts"), ("documenten", "documents"), ("aandeel documenten", "shares")),
+    "documents": (("passages", "counts"), ("gecodeerd", "documents"), ("aandeel tekst", "shares")),
+    "codes": (("documenten samen", "documents"), ("overlappende passages", "counts"),
+              ("aandeel documenten", "shares")),
+}
+EXPLANATION = {
+    "attribute": [
+        "passages: gecodeerde passages per code en waarde van '{label}'.",
+        "documenten: documenten met de code, per waarde.",
+        "aandeel documenten: documenten met de code gedeeld door alle documenten met die waarde.",
+    ],
+    "documents": [
+        "passages: gecodeerde passages per code en document.",
+        "gecodeerd: 1 als het document de code heeft.",
+        "aandeel tekst: deel van de tekens van het document dat met de code gecodeerd is.",
+    ],
+    "codes": [
+        "documenten samen: documenten waarin beide codes voorkomen (diagonaal: documenten met de code).",
+        "overlappende passages: paren passages van beide codes die in de tekst overlappen "
+        "(diagonaal: passages van de code).",
+        "aandeel documenten: deel van de documenten van de rijcode dat ook de kolomcode heeft.",
+    ],
+}
+
+
+def build_matrix(project: Any, cols: str, *, include_children: bool = False, case: str | None = None) -> Any:
+    """The :class:`~wijkverhalen.analysis.matrices.CodeMatrix` for ``--cols``."""
+    from ..analysis.matrices import code_by_attribute, code_by_document, cooccurrence
+    from .report import resolve_case_documents
+
+    doc_ids = resolve_case_documents(project, case)[1] if case else None
+    if cols == "documents":
+        return code_by_document(project, document_ids=doc_ids, include_children=include_children)
+    if cols == "codes":
+        return cooccurrence(project, document_ids=doc_ids, include_children=include_children)
+    return code_by_attribute(project, cols, document_ids=doc_ids, include_children=include_children)
+
+
+def _labelled(frame: Any, matrix: Any, anonymise: Pseudonymiser, *, drop_empty: bool) -> Any:
+    import pandas as pd
+
+    tree = matrix.tree
+    out = frame.copy()
+    if matrix.kind == "codes":
+        out.columns = [tree.by_id[c].label for c in out.columns]
+    else:
+        out.columns = [anonymise(str(c)) for c in out.columns]
+    if drop_empty:
+        keep = matrix.counts.sum(axis=1) > 0 if matrix.kind != "codes" else matrix.documents.sum(axis=1) > 0
+        out = out[keep.reindex(out.index, fill_value=False)]
+    labels = pd.DataFrame({"code": ["  " * tree.depth(c) + tree.by_id[c].label for c in out.index],
+                           "code_id": list(out.index)}, index=out.index)
+    return pd.concat([labels, out], axis=1).reset_index(drop=True)
+
+
+def export_matrix(project: Any, output: str | Path, *, cols: str, rows: str = "codes", fmt: str | None = None,
+                  measure: str = "counts", include_children: bool = False, case: str | None = None,
+                  pseudonymise: bool = False, drop_empty: bool = False) -> Any:
+    """Write a code matrix; returns the CodeMatrix."""
+    from ..errors import InvalidInput
+
+    if rows != "codes":
+        raise InvalidInput("only --rows codes is supported (use --cols for the other dimension)")
+    if measure not in MEASURES:
+        raise InvalidInput(f"--measure must be one of {', '.join(MEASURES)}")
+    chosen = output_format(output, ("xlsx", "csv"), fmt)
+    anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY
+    matrix = build_matrix(project, cols, include_children=include_children, case=case)
+    if chosen == "csv":
+        frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
+        with atomic_output(output, "w", encoding="utf-8-sig", newline="") as fh:
+            frame.to_csv(fh, index=False)
+        return matrix
+    _write_xlsx(output, matrix, anonymise, drop_empty=drop_empty, include_children=include_children,
+                case=anonymise(case) if case else None)
+    return matrix
+
+
+def _write_xlsx(output: str | Path, matrix: Any, anonymise: Pseudonymiser, *, drop_empty: bool,
+                include_children: bool, case: str | None) -> None:
+    import pandas as pd
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    with atomic_path(output) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for sheet_name, measure in SHEETS[matrix.kind]:
+                frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
+                frame.to_excel(writer, sheet_name=sheet_name, index=False)
+                sheet = writer.sheets[sheet_name]
+                sheet.freeze_panes = "C2"
+                sheet.column_dimensions["A"].width = 48
+                sheet.column_dimensions["B"].width = 28
+                for i in range(3, frame.shape[1] + 1):
+                    sheet.column_dimensions[get_column_letter(i)].width = 14
+                    if measure == "shares":
+                        for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                            cell.number_format = "0.0%"
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+            totals = pd.DataFrame({"kolom": [anonymise(str(c)) if matrix.kind != "codes"
+                                             else matrix.tree.by_id[c].label for c in matrix.column_totals.index],
+                                   "documenten": list(matrix.column_totals.values)})
+            notes = [line.format(label=matrix.columns_label) for line in EXPLANATION[matrix.kind]]
+            notes.append("Subcodes tellen mee bij hun bovenliggende code." if include_children
+                         else "Elke code telt alleen zijn eigen passages (gebruik --children om subcodes mee te tellen).")
+            if case:
+                notes.append(f"Alleen documenten van casus '{case}'.")
+            explanation = pd.DataFrame({"toelichting": notes})
+            explanation.to_excel(writer, sheet_name="toelichting", index=False)
+            totals.to_excel(writer, sheet_name="toelichting", index=False, startrow=len(notes) + 2)
+            writer.sheets["toelichting"].column_dimensions["A"].width = 100

@@ -1,0 +1,122 @@
+"""Reading a .qdpx archive from outside without trusting it.
+
+A .qdpx is a zip with ``project.qde`` and the source files. We never extract it to
+disk: members are read into memory by name, so no member can write outside a target
+(zip slip). Names are still checked, and a member whose normalised name is absolute
+(``/etc/passwd``, ``C:\\x``) or climbs (``../x``) is never opened; the importer
+reports it. Zip bombs are stopped by caps on the number of members, each member's
+size and the total, enforced while decompressing (the sizes a zip declares can lie).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ...errors import ExchangeError
+
+MAX_MEMBERS = 100_000
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one source file
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # everything read from one archive
+_CHUNK = 1 << 20
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass(frozen=True)
+class Limits:
+    members: int = MAX_MEMBERS
+    member_bytes: int = MAX_MEMBER_BYTES
+    total_bytes: int = MAX_TOTAL_BYTES
+
+
+def safe_member_name(name: str) -> str | None:
+    """The member's name normalised to ``a/b.txt``, or None if it is absolute or escapes."""
+    cleaned = name.replace("\\", "/")
+    if not cleaned or cleaned.startswith("/") or _DRIVE.match(cleaned) or "\x00" in cleaned:
+        return None
+    normal = posixpath.normpath(cleaned)
+    if normal in (".", "") or normal.startswith("../") or normal == ".." or PurePosixPath(normal).is_absolute():
+        return None
+    return normal
+
+
+@dataclass
+class SafeArchive:
+    """A zip opened for reading members by (case-insensitive) name, with caps."""
+
+    path: Path
+    limits: Limits = field(default_factory=Limits)
+    unsafe: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+        except zipfile.BadZipFile as exc:
+            raise ExchangeError("not a zip archive (a .qdpx is a zip file)", path=self.path) from exc
+        except OSError as exc:
+            raise ExchangeError(f"cannot read ({exc.strerror or exc})", path=self.path) from exc
+        infos = [i for i in self.zip.infolist() if not i.is_dir()]
+        if len(infos) > self.limits.members:
+            raise ExchangeError(f"archive has {len(infos)} files, more than the limit of "
+                                f"{self.limits.members}", path=self.path)
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        self.folded: dict[str, str] = {}
+        for info in infos:
+            name = safe_member_name(info.filename)
+            if name is None:
+                self.unsafe.append(info.filename)
+                continue
+            self.members[name] = info
+            self.folded.setdefault(name.casefold(), name)
+        self.read_bytes = 0
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> SafeArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def names(self) -> list[str]:
+        return list(self.members)
+
+    def find(self, name: str) -> str | None:
+        """A member by exact or case-insensitive name (``Sources/`` vs ``sources/``)."""
+        normal = safe_member_name(name)
+        if normal is None:
+            return None
+        if normal in self.members:
+            return normal
+        return self.folded.get(normal.casefold())
+
+    def read(self, name: str) -> bytes:
+        """Read a member, stopping at the per-member and total caps."""
+        info = self.members[name]
+        if info.file_size > self.limits.member_bytes:
+            raise ExchangeError(f"'{name}' is {info.file_size} bytes unpacked, over the limit of "
+                                f"{self.limits.member_bytes}", path=self.path)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self.zip.open(info) as fh:
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    self.read_bytes += len(chunk)
+                    if size > self.limits.member_bytes:
+                        raise ExchangeError(f"'{name}' unpacks to more than {self.limits.member_bytes} "
+                                            "bytes (zip bomb?); refused", path=self.path)
+                    if self.read_bytes > self.limits.total_bytes:
+                        raise ExchangeError(f"archive unpacks to more than {self.limits.total_bytes} "
+                                            "bytes (zip bomb?); refused", path=self.path)
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+            raise ExchangeError(f"cannot unpack '{name}': {exc}", path=self.path) from exc
+        return b"".join(chunks)

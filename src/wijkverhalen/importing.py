@@ -1,0 +1,128 @@
+"""Import pipeline: files -> parsed text -> sentences and lemmas -> project.
+
+Parsing and spaCy run in worker processes (one per core) while the parent writes
+finished documents to the project in batches, one transaction per batch: a kill
+at any moment leaves whole documents or none, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import WijkError
+from .store import DocumentInput, Project
+
+ProgressCallback = Callable[[int, int, str], None]
+
+# Below this many files the cost of starting workers (each loads spaCy) outweighs
+# the gain of a second core.
+PARALLEL_THRESHOLD = 24
+BATCH_SIZE = 50
+
+
+@dataclass
+class ImportReport:
+    imported: list[tuple[str, int]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, existing document)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    words: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+_worker_options: dict[str, object] = {}
+
+
+def _init_worker(speaker_pattern: str | None, pipeline: str | None) -> None:
+    _worker_options["speaker_pattern"] = speaker_pattern
+    _worker_options["pipeline"] = pipeline
+
+
+def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str | None = None,
+                     pipeline: str | None = None) -> DocumentInput:
+    """Parse and segment one file (runs in a worker process)."""
+    from . import nlp
+    from .importers import parse_file
+
+    parsed = parse_file(path, speaker_pattern=speaker_pattern)
+    sentences = nlp.segment_turns(parsed.text, parsed.turns, nlp.load_pipeline(pipeline))
+    attributes = {**parsed.metadata, **metadata}
+    return DocumentInput(parsed=parsed, sentences=sentences, word_count=nlp.count_words(parsed.text),
+                         attributes=attributes)
+
+
+def _prepare_in_worker(args: tuple[Path, dict[str, str]]) -> DocumentInput | WijkError:
+    path, metadata = args
+    try:
+        return prepare_document(path, metadata, _worker_options.get("speaker_pattern"),  # type: ignore[arg-type]
+                                _worker_options.get("pipeline"))  # type: ignore[arg-type]
+    except WijkError as exc:
+        return exc
+
+
+def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
+                 metadata_csv: Path | None = None, speaker_pattern: str | None = None,
+                 pipeline: str | None = None, workers: int | None = None,
+                 progress: ProgressCallback | None = None) -> ImportReport:
+    """Import files and folders; broken files are reported, the others still import."""
+    from .importers import iter_import_paths, metadata_for, read_metadata_csv
+
+    sidecar = read_metadata_csv(metadata_csv) if metadata_csv is not None else {}
+    files, unsupported = iter_import_paths(paths)
+    report = ImportReport(failed=[(str(p), reason) for p, reason in unsupported])
+    jobs = [(f, metadata_for(sidecar, f)) for f in files]
+    total = len(jobs)
+    done = 0
+    batch: list[DocumentInput] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        for (name, doc_id, dup), item in zip(project.add_documents(batch, coder), batch, strict=True):
+            if doc_id is None:
+                report.duplicates.append((item.parsed.source_path, dup or ""))
+            else:
+                report.imported.append((name, doc_id))
+                report.words += item.word_count
+        batch.clear()
+
+    def handle(path: Path, result: DocumentInput | WijkError) -> None:
+        nonlocal done
+        done += 1
+        if isinstance(result, WijkError):
+            report.failed.append((str(path), result.message))
+        else:
+            batch.append(result)
+            if len(batch) >= BATCH_SIZE:
+                flush()
+        if progress is not None:
+            progress(done, total, path.name)
+
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n_workers > 1 and total >= PARALLEL_THRESHOLD:
+        import multiprocessing
+
+        from . import nlp
+
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if fork:
+            # Load spaCy once here; forked workers share it instead of each paying ~2 s.
+            nlp.load_pipeline(pipeline)
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(speaker_pattern, pipeline)) as pool:
+            for (path, _), result in zip(jobs, pool.map(_prepare_in_worker, jobs, chunksize=4), strict=True):
+                handle(path, result)
+    else:
+        _init_worker(speaker_pattern, pipeline)
+        for job in jobs:
+            handle(job[0], _prepare_in_worker(job))
+    flush()
+    return report
+

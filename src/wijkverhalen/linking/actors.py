@@ -1,0 +1,282 @@
+"""The actor registry (actorenregister) and finding actor mentions in documents.
+
+A registry is a YAML list (or a mapping with an ``actors:`` list) or a CSV file with
+the columns ``id, name, aliases, type, inventory[, memo]``; see ``data/actors.yaml``.
+Every problem is a :class:`~wijkverhalen.errors.DataError` naming file and line.
+
+Mentions are found with spaCy's PhraseMatcher on the lower-cased tokens, so matching
+ignores case but respects word boundaries ("Rebel" does not match "rebellie"). Each
+name and alias is also tried without its final punctuation ("Delfshaven Helpt!" ->
+"Delfshaven Helpt") and without diacritics ("Coöperatie" -> "Cooperatie"). Where
+matches overlap, the longest wins ("Gemeente Rotterdam" over "gemeente").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..errors import DataError
+from .models import Actor
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+ACTOR_KEYS = ("id", "name", "aliases", "type", "inventory", "memo")
+_MEMO_KEYS = ("memo", "description", "omschrijving", "notes", "url", "website")
+INVENTORIES = ("netwerken", "index+", "sibd", "governance")
+_INVENTORY_SYNONYMS = {
+    "netwerken": "netwerken", "netwerk": "netwerken", "networks": "netwerken", "network": "netwerken",
+    "index": "index+", "indexplus": "index+", "index+": "index+", "wijkprofiel": "index+",
+    "sibd": "sibd", "socialimpactbydesign": "sibd",
+    "governance": "governance", "bestuur": "governance",
+}
+# Dutch type values (as in data/actors.yaml) and the English or short forms people also write.
+ACTOR_TYPES: dict[str, tuple[str, ...]] = {
+    "bewonersinitiatief": ("resident initiative", "initiatief", "resident_initiative"),
+    "formele instelling": ("formal institution", "instelling", "institution", "formal_institution"),
+    "woningcorporatie": ("housing corporation", "corporatie", "housing_corporation"),
+    "gemeente": ("municipality", "overheid", "government"),
+    "kennisinstelling": ("knowledge institution", "research institution", "onderzoek"),
+    "programma": ("programme", "program"),
+    "bewonersgroep": ("residents group", "resident group", "bewonersgroepen"),
+    "ondernemer": ("entrepreneur", "business", "bedrijf", "ondernemers"),
+}
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_SPLIT = re.compile(r"\s*[;|]\s*")
+MAX_CHUNK = 200_000
+
+
+def _key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^0-9a-z+]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
+
+
+def normalize_type(value: str) -> str:
+    key = _key(value)
+    for canonical, synonyms in ACTOR_TYPES.items():
+        if key in {_key(canonical), *(_key(s) for s in synonyms)}:
+            return canonical
+    return value.strip().lower()
+
+
+def normalize_inventory(value: str, path: str, line: int | None) -> str:
+    found = _INVENTORY_SYNONYMS.get(_key(value))
+    if found is None:
+        raise DataError(f"unknown inventory '{value}' (use {', '.join(INVENTORIES)})", path=path, line=line)
+    return found
+
+
+def _text_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [p for p in _SPLIT.split(str(value).strip()) if p]
+
+
+def _make_actor(record: dict[str, Any], path: str, line: int | None) -> Actor:
+    actor_id = str(record.get("id") or "").strip()
+    if not actor_id:
+        raise DataError("actor without an id", path=path, line=line)
+    if not _ID_RE.match(actor_id):
+        raise DataError(f"actor id '{actor_id}' must be lower-case letters, digits, '_', '.' or '-'",
+                        path=path, line=line)
+    name = str(record.get("name") or "").strip()
+    if not name:
+        raise DataError(f"actor '{actor_id}' has no name", path=path, line=line)
+    memo = " ".join(str(record[k]).strip() for k in _MEMO_KEYS if record.get(k))
+    return Actor(id=actor_id, name=name, type=normalize_type(str(record.get("type") or "")),
+                 inventory=tuple(dict.fromkeys(normalize_inventory(v, path, line)
+                                               for v in _text_list(record.get("inventory")))),
+                 aliases=tuple(a for a in dict.fromkeys(_text_list(record.get("aliases"))) if a != name),
+                 memo=memo, line=line)
+
+
+def _parse_yaml(text: str, path: str) -> list[Actor]:
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=path,
+                        line=mark.line + 1 if mark else None) from exc
+    if root is None:
+        raise DataError("the registry is empty", path=path)
+    if isinstance(root, yaml.MappingNode):
+        items = [v for k, v in root.value if k.value == "actors"]
+        if not items:
+            raise DataError("expected a list of actors or a mapping with 'actors:'", path=path,
+                            line=root.start_mark.line + 1)
+        root = items[0]
+    if not isinstance(root, yaml.SequenceNode):
+        raise DataError("expected a list of actors", path=path, line=root.start_mark.line + 1)
+    actors = []
+    for node in root.value:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.MappingNode):
+            raise DataError("each actor must be a mapping with id, name, aliases, type, inventory",
+                            path=path, line=line)
+        record: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key not in ACTOR_KEYS and key not in _MEMO_KEYS:
+                raise DataError(f"unknown field '{key}' (fields: {', '.join(ACTOR_KEYS)})",
+                                path=path, line=key_node.start_mark.line + 1)
+            record[key] = yaml.safe_load(yaml.serialize(value_node))
+        actors.append(_make_actor(record, path, line))
+    return actors
+
+
+def _parse_csv(text: str, path: str) -> list[Actor]:
+    head = "\n".join(text.splitlines()[:10])
+    try:
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    fields = [(f or "").strip().lower() for f in reader.fieldnames or []]
+    missing = [f for f in ("id", "name") if f not in fields]
+    if missing:
+        raise DataError(f"the registry needs column(s) {', '.join(missing)}; found: {', '.join(fields)}",
+                        path=path, line=1)
+    unknown = [f for f in fields if f and f not in ACTOR_KEYS and f not in _MEMO_KEYS]
+    if unknown:
+        raise DataError(f"unknown column(s) {', '.join(unknown)} (columns: {', '.join(ACTOR_KEYS)})",
+                        path=path, line=1)
+    actors = []
+    for raw in reader:
+        record = {(k or "").strip().lower(): v for k, v in raw.items()}
+        if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
+            continue
+        actors.append(_make_actor(record, path, reader.line_num))
+    return actors
+
+
+def parse_actor_registry(path: str | Path) -> list[Actor]:
+    """Read and check a registry file (YAML or CSV). Duplicate ids or aliases are errors."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError("no such file", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read: {exc}", path=path) from exc
+    if path.suffix.lower() in (".yaml", ".yml"):
+        actors = _parse_yaml(text, str(path))
+    elif path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        actors = _parse_csv(text, str(path))
+    else:
+        raise DataError(f"unknown registry format '{path.suffix}' (use .yaml or .csv)", path=path)
+    if not actors:
+        raise DataError("the registry holds no actors", path=path)
+    check_registry(actors, str(path))
+    return actors
+
+
+def check_registry(actors: Sequence[Actor], path: str) -> None:
+    """Duplicate ids, and a name or alias claimed by two actors, are errors."""
+    first: dict[str, Actor] = {}
+    owner: dict[str, Actor] = {}
+    for actor in actors:
+        if actor.id in first:
+            raise DataError(f"duplicate actor id '{actor.id}' (first on line {first[actor.id].line})",
+                            path=path, line=actor.line)
+        first[actor.id] = actor
+        for phrase in actor.phrases():
+            key = _key(phrase)
+            other = owner.get(key)
+            if other is not None and other.id != actor.id:
+                raise DataError(f"'{phrase}' of actor '{actor.id}' is also a name or alias of "
+                                f"'{other.id}' (line {other.line}); an alias must name one actor",
+                                path=path, line=actor.line)
+            owner[key] = actor
+
+
+# ----------------------------------------------------------------------------- detection
+
+
+def phrase_variants(phrase: str) -> list[str]:
+    """The phrase, without edge punctuation, and both without diacritics."""
+    stripped = re.sub(r"^[\W_]+|[\W_]+$", "", phrase)
+    out = [phrase, stripped]
+    for text in (phrase, stripped):
+        decomposed = unicodedata.normalize("NFKD", text)
+        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return [p for p in dict.fromkeys(out) if p.strip()]
+
+
+def build_matcher(actors: Sequence[Actor], nlp: Language) -> Any:
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for actor in actors:
+        patterns = [nlp.make_doc(v) for p in actor.phrases() for v in phrase_variants(p)]
+        if patterns:
+            matcher.add(actor.id, patterns)
+    return matcher
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Cut very long texts at line breaks so spaCy's max_length never bites."""
+    if len(text) <= MAX_CHUNK:
+        return [(0, text)]
+    out, pos = [], 0
+    while pos < len(text):
+        cut = text.rfind("\n", pos, pos + MAX_CHUNK)
+        cut = pos + MAX_CHUNK if cut <= pos else cut + 1
+        out.append((pos, text[pos:cut]))
+        pos = cut
+    return out
+
+
+def longest_first(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Drop spans that overlap a longer (or, equally long, earlier) span; sorted by position."""
+    kept: list[tuple[str, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for key, start, end in sorted(set(spans), key=lambda s: (-(s[2] - s[1]), s[1], s[0])):
+        if any(start < e and end > s for s, e in taken):
+            continue
+        kept.append((key, start, end))
+        taken.append((start, end))
+    return sorted(kept, key=lambda s: (s[1], s[2], s[0]))
+
+
+def detect_mentions(documents: Iterable[tuple[int, str]], actors: Sequence[Actor],
+                    nlp: Language | None = None) -> dict[int, list[tuple[str, int, int, str]]]:
+    """``document_id -> [(actor_id, start, end, matched_text)]`` for every document given."""
+    from .. import nlp as nlp_module
+
+    nlp = nlp or nlp_module.load_pipeline()
+    matcher = build_matcher(actors, nlp)
+    found: dict[int, list[tuple[str, int, int, str]]] = {}
+    for doc_id, text in documents:
+        spans: list[tuple[str, int, int]] = []
+        for offset, chunk in _chunks(text):
+            doc = nlp.make_doc(chunk)
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                spans.append((nlp.vocab.strings[match_id], offset + span.start_char, offset + span.end_char))
+        found[doc_id] = [(key, s, e, text[s:e]) for key, s, e in longest_first(spans)]
+    return found
+
+
+def detect_in_project(project: Any, coder: str, *, document_ids: Sequence[int] | None = None,
+                      pipeline: str | None = None) -> Any:
+    """Find mentions of the project's actors in its documents and store them."""
+    from .. import nlp as nlp_module
+
+    actors = project.actors()
+    if not actors:
+        raise DataError("the project has no actors; import a registry first "
+                        "(wijkverhalen actors import PROJECT data/actors.yaml)")
+    ids = list(document_ids) if document_ids is not None else sorted(project.document_names())
+    texts = ((doc_id, project.document_text(doc_id)) for doc_id in ids)
+    found = detect_mentions(texts, actors, nlp_module.load_pipeline(pipeline))
+    return project.store_detected_mentions(found, coder)

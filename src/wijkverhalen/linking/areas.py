@@ -1,0 +1,110 @@
+"""The areas of the indicator tables and their groups.
+
+The monitor compares Bospolder-Tussendijken (BoTu) with the NPRZ focus neighbourhoods
+(Nationaal Programma Rotterdam Zuid) and with the Rotterdam average. Tables name the
+same area in many ways ("Bospolder-Tussendijken", "BoTu", "Rotterdam gemiddelde"), so
+names are matched on a key without case, accents, spaces or punctuation, and mapped to
+one canonical name. A project starts with :data:`DEFAULT_AREAS`; other areas are added
+explicitly (``indicators import --new-area NAME=GROUP``) so a typo never becomes an area.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from ..errors import DataError
+from .models import AREA_GROUPS, Area
+
+# The aggregate of each group is what trends are read from.
+FOCUS_AREA = "BoTu"
+GROUP_LABELS = {
+    "botu": "BoTu (Bospolder-Tussendijken)",
+    "nprz": "NPRZ-focuswijken",
+    "reference": "Rotterdam (gemiddelde)",
+    "other": "overig",
+}
+
+DEFAULT_AREAS: tuple[Area, ...] = (
+    Area("BoTu", "botu", aggregate=True, position=0,
+         aliases=("Bospolder-Tussendijken", "Bospolder/Tussendijken", "Bospolder en Tussendijken",
+                  "BoTu totaal", "Bo-Tu")),
+    Area("Bospolder", "botu", position=1),
+    Area("Tussendijken", "botu", position=2),
+    Area("NPRZ-focuswijken", "nprz", aggregate=True, position=3,
+         aliases=("NPRZ", "NPRZ focuswijken", "NPRZ-wijken", "NPRZ wijken", "focuswijken NPRZ",
+                  "focuswijken", "NPRZ gemiddelde", "3 NPRZ-focuswijken", "drie NPRZ-focuswijken")),
+    # The seven focus neighbourhoods of Rotterdam-Zuid, for tables that list them one by one.
+    Area("Afrikaanderwijk", "nprz", position=4),
+    Area("Bloemhof", "nprz", position=5),
+    Area("Carnisse", "nprz", position=6),
+    Area("Feijenoord", "nprz", position=7),
+    Area("Hillesluis", "nprz", position=8),
+    Area("Oud-Charlois", "nprz", position=9),
+    Area("Tarwewijk", "nprz", position=10),
+    Area("Rotterdam", "reference", aggregate=True, position=11,
+         aliases=("Rotterdam gemiddelde", "Rotterdam gemiddeld", "gemiddelde Rotterdam",
+                  "Rotterdam (gemiddelde)", "Rotterdam totaal", "Rotterdam stad", "stad",
+                  "stedelijk gemiddelde", "Gemeente Rotterdam")),
+)
+
+
+def area_key(name: str) -> str:
+    """Compare key: lower case, accents and everything but letters and digits removed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "", plain.lower())
+
+
+class AreaRegistry:
+    """Known areas by canonical name, resolvable by any alias."""
+
+    def __init__(self, areas: Iterable[Area]) -> None:
+        self.areas: dict[str, Area] = {}
+        self._by_key: dict[str, str] = {}
+        for area in sorted(areas, key=lambda a: (a.position, a.name)):
+            self.add(area)
+
+    def add(self, area: Area) -> None:
+        if area.group not in AREA_GROUPS:
+            raise DataError(f"area group '{area.group}' must be one of {', '.join(AREA_GROUPS)}")
+        self.areas[area.name] = area
+        for alias in (area.name, *area.aliases):
+            self._by_key.setdefault(area_key(alias), area.name)
+
+    def resolve(self, name: str) -> str | None:
+        """The canonical name of ``name`` or None when unknown."""
+        return self._by_key.get(area_key(name))
+
+    def require(self, name: str) -> str:
+        found = self.resolve(name)
+        if found is None:
+            raise DataError(f"unknown area '{name}' (known: {', '.join(self.areas)})")
+        return found
+
+    def group(self, group: str) -> list[Area]:
+        return [a for a in self.areas.values() if a.group == group]
+
+    def aggregate(self, group: str) -> Area | None:
+        return next((a for a in self.group(group) if a.aggregate), None)
+
+    def members(self, name: str) -> list[str]:
+        """The areas an aggregate stands for (``BoTu`` -> Bospolder, Tussendijken)."""
+        area = self.areas[name]
+        if not area.aggregate or area.group == "reference":
+            return []
+        return [a.name for a in self.group(area.group) if not a.aggregate]
+
+
+def parse_new_area(spec: str, position: int) -> Area:
+    """``"Delfshaven=other"`` (from ``--new-area``) -> :class:`Area`."""
+    name, sep, group = spec.partition("=")
+    name, group = name.strip(), (group.strip().lower() or "other")
+    if not name:
+        raise DataError(f"--new-area '{spec}' must be NAME=GROUP")
+    if not sep:
+        group = "other"
+    if group not in AREA_GROUPS:
+        raise DataError(f"--new-area '{spec}': group must be one of {', '.join(AREA_GROUPS)}")
+    return Area(name, group, position=position)

@@ -1,0 +1,119 @@
+"""Frozen dataclasses of the linking inventories: areas, indicator values, actors, mentions.
+
+They travel between the file parsers (:mod:`wijkverhalen.linking`), the store
+(:mod:`wijkverhalen.store.linking`), the CLI and the TUI. Kept free of imports so the
+store can use them without loading pandas or spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+AREA_GROUPS = ("botu", "nprz", "reference", "other")
+MENTION_STATUSES = ("detected", "confirmed", "rejected")
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area of the Wijkprofiel tables.
+
+    ``group`` is ``botu`` (Bospolder, Tussendijken and BoTu as a whole), ``nprz`` (the
+    NPRZ focus neighbourhoods), ``reference`` (the Rotterdam average) or ``other``.
+    ``aggregate`` marks the area that stands for its whole group (BoTu, NPRZ-focuswijken,
+    Rotterdam); trends are read from it, or from the mean of the group's other areas
+    when the table has no aggregate row.
+    """
+
+    name: str
+    group: str
+    aggregate: bool = False
+    aliases: tuple[str, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One number of an indicator table with where it came from (provenance)."""
+
+    indicator: str
+    area: str
+    year: int
+    value: float
+    unit: str = ""
+    source: str = ""
+    label: str = ""
+    row: int | None = None  # 1-based row in the file (header = 1) or sheet
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator (Index+ / Wijkprofiel) with the values the project holds."""
+
+    id: str
+    label: str
+    unit: str = ""
+    memo: str = ""
+    areas: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    values: int = 0
+    sources: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    linked_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorImportReport:
+    """What importing an indicator table changed."""
+
+    file: str
+    sheet: str
+    form: str  # "long", "wide-years" or "wide-indicators"
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped_empty: int = 0
+    new_indicators: tuple[str, ...] = ()
+    new_areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor of the neighbourhood network (organisation, initiative, group)."""
+
+    id: str
+    name: str
+    type: str = ""
+    inventory: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    memo: str = ""
+    line: int | None = None  # line in the registry file it came from
+
+    def phrases(self) -> list[str]:
+        """The name and aliases, for the phrase matcher."""
+        return list(dict.fromkeys([self.name, *self.aliases]))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that names an actor; ``status`` is set by the researcher."""
+
+    id: int
+    actor_id: str
+    document_id: int
+    start: int
+    end: int
+    text: str
+    status: str = "detected"
+    origin: str = "detected"
+    document_name: str = ""
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class DetectReport:
+    documents: int = 0
+    found: int = 0
+    added: int = 0
+    kept: int = 0
+    removed: int = 0
+    per_actor: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,261 @@
+"""Write a :class:`~wijkverhalen.linking.triangulation.Validation` as Markdown, XLSX or JSON.
+
+Every format states the verdict rules with the thresholds in force, so a table
+pasted into the yearly report carries its own method section. Markdown links the
+plots (``--plots DIR``) relative to the report file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput
+from .triangulation import DIRECTION_WORDS, VERDICT_NL, VERDICTS, Finding, Validation
+
+REPORT_FORMATS = {".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".json": "json"}
+ARROW = {1: "↑", -1: "↓", 0: "→", None: "·"}
+FINDING_COLUMNS = (
+    "code", "code_label", "indicator", "indicator_label", "link", "passages", "documents", "positive",
+    "negative", "mixed", "unrated", "balance", "stories_direction", "expected_indicator", "roles",
+    "story_years", "window", "first", "last", "change", "unit", "vs_rotterdam", "vs_nprz",
+    "gap_change_vs_rotterdam", "indicator_direction", "verdict", "reason")
+
+
+def report_format(path: Path) -> str:
+    fmt = REPORT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidInput(f"cannot write '{path.name}': end it in .md, .xlsx or .json")
+    return fmt
+
+
+def fmt_number(x: float | None, signed: bool = False) -> str:
+    """One decimal, '.0' dropped; '' for None."""
+    if x is None:
+        return ""
+    if signed and abs(x) < 0.05:
+        return "0"
+    text = f"{x:+.1f}" if signed else f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def finding_row(f: Finding) -> dict[str, Any]:
+    """The flat numbers of one finding (the columns of the tables and the XLSX)."""
+    q, n = f.qual, f.quant
+    return {
+        "code": f.code_id, "code_label": f.code_label, "indicator": f.indicator, "indicator_label": n.label,
+        "link": f.link_direction, "passages": q.passages, "documents": q.documents, "positive": q.positive,
+        "negative": q.negative, "mixed": q.mixed, "unrated": q.unrated, "balance": q.balance,
+        "stories_direction": DIRECTION_WORDS.get(q.direction, "") if q.direction is not None else "",
+        "expected_indicator": DIRECTION_WORDS.get(f.expected, "") if f.expected is not None else "",
+        "roles": ", ".join(f"{k} {v}" for k, v in q.roles.items()),
+        "story_years": ", ".join(f"{k}: {v}" for k, v in q.years.items()),
+        "window": f"{n.years[0]}-{n.years[-1]}" if n.years else "",
+        "first": n.first, "last": n.last, "change": n.change, "unit": n.unit,
+        "vs_rotterdam": n.vs_reference, "vs_nprz": n.vs_nprz, "gap_change_vs_rotterdam": n.gap_change,
+        "indicator_direction": DIRECTION_WORDS.get(n.direction, "") if n.direction is not None else "",
+        "verdict": f.verdict, "reason": f.reason,
+    }
+
+
+# ----------------------------------------------------------------------------- markdown
+
+
+def to_markdown(v: Validation, *, title: str = "", plots: dict[tuple[str, str], list[Path]] | None = None,
+                relative_to: Path | None = None) -> str:
+    o = v.options
+    lines = [f"# Validatie (triangulatie){': ' + title if title else ''}", ""]
+    lines.append(f"Focus area **{o.area}**, compared on **{o.basis}**"
+                 + (f", case **{v.case}**" if v.case else "") + f"; made {date.today().isoformat()}.")
+    counts = v.counts()
+    lines += ["", " · ".join(f"{k} ({VERDICT_NL[k]}): {counts[k]}" for k in VERDICTS), ""]
+    lines += ["## Verdict rules", ""]
+    lines += [f"- **{name}**" + (f" ({VERDICT_NL[name]})" if name in VERDICT_NL else "") + f": {text}"
+              for name, text in v.rules]
+    if v.warnings:
+        lines += ["", "## Warnings", ""] + [f"- {w}" for w in v.warnings]
+    lines += ["", "## Findings", ""]
+    lines += _findings_table(v.findings, o.area)
+    lines += ["", "## Per code", ""]
+    by_code: dict[str, list[Finding]] = {}
+    for f in v.findings:
+        by_code.setdefault(f.code_id, []).append(f)
+    for code_id, fs in by_code.items():
+        q = fs[0].qual
+        lines += [f"### {fs[0].code_label} (`{code_id}`)", ""]
+        lines.append(f"- passages: {q.passages} in {q.documents} document(s); valence: {q.positive} positive, "
+                     f"{q.negative} negative, {q.mixed} mixed, {q.unrated} without"
+                     + (f"; balance {q.balance:+.2f}" if q.balance is not None else ""))
+        if q.roles:
+            lines.append("- respondents by role (passages): " + ", ".join(f"{k} {n}" for k, n in q.roles.items()))
+        if q.years:
+            lines.append("- years of the stories (passages): " + ", ".join(f"{k}: {n}" for k, n in q.years.items()))
+        for f in fs:
+            lines += ["", f"**{f.quant.label}** (`{f.indicator}`, link {f.link_direction}): "
+                          f"**{f.verdict}** ({VERDICT_NL[f.verdict]}) — {f.reason}", ""]
+            lines += _series_table(f)
+            for path in (plots or {}).get((f.code_id, f.indicator), []):
+                if path.suffix == ".png":
+                    rel = os.path.relpath(path, relative_to) if relative_to else str(path)
+                    lines += ["", f"![{f.code_id} × {f.indicator}]({Path(rel).as_posix()})"]
+        lines.append("")
+    if v.unlinked:
+        lines += ["## Coded themes without a linked indicator", "",
+                  "| code | label | passages |", "| --- | --- | ---: |"]
+        lines += [f"| `{c}` | {_cell(label)} | {n} |" for c, label, n in v.unlinked]
+        lines.append("")
+    if v.cases:
+        lines += ["## Casuïstiek: the four inventories per case", ""]
+        for case in v.cases:
+            lines += _case_markdown(case)
+    if v.inclusiveness is not None:
+        lines += _inclusiveness_markdown(v.inclusiveness)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _findings_table(findings: list[Finding], area: str) -> list[str]:
+    out = [f"| code | indicator | link | passages | docs | + | − | ± | balance | stories | {area} | change "
+           "| vs Rotterdam | vs NPRZ | indicator | verdict |",
+           "| --- | --- | :-: | ---: | ---: | ---: | ---: | ---: | ---: | :-: | --- | ---: | ---: | ---: | :-: | --- |"]
+    for f in findings:
+        q, n = f.qual, f.quant
+        span = f"{fmt_number(n.first)} → {fmt_number(n.last)}" if n.years else ""
+        out.append(
+            f"| `{f.code_id}` | {_cell(n.label)} | {f.link_direction} | {q.passages} | {q.documents} | {q.positive} "
+            f"| {q.negative} | {q.mixed} | {'' if q.balance is None else f'{q.balance:+.2f}'} | {ARROW[f.expected]} "
+            f"| {span} | {fmt_number(n.change, True)} | {fmt_number(n.vs_reference, True)} | {fmt_number(n.vs_nprz, True)} "
+            f"| {ARROW[n.direction]} | **{f.verdict}** |")
+    if not findings:
+        out.append("| | | | | | | | | | | | | | | | no findings |")
+    return out
+
+
+def _series_table(f: Finding) -> list[str]:
+    n = f.quant
+    series = [s for s in [n.focus, *n.members, n.nprz, n.reference] if s is not None]
+    if not series:
+        return []
+    years = sorted({y for s in series for y in s.values} | set(f.qual.years))
+    out = ["| area | " + " | ".join(str(y) for y in years) + " |", "| --- |" + " ---: |" * len(years)]
+    for s in series:
+        name = s.area + (" (mean of " + ", ".join(s.derived_from) + ")" if s.derived_from else "")
+        out.append(f"| {name} | " + " | ".join(fmt_number(s.values.get(y)) for y in years) + " |")
+    out.append("| *coded passages* | " + " | ".join(str(f.qual.years.get(y, "")) for y in years) + " |")
+    return out
+
+
+def _case_markdown(case: Any) -> list[str]:
+    roles = ", ".join(f"{k} {n}" for k, n in case.roles.items())
+    out = [f"### {case.name}", "", f"{case.documents} document(s){': ' + roles if roles else ''}", ""]
+    netwerken = [f"{a['name']} ({a['mentions']}×, {a['documents']} doc)"
+                 + (" — " + ", ".join(f"{n} {w}" for n, w in a["ties"]) if a["ties"] else "")
+                 for a in case.actors]
+    index = [f"{f.code_id} × {f.indicator}: {f.verdict}" for f in case.findings]
+    sibd = [f"{c.label}: {c.passages} ({c.positive}+ {c.negative}− {c.mixed}±)" for c in case.sibd]
+    gov = [f"{c.label}: {c.passages} ({c.positive}+ {c.negative}− {c.mixed}±)" for c in case.governance]
+    columns = [netwerken, index, sibd, gov]
+    depth = max(1, *(len(c) for c in columns))
+    out += ["| Netwerken (actors, ties) | Index+ (indicators) | Social Impact by Design | Governance |",
+            "| --- | --- | --- | --- |"]
+    for i in range(depth):
+        cells = [_cell(c[i]) if i < len(c) else ("—" if i == 0 else "") for c in columns]
+        out.append("| " + " | ".join(cells) + " |")
+    return out + [""]
+
+
+def _inclusiveness_markdown(inc: Any) -> list[str]:
+    out = ["## Netwerken: who is hardly in the network (inclusiveness)", "", f"Rule: {inc.rule}.", ""]
+    if inc.unmentioned:
+        out.append("- actors never mentioned: " + ", ".join(name for _, name in inc.unmentioned))
+    if inc.few_ties:
+        out.append("- actors with few ties: " + ", ".join(f"{name} ({ties} ties, {m}×)" for _, name, ties, m in inc.few_ties))
+    if inc.respondents_few_actors:
+        out.append("- respondents naming few actors: "
+                   + ", ".join(f"{name} ({group}, {n})" for name, group, n in inc.respondents_few_actors))
+    out += ["", "| respondent group | documents | naming an actor | distinct actors | actors per document | few ties |",
+            "| --- | ---: | ---: | ---: | ---: | :-: |"]
+    out += [f"| {g.group} | {g.documents} | {g.documents_with_actors} | {g.actors} | {g.mean_actors:.2f} "
+            f"| {'yes' if g.few_ties else ''} |" for g in inc.groups]
+    return out + [""]
+
+
+# ----------------------------------------------------------------------------- json, xlsx
+
+
+def to_json(v: Validation) -> dict[str, Any]:
+    data = asdict(v)
+    data["counts"] = v.counts()
+    data["rules"] = [{"name": name, "rule": text} for name, text in v.rules]
+    data["rows"] = [finding_row(f) for f in v.findings]
+    return json.loads(json.dumps(data, default=str))
+
+
+def to_xlsx(v: Validation, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Findings"
+    rows = [finding_row(f) for f in v.findings]
+    header = list(FINDING_COLUMNS)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row[k] for k in header])
+    series = book.create_sheet("Series")
+    series.append(["code", "indicator", "area", "derived_from", "year", "value", "coded_passages_that_year"])
+    for f in v.findings:
+        for s in [f.quant.focus, *f.quant.members, f.quant.nprz, f.quant.reference]:
+            if s is None:
+                continue
+            for year, value in s.values.items():
+                series.append([f.code_id, f.indicator, s.area, ", ".join(s.derived_from), year, value,
+                               f.qual.years.get(year, 0)])
+    rules = book.create_sheet("Rules")
+    rules.append(["rule", "text"])
+    for name, text in v.rules:
+        rules.append([name, text])
+    for key, value in asdict(v.options).items():
+        rules.append([f"option {key}", "" if value is None else str(value)])
+    cases = book.create_sheet("Cases")
+    cases.append(["case", "inventory", "item", "count", "positive", "negative", "mixed", "detail"])
+    for case in v.cases:
+        for a in case.actors:
+            cases.append([case.name, "netwerken", a["name"], a["mentions"], None, None, None,
+                          ", ".join(f"{n} {w}" for n, w in a["ties"])])
+        for f in case.findings:
+            cases.append([case.name, "index+", f"{f.code_id} × {f.indicator}", f.qual.passages, f.qual.positive,
+                          f.qual.negative, f.qual.mixed, f.verdict])
+        for inventory, items in (("sibd", case.sibd), ("governance", case.governance)):
+            for c in items:
+                cases.append([case.name, inventory, c.label, c.passages, c.positive, c.negative, c.mixed, c.code_id])
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+    book.save(path)
+
+
+def write_report(v: Validation, path: str | Path, *, title: str = "",
+                 plots: dict[tuple[str, str], list[Path]] | None = None) -> str:
+    """Write the report in the format its suffix names; returns the format."""
+    path = Path(path)
+    fmt = report_format(path)
+    if not path.parent.exists():
+        raise InvalidInput("folder does not exist", path=path.parent)
+    if fmt == "md":
+        path.write_text(to_markdown(v, title=title, plots=plots, relative_to=path.parent.resolve()),
+                        encoding="utf-8")
+    elif fmt == "json":
+        path.write_text(json.dumps(to_json(v), ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        to_xlsx(v, path)
+    return fmt

@@ -1,0 +1,507 @@
+"""Triangulation: set the coded stories beside the indicators and give a verdict.
+
+For every code that links indicators (in the codebook YAML or with ``links add``),
+and every such link, :func:`validate` gathers
+
+* the qualitative evidence: coded passages (of the code and, by default, its
+  sub-codes), documents, respondents by role, years of the stories and the valence
+  balance; and
+* the quantitative evidence: the indicator's series for the focus area (BoTu), the
+  NPRZ focus neighbourhoods and Rotterdam, its change over the years of the stories
+  and its level against Rotterdam and NPRZ;
+
+and decides a verdict with the rules of :func:`verdict_rules`, which every output
+states. All thresholds are :class:`ValidationOptions`. Pure Python over a few
+grouped queries, so 100,000 codings take well under a second.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InvalidInput
+from .areas import AreaRegistry
+
+CONVERGES = "converges"
+DIVERGES = "diverges"
+ONLY_QUALITATIVE = "only qualitative evidence"
+ONLY_QUANTITATIVE = "only quantitative evidence"
+TOO_LITTLE = "too little evidence"
+VERDICTS = (CONVERGES, DIVERGES, ONLY_QUALITATIVE, ONLY_QUANTITATIVE, TOO_LITTLE)
+VERDICT_NL = {CONVERGES: "bevestigt", DIVERGES: "spreekt tegen", ONLY_QUALITATIVE: "alleen kwalitatief",
+              ONLY_QUANTITATIVE: "alleen kwantitatief", TOO_LITTLE: "te weinig bewijs"}
+BASES = ("trend", "level")
+DIRECTION_WORDS = {1: "up", -1: "down", 0: "flat"}
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """The thresholds of the verdict rules and what to look at."""
+
+    area: str = "BoTu"
+    basis: str = "trend"  # compare the stories with the trend, or with the level vs Rotterdam
+    min_passages: int = 3  # rated (valenced) passages
+    min_documents: int = 2
+    min_years: int = 2  # indicator years with a value for the focus area in the window
+    min_change: float = 1.0  # in the indicator's unit (percentage points for %)
+    balance_threshold: float = 0.2
+    lookback: int = 4  # years before the first story year that the trend window starts
+    include_children: bool = True
+    case: str | None = None
+    coder: str | None = None
+    code: str | None = None  # only this code (and its sub-codes)
+    year_attribute: str = "jaar"
+    role_attribute: str = "rol"
+    governance_code: str = "governance"
+    sibd_code: str = "sibd"
+    with_cases: bool = True
+
+    def check(self) -> None:
+        if self.basis not in BASES:
+            raise InvalidInput(f"basis must be one of {', '.join(BASES)}")
+        if min(self.min_passages, self.min_documents, self.min_years, self.lookback) < 0:
+            raise InvalidInput("thresholds cannot be negative")
+        if not 0 <= self.balance_threshold <= 1:
+            raise InvalidInput("the balance threshold must lie between 0 and 1")
+        if self.min_change < 0:
+            raise InvalidInput("the minimum change cannot be negative")
+
+
+@dataclass
+class QualEvidence:
+    passages: int = 0
+    documents: int = 0
+    positive: int = 0
+    negative: int = 0
+    mixed: int = 0
+    unrated: int = 0
+    rated_documents: int = 0
+    roles: dict[str, int] = field(default_factory=dict)  # passages per respondent role
+    years: dict[int, int] = field(default_factory=dict)  # passages per story year
+    balance: float | None = None
+    direction: int | None = None
+    enough: bool = False
+
+    @property
+    def rated(self) -> int:
+        return self.positive + self.negative + self.mixed
+
+
+@dataclass
+class Series:
+    area: str
+    values: dict[int, float]
+    derived_from: tuple[str, ...] = ()  # mean of these areas when the table has no aggregate row
+
+
+@dataclass
+class QuantEvidence:
+    indicator: str
+    label: str = ""
+    unit: str = ""
+    imported: bool = False
+    focus: Series | None = None
+    nprz: Series | None = None
+    reference: Series | None = None
+    members: list[Series] = field(default_factory=list)
+    window: tuple[int, int] | None = None
+    years: list[int] = field(default_factory=list)  # focus-area years inside the window
+    first: float | None = None
+    last: float | None = None
+    change: float | None = None
+    vs_reference: float | None = None
+    vs_nprz: float | None = None
+    gap_change: float | None = None  # change of (focus - Rotterdam) over the window
+    direction: int | None = None
+    enough: bool = False
+
+
+@dataclass
+class Finding:
+    code_id: str
+    code_label: str
+    indicator: str
+    link_direction: str
+    qual: QualEvidence
+    quant: QuantEvidence
+    expected: int | None
+    verdict: str
+    reason: str
+
+
+@dataclass
+class InventoryCount:
+    code_id: str
+    label: str
+    passages: int
+    positive: int
+    negative: int
+    mixed: int
+    unrated: int
+
+
+@dataclass
+class CaseView:
+    """The four inventories of one case side by side."""
+
+    name: str
+    documents: int
+    roles: dict[str, int]
+    actors: list[dict[str, Any]]  # netwerken: id, name, mentions, documents, ties [(name, weight)]
+    findings: list[Finding]  # index+
+    governance: list[InventoryCount]
+    sibd: list[InventoryCount]
+
+
+@dataclass
+class Validation:
+    options: ValidationOptions
+    rules: list[tuple[str, str]]
+    findings: list[Finding]
+    warnings: list[str] = field(default_factory=list)
+    unlinked: list[tuple[str, str, int]] = field(default_factory=list)  # coded codes without links
+    cases: list[CaseView] = field(default_factory=list)
+    case: str | None = None
+    inclusiveness: Any = None  # network.Inclusiveness when the project has actor mentions
+
+    def counts(self) -> dict[str, int]:
+        found = Counter(f.verdict for f in self.findings)
+        return {v: found.get(v, 0) for v in VERDICTS}
+
+
+def verdict_rules(o: ValidationOptions) -> list[tuple[str, str]]:
+    """The rules, worded with the thresholds in force; every output states them."""
+    scope = "the code and its sub-codes" if o.include_children else "the code itself (not its sub-codes)"
+    if o.basis == "trend":
+        quant = (f"the change of {o.area} from the first to the last indicator year of the window "
+                 f"[first story year - {o.lookback}, last story year] (all years when the stories have no "
+                 f"'{o.year_attribute}'): up when >= +{o.min_change:g}, down when <= -{o.min_change:g} "
+                 "(in the indicator's unit, points for %), flat otherwise")
+    else:
+        quant = (f"the level of {o.area} minus Rotterdam in the last indicator year of the window "
+                 f"[first story year - {o.lookback}, last story year]: up (above) when >= +{o.min_change:g}, "
+                 f"down (below) when <= -{o.min_change:g}, flat otherwise")
+    return [
+        ("valence", "a passage's valence says whether the story finds much or more of the coded theme "
+                    "(positive: trust is strong, loneliness is severe), little or less of it (negative), or "
+                    "both (mixed); passages without a valence count as evidence but not for direction"),
+        ("passages", f"passages are the codings of {scope}"
+                     + (f" by coder {o.coder}" if o.coder else "") + (f" in case {o.case}" if o.case else "")),
+        ("qualitative direction", f"balance = (positive - negative) / rated passages; up when >= "
+                                  f"+{o.balance_threshold:g}, down when <= -{o.balance_threshold:g}, flat "
+                                  "otherwise; a '-' link turns it around (more of the theme should go "
+                                  "with a lower value)"),
+        ("enough stories", f">= {o.min_passages} rated passages from >= {o.min_documents} documents"),
+        ("quantitative direction", quant),
+        ("enough indicator data", f">= {o.min_years} years with a value for {o.area} in the window"),
+        (CONVERGES, "enough stories and enough indicator data, and the direction the stories point to "
+                    "equals the indicator's direction (flat = flat counts as agreeing)"),
+        (DIVERGES, "enough stories and enough indicator data, and the directions differ"),
+        (ONLY_QUALITATIVE, "enough stories, not enough indicator data (or the indicator is not imported)"),
+        (ONLY_QUANTITATIVE, "enough indicator data, not enough stories"),
+        (TOO_LITTLE, "neither enough stories nor enough indicator data"),
+    ]
+
+
+# ----------------------------------------------------------------------------- evidence
+
+
+def _sign(value: float, threshold: float) -> int:
+    if value >= threshold and value > 0:
+        return 1
+    if value <= -threshold and value < 0:
+        return -1
+    return 0
+
+
+def _parse_year(value: str | None) -> int | None:
+    if not value:
+        return None
+    text = str(value).strip()[:4]
+    return int(text) if text.isdigit() else None
+
+
+class _Evidence:
+    """Codings grouped per code once, then summed over any code subtree."""
+
+    def __init__(self, rows: list[tuple[str, int, str | None, int]], roles: dict[int, str],
+                 years: dict[int, int | None]) -> None:
+        self.by_code: dict[str, list[tuple[int, str | None, int]]] = defaultdict(list)
+        for code_id, doc_id, valence, n in rows:
+            self.by_code[code_id].append((doc_id, valence, n))
+        self.roles = roles
+        self.years = years
+
+    def collect(self, code_ids: list[str], o: ValidationOptions) -> QualEvidence:
+        q = QualEvidence()
+        docs: set[int] = set()
+        rated_docs: set[int] = set()
+        roles: Counter[str] = Counter()
+        years: Counter[int] = Counter()
+        for code_id in code_ids:
+            for doc_id, valence, n in self.by_code.get(code_id, ()):
+                q.passages += n
+                docs.add(doc_id)
+                if valence == "positive":
+                    q.positive += n
+                elif valence == "negative":
+                    q.negative += n
+                elif valence == "mixed":
+                    q.mixed += n
+                else:
+                    q.unrated += n
+                if valence:
+                    rated_docs.add(doc_id)
+                roles[self.roles.get(doc_id, "?")] += n
+                year = self.years.get(doc_id)
+                if year is not None:
+                    years[year] += n
+        q.documents, q.rated_documents = len(docs), len(rated_docs)
+        q.roles = dict(sorted(roles.items()))
+        q.years = dict(sorted(years.items()))
+        if q.rated:
+            q.balance = round((q.positive - q.negative) / q.rated, 3)
+            q.direction = _sign(q.balance, o.balance_threshold)
+        q.enough = q.rated >= o.min_passages and q.rated_documents >= o.min_documents and q.rated > 0
+        return q
+
+
+def _series(values: dict[str, dict[int, float]], registry: AreaRegistry, area: str | None) -> Series | None:
+    if area is None:
+        return None
+    if values.get(area):
+        return Series(area, dict(sorted(values[area].items())))
+    members = [m for m in registry.members(area) if values.get(m)]
+    if not members:
+        return None
+    years = sorted(set.intersection(*(set(values[m]) for m in members)))
+    if not years:
+        return None
+    mean = {y: round(sum(values[m][y] for m in members) / len(members), 3) for y in years}
+    return Series(area, mean, derived_from=tuple(members))
+
+
+def _quant(indicator: str, meta: dict[str, tuple[str, str]], values: dict[str, dict[int, float]],
+           registry: AreaRegistry, focus_area: str, story_years: list[int],
+           o: ValidationOptions) -> QuantEvidence:
+    label, unit = meta.get(indicator, (indicator, ""))
+    q = QuantEvidence(indicator=indicator, label=label or indicator, unit=unit, imported=indicator in meta)
+    if not q.imported:
+        return q
+    q.focus = _series(values, registry, focus_area)
+    ref = registry.aggregate("reference")
+    nprz = registry.aggregate("nprz")
+    if ref is not None and ref.name != focus_area:
+        q.reference = _series(values, registry, ref.name)
+    if nprz is not None and nprz.name != focus_area:
+        q.nprz = _series(values, registry, nprz.name)
+    q.members = [Series(m, dict(sorted(values[m].items()))) for m in registry.members(focus_area) if values.get(m)]
+    if q.focus is None:
+        return q
+    all_years = sorted(q.focus.values)
+    if story_years:
+        q.window = (min(story_years) - o.lookback, max(story_years))
+    else:
+        q.window = (all_years[0], all_years[-1])
+    q.years = [y for y in all_years if q.window[0] <= y <= q.window[1]]
+    if not q.years:
+        return q
+    first, last = q.years[0], q.years[-1]
+    q.first, q.last = q.focus.values[first], q.focus.values[last]
+    q.change = round(q.last - q.first, 3)
+    if q.reference and last in q.reference.values:
+        q.vs_reference = round(q.last - q.reference.values[last], 3)
+        if first in q.reference.values and first != last:
+            q.gap_change = round(q.vs_reference - (q.first - q.reference.values[first]), 3)
+    if q.nprz and last in q.nprz.values:
+        q.vs_nprz = round(q.last - q.nprz.values[last], 3)
+    q.enough = len(q.years) >= o.min_years
+    if o.basis == "trend":
+        q.direction = _sign(q.change, o.min_change) if len(q.years) >= 2 else None
+    else:
+        q.direction = _sign(q.vs_reference, o.min_change) if q.vs_reference is not None else None
+        q.enough = q.enough and q.vs_reference is not None
+    if q.direction is None:
+        q.enough = False
+    return q
+
+
+def _fmt(x: float | None, unit: str = "", signed: bool = False) -> str:
+    if x is None:
+        return "-"
+    text = f"{x:+.1f}" if signed else f"{x:.1f}"
+    text = text[:-2] if text.endswith(".0") else text
+    return text + ("%" if unit == "%" and not signed else (" pt" if unit == "%" else ""))
+
+
+def _decide(qual: QualEvidence, quant: QuantEvidence, link_sign: int, o: ValidationOptions) -> tuple[int | None, str, str]:
+    expected = qual.direction * link_sign if qual.direction is not None else None
+    parts = []
+    if qual.rated:
+        parts.append(f"stories {DIRECTION_WORDS[qual.direction or 0]} (balance {qual.balance:+.2f}: "
+                     f"{qual.positive}+ {qual.negative}- {qual.mixed}± of {qual.passages} passages in "
+                     f"{qual.documents} docs)")
+    else:
+        parts.append(f"{qual.passages} passage(s), none rated" if qual.passages else "no coded passages")
+    if expected is not None:
+        parts.append(f"so the indicator should go {DIRECTION_WORDS[expected]}" + (" (link '-')" if link_sign < 0 else ""))
+    if not quant.imported:
+        parts.append("indicator not imported")
+    elif quant.focus is None:
+        parts.append(f"no values for {o.area}")
+    elif not quant.years:
+        parts.append(f"no {o.area} values in {quant.window[0]}-{quant.window[1]}" if quant.window else "no values")
+    elif o.basis == "trend":
+        parts.append(f"{o.area} {_fmt(quant.first, quant.unit)} -> {_fmt(quant.last, quant.unit)} "
+                     f"({quant.years[0]}-{quant.years[-1]}, {_fmt(quant.change, quant.unit, True)}): "
+                     f"{DIRECTION_WORDS.get(quant.direction, '?') if quant.direction is not None else 'one year only'}")
+    else:
+        parts.append(f"{o.area} {_fmt(quant.last, quant.unit)} in {quant.years[-1]}, "
+                     f"{_fmt(quant.vs_reference, quant.unit, True)} vs Rotterdam: "
+                     f"{DIRECTION_WORDS.get(quant.direction, '?') if quant.direction is not None else '?'}")
+    if qual.enough and quant.enough:
+        verdict = CONVERGES if expected == quant.direction else DIVERGES
+    elif qual.enough:
+        verdict = ONLY_QUALITATIVE
+    elif quant.enough:
+        verdict = ONLY_QUANTITATIVE
+    else:
+        verdict = TOO_LITTLE
+    return expected, verdict, "; ".join(parts)
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def _subtrees(codes: list[Any]) -> dict[str, list[str]]:
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for c in codes:
+        children[c.parent_id].append(c.id)
+    out: dict[str, list[str]] = {}
+
+    def walk(code_id: str) -> list[str]:
+        if code_id not in out:
+            ids = [code_id]
+            for child in children.get(code_id, ()):
+                ids.extend(walk(child))
+            out[code_id] = ids
+        return out[code_id]
+
+    for c in codes:
+        walk(c.id)
+    return out
+
+
+def _findings(project: Any, o: ValidationOptions, codes: list[Any], doc_ids: list[int] | None,
+              registry: AreaRegistry, focus: str, meta: dict[str, tuple[str, str]],
+              values: dict[str, dict[str, dict[int, float]]], roles: dict[int, str],
+              years: dict[int, int | None]) -> tuple[list[Finding], _Evidence, dict[str, list[str]]]:
+    evidence = _Evidence(project.coding_evidence(document_ids=doc_ids, coder=o.coder), roles, years)
+    trees = _subtrees(codes)
+    wanted = set(trees[o.code]) if o.code else None
+    findings = []
+    for code in codes:
+        if not code.indicators or (wanted is not None and code.id not in wanted):
+            continue
+        scope = trees[code.id] if o.include_children else [code.id]
+        qual = evidence.collect(scope, o)
+        story_years = list(qual.years)
+        for link in code.indicators:
+            quant = _quant(link.indicator, meta, values.get(link.indicator, {}), registry, focus, story_years, o)
+            sign = -1 if link.direction == "-" else 1
+            expected, verdict, reason = _decide(qual, quant, sign, o)
+            findings.append(Finding(code.id, code.label, link.indicator, link.direction, qual, quant,
+                                    expected, verdict, reason))
+    return findings, evidence, trees
+
+
+def _inventory(evidence: _Evidence, codes: list[Any], trees: dict[str, list[str]], root: str,
+               o: ValidationOptions) -> list[InventoryCount]:
+    if root not in trees:
+        return []
+    out = []
+    by_id = {c.id: c for c in codes}
+    for code_id in trees[root]:
+        q = evidence.collect(trees[code_id] if code_id == root else [code_id], o)
+        if q.passages:
+            out.append(InventoryCount(code_id, by_id[code_id].label, q.passages, q.positive, q.negative,
+                                      q.mixed, q.unrated))
+    return out
+
+
+def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> Validation:
+    """Compute the findings (and case views) for ``project`` under ``options``."""
+    o = options
+    o.check()
+    registry = project.area_registry()
+    focus = registry.require(o.area)
+    if o.case:
+        o = _replace(o, case=project.resolve_case(o.case))
+    codes = project.codes()
+    if o.code and o.code not in {c.id for c in codes}:
+        project.code(o.code)  # raises NotFound with the usual hint
+    meta = {i.id: (i.label, i.unit) for i in project.indicators()}
+    values: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    for row in project.indicator_values():
+        values[row["indicator"]][row["area"]][row["year"]] = row["value"]
+    roles = project.attribute_map(o.role_attribute)
+    years = {d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()}
+    doc_ids = project.case_document_ids(o.case) if o.case else None
+    findings, evidence, trees = _findings(project, o, codes, doc_ids, registry, focus, meta, values, roles, years)
+    result = Validation(options=o, rules=verdict_rules(o), findings=findings, case=o.case)
+    missing = sorted({f.indicator for f in findings if not f.quant.imported})
+    if missing:
+        result.warnings.append("linked indicator(s) not imported: " + ", ".join(missing))
+    if not meta:
+        result.warnings.append("no indicators imported yet (wijkverhalen indicators import PROJECT FILE)")
+    if not findings:
+        result.warnings.append("no code links an indicator (codebook 'indicators:' or 'wijkverhalen links add')")
+    linked = {c.id for c in codes if c.indicators}
+    for code in codes:
+        if code.id not in linked and code.id in evidence.by_code and not code.indicators:
+            n = sum(r[2] for r in evidence.by_code[code.id])
+            result.unlinked.append((code.id, code.label, n))
+    if project.mention_units(document_ids=doc_ids):
+        from .network import NetworkOptions, inclusiveness
+
+        result.inclusiveness = inclusiveness(project, NetworkOptions(case=o.case, tie_level="document"))
+    if o.with_cases:
+        cases = [o.case] if o.case else sorted(project.cases())
+        for name in cases:
+            result.cases.append(_case_view(project, o, name, codes, registry, focus, meta, values, roles, years))
+    return result
+
+
+def _replace(o: ValidationOptions, **changes: Any) -> ValidationOptions:
+    from dataclasses import replace
+
+    return replace(o, **changes)
+
+
+def _case_view(project: Any, o: ValidationOptions, name: str, codes: list[Any], registry: AreaRegistry,
+               focus: str, meta: dict[str, tuple[str, str]], values: dict[str, dict[str, dict[int, float]]],
+               roles: dict[int, str], years: dict[int, int | None]) -> CaseView:
+    doc_ids = project.case_document_ids(name)
+    co = _replace(o, case=name)
+    findings, evidence, trees = _findings(project, co, codes, doc_ids, registry, focus, meta, values, roles, years)
+    role_counts = Counter(roles.get(d, "?") for d in doc_ids)
+    actors: list[dict[str, Any]] = []
+    units = project.mention_units(document_ids=doc_ids)
+    if units:
+        from .network import NetworkOptions, build_network, top_ties
+
+        graph = build_network(project, NetworkOptions(case=name, include_codes=False))
+        names = {a.id: a.name for a in project.actors()}
+        mentions = Counter(u[0] for u in units)
+        docs: dict[str, set[int]] = defaultdict(set)
+        for actor_id, doc_id, _ in units:
+            docs[actor_id].add(doc_id)
+        for actor_id, n in sorted(mentions.items(), key=lambda t: (-t[1], t[0])):
+            actors.append({"id": actor_id, "name": names.get(actor_id, actor_id), "mentions": n,
+                           "documents": len(docs[actor_id]), "ties": top_ties(graph, actor_id, 3)})
+    return CaseView(name=name, documents=len(doc_ids), roles=dict(sorted(role_counts.items())), actors=actors,
+                    findings=[f for f in findings if f.qual.passages],
+                    governance=_inventory(evidence, codes, trees, o.governance_code, co),
+                    sibd=_inventory(evidence, codes, trees, o.sibd_code, co))

@@ -1,0 +1,162 @@
+"""Frozen dataclasses shared by the core, the CLI and the TUI.
+
+They carry data between layers; only ``wijkverhalen.store`` turns them into rows.
+Offsets are always Python string indices (Unicode code points) into a
+document's canonical text, end exclusive, as in REFI-QDA.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A paragraph or speaker turn of a parsed document.
+
+    ``start``/``end`` span the whole turn, speaker label included; ``body_start``
+    is where the spoken text begins (after ``"R: "`` or ``"[Fatima] "``).
+    """
+
+    start: int
+    end: int
+    body_start: int
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What an importer produces: canonical text plus what it found around it."""
+
+    name: str
+    text: str
+    format: str
+    source_path: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    turns: tuple[Turn, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence inside one turn, with its lemmas joined by spaces."""
+
+    start: int
+    end: int
+    turn_index: int
+    lemmas: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorLink:
+    """A code's link to an indicator, with the direction a story should move it.
+
+    ``direction`` is ``"+"`` (more of the theme goes with a higher value) or ``"-"``.
+    """
+
+    indicator: str
+    direction: str = "+"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code of the codebook. ``id`` is stable; everything else may change."""
+
+    id: str
+    label: str
+    parent_id: str | None = None
+    position: int = 0
+    gloss: str = ""
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    example: str = ""
+    color: str = "#888888"
+    keywords: tuple[str, ...] = ()
+    indicators: tuple[IndicatorLink, ...] = ()
+    actors: tuple[str, ...] = ()
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    name: str
+    format: str
+    source_path: str
+    sha256: str
+    imported_at: str
+    word_count: int
+    guid: str
+    memo: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A derived unit (turn or sentence) of a document; may be recomputed."""
+
+    id: int
+    document_id: int
+    kind: str  # "turn" or "sentence"
+    index: int
+    start: int
+    end: int
+    speaker: str | None
+    turn_index: int
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: int
+    guid: str
+    document_id: int
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    memo: str
+    valence: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A coded passage retrieved with its context, ready to show or export."""
+
+    coding: Coding
+    document_name: str
+    text: str
+    before: str
+    after: str
+    speaker: str | None
+    sentence_index: int
+    turn_index: int
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    document_name: str
+    segment_id: int
+    start: int
+    end: int
+    speaker: str | None
+    text: str
+    snippet: str
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One entry of the operation log (audit trail, undo/redo)."""
+
+    id: int
+    timestamp: str
+    coder: str
+    label: str
+    state: str  # "done", "undone" or "discarded"
+    changes: list[dict[str, Any]] = field(default_factory=list)

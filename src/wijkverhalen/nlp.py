@@ -1,0 +1,368 @@
+"""Dutch sentence segmentation, lemmas and phrase matching with spaCy.
+
+spaCy is imported inside the functions, never at module import, so that
+``wijkverhalen --help`` and the TUI start fast. The default pipeline is
+``spacy.blank("nl")`` with a rule-based sentencizer and the lookup lemmatizer
+(tables from spacy-lookups-data, fully offline); a trained pipeline such as
+``nl_core_news_sm`` can be named instead for better lemmas and sentence bounds.
+
+Sentences never cross a turn or a line break: a line break inside a transcript
+turn nearly always ends a sentence, and short lines also make spaCy faster.
+Offsets are code-point indices into the document's canonical text, trimmed of
+whitespace, so ``text[s.start:s.end]`` is exactly the sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from wijkverhalen.errors import InvalidInput
+from wijkverhalen.models import ParsedDocument, Sentence, Turn
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+BATCH_SIZE = 1000
+# spaCy refuses longer texts by default; a single line this long (a .txt without
+# line breaks) is cut at whitespace before this size.
+MAX_CHUNK = 100_000
+_WORD = re.compile(r"\w+")
+# Trimmed from lemmas: tokenizer exceptions keep the dot of "u." or "bijv.".
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+# Components a trained pipeline does not need for sentences and lemmas.
+_UNUSED_COMPONENTS = ("ner",)
+
+
+class PipelineNotInstalled(InvalidInput):
+    """A spaCy pipeline named by the user (e.g. ``nl_core_news_sm``) is not installed."""
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(name: str | None = None) -> Language:
+    """The Dutch pipeline, built once per name.
+
+    ``None`` gives the blank Dutch pipeline with sentencizer and lookup lemmatizer;
+    a name such as ``"nl_core_news_sm"`` loads that installed package (without NER).
+    """
+    import spacy
+
+    if name is None:
+        nlp = spacy.blank("nl")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        return nlp
+    try:
+        nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise PipelineNotInstalled(f"spaCy pipeline '{name}' is not installed") from exc
+    if not any(nlp.has_pipe(p) for p in ("parser", "senter", "sentencizer")):
+        nlp.add_pipe("sentencizer", first=True)
+    elif nlp.has_pipe("senter") and nlp.has_pipe("parser"):
+        nlp.disable_pipe("senter")  # the parser sets sentence bounds itself
+    return nlp
+
+
+class _LemmaCache(dict[int, str]):
+    """Token or lemma hash -> lower-case lemma without edge punctuation (``""`` if no word).
+
+    Lemmas are looked up by hash in a dict instead of through a Token object per
+    word, which would dominate the cost of lemmatising with the blank pipeline.
+    ``lookup`` maps a token's text to its lemma (the lookup table), or is ``None``
+    when the hashes already are lemmas.
+    """
+
+    def __init__(self, strings: Any, lookup: Callable[[str], str] | None) -> None:
+        super().__init__()
+        self.strings = strings
+        self.lookup = lookup
+
+    def __missing__(self, key: int) -> str:
+        lemma = self.strings[key]
+        if self.lookup is not None:
+            lemma = self.lookup(lemma)
+        value = _EDGE_PUNCT.sub("", lemma.lower())
+        self[key] = value
+        return value
+
+
+class _PunctKinds(dict[int, int]):
+    """ORTH hash -> 2 for a sentence-final character, 1 other punctuation, 0 else."""
+
+    def __init__(self, vocab: Any, punct_chars: set[str]) -> None:
+        super().__init__()
+        self.vocab = vocab
+        self.punct_chars = punct_chars
+
+    def __missing__(self, key: int) -> int:
+        text = self.vocab.strings[key]
+        value = 2 if text in self.punct_chars else int(self.vocab[text].is_punct)
+        self[key] = value
+        return value
+
+
+class _Plan:
+    """How to get sentences and lemmas out of one pipeline quickly.
+
+    Two components of the default pipeline only look at each token's text, so
+    they are skipped and replayed per distinct word through dict caches, which
+    avoids creating a Python Token object per word (the dominant cost):
+
+    - a lookup-mode lemmatizer becomes a cache from ORTH hash to lemma;
+    - a sentencizer (when no parser or senter sets sentence bounds) becomes the
+      same rule as ``Sentencizer.predict`` over ORTH hashes: after a
+      sentence-final character, the next token that is not punctuation starts
+      a sentence.
+
+    Other lemmatizers (rule-based, trained) run and their LEMMA hashes are read;
+    a pipeline without a lemmatizer falls back to lower-case forms. With
+    ``replay=False`` every component runs (tests compare the two paths).
+    """
+
+    def __init__(self, nlp: Language, *, replay: bool = True) -> None:
+        from spacy.attrs import LEMMA, LOWER, ORTH
+        from spacy.lang.nl.lemmatizer import DutchLemmatizer
+        from spacy.pipeline import Lemmatizer
+
+        factories = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+        lemmatizers = [n for n, f in factories.items() if "lemmatizer" in f]
+        sentencizers = [n for n, f in factories.items() if f == "sentencizer"]
+        skip: list[str] = []
+        self.lemma_attr = LEMMA if lemmatizers else LOWER
+        self.lemmas = _LemmaCache(nlp.vocab.strings, None)
+        component: Any = nlp.get_pipe(lemmatizers[0]) if len(lemmatizers) == 1 else None
+        # Only the two classes whose lookup rule is known (text, or lower-cased
+        # text for Dutch) are replayed; anything else runs as a component.
+        if (
+            replay
+            and type(component) in (Lemmatizer, DutchLemmatizer)
+            and getattr(component, "mode", None) == "lookup"
+        ):
+            skip.append(lemmatizers[0])
+            self.lemma_attr = ORTH
+            table = component.lookups.get_table("lemma_lookup", {})
+            lower_first = isinstance(component, DutchLemmatizer)
+
+            def lookup(text: str) -> str:
+                key = text.lower() if lower_first else text
+                result = table.get(key, key)
+                return result if isinstance(result, str) else result[0]
+
+            self.lemmas = _LemmaCache(nlp.vocab.strings, lookup)
+        self.kinds: _PunctKinds | None = None
+        other_bounds = any(f in ("parser", "beam_parser", "senter") for f in factories.values())
+        if replay and len(sentencizers) == 1 and not other_bounds:
+            skip.append(sentencizers[0])
+            punct = set(getattr(nlp.get_pipe(sentencizers[0]), "punct_chars", ()))
+            self.kinds = _PunctKinds(nlp.vocab, punct)
+        self.skip = tuple(skip)
+        self.attrs = [ORTH] if self.lemma_attr == ORTH else [ORTH, self.lemma_attr]
+
+    def spans(self, doc: Any) -> Iterator[tuple[int, int, int, int, list[int]]]:
+        """``(first_token, end_token, start_char, end_char, lemma_hashes)`` per sentence."""
+        if not len(doc):
+            return
+        table = doc.to_array(self.attrs)
+        if len(self.attrs) == 1:
+            orths = lemma_hashes = table.tolist()
+        else:
+            orths, lemma_hashes = table[:, 0].tolist(), table[:, 1].tolist()
+        if self.kinds is None:
+            for sent in doc.sents:
+                yield sent.start, sent.end, sent.start_char, sent.end_char, lemma_hashes
+            return
+        kinds = self.kinds
+        starts = [0]
+        seen_final = False
+        for i, kind in enumerate(map(kinds.__getitem__, orths)):
+            if kind == 2:
+                seen_final = True
+            elif seen_final and kind == 0:
+                starts.append(i)
+                seen_final = False
+        starts.append(len(doc))
+        for first, stop in zip(starts, starts[1:], strict=False):
+            last = doc[stop - 1]
+            yield first, stop, doc[first].idx, last.idx + len(last), lemma_hashes
+
+
+@functools.lru_cache(maxsize=4)
+def _plan_for(nlp: Language) -> _Plan:
+    return _Plan(nlp)
+
+
+def _run(nlp: Language, texts: list[str], skip: tuple[str, ...]) -> Iterator[Any]:
+    """Docs for ``texts``, chaining the components' batch ``pipe`` methods.
+
+    This is what ``Language.pipe`` does minus its per-doc bookkeeping, which costs
+    more than the blank pipeline's own work on short transcript lines.
+    """
+    tokenizer: Any = nlp.tokenizer
+    docs: Iterator[Any] = tokenizer.pipe(texts, batch_size=BATCH_SIZE)
+    for name, proc in nlp.pipeline:
+        if name in skip:
+            continue
+        pipe = getattr(proc, "pipe", None)
+        docs = pipe(docs, batch_size=BATCH_SIZE) if pipe is not None else map(proc, docs)
+    return docs
+
+
+_ENDS_SENTENCE = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$""")
+
+
+def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """``(offset, chunk)`` for the text blocks of ``text[start:end]``, trimmed.
+
+    A line break ends a chunk when the line ends a sentence or a blank line
+    follows; otherwise (hard-wrapped transcripts) the next line continues the
+    same sentence, so wrapping does not cut sentences in two.
+    """
+    pos = start
+    block_start: int | None = None
+    block_end = start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl == -1 else nl
+        line = text[pos:line_end]
+        if line.strip():
+            if block_start is None:
+                block_start = pos
+            block_end = line_end
+            closes = _ENDS_SENTENCE.search(line) is not None
+        else:
+            closes = True
+        if (closes or nl == -1) and block_start is not None:
+            yield from _trimmed_pieces(text, block_start, block_end)
+            block_start = None
+        if nl == -1:
+            break
+        pos = line_end + 1
+
+
+def _trimmed_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    block = text[start:end]
+    stripped = block.strip()
+    offset = start + len(block) - len(block.lstrip())
+    while len(stripped) > MAX_CHUNK:
+        cut = stripped.rfind(" ", 0, MAX_CHUNK)
+        cut = cut if cut > 0 else MAX_CHUNK
+        yield offset, stripped[:cut]
+        rest = stripped[cut:]
+        offset += cut + len(rest) - len(rest.lstrip())
+        stripped = rest.strip()
+    if stripped:
+        yield offset, stripped
+
+
+def segment_turns(text: str, turns: Sequence[Turn], nlp: Language | None = None) -> list[Sentence]:
+    """Sentences of each turn body, in order, with lower-case lemmas.
+
+    Sentences stay inside ``body_start..end`` of their turn; a line break ends a
+    sentence only after sentence-final punctuation or before a blank line.
+    Each satisfies ``text[s.start:s.end] == text[s.start:s.end].strip() != ""``.
+    """
+    nlp = nlp or load_pipeline()
+    return _segment(text, turns, nlp, _plan_for(nlp))
+
+
+def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> list[Sentence]:
+    places: list[tuple[int, int]] = []
+    chunks: list[str] = []
+    for turn_index, turn in enumerate(turns):
+        for offset, chunk in _line_chunks(text, turn.body_start, turn.end):
+            places.append((offset, turn_index))
+            chunks.append(chunk)
+    lookup = plan.lemmas.__getitem__
+    sentences: list[Sentence] = []
+    for doc, chunk, (offset, turn_index) in zip(
+        _run(nlp, chunks, plan.skip), chunks, places, strict=True
+    ):
+        for first, stop, s, e, hashes in plan.spans(doc):
+            piece = chunk[s:e]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            s += len(piece) - len(piece.lstrip())
+            lemmas = " ".join(filter(None, map(lookup, hashes[first:stop])))
+            sentences.append(
+                Sentence(
+                    start=offset + s,
+                    end=offset + s + len(stripped),
+                    turn_index=turn_index,
+                    lemmas=lemmas,
+                )
+            )
+    return sentences
+
+
+def segment_document(parsed: ParsedDocument, nlp: Language | None = None) -> list[Sentence]:
+    """Sentences of a parsed document, using its turns (or detecting them)."""
+    turns = parsed.turns
+    if not turns:
+        from wijkverhalen.importers.turns import detect_turns
+
+        turns = detect_turns(parsed.text)
+    return segment_turns(parsed.text, turns, nlp)
+
+
+def lemmatize_query(q: str, nlp: Language | None = None) -> list[str]:
+    """Lower-case lemmas of the words of a search query (punctuation dropped)."""
+    nlp = nlp or load_pipeline()
+    if not q.strip():
+        return []
+    plan = _plan_for(nlp)
+    chunks = [chunk for _, chunk in _line_chunks(q, 0, len(q))]
+    words: list[str] = []
+    for doc in _run(nlp, chunks, plan.skip):
+        for first, stop, _, _, hashes in plan.spans(doc):
+            words.extend(filter(None, map(plan.lemmas.__getitem__, hashes[first:stop])))
+    return words
+
+
+def query_lemmas(query: str, nlp: Language | None = None) -> dict[str, list[str]]:
+    """Each distinct ``\\w+`` word of a search query -> its lemmas (may equal the word).
+
+    Keys are the words as typed, which is how ``store.retrieval.build_match`` looks
+    them up; words inside quoted phrases are included too (harmless extra keys).
+    """
+    nlp = nlp or load_pipeline()
+    return {word: lemmatize_query(word, nlp) for word in dict.fromkeys(_WORD.findall(query))}
+
+
+def count_words(text: str) -> int:
+    """Number of words (``\\w+`` runs): cheap enough to run on every import."""
+    return len(_WORD.findall(text))
+
+
+def find_phrases(
+    text: str, phrases: dict[str, list[str]], nlp: Language | None = None
+) -> list[tuple[str, int, int]]:
+    """Case-insensitive whole-token matches of ``phrases`` (key -> variants) in ``text``.
+
+    Returns ``(key, start, end)`` character spans sorted by position; overlapping
+    matches of different keys are all kept. Uses the tokenizer only.
+    """
+    from spacy.matcher import PhraseMatcher
+
+    nlp = nlp or load_pipeline()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for key, variants in phrases.items():
+        patterns = [nlp.make_doc(v) for v in variants if v.strip()]
+        if patterns:
+            matcher.add(key, patterns)
+    if not len(matcher):
+        return []
+    found: list[tuple[str, int, int]] = []
+    chunks = [(0, text)] if len(text) <= MAX_CHUNK else list(_line_chunks(text, 0, len(text)))
+    for offset, chunk in chunks:
+        doc = nlp.make_doc(chunk)
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            found.append(
+                (nlp.vocab.strings[match_id], offset + span.start_char, offset + span.end_char)
+            )
+    found.sort(key=lambda m: (m[1], m[2], m[0]))
+    return found

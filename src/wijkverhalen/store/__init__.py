@@ -1,0 +1,53 @@
+"""The project store: the only place that touches SQL.
+
+A project is one SQLite file. :class:`Project` is the facade the CLI, the TUI,
+importers, analysis and exporters use::
+
+    with Project.create("botu.wijk", codes=codebook.codes, coder="anna") as project:
+        coding = project.add_coding(doc_id, 120, 188, "relaties.vertrouwen", coder="anna")
+        project.undo(coder="anna")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..models import Code
+from .codes import CodesMixin, SyncReport, code_guid
+from .codings import VALENCES, CodingsMixin
+from .connection import open_database
+from .documents import DocumentInput, DocumentsMixin, text_sha256
+from .exchange import ExchangeMixin
+from .linking import LinkingMixin
+from .retrieval import RetrievalMixin, build_match
+
+__all__ = ["VALENCES", "DocumentInput", "Project", "SyncReport", "build_match", "code_guid", "text_sha256"]
+
+
+class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingMixin, ExchangeMixin):
+    """An open project file."""
+
+    @classmethod
+    def open(cls, path: str | Path, *, durability: str = "normal") -> Project:
+        path = Path(path)
+        return cls(open_database(path, durability=durability), path)
+
+    @classmethod
+    def create(cls, path: str | Path, *, codes: Sequence[Code] = (), coder: str = "wijkverhalen",
+               codebook_name: str = "", codebook_version: str = "") -> Project:
+        path = Path(path)
+        project = cls(open_database(path, create=True), path)
+        try:
+            if codes:
+                project.load_codes(codes, coder, label=f"load codebook {codebook_name}".strip())
+            project.set_meta("codebook_name", codebook_name)
+            project.set_meta("codebook_version", codebook_version)
+        except BaseException:
+            project.close()
+            path.unlink(missing_ok=True)
+            raise
+        return project
+
+    def __enter__(self) -> Project:
+        return self

@@ -1,0 +1,81 @@
+"""Shared plumbing of the Project facade: connection, transactions, operations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import oplog
+from .connection import Transactions
+
+
+class ProjectBase:
+    """Owns the connection; mixins add the feature areas."""
+
+    db: sqlite_utils.Database
+    conn: sqlite3.Connection
+    path: Path
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        self.db = db
+        self.conn = db.conn
+        self.path = path
+        self.transaction = Transactions(self.conn, path)
+
+    # -- lifecycle ---------------------------------------------------------
+    def close(self) -> None:
+        try:
+            # Fold the WAL back so the single .wijk file is complete to copy or mail.
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass  # another process still reads; the WAL stays and is still safe
+        self.conn.close()
+
+    def __enter__(self) -> ProjectBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- operations ----------------------------------------------------------
+    @contextmanager
+    def operation(self, coder: str, label: str, *, undoable: bool = True) -> Iterator[oplog.Recorder]:
+        """One logged, atomic change: rows changed through the recorder are undoable."""
+        with self.transaction():
+            rec = oplog.Recorder(self.conn)
+            yield rec
+            rec.save(coder, label, undoable=undoable)
+
+    def undo(self, coder: str | None = None) -> str | None:
+        """Undo the newest operation (of ``coder``); returns its label or None."""
+        with self.transaction():
+            return oplog.undo(self.conn, coder)
+
+    def redo(self, coder: str | None = None) -> str | None:
+        with self.transaction():
+            return oplog.redo(self.conn, coder)
+
+    def history(self, limit: int = 100, coder: str | None = None) -> list[Any]:
+        return oplog.history(self.conn, limit, coder)
+
+    # -- meta ------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Read-only helper returning dict rows (for analysis modules)."""
+        return list(self.db.query(sql, params))

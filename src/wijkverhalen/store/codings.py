@@ -1,0 +1,111 @@
+"""Codings: character spans of a document's canonical text tagged with a code."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from ..errors import InvalidInput, NotFound
+from ..models import Coding
+from .base import ProjectBase
+from .oplog import now
+
+VALENCES = ("positive", "negative", "mixed")
+_COLS = 'id, guid, document_id, start, "end", code_id, coder, memo, valence, created_at, updated_at'
+
+
+def coding_from_row(r: tuple[Any, ...]) -> Coding:
+    return Coding(id=r[0], guid=r[1], document_id=r[2], start=r[3], end=r[4], code_id=r[5],
+                  coder=r[6], memo=r[7], valence=r[8], created_at=r[9], updated_at=r[10])
+
+
+class CodingsMixin(ProjectBase):
+    def _check_span(self, document_id: int, start: int, end: int) -> None:
+        row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document {document_id}")
+        length = row[0]
+        if not (0 <= start < end <= length):
+            raise InvalidInput(
+                f"span {start}-{end} is outside document {document_id} (0-{length}, end exclusive)")
+
+    def _check_code(self, code_id: str) -> None:
+        if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is None:
+            raise NotFound(f"no code '{code_id}' (see 'wijkverhalen codebook show')")
+
+    def add_coding(self, document_id: int, start: int, end: int, code_id: str, coder: str,
+                   memo: str = "", valence: str | None = None) -> Coding:
+        """Code the span ``[start, end)``; committed when this returns. Undoable."""
+        self._check_span(document_id, start, end)
+        self._check_code(code_id)
+        if valence is not None and valence not in VALENCES:
+            raise InvalidInput(f"valence must be one of {', '.join(VALENCES)}")
+        ts = now()
+        with self.operation(coder, f"code {code_id} in document {document_id} [{start}:{end}]") as op:
+            dup = self.conn.execute(
+                'SELECT id FROM codings WHERE document_id = ? AND start = ? AND "end" = ? AND code_id = ?'
+                " AND coder = ?", (document_id, start, end, code_id, coder)).fetchone()
+            if dup is not None:
+                raise InvalidInput(f"this span already has code '{code_id}' by {coder} (coding {dup[0]})")
+            new_id = op.insert("codings", {
+                "guid": str(uuid.uuid4()).upper(), "document_id": document_id, "start": start,
+                "end": end, "code_id": code_id, "coder": coder, "memo": memo, "valence": valence,
+                "created_at": ts, "updated_at": ts,
+            })
+        return self.coding(new_id)
+
+    def coding(self, coding_id: int) -> Coding:
+        row = self.conn.execute(f"SELECT {_COLS} FROM codings WHERE id = ?", (coding_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no coding {coding_id}")
+        return coding_from_row(row)
+
+    def remove_coding(self, coding_id: int, coder: str) -> Coding:
+        coding = self.coding(coding_id)
+        with self.operation(coder, f"remove coding {coding_id} ({coding.code_id})") as op:
+            op.delete("codings", {"id": coding_id})
+        return coding
+
+    def update_coding(self, coding_id: int, coder: str, **values: Any) -> Coding:
+        """Change the code, memo, valence or span of a coding. Undoable."""
+        coding = self.coding(coding_id)
+        allowed = {"code_id", "memo", "valence", "start", "end"}
+        if set(values) - allowed:
+            raise InvalidInput(f"cannot change {', '.join(sorted(set(values) - allowed))} of a coding")
+        if "code_id" in values:
+            self._check_code(values["code_id"])
+        if values.get("valence") is not None and values["valence"] not in VALENCES:
+            raise InvalidInput(f"valence must be one of {', '.join(VALENCES)}")
+        if "start" in values or "end" in values:
+            self._check_span(coding.document_id, values.get("start", coding.start), values.get("end", coding.end))
+        values["updated_at"] = now()
+        with self.operation(coder, f"edit coding {coding_id}: {', '.join(k for k in values if k != 'updated_at')}") as op:
+            op.update("codings", {"id": coding_id}, values)
+        return self.coding(coding_id)
+
+    def codings(self, document_id: int | None = None, code_ids: list[str] | None = None,
+                coder: str | None = None) -> list[Coding]:
+        sql = f"SELECT {_COLS} FROM codings"
+        where: list[str] = []
+        params: list[Any] = []
+        if document_id is not None:
+            where.append("document_id = ?")
+            params.append(document_id)
+        if code_ids is not None:
+            where.append(f"code_id IN ({', '.join('?' for _ in code_ids)})")
+            params.extend(code_ids)
+        if coder is not None:
+            where.append("coder = ?")
+            params.append(coder)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY document_id, start, \"end\", id"
+        return [coding_from_row(r) for r in self.conn.execute(sql, params)]
+
+    def codings_overlapping(self, document_id: int, start: int, end: int) -> list[Coding]:
+        return [coding_from_row(r) for r in self.conn.execute(
+            f'SELECT {_COLS} FROM codings WHERE document_id = ? AND start < ? AND "end" > ? ORDER BY start, id',
+            (document_id, end, start))]
+
+    def coders(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]

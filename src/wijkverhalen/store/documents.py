@@ -1,0 +1,245 @@
+"""Documents, their derived segments, attributes, cases and document memos."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidInput, NotFound
+from ..models import Document, ParsedDocument, Segment, Sentence
+from .base import ProjectBase
+from .oplog import now
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """A parsed document with its sentences and attributes, ready to store."""
+
+    parsed: ParsedDocument
+    sentences: Sequence[Sentence]
+    word_count: int
+    attributes: dict[str, str]
+
+
+class DocumentsMixin(ProjectBase):
+    # -- import ----------------------------------------------------------------
+    def has_sha256(self, sha: str) -> str | None:
+        row = self.conn.execute("SELECT name FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+        return row[0] if row else None
+
+    def _unique_name(self, name: str) -> str:
+        candidate, n = name, 2
+        while self.conn.execute("SELECT 1 FROM documents WHERE name = ?", (candidate,)).fetchone():
+            candidate = f"{name} ({n})"
+            n += 1
+        return candidate
+
+    def add_documents(self, items: Iterable[DocumentInput], coder: str) -> list[tuple[str, int | None, str | None]]:
+        """Store documents atomically (all or none of this batch).
+
+        Returns ``(name, document_id, duplicate_of)`` per item: a document whose
+        text is already in the project is skipped and names the one it duplicates.
+        """
+        results: list[tuple[str, int | None, str | None]] = []
+        with self.transaction():
+            for item in items:
+                p = item.parsed
+                sha = text_sha256(p.text)
+                dup = self.has_sha256(sha)
+                if dup is not None:
+                    results.append((p.name, None, dup))
+                    continue
+                name = self._unique_name(p.name)
+                cur = self.conn.execute(
+                    "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
+                    " word_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (str(uuid.uuid4()).upper(), name, p.text, sha, p.source_path, p.format, now(),
+                     item.word_count),
+                )
+                doc_id = int(cur.lastrowid or 0)
+                self._write_segments(doc_id, p, item.sentences)
+                self.conn.executemany(
+                    "INSERT INTO attributes (document_id, name, value) VALUES (?, ?, ?)",
+                    [(doc_id, k, str(v)) for k, v in item.attributes.items() if str(v) != ""],
+                )
+                case_name = item.attributes.get("casus") or item.attributes.get("case")
+                if case_name:
+                    self._assign_case(doc_id, case_name)
+                results.append((name, doc_id, None))
+            imported = [r for r in results if r[1] is not None]
+            if imported:
+                rec_sql = "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)"
+                names = ", ".join(r[0] for r in imported[:5]) + (" ..." if len(imported) > 5 else "")
+                self.conn.execute(rec_sql, (now(), coder, f"import {len(imported)} document(s): {names}", "[]"))
+        return results
+
+    def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
+        text = parsed.text
+        turn_rows = [
+            (doc_id, "turn", i, t.start, t.end, t.speaker, i, "")
+            for i, t in enumerate(parsed.turns)
+        ]
+        self.conn.executemany(
+            'INSERT INTO segments (document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            turn_rows,
+        )
+        speakers = [t.speaker for t in parsed.turns]
+        first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
+        sent_rows = []
+        fts_rows = []
+        for i, s in enumerate(sentences):
+            seg_id = first + i
+            speaker = speakers[s.turn_index] if s.turn_index < len(speakers) else None
+            sent_rows.append((seg_id, doc_id, "sentence", i, s.start, s.end, speaker, s.turn_index, s.lemmas))
+            fts_rows.append((seg_id, text[s.start:s.end], s.lemmas))
+        self.conn.executemany(
+            'INSERT INTO segments (id, document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sent_rows,
+        )
+        self.conn.executemany("INSERT INTO segments_fts (rowid, text, lemmas) VALUES (?, ?, ?)", fts_rows)
+
+    def replace_segments(self, document_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
+        """Re-segment a document. Codings are spans and are untouched."""
+        with self.transaction():
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM segments WHERE document_id = ? AND kind = 'sentence'", (document_id,))]
+            self.conn.executemany("DELETE FROM segments_fts WHERE rowid = ?", [(i,) for i in ids])
+            self.conn.execute("DELETE FROM segments WHERE document_id = ?", (document_id,))
+            self._write_segments(document_id, parsed, sentences)
+
+    # -- reading -----------------------------------------------------------------
+    def _document_from_row(self, row: dict[str, Any]) -> Document:
+        return Document(
+            id=row["id"], name=row["name"], format=row["format"], source_path=row["source_path"],
+            sha256=row["sha256"], imported_at=row["imported_at"], word_count=row["word_count"],
+            guid=row["guid"], memo=row["memo"], attributes=self.attributes(row["id"]),
+        )
+
+    _DOC_COLS = "id, name, format, source_path, sha256, imported_at, word_count, guid, memo"
+
+    def documents(self) -> list[Document]:
+        attrs: dict[int, dict[str, str]] = {}
+        for doc_id, name, value in self.conn.execute("SELECT document_id, name, value FROM attributes"):
+            attrs.setdefault(doc_id, {})[name] = value
+        out = []
+        for row in self.db.query(f"SELECT {self._DOC_COLS} FROM documents ORDER BY name"):
+            out.append(Document(**{**row, "attributes": attrs.get(row["id"], {})}))
+        return out
+
+    def document(self, ref: int | str) -> Document:
+        """A document by id, exact name, or unambiguous name prefix."""
+        doc_id = self.resolve_document(ref)
+        row = next(self.db.query(f"SELECT {self._DOC_COLS} FROM documents WHERE id = ?", (doc_id,)))
+        return self._document_from_row(row)
+
+    def resolve_document(self, ref: int | str) -> int:
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (int(ref),)).fetchone()
+            if row:
+                return int(row[0])
+        ref = str(ref)
+        row = self.conn.execute("SELECT id FROM documents WHERE name = ?", (ref,)).fetchone()
+        if row:
+            return int(row[0])
+        rows = self.conn.execute(
+            "SELECT id, name FROM documents WHERE name LIKE ? ESCAPE '\\' ORDER BY name",
+            (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        ).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        if len(rows) > 1:
+            names = ", ".join(r[1] for r in rows[:4])
+            raise InvalidInput(f"document '{ref}' is ambiguous: {names}")
+        raise NotFound(f"no document '{ref}' (see 'wijkverhalen documents')")
+
+    def document_text(self, document_id: int) -> str:
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document {document_id}")
+        return str(row[0])
+
+    def segments(self, document_id: int, kind: str = "sentence") -> list[Segment]:
+        return [
+            Segment(id=r[0], document_id=r[1], kind=r[2], index=r[3], start=r[4], end=r[5],
+                    speaker=r[6], turn_index=r[7])
+            for r in self.conn.execute(
+                'SELECT id, document_id, kind, idx, start, "end", speaker, turn_idx FROM segments'
+                " WHERE document_id = ? AND kind = ? ORDER BY idx",
+                (document_id, kind),
+            )
+        ]
+
+    def sentence_lemmas(self, document_id: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT lemmas FROM segments WHERE document_id = ? AND kind = 'sentence' ORDER BY idx",
+            (document_id,))]
+
+    # -- attributes, cases, memos (logged) -------------------------------------
+    def attributes(self, document_id: int) -> dict[str, str]:
+        return dict(self.conn.execute(
+            "SELECT name, value FROM attributes WHERE document_id = ? ORDER BY name", (document_id,)))
+
+    def attribute_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT name FROM attributes ORDER BY name")]
+
+    def set_attribute(self, document_id: int, name: str, value: str | None, coder: str) -> None:
+        """Set (or with ``None`` remove) a document attribute; undoable."""
+        if not name.strip():
+            raise InvalidInput("attribute name is empty")
+        pk = {"document_id": document_id, "name": name}
+        exists = self.conn.execute(
+            "SELECT 1 FROM attributes WHERE document_id = ? AND name = ?", (document_id, name)).fetchone()
+        with self.operation(coder, f"attribute {name} of document {document_id}") as op:
+            if value is None:
+                if exists:
+                    op.delete("attributes", pk)
+            elif exists:
+                op.update("attributes", pk, {"value": value})
+            else:
+                op.insert("attributes", {**pk, "value": value})
+
+    def set_document_memo(self, document_id: int, memo: str, coder: str) -> None:
+        self.resolve_document(document_id)
+        with self.operation(coder, f"memo on document {document_id}") as op:
+            op.update("documents", {"id": document_id}, {"memo": memo})
+
+    def _assign_case(self, document_id: int, case_name: str) -> None:
+        row = self.conn.execute("SELECT id FROM cases WHERE name = ?", (case_name,)).fetchone()
+        if row is None:
+            case_id = self.conn.execute(
+                "INSERT INTO cases (guid, name) VALUES (?, ?)", (str(uuid.uuid4()).upper(), case_name)
+            ).lastrowid
+        else:
+            case_id = row[0]
+        self.conn.execute(
+            "INSERT OR IGNORE INTO case_documents (case_id, document_id) VALUES (?, ?)", (case_id, document_id))
+
+    def cases(self) -> dict[str, list[int]]:
+        """Case name -> document ids."""
+        out: dict[str, list[int]] = {}
+        for name, doc_id in self.conn.execute(
+            "SELECT c.name, cd.document_id FROM cases c LEFT JOIN case_documents cd ON cd.case_id = c.id"
+            " ORDER BY c.name, cd.document_id"
+        ):
+            out.setdefault(name, [])
+            if doc_id is not None:
+                out[name].append(doc_id)
+        return out
+
+    def add_to_case(self, case_name: str, document_id: int, coder: str) -> None:
+        """Put a document in a case (created if new); undoable."""
+        with self.operation(coder, f"document {document_id} to case {case_name}") as op:
+            row = self.conn.execute("SELECT id FROM cases WHERE name = ?", (case_name,)).fetchone()
+            case_id = row[0] if row else op.insert("cases", {"guid": str(uuid.uuid4()).upper(), "name": case_name})
+            if not self.conn.execute("SELECT 1 FROM case_documents WHERE case_id = ? AND document_id = ?",
+                                     (case_id, document_id)).fetchone():
+                op.insert("case_documents", {"case_id": case_id, "document_id": document_id})

@@ -1,0 +1,381 @@
+"""Store support for exchange with other software: pseudonyms, users and bulk import.
+
+Three things the exporters and the REFI-QDA importer need from the project file:
+
+* the **pseudonym table** (AVG): full names with the pseudonym that replaces them in
+  every export (``--pseudonymise``); edits are undoable like any other change;
+* the **users table**: coder name -> REFI-QDA user GUID, so a colleague's user keeps
+  its GUID when a project goes to ATLAS.ti or NVivo and comes back;
+* **bulk import** of a whole exchange project (documents with given GUIDs, codes,
+  codings with their own GUID, coder and timestamps, cases) in one transaction with
+  one non-undoable audit entry, as :meth:`DocumentsMixin.add_documents` does.
+
+Migration 3 adds the two tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import DataError, InvalidInput, NotFound
+from ..models import Code, ParsedDocument, Sentence
+from . import oplog, schema
+from .base import ProjectBase
+from .codes import COLOR_RE, ID_RE, code_guid
+from .documents import text_sha256
+from .oplog import now
+
+MIGRATION_3 = """
+CREATE TABLE pseudonyms (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    pseudonym TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    guid TEXT NOT NULL UNIQUE
+);
+"""
+
+
+def _migration_3(conn: sqlite3.Connection) -> None:
+    schema.run_script(conn, MIGRATION_3)
+
+
+schema.register_migration(3, _migration_3)
+oplog.register_tracked_table("pseudonyms", ("name",))
+
+# User GUIDs are derived from the coder's name unless the users table says otherwise,
+# so two exports of one project agree without ever writing to it.
+_USER_NAMESPACE = uuid.UUID("0b6f3c1e-7d4a-4f0e-9a61-3c2e5b8d9f10")
+
+
+def user_guid(name: str) -> str:
+    return str(uuid.uuid5(_USER_NAMESPACE, name)).upper()
+
+
+@dataclass(frozen=True)
+class Pseudonym:
+    """A full name and the pseudonym that replaces it in exports."""
+
+    name: str
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class PseudonymImport:
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExchangeCode:
+    """A code to import with the GUID it has in the exchange file."""
+
+    code: Code
+    guid: str
+
+
+@dataclass(frozen=True)
+class ExchangeDocument:
+    """A text source to import; ``key`` links codings and cases to it."""
+
+    key: str
+    guid: str
+    name: str
+    text: str
+    format: str
+    source_path: str
+    turns: tuple[Any, ...]
+    sentences: Sequence[Sentence]
+    word_count: int
+    memo: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    imported_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ExchangeCoding:
+    guid: str
+    document_key: str
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    memo: str = ""
+    valence: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ExchangeCase:
+    guid: str
+    name: str
+    memo: str = ""
+    document_keys: tuple[str, ...] = ()
+
+
+@dataclass
+class ExchangeResult:
+    """What :meth:`ExchangeMixin.import_exchange` wrote (or matched)."""
+
+    documents: dict[str, int] = field(default_factory=dict)  # key -> document id
+    new_documents: list[str] = field(default_factory=list)
+    matched_documents: list[tuple[str, str]] = field(default_factory=list)  # (name, existing)
+    codes_added: list[str] = field(default_factory=list)
+    codes_existing: list[str] = field(default_factory=list)
+    codings: int = 0
+    duplicate_codings: int = 0
+    cases: int = 0
+    users: int = 0
+    memos: int = 0  # document and coding memos written
+    attributes: int = 0  # attribute values written
+
+
+class ExchangeMixin(ProjectBase):
+    # -- pseudonyms (undoable) -------------------------------------------------
+    def pseudonyms(self) -> list[Pseudonym]:
+        return [Pseudonym(r[0], r[1]) for r in self.conn.execute(
+            "SELECT name, pseudonym FROM pseudonyms ORDER BY name COLLATE NOCASE")]
+
+    @staticmethod
+    def _check_pseudonym(name: str, pseudonym: str, *, line: int | None = None,
+                         path: str | None = None) -> tuple[str, str]:
+        name, pseudonym = " ".join(name.split()), " ".join(pseudonym.split())
+        error = DataError if line is not None else InvalidInput
+        if not name:
+            raise error("the name to replace is empty", path=path, line=line)
+        if not pseudonym:
+            raise error(f"the pseudonym for '{name}' is empty", path=path, line=line)
+        if name.casefold() == pseudonym.casefold():
+            raise error(f"'{name}' would be replaced by itself", path=path, line=line)
+        return name, pseudonym
+
+    def add_pseudonym(self, name: str, pseudonym: str, coder: str) -> bool:
+        """Add (or change) the pseudonym of ``name``; True if it replaced an old one."""
+        name, pseudonym = self._check_pseudonym(name, pseudonym)
+        result = self.import_pseudonyms([(name, pseudonym)], coder, label=f"pseudonym for {name}")
+        return bool(result.changed)
+
+    def import_pseudonyms(self, pairs: Iterable[tuple[str, str]], coder: str,
+                          label: str = "import pseudonyms") -> PseudonymImport:
+        """Add or change many pseudonyms as one undoable operation."""
+        added: list[str] = []
+        changed: list[str] = []
+        unchanged: list[str] = []
+        with self.operation(coder, label) as op:
+            for raw_name, raw_pseudonym in pairs:
+                name, pseudonym = self._check_pseudonym(raw_name, raw_pseudonym)
+                row = self.conn.execute(
+                    "SELECT name, pseudonym FROM pseudonyms WHERE name = ?", (name,)).fetchone()
+                if row is None:
+                    op.insert("pseudonyms", {"name": name, "pseudonym": pseudonym, "created_at": now()})
+                    added.append(name)
+                elif row[1] != pseudonym:
+                    op.update("pseudonyms", {"name": row[0]}, {"pseudonym": pseudonym})
+                    changed.append(name)
+                else:
+                    unchanged.append(name)
+        return PseudonymImport(tuple(added), tuple(changed), tuple(unchanged))
+
+    def remove_pseudonym(self, name: str, coder: str) -> Pseudonym:
+        row = self.conn.execute(
+            "SELECT name, pseudonym FROM pseudonyms WHERE name = ?", (" ".join(name.split()),)).fetchone()
+        if row is None:
+            raise NotFound(f"no pseudonym for '{name}' (see 'wijkverhalen pseudonyms list')")
+        with self.operation(coder, f"remove pseudonym for {row[0]}") as op:
+            op.delete("pseudonyms", {"name": row[0]})
+        return Pseudonym(row[0], row[1])
+
+    # -- users ---------------------------------------------------------------------
+    def user_guids(self) -> dict[str, str]:
+        """Coder name -> REFI-QDA GUID for every coder and stored user."""
+        stored = dict(self.conn.execute("SELECT name, guid FROM users"))
+        coders = [r[0] for r in self.conn.execute("SELECT DISTINCT coder FROM codings")]
+        return {name: stored.get(name) or user_guid(name) for name in sorted({*stored, *coders})}
+
+    # -- bulk reads for exporters ---------------------------------------------------
+    def code_guids(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, guid FROM codes"))
+
+    def all_segments(self, kind: str) -> dict[int, list[tuple[int, int, int, str | None, str]]]:
+        """Document id -> ``(start, end, turn_index, speaker, lemmas)`` of every segment of ``kind``."""
+        out: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
+        for doc_id, start, end, turn, speaker, lemmas in self.conn.execute(
+            'SELECT document_id, start, "end", turn_idx, speaker, lemmas FROM segments'
+            " WHERE kind = ? ORDER BY document_id, idx", (kind,)):
+            out.setdefault(doc_id, []).append((start, end, turn, speaker, lemmas))
+        return out
+
+    def document_texts(self, document_ids: Sequence[int] | None = None) -> dict[int, str]:
+        if document_ids is None:
+            return dict(self.conn.execute("SELECT id, text FROM documents"))
+        out: dict[int, str] = {}
+        for doc_id in document_ids:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is not None:
+                out[doc_id] = row[0]
+        return out
+
+    def case_rows(self) -> list[dict[str, Any]]:
+        """Cases with guid, memo and document ids."""
+        cases: dict[int, dict[str, Any]] = {}
+        for case_id, guid, name, memo, doc_id in self.conn.execute(
+            "SELECT c.id, c.guid, c.name, c.memo, cd.document_id FROM cases c"
+            " LEFT JOIN case_documents cd ON cd.case_id = c.id ORDER BY c.name, cd.document_id"):
+            entry = cases.setdefault(case_id, {"guid": guid, "name": name, "memo": memo, "documents": []})
+            if doc_id is not None:
+                entry["documents"].append(doc_id)
+        return list(cases.values())
+
+    def coding_spans(self, document_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """Every coding as a dict row (no text), ordered by document and position."""
+        sql = ('SELECT id, guid, document_id, start, "end", code_id, coder, memo, valence, created_at,'
+               ' updated_at FROM codings')
+        params: list[Any] = []
+        if document_ids is not None:
+            sql += f" WHERE document_id IN ({', '.join('?' for _ in document_ids)})"
+            params = list(document_ids)
+        sql += ' ORDER BY document_id, start, "end", id'
+        return list(self.db.query(sql, params))
+
+    # -- bulk import ------------------------------------------------------------------
+    def import_exchange(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],
+                        codings: Sequence[ExchangeCoding], cases: Sequence[ExchangeCase] = (),
+                        users: dict[str, str] | None = None, coder: str, label: str) -> ExchangeResult:
+        """Write an exchange project in one transaction with one audit entry (not undoable).
+
+        Codes whose id exists are kept as they are; documents whose text is already in
+        the project are matched to it; codings identical to an existing one (same
+        span, code and coder) or with a GUID already used are counted, not doubled.
+        """
+        result = ExchangeResult()
+        with self.transaction():
+            self._import_codes(codes, result)
+            self._import_documents(documents, result)
+            self._import_codings(codings, result)
+            self._import_cases(cases, result)
+            for name, guid in (users or {}).items():
+                cur = self.conn.execute("INSERT OR IGNORE INTO users (name, guid) VALUES (?, ?)",
+                                        (name, guid.upper()))
+                if cur.rowcount:
+                    result.users += 1
+            summary = (f"{label}: {len(result.new_documents)} document(s), {len(result.codes_added)} code(s),"
+                       f" {result.codings} coding(s)")
+            self.conn.execute(
+                "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)",
+                (now(), coder, summary, "[]"))
+        return result
+
+    def _import_codes(self, codes: Sequence[ExchangeCode], result: ExchangeResult) -> None:
+        used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM codes")}
+        for item in codes:  # parents first
+            code = item.code
+            if not ID_RE.match(code.id):
+                raise InvalidInput(f"code id '{code.id}' is not a valid id")
+            if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code.id,)).fetchone():
+                result.codes_existing.append(code.id)
+                continue
+            guid = item.guid.strip("{}").upper()
+            if guid in used_guids:
+                guid = code_guid(code.id)
+            color = code.color if COLOR_RE.match(code.color) else "#888888"
+            self.conn.execute(
+                "INSERT INTO codes (id, guid, parent_id, position, label, gloss, definition, include,"
+                " exclude, example, color, keywords, indicators, actors, memo)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code.id, guid, code.parent_id, code.position, code.label, code.gloss, code.definition,
+                 code.include, code.exclude, code.example, color,
+                 json.dumps(list(code.keywords), ensure_ascii=False),
+                 json.dumps([asdict(i) for i in code.indicators], ensure_ascii=False),
+                 json.dumps(list(code.actors), ensure_ascii=False), code.memo))
+            used_guids.add(guid)
+            result.codes_added.append(code.id)
+
+    def _import_documents(self, documents: Sequence[ExchangeDocument], result: ExchangeResult) -> None:
+        used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM documents")}
+        write_segments = self._write_segments  # type: ignore[attr-defined]  # DocumentsMixin
+        unique_name = self._unique_name  # type: ignore[attr-defined]
+        attribute_rows: list[tuple[int, str, str]] = []
+        for doc in documents:
+            sha = text_sha256(doc.text)
+            row = self.conn.execute("SELECT id, name FROM documents WHERE sha256 = ?", (sha,)).fetchone()
+            if row is not None:
+                result.documents[doc.key] = int(row[0])
+                result.matched_documents.append((doc.name, row[1]))
+                continue
+            guid = doc.guid.strip("{}").upper()
+            if not guid or guid in used_guids:
+                guid = str(uuid.uuid4()).upper()
+            name = unique_name(doc.name)
+            cur = self.conn.execute(
+                "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
+                " word_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guid, name, doc.text, sha, doc.source_path, doc.format, doc.imported_at or now(),
+                 doc.word_count, doc.memo))
+            doc_id = int(cur.lastrowid or 0)
+            used_guids.add(guid)
+            parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
+                                    source_path=doc.source_path, turns=tuple(doc.turns))
+            write_segments(doc_id, parsed, doc.sentences)
+            attribute_rows.extend((doc_id, k, str(v)) for k, v in doc.attributes.items() if str(v) != "")
+            result.memos += bool(doc.memo)
+            result.documents[doc.key] = doc_id
+            result.new_documents.append(name)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO attributes (document_id, name, value) VALUES (?, ?, ?)", attribute_rows)
+        result.attributes = len(attribute_rows)
+
+    def _import_codings(self, codings: Sequence[ExchangeCoding], result: ExchangeResult) -> None:
+        used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM codings")}
+        existing = {tuple(r) for r in self.conn.execute(
+            'SELECT document_id, start, "end", code_id, coder FROM codings')}
+        lengths = dict(self.conn.execute("SELECT id, length(text) FROM documents"))
+        rows: list[tuple[Any, ...]] = []
+        ts = now()
+        for c in codings:
+            doc_id = result.documents.get(c.document_key)
+            if doc_id is None:
+                continue
+            if not (0 <= c.start < c.end <= lengths[doc_id]):
+                raise InvalidInput(f"coding {c.guid} span {c.start}-{c.end} is outside its document")
+            key = (doc_id, c.start, c.end, c.code_id, c.coder)
+            guid = c.guid.strip("{}").upper()
+            if key in existing:
+                result.duplicate_codings += 1
+                continue
+            if not guid or guid in used_guids:
+                guid = str(uuid.uuid4()).upper()
+            existing.add(key)
+            used_guids.add(guid)
+            created = c.created_at or ts
+            rows.append((guid, doc_id, c.start, c.end, c.code_id, c.coder, c.memo, c.valence, created,
+                         c.updated_at or created))
+        self.conn.executemany(
+            'INSERT INTO codings (guid, document_id, start, "end", code_id, coder, memo, valence,'
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        result.codings = len(rows)
+        result.memos += sum(1 for r in rows if r[6])
+
+    def _import_cases(self, cases: Sequence[ExchangeCase], result: ExchangeResult) -> None:
+        for case in cases:
+            row = self.conn.execute("SELECT id FROM cases WHERE name = ?", (case.name,)).fetchone()
+            if row is None:
+                guid = case.guid.strip("{}").upper()
+                if not guid or self.conn.execute("SELECT 1 FROM cases WHERE guid = ?", (guid,)).fetchone():
+                    guid = str(uuid.uuid4()).upper()
+                case_id = self.conn.execute("INSERT INTO cases (guid, name, memo) VALUES (?, ?, ?)",
+                                            (guid, case.name, case.memo)).lastrowid
+                result.cases += 1
+            else:
+                case_id = row[0]
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO case_documents (case_id, document_id) VALUES (?, ?)",
+                [(case_id, result.documents[k]) for k in case.document_keys if k in result.documents])

@@ -1,0 +1,338 @@
+"""The coding workbench: compose and route only.
+
+The app owns one :class:`~.session.Session` (the open project and the coder), a
+registry of main screens (each reachable by a key and from the command palette),
+the handler that turns a failed worker into an error dialog, and undo/redo.
+
+Plugging in a screen: add a :class:`ScreenEntry` to :data:`SCREENS` naming
+``"module:Class"``; the class is a :class:`~.screens.base.WijkScreen` subclass
+constructed without arguments. An entry whose module is not there yet is simply
+left out of the keys and the palette.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker
+
+from ..config import config_path, configured_coder, load_config, save_config
+from ..errors import ProjectLocked, WijkError
+from ..store import Project
+from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
+from .messages import PassageChosen
+from .screens.base import WijkScreen
+from .screens.dialogs import CoderNameDialog, ErrorDialog
+from .session import QueryLemmas, Session
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    """A main screen: its mode name, default key, palette title and help, and its class."""
+
+    name: str
+    key: str
+    title: str
+    help: str
+    target: str  # "package.module:ClassName"
+
+    @property
+    def binding_id(self) -> str:
+        return f"app.{self.name}"
+
+    @property
+    def available(self) -> bool:
+        module = self.target.split(":")[0]
+        try:
+            return importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def load(self) -> type[Screen[Any]]:
+        module, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+
+
+_SCREENS_PKG = "wijkverhalen.tui.screens"
+
+SCREENS: list[ScreenEntry] = [
+    ScreenEntry("documents", "d", "Documents", "All interviews with attributes and coding progress",
+                f"{_SCREENS_PKG}.documents:DocumentsScreen"),
+    ScreenEntry("coding", "t", "Coding", "The transcript of the open document, with the codebook",
+                f"{_SCREENS_PKG}.coding:CodingScreen"),
+    ScreenEntry("retrieval", "r", "Retrieval", "All passages of the highlighted code",
+                f"{_SCREENS_PKG}.retrieval:RetrievalScreen"),
+    ScreenEntry("search", "slash", "Search", "Full-text search; inflected forms match too",
+                f"{_SCREENS_PKG}.search:SearchScreen"),
+    ScreenEntry("codebook", "b", "Codebook", "Browse and edit the code tree",
+                f"{_SCREENS_PKG}.codebook:CodebookScreen"),
+    ScreenEntry("validate", "V", "Validate", "Set coded findings beside the indicators (triangulation)",
+                f"{_SCREENS_PKG}.validate:ValidateScreen"),
+    ScreenEntry("export", "E", "Export", "Export coded summaries, tables and REFI-QDA",
+                f"{_SCREENS_PKG}.export:ExportScreen"),
+]
+
+
+FOOTER_SCREENS = {"documents", "search", "codebook", "retrieval"}  # the rest: help and palette
+
+
+def _screen_bindings() -> list[Binding]:
+    return [Binding(e.key, f"show('{e.name}')", e.title, id=e.binding_id, show=e.name in FOOTER_SCREENS)
+            for e in SCREENS]
+
+
+class WijkApp(App[None]):
+    """wijkverhalen's terminal workbench for coding interviews."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "wijkverhalen"
+
+    BINDINGS = [
+        *_screen_bindings(),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+r", "redo", "Redo", id="app.redo", show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.title = f"wijkverhalen · {session.path.name}"
+        self._screens: dict[str, Screen[Any]] = {}
+        self._available = {e.name: e.available for e in SCREENS}
+        for entry in SCREENS:
+            if self._available[entry.name]:
+                self.add_mode(entry.name, partial(self.main_screen, entry.name))
+        self.keymap, self.keymap_problems = load_keymap(load_config())
+        self._clash_reported = False
+
+    # -- start and stop ------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.keymap:
+            unknown = sorted(set(self.keymap) - all_binding_ids(self.binding_sources()))
+            self.keymap_problems += [f"keys.{k}: no such binding (see ? for the ids)" for k in unknown]
+            self.set_keymap(self.keymap)
+        for problem in self.keymap_problems:
+            self.notify(problem, title="Key bindings in the config", severity="warning", timeout=10)
+        self.switch_mode("documents")
+        if self.session.coder is None:
+            self.ask_coder()
+        else:
+            self.session.seed_recent()
+        self.sub_title = self.subtitle("")
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    def ask_coder(self) -> None:
+        try:
+            suggestion = getpass.getuser()
+        except Exception:  # no login name in some containers
+            suggestion = ""
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            self.session.coder = name
+            save_config({"coder": name})
+            self.session.seed_recent()
+            self.sub_title = self.subtitle("")
+            if isinstance(self.screen, WijkScreen):
+                self.screen.sub_title = self.subtitle(self.screen.screen_subtitle())
+            self.notify(f"Coding as {name}. Saved in {config_path()}.", timeout=5)
+
+        self.push_screen(CoderNameDialog(suggestion, config_path()), named)
+
+    def subtitle(self, what: str) -> str:
+        coder = self.session.coder or "?"
+        return f"{what} · coder: {coder}" if what else f"coder: {coder}"
+
+    # -- screens ------------------------------------------------------------------------------
+    def entry(self, name: str) -> ScreenEntry:
+        return next(e for e in SCREENS if e.name == name)
+
+    def main_screen(self, name: str) -> Screen[Any]:
+        """The one instance of a main screen (created on first use)."""
+        if name not in self._screens:
+            self._screens[name] = self.entry(name).load()()
+        return self._screens[name]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show" and parameters:
+            return self._available.get(str(parameters[0]), False)
+        return True
+
+    def action_show(self, name: str) -> None:
+        if not self._available.get(name):
+            return
+        if name == "retrieval":
+            self.show_retrieval(None)
+            return
+        if name == "coding" and getattr(self.main_screen("coding"), "model", None) is None \
+                and getattr(self.main_screen("coding"), "_pending", None) is None:
+            self.notify("Open a document first: choose one here and press Enter.", timeout=4)
+            self.switch_mode("documents")
+            return
+        self.switch_mode(name)
+        if name == "search":
+            self.call_after_refresh(self.main_screen("search").focus_query)  # type: ignore[attr-defined]
+
+    def highlighted_code_id(self) -> str | None:
+        getter = getattr(self.screen, "highlighted_code_id", None)
+        return getter() if callable(getter) else None
+
+    def show_retrieval(self, code_id: str | None) -> None:
+        """Retrieval for ``code_id`` (default: the highlighted code; else ask)."""
+        code_id = code_id or self.highlighted_code_id()
+        retrieval = self.main_screen("retrieval")
+        if code_id is None and getattr(retrieval, "code_id", None) is None:
+            from .widgets.code_picker import CodePicker
+
+            def chosen(picked: str | None) -> None:
+                if picked:
+                    self.show_retrieval(picked)
+
+            self.push_screen(CodePicker(self.session.codes(), title="Retrieve passages of…",
+                                        depth_of=self.session.depth, recent=self.session.recent), chosen)
+            return
+        if code_id is not None:
+            retrieval.show_code(code_id)  # type: ignore[attr-defined]
+        self.switch_mode("retrieval")
+
+    def open_document(self, document_id: int, start: int | None = None, end: int | None = None,
+                      highlight: bool = False) -> None:
+        self.main_screen("coding").load_document(document_id, start, end, highlight)  # type: ignore[attr-defined]
+        self.switch_mode("coding")
+
+    def on_passage_chosen(self, message: PassageChosen) -> None:
+        self.open_document(message.document_id, message.start, message.end, message.highlight)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_rows()))
+
+    def binding_sources(self) -> list[tuple[str, Iterable[Any]]]:
+        """Where the bindings live, by group, for the help screen and keymap checks."""
+        from .widgets.passage_list import PassageList
+
+        sources: list[tuple[str, Iterable[Any]]] = [("everywhere", self.BINDINGS)]
+        titles = {"coding": "coding", "retrieval": "retrieval"}
+        for entry in SCREENS:
+            if not self._available.get(entry.name):
+                continue
+            bindings = list(getattr(entry.load(), "BINDINGS", []))
+            if entry.name == "documents":
+                bindings.insert(0, Binding("enter", "open", "Open the document"))
+            if entry.name == "retrieval":
+                bindings += PassageList.BINDINGS
+            if entry.name == "coding":
+                bindings += [Binding("enter", "choose", "In the code tree: apply the code"),
+                             Binding("space", "fold", "In the code tree: fold or unfold")]
+            sources.append((titles.get(entry.name, entry.name), bindings))
+        return sources
+
+    def help_rows(self) -> list[KeyHelp]:
+        return help_rows(self.binding_sources(), self.keymap)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
+        if not self._clash_reported:
+            self._clash_reported = True
+            keys = ", ".join(sorted({b.key for b in clashed_bindings}))
+            self.notify(f"Your key bindings reuse keys that are already taken: {keys}",
+                        title="Key bindings in the config", severity="warning", timeout=10)
+
+    # -- errors ---------------------------------------------------------------------------------
+    def attempt(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a write on the project; on a user error show it and return None.
+
+        Nothing is confirmed on screen unless this returned: the core commits first.
+        """
+        try:
+            return action(*args, **kwargs)
+        except ProjectLocked as exc:
+            self.push_screen(ErrorDialog(
+                "The project is busy", exc.one_line(),
+                "Another wijkverhalen is writing to this project. Nothing was changed; "
+                "try again in a moment."))
+        except WijkError as exc:
+            self.bell()
+            self.notify(exc.one_line(), title="Not done", severity="error", timeout=6)
+        return None
+
+    def handle_worker_error(self, worker: Worker[Any]) -> None:
+        """The one place a failed worker ends up: an error dialog."""
+        error = worker.error
+        if isinstance(error, ProjectLocked):
+            self.push_screen(ErrorDialog("The project is busy", error.one_line(),
+                                         "Another wijkverhalen is writing to this project; try again."))
+        elif isinstance(error, WijkError):
+            self.push_screen(ErrorDialog(f"Could not finish: {worker.name or 'task'}", error.one_line()))
+        elif error is not None:
+            self.push_screen(ErrorDialog(
+                "Something went wrong", f"{type(error).__name__}: {error}",
+                "This is a bug in wijkverhalen. Your saved work is safe in the project file."))
+
+    # -- undo and redo -------------------------------------------------------------------------
+    def _undo_redo(self, which: str) -> None:
+        result = self.attempt(lambda: (getattr(self.session, which)(),))
+        if result is None:
+            return
+        label = result[0]
+        if label is None:
+            self.notify(f"Nothing to {which}.", timeout=3)
+            return
+        self.notify(f"{'undone' if which == 'undo' else 'redone'}: {label}", timeout=4)
+        screen = self.screen
+        if isinstance(screen, WijkScreen):
+            screen.loaded_generation = self.session.generation
+            screen.refresh_from_project()
+
+    def action_undo(self) -> None:
+        self._undo_redo("undo")
+
+    def action_redo(self) -> None:
+        self._undo_redo("redo")
+
+    # -- command palette ------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for entry in SCREENS:
+            if self._available.get(entry.name):
+                yield SystemCommand(entry.title, entry.help, partial(self.action_show, entry.name))
+        yield SystemCommand("Undo", "Undo your last change (also after a restart)", self.action_undo)
+        yield SystemCommand("Redo", "Redo what you undid", self.action_redo)
+        yield SystemCommand("Help", "Every key binding", self.action_help)
+        yield SystemCommand("Import interviews", "Import files or a folder into this project",
+                            self.action_import)
+        yield SystemCommand("Change coder name", "Who is coding (saved in the user config)", self.ask_coder)
+        yield from super().get_system_commands(screen)
+
+    def action_import(self) -> None:
+        documents = self.main_screen("documents")
+        self.switch_mode("documents")
+        self.call_after_refresh(documents.action_import)  # type: ignore[attr-defined]
+
+
+def make_app(project_path: str | Path, coder: str | None = None, *,
+             query_lemmas: QueryLemmas | None = None) -> WijkApp:
+    """The app on an open project; shared by ``wijkverhalen open``, tests and the bench.
+
+    Raises :class:`~wijkverhalen.errors.WijkError` (missing, locked, not a project)
+    before anything is drawn, so the CLI can print it as one line.
+    """
+    project = Project.open(project_path)
+    return WijkApp(Session(project, coder or configured_coder(), query_lemmas))

@@ -1,0 +1,431 @@
+"""The coding screen: a transcript on the left, the codebook tree and the code's card on the right.
+
+Move by sentence (``j``/``k``) or turn (``J``/``K``), select with ``v``, mark exact
+words with ``s``, and code with the picker (``c``), a recent code (``1``-``9``),
+a suggestion (``a``) or Enter in the tree. The actions on existing codings
+(remove, change code, memo, valence) live in :mod:`.coding_actions`.
+"""
+
+from __future__ import annotations
+
+import re
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from ...models import Coding
+from ..widgets.code_info import CodeInfo
+from ..widgets.code_picker import CodePicker
+from ..widgets.code_tree import CodeTree
+from ..widgets.transcript import TranscriptView
+from ..widgets.transcript_model import TranscriptModel
+from .base import WijkScreen
+from .coding_actions import CodingActions, describe_coding
+from .dialogs import SpanDialog, TextPrompt
+
+MAX_INFO_CODINGS = 4
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class CodingScreen(CodingActions, WijkScreen):
+    """Code one document, sentence by sentence."""
+
+    AUTO_FOCUS = "#transcript"
+
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Next sentence", id="coding.next_sentence", show=False),
+        Binding("k,up", "move(-1)", "Previous sentence", id="coding.previous_sentence", show=False),
+        Binding("J,shift+down", "turn(1)", "Next turn", id="coding.next_turn", show=False),
+        Binding("K,shift+up", "turn(-1)", "Previous turn", id="coding.previous_turn", show=False),
+        Binding("pagedown,ctrl+d", "page(1)", "Page down", id="coding.page_down", show=False),
+        Binding("pageup,ctrl+u", "page(-1)", "Page up", id="coding.page_up", show=False),
+        Binding("g,home", "edge(0)", "First sentence", id="coding.first", show=False),
+        Binding("G,end", "edge(1)", "Last sentence", id="coding.last", show=False),
+        Binding("n", "next_uncoded", "Next uncoded sentence", id="coding.next_uncoded", show=False),
+        Binding("v", "select", "Select", id="coding.select"),
+        Binding("escape", "cancel", "Cancel selection", id="coding.cancel", show=False),
+        Binding("s", "exact_span", "Exact words", id="coding.exact_span"),
+        Binding("c", "pick_code", "Code", id="coding.code"),
+        *[Binding(str(n), f"recent({n})", "Apply a recent code (1 = latest)", id=f"coding.recent_{n}",
+                  show=False) for n in range(1, 10)],
+        Binding("a", "accept_suggestion", "Apply first suggestion", id="coding.accept_suggestion", show=False),
+        Binding("i", "in_vivo", "In vivo", id="coding.in_vivo"),
+        Binding("x", "remove", "Remove", id="coding.remove"),
+        Binding("C", "change_code", "Change code of a coding", id="coding.change_code", show=False),
+        Binding("m", "memo", "Memo", id="coding.memo"),
+        Binding("M", "document_memo", "Memo on the document", id="coding.document_memo", show=False),
+        Binding("plus", "valence", "Cycle valence (+ − ± none)", id="coding.valence", show=False),
+        Binding("tab", "app.focus_next", "Transcript ⇄ codebook", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="coding")
+        self.model: TranscriptModel | None = None
+        self.status = ""
+        self._pending: tuple[int, int | None, int | None, bool] | None = None
+        self._keyword_index: dict[str, list[str]] = {}
+        self._suggestions: list[tuple[str, str]] = []
+        self._ready = False  # set in on_mount (is_mounted is still False there)
+
+    @property
+    def transcript(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    @property
+    def tree(self) -> CodeTree:
+        return self.query_one(CodeTree)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding-body"):
+            with Vertical(id="transcript-pane"):
+                yield Static(id="doc-title")
+                yield TranscriptView(id="transcript")
+                yield Static(id="cursor-info")
+            with Vertical(id="side-pane"):
+                yield CodeTree(id="code-tree")
+                yield CodeInfo(id="code-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        transcript = self.transcript
+        transcript.color_of = self.session.color
+        order = {c.id: i for i, c in enumerate(self.session.codes())}
+        transcript.order_of = lambda code_id: order.get(code_id, 10**6)
+        self._load_codes()
+        self._ready = True
+        if self._pending is not None:
+            self.load_document(*self._pending)
+        else:
+            self.query_one("#doc-title", Static).update(
+                Text("No document open: press d for the documents.", style="italic"))
+        transcript.focus()
+
+    def screen_subtitle(self) -> str:
+        return self.model.document.name if self.model else "coding"
+
+    def refresh_from_project(self) -> None:
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------
+    def _load_codes(self) -> None:
+        codes = self.session.codes()
+        self.tree.load(codes, self.session.counts())
+        order = {c.id: i for i, c in enumerate(codes)}
+        self.transcript.order_of = lambda code_id: order.get(code_id, 10**6)
+        self._keyword_index = {}
+        for code in codes:
+            for keyword in code.keywords:
+                self._keyword_index.setdefault(keyword.lower().strip(), []).append(code.id)
+
+    def load_document(self, document_id: int, start: int | None = None, end: int | None = None,
+                      highlight: bool = False) -> None:
+        """Show a document with the cursor on the sentence at ``start`` (the first if None)."""
+        if not self._ready:
+            self._pending = (document_id, start, end, highlight)
+            return
+        self._pending = None
+        project = self.session.project
+        if self.model is None or self.model.document.id != document_id:
+            self.model = TranscriptModel(
+                document=project.document(document_id),
+                text=project.document_text(document_id),
+                sentences=project.segments(document_id, "sentence"),
+                turns=project.segments(document_id, "turn"),
+                lemmas=project.sentence_lemmas(document_id),
+                codings={c.id: c for c in project.codings(document_id=document_id)},
+            )
+            self.transcript.show(self.model, self.model.sentence_at(start) if start is not None else 0)
+        elif start is not None:
+            self.transcript.move_to(self.model.sentence_at(start))
+        if start is not None and end is not None and highlight:
+            self.transcript.set_exact(start, end)
+        self.loaded_generation = self.session.generation
+        self.status = ""
+        self.sub_title = self.wapp.subtitle(self.model.document.name)
+        self._update_title()
+        self.transcript.focus()
+
+    def reload(self) -> None:
+        """Re-read codings and codes (after undo/redo, a codebook edit or another coder's work)."""
+        if self.model is None:
+            return
+        project = self.session.project
+        self.model.document = project.document(self.model.document.id)
+        fresh = TranscriptModel(document=self.model.document, text=self.model.text,
+                                sentences=self.model.sentences, turns=self.model.turns,
+                                lemmas=self.model.lemmas,
+                                codings={c.id: c for c in project.codings(document_id=self.model.document.id)})
+        fresh.lines, fresh.first_line, fresh.width = self.model.lines, self.model.first_line, self.model.width
+        self.model = fresh
+        transcript = self.transcript
+        transcript.model = fresh
+        transcript.refresh()
+        self._load_codes()
+        self.loaded_generation = self.session.generation
+        self._update_title()
+        self.update_cursor_info()
+
+    def _update_title(self) -> None:
+        if self.model is None:
+            return
+        doc = self.model.document
+        title = Text()
+        title.append(doc.name, style="bold")
+        for key, value in doc.attributes.items():
+            title.append(f"  {key}=", style="dim")
+            title.append(value)
+        title.append(f"  ·  {len(self.model)} sentences · {self.model.coded_share():.0%} coded", style="dim")
+        if doc.memo:
+            title.append("  ✎ memo", style="dim italic")
+        self.query_one("#doc-title", Static).update(title)
+
+    # -- cursor info, suggestions -------------------------------------------------------------
+    def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self.status = ""
+        self.update_cursor_info()
+
+    def suggestions(self, sentence: int) -> list[tuple[str, str]]:
+        """``(code_id, keyword)`` for codes whose keyword lemmas occur in the sentence."""
+        if self.model is None or not self._keyword_index or sentence >= len(self.model.lemmas):
+            return []
+        lemmas = self.model.lemmas[sentence].lower().split()
+        words = re.findall(r"\w+", self.model.sentence_text(sentence).lower())
+        tokens = set(lemmas) | set(words)
+        joined = [" " + " ".join(lemmas) + " ", " " + " ".join(words) + " "]
+        applied = {c.code_id for c in self.model.codings_at(sentence)}
+        found: dict[str, str] = {}
+        for keyword, code_ids in self._keyword_index.items():
+            hit = f" {keyword} " in joined[0] or f" {keyword} " in joined[1] if " " in keyword else keyword in tokens
+            if hit:
+                for code_id in code_ids:
+                    if code_id not in applied:
+                        found.setdefault(code_id, keyword)
+        order = {c.id: i for i, c in enumerate(self.session.codes())}
+        return sorted(found.items(), key=lambda kv: order.get(kv[0], 0))
+
+    def update_cursor_info(self) -> None:
+        info = self.query_one("#cursor-info", Static)
+        if self.model is None or not len(self.model):
+            info.update("")
+            return
+        transcript = self.transcript
+        first, last = transcript.selection()
+        lines: list[Text] = []
+        codings = self.model.codings_at(first, last)
+        if transcript.exact is not None:
+            a, b = transcript.exact
+            codings = [c for c in codings if c.start < b and c.end > a]
+        for coding in codings[:MAX_INFO_CODINGS]:
+            lines.append(describe_coding(coding, self.session, self.model.text, quote=False))
+        if len(codings) > MAX_INFO_CODINGS:
+            lines.append(Text(f"  … and {len(codings) - MAX_INFO_CODINGS} more", style="dim"))
+        if not codings:
+            lines.append(Text("not coded", style="dim"))
+        where = Text()
+        if transcript.exact is not None:
+            a, b = transcript.exact
+            where.append("exact words: ", style="bold")
+            where.append(f"“{_short(self.model.text[a:b], 70)}”")
+            where.append("  (c code · i in-vivo · Esc cancel)", style="dim")
+        elif transcript.selecting:
+            where.append("selection: ", style="bold")
+            where.append(f"sentences {first + 1}–{last + 1} ({last - first + 1})")
+            where.append("  (j/k extend · J/K by turn · v whole turns · c code · Esc cancel)", style="dim")
+        else:
+            where.append(f"sentence {self.transcript.cursor + 1}/{len(self.model)}", style="dim")
+        lines.append(where)
+        self._suggestions = self.suggestions(transcript.cursor)
+        if self._suggestions:
+            sug = Text()
+            sug.append("suggested: ", style="bold")
+            for n, (code_id, keyword) in enumerate(self._suggestions[:4]):
+                if n:
+                    sug.append("  ·  ")
+                if n == 0:
+                    sug.append("[a] ", style="bold")
+                sug.append("■ ", style=self.session.color(code_id))
+                sug.append(self.session.label(code_id))
+                sug.append(f" ({keyword})", style="dim")
+            lines.append(sug)
+        if self.status:
+            lines.append(Text(self.status, style="bold"))
+        info.update(Text("\n").join(lines))
+
+    def confirm(self, message: str) -> None:
+        """Confirm an action on the screen; called only after the core committed it."""
+        self.loaded_generation = self.session.generation  # our own change: no reload needed
+        self.status = message
+        self.update_cursor_info()
+        self._update_title()
+
+    # -- code tree ----------------------------------------------------------------------------
+    def highlighted_code_id(self) -> str | None:
+        return self.tree.highlighted_code_id if self._ready else None
+
+    def on_code_tree_code_highlighted(self, event: CodeTree.CodeHighlighted) -> None:
+        code = self.session.code(event.code_id) if event.code_id else None
+        self.query_one(CodeInfo).show(code, self.session.counts().get(event.code_id or "", 0))
+
+    def on_code_tree_code_chosen(self, event: CodeTree.CodeChosen) -> None:
+        self.apply_code(event.code_id)
+
+    # -- movement -------------------------------------------------------------------------------
+    def action_move(self, delta: int) -> None:
+        self.transcript.move_to(self.transcript.cursor + delta)
+
+    def action_turn(self, delta: int) -> None:
+        model, transcript = self.model, self.transcript
+        if model is None or not len(model):
+            return
+        turn = model.sentences[transcript.cursor].turn_index
+        turns = sorted(model.turn_first)
+        pos = turns.index(turn)
+        if transcript.selecting:  # extend to the edge of this turn, then of the next one
+            if delta > 0:
+                edge = model.turn_last[turn]
+                if transcript.cursor == edge and pos + 1 < len(turns):
+                    edge = model.turn_last[turns[pos + 1]]
+            else:
+                edge = model.turn_first[turn]
+                if transcript.cursor == edge and pos > 0:
+                    edge = model.turn_first[turns[pos - 1]]
+            transcript.move_to(edge)
+            return
+        if delta > 0 and pos + 1 < len(turns):
+            transcript.move_to(model.turn_first[turns[pos + 1]])
+        elif delta < 0:
+            start = model.turn_first[turn]
+            transcript.move_to(start if transcript.cursor != start or pos == 0 else model.turn_first[turns[pos - 1]])
+
+    def action_page(self, delta: int) -> None:
+        model, transcript = self.model, self.transcript
+        if model is None or not model.lines:
+            return
+        height = max(1, transcript.scrollable_content_region.height - 2)
+        line = model.first_line[transcript.cursor] + delta * height
+        line = max(0, min(len(model.lines) - 1, line))
+        transcript.move_to(model.lines[line].sentence)
+
+    def action_edge(self, end: int) -> None:
+        if self.model is not None:
+            self.transcript.move_to(len(self.model) - 1 if end else 0)
+
+    def action_next_uncoded(self) -> None:
+        if self.model is None:
+            return
+        nxt = self.model.next_uncoded(self.transcript.cursor)
+        if nxt is None:
+            self.confirm("no uncoded sentence below the cursor")
+        else:
+            self.transcript.move_to(nxt)
+
+    def action_select(self) -> None:
+        transcript, model = self.transcript, self.model
+        if model is None or not len(model):
+            return
+        if not transcript.selecting:
+            transcript.start_selection()
+            return
+        first, last = transcript.selection()  # second v: grow to whole turns
+        a = model.turn_first[model.sentences[first].turn_index]
+        b = model.turn_last[model.sentences[last].turn_index]
+        if transcript.cursor >= (transcript.anchor or 0):
+            transcript.select_range(a, b)
+        else:
+            transcript.select_range(b, a)
+
+    def action_cancel(self) -> None:
+        if not self.transcript.clear_selection():
+            self.transcript.focus()
+
+    def action_exact_span(self) -> None:
+        if self.model is None or not len(self.model):
+            return
+        first, last = self.transcript.selection()
+        a, b = self.model.sentences[first].start, self.model.sentences[last].end
+
+        def chosen(span: tuple[int, int] | None) -> None:
+            if span is not None:
+                self.transcript.set_exact(*span)
+
+        self.app.push_screen(SpanDialog(self.model.text[a:b], a), chosen)
+
+    # -- applying codes ------------------------------------------------------------------------
+    def apply_code(self, code_id: str) -> Coding | None:
+        """Code the target span (exact span, selection or cursor sentence) with ``code_id``."""
+        if self.model is None or self.transcript.target_span() is None:
+            self.app.bell()
+            return None
+        start, end = self.transcript.target_span()  # type: ignore[misc]
+        coding = self.wapp.attempt(self.session.add_coding, self.model.document.id, start, end, code_id)
+        if coding is None:
+            return None
+        self.model.add(coding)
+        self.transcript.anchor = None
+        self.transcript.exact = None
+        self.transcript.refresh()
+        self.tree.update_counts(self.session.counts(), [code_id])
+        self.confirm(f"✓ coded {self.session.label(code_id)} (#{coding.id})")
+        return coding
+
+    def action_pick_code(self) -> None:
+        if self.model is None or not len(self.model):
+            self.app.bell()
+            return
+
+        def chosen(code_id: str | None) -> None:
+            if code_id:
+                self.apply_code(code_id)
+
+        self.app.push_screen(CodePicker(self.session.codes(), depth_of=self.session.depth,
+                                        suggested=[c for c, _ in self._suggestions],
+                                        recent=self.session.recent), chosen)
+
+    def action_recent(self, n: int) -> None:
+        if n - 1 < len(self.session.recent):
+            self.apply_code(self.session.recent[n - 1])
+        else:
+            self.confirm(f"no recent code {n} yet: code with c first")
+
+    def action_accept_suggestion(self) -> None:
+        if self._suggestions:
+            self.apply_code(self._suggestions[0][0])
+        else:
+            self.confirm("no suggestion for this sentence")
+
+    def action_in_vivo(self) -> None:
+        """Create a code from the selected words and code them with it."""
+        span = self.transcript.target_span()
+        if self.model is None or span is None:
+            return
+        quote = _short(self.model.text[span[0]:span[1]].strip(" .,;:!?\"'“”„"), 60)
+
+        def placed(parent: str | None, label: str) -> None:
+            if parent is None:
+                return
+            code = self.wapp.attempt(self.session.in_vivo_code, label, parent or None)
+            if code is None:
+                return
+            self._load_codes()
+            self.tree.select_code(code.id)
+            self.apply_code(code.id)
+
+        def named(label: str | None) -> None:
+            if not label:
+                return
+            self.app.push_screen(
+                CodePicker(self.session.codes(), title=f"Place “{_short(label, 40)}” under…",
+                           depth_of=self.session.depth, extra=[("(top level)", "")],
+                           first=self.tree.highlighted_code_id),
+                lambda parent: placed(parent, label))
+
+        self.app.push_screen(TextPrompt("New in-vivo code", quote, placeholder="label of the new code",
+                                        help="The respondent's own words become the label; edit if needed."),
+                             named)

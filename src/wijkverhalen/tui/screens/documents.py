@@ -1,0 +1,249 @@
+"""The documents screen: every interview with its attributes, size and coding progress.
+
+Type in the filter to narrow the list (words match the name or any attribute;
+``rol=bewoner jaar=2020`` matches attributes); Enter opens a document. Coding
+progress (share of sentences with at least one coding) is computed in a worker
+so the list appears at once even on a large project.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from ...models import Document
+from ..messages import ImportFinished, ImportProgressed, ProgressLoaded
+from .base import WijkScreen
+from .dialogs import ImportDialog, MemoDialog
+
+PREFERRED_ATTRIBUTES = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
+MAX_ATTRIBUTE_COLUMNS = 4
+
+
+def progress_bar(share: float, width: int = 8) -> Text:
+    filled = round(share * width)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f" {share:4.0%}")
+    return bar
+
+
+def matches(document: Document, query: str) -> bool:
+    """``query`` words all match: ``key=value`` an attribute (prefix), a word the name or a value."""
+    values = [v.lower() for v in document.attributes.values()]
+    name = document.name.lower()
+    attributes = {k.lower(): v.lower() for k, v in document.attributes.items()}
+    for token in query.lower().split():
+        if "=" in token:
+            key, value = token.split("=", 1)
+            if not attributes.get(key, "\0").startswith(value):
+                return False
+        elif token not in name and not any(token in v for v in values):
+            return False
+    return True
+
+
+class DocumentsScreen(WijkScreen):
+    """Choose a document to code."""
+
+    BINDINGS = [
+        Binding("f", "filter", "Filter", id="documents.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="documents.clear_filter", show=False),
+        Binding("i", "import", "Import", id="documents.import"),
+        Binding("m", "memo", "Memo", id="documents.memo"),
+    ]
+
+    SCREEN_NAME = "documents"
+    AUTO_FOCUS = "#documents-table"
+
+    def __init__(self) -> None:
+        super().__init__(id="documents")
+        self.docs: list[Document] = []
+        self.progress: dict[int, tuple[int, int, int]] = {}
+        self.attribute_columns: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="filter: words in name or attributes, or attribute=value (rol=bewoner jaar=2020)",
+                    id="doc-filter")
+        yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
+        yield ProgressBar(id="import-progress", show_eta=True)
+        yield Static(id="doc-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#import-progress").display = False
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def refresh_from_project(self) -> None:
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        session = self.wapp.session
+        self.docs = session.project.documents()
+        self.loaded_generation = session.generation
+        names = session.project.attribute_names()
+        preferred = [a for a in PREFERRED_ATTRIBUTES if a in names]
+        others = [a for a in names if a not in preferred]
+        self.attribute_columns = (preferred + others)[:MAX_ATTRIBUTE_COLUMNS]
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("document", key="name")
+        for attribute in self.attribute_columns:
+            table.add_column(attribute, key=f"attr:{attribute}")
+        table.add_column("words", key="words")
+        table.add_column("codings", key="codings")
+        table.add_column("coded", key="coded", width=14)
+        self.fill()
+        self.load_progress()
+
+    def fill(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self.selected_document_id()
+        query = self.query_one("#doc-filter", Input).value
+        table.clear()
+        shown = [d for d in self.docs if matches(d, query)]
+        for doc in shown:
+            n_codings, n_sentences, n_coded = self.progress.get(doc.id, (-1, 0, 0))
+            table.add_row(
+                doc.name,
+                *[doc.attributes.get(a, "") for a in self.attribute_columns],
+                Text(f"{doc.word_count:,}", justify="right"),
+                Text("…" if n_codings < 0 else f"{n_codings:,}", justify="right"),
+                Text("…", style="dim") if n_codings < 0 else progress_bar(n_coded / n_sentences if n_sentences else 0),
+                key=str(doc.id),
+            )
+        if keep is not None and str(keep) in {str(d.id) for d in shown}:
+            table.move_cursor(row=table.get_row_index(str(keep)), animate=False)
+        words = sum(d.word_count for d in shown)
+        codings = sum(max(0, self.progress.get(d.id, (0, 0, 0))[0]) for d in shown)
+        summary = Text(f"{len(shown)} of {len(self.docs)} documents · {words:,} words · {codings:,} codings",
+                       style="dim")
+        if not self.docs:
+            summary = Text("No documents yet: press i to import interviews "
+                           "(or run 'wijkverhalen import PROJECT FOLDER').", style="bold")
+        else:
+            summary.append("   Enter: open · f: filter · i: import", style="dim")
+        self.query_one("#doc-summary", Static).update(summary)
+
+    def selected_document_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # no valid cursor while the table is being rebuilt
+            return None
+        return int(key.value) if key.value is not None else None
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
+    def load_progress(self) -> None:
+        with self.wapp.session.reader() as project:
+            progress = project.document_progress()
+        if not get_current_worker().is_cancelled:
+            self.post_message(ProgressLoaded(progress))
+
+    def on_progress_loaded(self, message: ProgressLoaded) -> None:
+        self.progress = message.progress
+        self.fill()
+
+    # -- actions -------------------------------------------------------------------------
+    @on(DataTable.RowSelected)
+    def open_row(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.wapp.open_document(int(event.row_key.value))
+
+    @on(Input.Changed, "#doc-filter")
+    def filter_changed(self) -> None:
+        self.fill()
+
+    @on(Input.Submitted, "#doc-filter")
+    def filter_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#doc-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#doc-filter", Input)
+        if box.value:
+            box.value = ""
+        self.query_one(DataTable).focus()
+
+    def action_memo(self) -> None:
+        doc_id = self.selected_document_id()
+        if doc_id is None:
+            return
+        doc = next(d for d in self.docs if d.id == doc_id)
+
+        def saved(text: str | None) -> None:
+            if text is not None and text != doc.memo:
+                if self.wapp.attempt(lambda: self.wapp.session.set_document_memo(doc.id, text) or True):
+                    self.notify(f"memo saved on {doc.name}")
+                    self.reload()
+
+        self.app.push_screen(MemoDialog(f"Memo on document {doc.name}", doc.memo), saved)
+
+    def action_import(self) -> None:
+        def chosen(answer: tuple[Path, Path | None] | None) -> None:
+            if answer is not None:
+                bar = self.query_one("#import-progress", ProgressBar)
+                bar.update(total=None, progress=0)
+                bar.display = True
+                self.run_import(*answer)
+
+        self.app.push_screen(ImportDialog(), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def run_import(self, path: Path, metadata: Path | None) -> None:
+        from ...importing import import_paths
+
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(done: int, total: int, name: str) -> None:
+            nonlocal last
+            if worker.is_cancelled:
+                raise InterruptedError("import cancelled")
+            now = time.monotonic()
+            if now - last > 0.1 or done == total:
+                last = now
+                self.post_message(ImportProgressed(done, total, name))
+
+        with self.wapp.session.reader() as project:
+            # One process: forking worker processes from a threaded TUI is not safe.
+            report = import_paths(project, [path], self.wapp.session.who, metadata_csv=metadata,
+                                  workers=1, progress=progress)
+        self.post_message(ImportFinished(len(report.imported), report.words, report.duplicates, report.failed))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "import" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.query_one("#import-progress").display = False
+            self.fill()
+        super().on_worker_state_changed(event)
+
+    def on_import_progressed(self, message: ImportProgressed) -> None:
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=message.total, progress=message.done)
+        self.query_one("#doc-summary", Static).update(
+            Text(f"importing {message.done}/{message.total}: {message.name}", style="bold"))
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        self.query_one("#import-progress").display = False
+        parts = [f"imported {message.imported} document(s), {message.words:,} words"]
+        if message.duplicates:
+            parts.append(f"{len(message.duplicates)} already in the project")
+        if message.failed:
+            parts.append(f"{len(message.failed)} skipped: " + "; ".join(
+                f"{Path(f).name}: {why}" for f, why in message.failed[:3]))
+        self.notify(" · ".join(parts), severity="warning" if message.failed else "information", timeout=8)
+        self.wapp.session.invalidate(codes=False)
+        self.reload()

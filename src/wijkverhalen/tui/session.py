@@ -1,0 +1,244 @@
+"""The TUI's handle on one open project: the coder, cached codes and counts, recent codes.
+
+Every write the TUI makes goes through :class:`Session`, which calls the core's
+:class:`~wijkverhalen.store.Project` facade (no SQL here) and then keeps the small
+in-memory caches the screens paint from (code list, counts per code, the nine
+most recent codes) consistent without re-querying the whole project. A
+``generation`` counter goes up on every change, so a screen that was not on top
+knows to reload when it comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..models import Code, Coding
+from ..store import Project
+
+RECENT_SIZE = 9
+
+QueryLemmas = Callable[[str], dict[str, list[str]]]
+
+
+def spacy_query_lemmas(query: str) -> dict[str, list[str]]:
+    """Query word -> lemmas with the core's Dutch pipeline (slow the first time: loads spaCy).
+
+    Uses ``nlp.query_lemmas`` when the core offers it, else lemmatises word by word.
+    """
+    import re
+
+    from .. import nlp
+
+    if hasattr(nlp, "query_lemmas"):
+        return dict(nlp.query_lemmas(query))
+    out: dict[str, list[str]] = {}
+    for word in dict.fromkeys(re.findall(r"\w+", query)):
+        lemmas = [lemma for lemma in nlp.lemmatize_query(word) if lemma and lemma != word.lower()]
+        if lemmas:
+            out[word] = lemmas
+    return out
+
+
+class Session:
+    """One project, one coder, and what the screens share about them."""
+
+    def __init__(self, project: Project, coder: str | None = None,
+                 query_lemmas: QueryLemmas | None = None) -> None:
+        self.project = project
+        self.coder = coder
+        self.query_lemmas: QueryLemmas = query_lemmas or spacy_query_lemmas
+        self.lemmatizer_ready = query_lemmas is not None
+        self.generation = 0
+        self._codes: list[Code] | None = None
+        self._by_id: dict[str, Code] = {}
+        self._depth: dict[str, int] = {}
+        self._counts: dict[str, int] | None = None
+        self.recent: list[str] = []
+        self._recent_seeded = False
+
+    @property
+    def path(self) -> Path:
+        return self.project.path
+
+    @property
+    def who(self) -> str:
+        """The coder name for writes (set before any write by the first-start dialog)."""
+        return self.coder or "wijkverhalen"
+
+    def close(self) -> None:
+        self.project.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[Project]:
+        """A separate connection for a worker thread, so it never shares the UI's transaction."""
+        project = Project.open(self.path)
+        try:
+            yield project
+        finally:
+            project.conn.close()  # not Project.close(): no checkpoint from a reader
+
+    # -- codes -----------------------------------------------------------------------
+    def codes(self) -> list[Code]:
+        """All codes in tree order (cached until the codebook changes)."""
+        if self._codes is None:
+            self._codes = self.project.codes()
+            self._by_id = {c.id: c for c in self._codes}
+            self._depth = {}
+            for c in self._codes:
+                self._depth[c.id] = self._depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
+        return self._codes
+
+    def code(self, code_id: str) -> Code | None:
+        self.codes()
+        return self._by_id.get(code_id)
+
+    def depth(self, code_id: str) -> int:
+        self.codes()
+        return self._depth.get(code_id, 0)
+
+    def label(self, code_id: str) -> str:
+        code = self.code(code_id)
+        return code.label if code else code_id
+
+    def color(self, code_id: str) -> str:
+        code = self.code(code_id)
+        return code.color if code else "#888888"
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = dict(self.project.code_counts())
+        return self._counts
+
+    def invalidate(self, *, codes: bool = True) -> None:
+        """Forget cached codes and counts (after undo, redo or a codebook change)."""
+        if codes:
+            self._codes = None
+        self._counts = None
+        self.generation += 1
+
+    # -- recent codes ------------------------------------------------------------------
+    def seed_recent(self) -> None:
+        """Fill the recent codes from this coder's own history (survives restarts)."""
+        if self._recent_seeded:
+            return
+        self._recent_seeded = True
+        seen: list[str] = []
+        for op in self.project.history(200, self.coder) if self.coder else []:
+            if op.state != "done":
+                continue
+            for change in op.changes:
+                after = change.get("after") or {}
+                code_id = after.get("code_id") if change.get("t") == "codings" else None
+                if code_id and code_id not in seen and self.code(code_id):
+                    seen.append(code_id)
+            if len(seen) >= RECENT_SIZE:
+                break
+        self.recent = seen[:RECENT_SIZE]
+
+    def note_used(self, code_id: str) -> None:
+        if code_id in self.recent:
+            self.recent.remove(code_id)
+        self.recent.insert(0, code_id)
+        del self.recent[RECENT_SIZE:]
+
+    # -- codings (all committed when the call returns) ----------------------------------
+    def add_coding(self, document_id: int, start: int, end: int, code_id: str,
+                   memo: str = "", valence: str | None = None) -> Coding:
+        coding = self.project.add_coding(document_id, start, end, code_id, self.who, memo=memo,
+                                         valence=valence)
+        self._bump(code_id, +1)
+        self.note_used(code_id)
+        self.generation += 1
+        return coding
+
+    def remove_coding(self, coding_id: int) -> Coding:
+        coding = self.project.remove_coding(coding_id, self.who)
+        self._bump(coding.code_id, -1)
+        self.generation += 1
+        return coding
+
+    def update_coding(self, coding_id: int, **values: Any) -> Coding:
+        before = self.project.coding(coding_id)
+        coding = self.project.update_coding(coding_id, self.who, **values)
+        if coding.code_id != before.code_id:
+            self._bump(before.code_id, -1)
+            self._bump(coding.code_id, +1)
+            self.note_used(coding.code_id)
+        self.generation += 1
+        return coding
+
+    def _bump(self, code_id: str, delta: int) -> None:
+        if self._counts is not None:
+            self._counts[code_id] = max(0, self._counts.get(code_id, 0) + delta)
+
+    def undo(self) -> str | None:
+        label = self.project.undo(self.who)
+        if label is not None:
+            self.invalidate()
+        return label
+
+    def redo(self) -> str | None:
+        label = self.project.redo(self.who)
+        if label is not None:
+            self.invalidate()
+        return label
+
+    # -- codebook ----------------------------------------------------------------------
+    def add_code(self, code: Code) -> Code:
+        created = self.project.add_code(code, self.who)
+        self.invalidate()
+        return created
+
+    def update_code(self, code_id: str, **values: Any) -> Code:
+        code = self.project.update_code(code_id, self.who, **values)
+        self.invalidate()
+        return code
+
+    def move_code(self, code_id: str, parent_id: str | None, position: int | None = None) -> None:
+        self.project.move_code(code_id, parent_id, self.who, position)
+        self.invalidate()
+
+    def merge_codes(self, source_id: str, target_id: str) -> int:
+        moved = self.project.merge_codes(source_id, target_id, self.who)
+        self.recent = [target_id if c == source_id else c for c in dict.fromkeys(self.recent)]
+        self.recent = list(dict.fromkeys(self.recent))
+        self.invalidate()
+        return moved
+
+    def delete_code(self, code_id: str) -> None:
+        self.project.delete_code(code_id, self.who)
+        self.recent = [c for c in self.recent if c != code_id]
+        self.invalidate()
+
+    def set_document_memo(self, document_id: int, memo: str) -> None:
+        self.project.set_document_memo(document_id, memo, self.who)
+        self.generation += 1
+
+    def new_code_id(self, label: str, parent_id: str | None) -> str:
+        """A free, valid code id derived from a label: ``parent.slug`` or ``slug-2``."""
+        import re
+        import unicodedata
+
+        ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "_", ascii_label.lower()).strip("_")[:32].strip("_") or "code"
+        base = f"{parent_id}.{slug}" if parent_id else slug
+        candidate, n = base, 2
+        while self.code(candidate) is not None or self.project.has_code(candidate):
+            candidate = f"{base}-{n}"
+            n += 1
+        return candidate
+
+    def in_vivo_code(self, label: str, parent_id: str | None) -> Code:
+        """A new in-vivo code (label = the respondent's words) under ``parent_id``."""
+        parent = self.code(parent_id) if parent_id else None
+        code = Code(id=self.new_code_id(label, parent_id), label=label, parent_id=parent_id,
+                    gloss="in vivo", color=parent.color if parent else "#888888",
+                    definition="In-vivo code: the respondent's own words.")
+        return self.add_code(code)
+
+    def with_label(self, code: Code, label: str) -> Code:
+        return replace(code, label=label)

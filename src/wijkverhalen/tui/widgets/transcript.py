@@ -1,0 +1,281 @@
+"""The transcript: a Line-API view that paints only the visible lines of a document.
+
+A document of any length costs the same to scroll and to repaint: the model keeps
+the wrapped lines as offsets into the text, and :meth:`TranscriptView.render_line`
+builds the few dozen visible strips on demand. Each sentence starts on its own
+line; a turn opens with a blank line and its speaker. The gutter shows a bar in
+the colour of every code on the sentence; the cursor sentence, the selection and
+an exact in-sentence span have their own backgrounds (theme-aware component
+classes, see ``app.tcss``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .transcript_model import TranscriptModel, is_interviewer
+
+GUTTER = 5  # marker, three code bars, space
+BARS = 3
+
+
+class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Sentences of one document with a sentence cursor, a selection and an exact span.
+
+    Movement keys are bound on the coding screen, so they work whichever pane has focus.
+    """
+
+    COMPONENT_CLASSES = {
+        "transcript--cursor",
+        "transcript--selection",
+        "transcript--span",
+        "transcript--speaker",
+        "transcript--interviewer",
+        "transcript--coded",
+        "transcript--marker",
+        "transcript--empty",
+    }
+
+    class CursorMoved(Message):
+        """The cursor, the selection or the exact span changed."""
+
+        def __init__(self, view: TranscriptView, sentence: int) -> None:
+            super().__init__()
+            self.view = view
+            self.sentence = sentence
+
+        @property
+        def control(self) -> TranscriptView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.model: TranscriptModel | None = None
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.exact: tuple[int, int] | None = None
+        self.color_of: Callable[[str], str] = lambda code_id: "#888888"
+        self.order_of: Callable[[str], int] = lambda code_id: 0
+
+    # -- content -----------------------------------------------------------------------
+    def show(self, model: TranscriptModel, cursor: int = 0) -> None:
+        self.model = model
+        self.anchor = None
+        self.exact = None
+        self.cursor = max(0, min(cursor, len(model) - 1)) if len(model) else 0
+        self._relayout()
+        self.scroll_to_cursor(center=True)
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        return max(10, width - GUTTER - 1)
+
+    def _relayout(self) -> None:
+        if self.model is None:
+            self.virtual_size = Size(0, 0)
+            return
+        width = self._text_width()
+        if width != self.model.width or not self.model.lines:
+            self.model.layout(width)
+        self.virtual_size = Size(width + GUTTER, len(self.model.lines))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.model is not None and self._text_width() != self.model.width:
+            self._relayout()
+            self.scroll_to_cursor(center=True)
+
+    # -- cursor and selection --------------------------------------------------------------
+    @property
+    def selecting(self) -> bool:
+        return self.anchor is not None
+
+    def selection(self) -> tuple[int, int]:
+        """First and last sentence of the selection (the cursor alone if none)."""
+        if self.anchor is None:
+            return self.cursor, self.cursor
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+
+    def target_span(self) -> tuple[int, int] | None:
+        """The character span a code would be applied to now."""
+        if self.model is None or not len(self.model):
+            return None
+        if self.exact is not None:
+            return self.exact
+        first, last = self.selection()
+        return self.model.sentences[first].start, self.model.sentences[last].end
+
+    def move_to(self, sentence: int, *, keep_exact: bool = False) -> None:
+        if self.model is None or not len(self.model):
+            return
+        sentence = max(0, min(sentence, len(self.model) - 1))
+        if not keep_exact:
+            self.exact = None
+        self.cursor = sentence
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, sentence))
+
+    def start_selection(self) -> None:
+        self.anchor = self.cursor
+        self.exact = None
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    def select_range(self, first: int, last: int) -> None:
+        """Select sentences ``first..last`` with the cursor on ``last``."""
+        self.anchor = first
+        self.exact = None
+        self.move_to(last)
+
+    def set_exact(self, start: int, end: int) -> None:
+        """Mark an exact span (in-vivo quote, a retrieved passage) and put the cursor on it."""
+        if self.model is None or not len(self.model):
+            return
+        rows = self.model.sentences_overlapping(start, end)
+        self.anchor = rows.start if len(rows) > 1 else None
+        self.exact = (start, end)
+        self.move_to(rows.stop - 1 if len(rows) > 1 else rows.start, keep_exact=True)
+
+    def clear_selection(self) -> bool:
+        """Drop the selection and exact span; False if there was none."""
+        had = self.anchor is not None or self.exact is not None
+        self.anchor = None
+        self.exact = None
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.cursor))
+        return had
+
+    def scroll_to_cursor(self, *, center: bool = False) -> None:
+        if self.model is None or not self.model.lines:
+            return
+        first, last = self.model.line_span(self.cursor)
+        if first > 0 and self.model.lines[first - 1].kind == "speaker":
+            first -= 1  # keep the speaker of a turn's first sentence in view
+        height = self.scrollable_content_region.height or self.size.height or 1
+        top = int(self.scroll_y)
+        if center:
+            target = max(0, first - height // 3)
+        elif first < top:
+            target = max(0, first - 1)
+        elif last >= top + height:
+            target = min(first - 1, last - height + 2)
+        else:
+            return
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def on_click(self, event: events.Click) -> None:
+        if self.model is None:
+            return
+        y = event.y + int(self.scroll_y)
+        if 0 <= y < len(self.model.lines):
+            self.move_to(self.model.lines[y].sentence)
+
+    # -- painting ------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        model = self.model
+        index = y + int(self.scroll_y)
+        if model is None or not model.lines:
+            if y == 0:
+                style = self.get_component_rich_style("transcript--empty")
+                return Strip([Segment("  (this document has no sentences)", style)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        if index >= len(model.lines):
+            return Strip.blank(width, base)
+        line = model.lines[index]
+        if line.kind == "blank":
+            return Strip.blank(width, base)
+        if line.kind == "speaker":
+            speaker = model.speaker(line.sentence) or ""
+            name = "transcript--interviewer" if is_interviewer(speaker) else "transcript--speaker"
+            style = base + self.get_component_rich_style(name, partial=True) + Style(bold=True)
+            strip = Strip([Segment(" " * GUTTER, base), Segment(speaker, style)])
+            return strip.adjust_cell_length(width, base)
+        return self._text_line(line, width, base).adjust_cell_length(width, base)
+
+    def _text_line(self, line, width: int, base: Style) -> Strip:  # type: ignore[no-untyped-def]
+        model = self.model
+        assert model is not None
+        i = line.sentence
+        first, last = self.selection()
+        in_cursor = i == self.cursor
+        in_selection = self.anchor is not None and first <= i <= last
+        text_style = base
+        if is_interviewer(model.speaker(i)):
+            text_style = base + self.get_component_rich_style("transcript--interviewer", partial=True)
+        if in_selection:
+            text_style = text_style + self.get_component_rich_style("transcript--selection", partial=True)
+        if in_cursor:
+            text_style = text_style + self.get_component_rich_style("transcript--cursor", partial=True)
+
+        segments: list[Segment] = []
+        marker_style = base + self.get_component_rich_style("transcript--marker", partial=True)
+        if in_cursor and line.first:
+            segments.append(Segment("▶", marker_style))
+        elif in_selection:
+            segments.append(Segment("┃", marker_style))
+        else:
+            segments.append(Segment(" ", base))
+        segments.extend(self._bars(i, base))
+        segments.append(Segment(" ", text_style if (in_cursor or in_selection) else base))
+        segments.extend(self._text_segments(line.start, line.end, i, text_style, in_cursor))
+        strip = Strip(segments)
+        if in_cursor or in_selection:  # paint the background of the whole line
+            return strip.adjust_cell_length(width, text_style)
+        return strip
+
+    def _bars(self, i: int, base: Style) -> list[Segment]:
+        assert self.model is not None
+        code_ids = list(dict.fromkeys(self.model.codings[cid].code_id for cid in self.model.by_sentence[i]))
+        code_ids.sort(key=self.order_of)
+        out: list[Segment] = []
+        for n, code_id in enumerate(code_ids[:BARS]):
+            if n == BARS - 1 and len(code_ids) > BARS:
+                out.append(Segment("+", base + Style(bold=True)))
+            else:
+                out.append(Segment("▌", base + Style(color=self.color_of(code_id))))
+        out.append(Segment(" " * (BARS - len(out)), base))
+        return out
+
+    def _text_segments(self, start: int, end: int, i: int, style: Style, in_cursor: bool) -> list[Segment]:
+        """The text of one line with the exact span and (on the cursor) coded spans marked."""
+        model = self.model
+        assert model is not None
+        cuts = {start, end}
+        marks: list[tuple[int, int, Style]] = []
+        if in_cursor:
+            coded = self.get_component_rich_style("transcript--coded", partial=True)
+            for cid in model.by_sentence[i]:
+                c = model.codings[cid]
+                a, b = max(c.start, start), min(c.end, end)
+                if a < b:
+                    marks.append((a, b, coded))
+                    cuts.update((a, b))
+        if self.exact is not None:
+            a, b = max(self.exact[0], start), min(self.exact[1], end)
+            if a < b:
+                marks.append((a, b, self.get_component_rich_style("transcript--span", partial=True)))
+                cuts.update((a, b))
+        text = model.text
+        if len(cuts) == 2:
+            return [Segment(text[start:end], style)]
+        points = sorted(cuts)
+        out = []
+        for a, b in zip(points, points[1:], strict=False):
+            piece_style = style
+            for ma, mb, mstyle in marks:
+                if ma <= a and b <= mb:
+                    piece_style = piece_style + mstyle
+            out.append(Segment(text[a:b], piece_style))
+        return out
