@@ -24,7 +24,7 @@ R: Ik vertrouw de gebiedscommissie wel. Doe maar, ik denk dat je het kunt, zeide
 """
 
 
-def run(*args: str, ok: bool = True) -> "click.testing.Result":
+def run(*args: str, ok: bool = True) -> click.testing.Result:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     if ok:
         assert result.exit_code == 0, result.output

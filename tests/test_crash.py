@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from wijkverhalen.store import Project
-
 from sample import SAMPLE_CODES
+
+from wijkverhalen.store import Project
 
 WRITER = r"""
 import sys

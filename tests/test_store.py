@@ -6,13 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE_CODES, SAMPLE_TEXT, sample_input
 
 from wijkverhalen.errors import InvalidInput, NotFound, ProjectError, UndoConflict
 from wijkverhalen.models import Code
-from wijkverhalen.store import Project
-from wijkverhalen.store import schema
-
-from sample import SAMPLE_CODES, SAMPLE_TEXT, sample_input
+from wijkverhalen.store import Project, schema
 
 
 def span_of(text: str, needle: str) -> tuple[int, int]:

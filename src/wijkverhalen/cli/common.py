@@ -50,8 +50,9 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
     from rich.table import Table
 
     t = Table(title=title, header_style="bold", show_lines=False)
-    for col in columns:
-        t.add_column(col, overflow="fold")
+    for i, col in enumerate(columns):
+        # keep the first text column (names) on one line; wrap the rest
+        t.add_column(col, overflow="fold", no_wrap=(i == 1 and col in ("name", "document")))
     for row in rows:
         t.add_row(*[("" if v is None else str(v)) for v in row])
     console().print(t)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import InvalidInput, WijkError
 from . import cli
-from .common import (coder_option, echo_json, json_option, opened, project_argument,
-                     resolve_coder, table)
+from .common import (
+    coder_option,
+    echo_json,
+    json_option,
+    opened,
+    project_argument,
+    resolve_coder,
+    table,
+)
 
 
 @cli.command()
@@ -57,13 +65,19 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
     Example:
       wijkverhalen import botu.wijk interviews/ --metadata interviews/metadata.csv
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from ..importing import import_paths
 
     with opened(project) as proj, Progress(
         TextColumn("[bold]import"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), transient=True, disable=None,
+        TextColumn("{task.description}"), transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
 
@@ -95,7 +109,7 @@ def documents(project: Path, as_json: bool) -> None:
     with opened(project) as proj:
         docs = proj.documents()
         progress = proj.document_progress()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for d in docs:
         n_codings, n_sent, n_coded = progress.get(d.id, (0, 0, 0))
         rows.append({"id": d.id, "name": d.name, "format": d.format, "words": d.word_count,

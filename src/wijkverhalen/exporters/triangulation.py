@@ -61,9 +61,22 @@ def _text(value: Any) -> str:
 
 def _call_linking(project: Any, case: str | None, codes: Sequence[Code]) -> Iterable[Any] | None:
     try:
-        from ..linking import triangulation  # type: ignore[attr-defined]
+        from ..linking import triangulation
     except ImportError:
         return None
+    validate = getattr(triangulation, "validate", None)
+    options = getattr(triangulation, "ValidationOptions", None)
+    if callable(validate) and options is not None:
+        # The linking package's own entry point: findings per code and indicator.
+        kwargs: dict[str, Any] = {"case": case}
+        if "with_cases" in getattr(options, "__dataclass_fields__", {}):
+            kwargs["with_cases"] = False
+        result = validate(project, options(**kwargs))
+        dutch = getattr(triangulation, "VERDICT_NL", {})
+        return [{"code_id": f.code_id, "indicator": f.indicator,
+                 "verdict": dutch.get(f.verdict, f.verdict), "detail": getattr(f, "reason", ""),
+                 "label": getattr(getattr(f, "quant", None), "label", "")}
+                for f in getattr(result, "findings", [])]
     for name in _CANDIDATES:
         func = getattr(triangulation, name, None)
         if not callable(func):
@@ -115,7 +128,10 @@ def indicator_notes(project: Any, case: str | None, codes: Sequence[Code]
         indicator = _text(_field(item, "indicator_id", "indicator"))
         if hasattr(_field(item, "indicator"), "id"):
             indicator = _field(item, "indicator").id
-        verdict = _text(_field(item, "verdict", "status", "label"))
+        verdict = _text(_field(item, "verdict", "status"))
+        label = _text(_field(item, "label")) if isinstance(item, dict) else ""
+        if label and indicator:
+            labels.setdefault(indicator, label)
         detail = _text(_field(item, "detail", "explanation", "summary", "reason", "message"))
         if code_id and indicator and verdict:
             verdicts[(str(code_id), str(indicator))] = (verdict, detail)

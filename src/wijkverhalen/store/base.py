@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,11 +30,10 @@ class ProjectBase:
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
-        try:
-            # Fold the WAL back so the single .wijk file is complete to copy or mail.
+        # Fold the WAL back so the single .wijk file is complete to copy or mail; if
+        # another process still reads, the WAL stays and is still safe.
+        with contextlib.suppress(sqlite3.OperationalError):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError:
-            pass  # another process still reads; the WAL stays and is still safe
         self.conn.close()
 
     def __enter__(self) -> ProjectBase:

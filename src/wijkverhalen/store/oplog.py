@@ -144,7 +144,7 @@ def _pk_text(pk: dict[str, Any]) -> str:
 
 def _last(conn: sqlite3.Connection, state: str, coder: str | None, newest: bool) -> sqlite3.Row | None:
     order = "DESC" if newest else "ASC"
-    sql = f"SELECT id, label, changes, coder FROM operations WHERE state = ? AND undoable = 1"
+    sql = "SELECT id, label, changes, coder FROM operations WHERE state = ? AND undoable = 1"
     params: list[Any] = [state]
     if coder is not None:
         sql += " AND coder = ?"

@@ -72,7 +72,7 @@ SCREENS: list[ScreenEntry] = [
                 f"{_SCREENS_PKG}.documents:DocumentsScreen"),
     ScreenEntry("coding", "t", "Coding", "The transcript of the open document, with the codebook",
                 f"{_SCREENS_PKG}.coding:CodingScreen"),
-    ScreenEntry("retrieval", "r", "Retrieval", "All passages of the highlighted code",
+    ScreenEntry("retrieval", "r", "Passages", "Retrieval: all passages of the highlighted code",
                 f"{_SCREENS_PKG}.retrieval:RetrievalScreen"),
     ScreenEntry("search", "slash", "Search", "Full-text search; inflected forms match too",
                 f"{_SCREENS_PKG}.search:SearchScreen"),

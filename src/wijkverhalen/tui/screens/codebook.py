@@ -59,7 +59,7 @@ class CodebookScreen(WijkScreen):
         with Horizontal(id="codebook-body"):
             yield CodeTree(id="codebook-tree")
             yield CodeInfo(id="codebook-info")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

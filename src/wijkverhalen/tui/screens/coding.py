@@ -50,7 +50,7 @@ class CodingScreen(CodingActions, WijkScreen):
         Binding("n", "next_uncoded", "Next uncoded sentence", id="coding.next_uncoded", show=False),
         Binding("v", "select", "Select", id="coding.select"),
         Binding("escape", "cancel", "Cancel selection", id="coding.cancel", show=False),
-        Binding("s", "exact_span", "Exact words", id="coding.exact_span"),
+        Binding("s", "exact_span", "Mark exact words", id="coding.exact_span", show=False),
         Binding("c", "pick_code", "Code", id="coding.code"),
         *[Binding(str(n), f"recent({n})", "Apply a recent code (1 = latest)", id=f"coding.recent_{n}",
                   show=False) for n in range(1, 10)],
@@ -91,7 +91,7 @@ class CodingScreen(CodingActions, WijkScreen):
             with Vertical(id="side-pane"):
                 yield CodeTree(id="code-tree")
                 yield CodeInfo(id="code-info")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         transcript = self.transcript
@@ -336,7 +336,7 @@ class CodingScreen(CodingActions, WijkScreen):
         first, last = transcript.selection()  # second v: grow to whole turns
         a = model.turn_first[model.sentences[first].turn_index]
         b = model.turn_last[model.sentences[last].turn_index]
-        if transcript.cursor >= (transcript.anchor or 0):
+        if transcript.cursor >= (transcript.sel_anchor or 0):
             transcript.select_range(a, b)
         else:
             transcript.select_range(b, a)
@@ -368,7 +368,7 @@ class CodingScreen(CodingActions, WijkScreen):
         if coding is None:
             return None
         self.model.add(coding)
-        self.transcript.anchor = None
+        self.transcript.sel_anchor = None
         self.transcript.exact = None
         self.transcript.refresh()
         self.tree.update_counts(self.session.counts(), [code_id])

@@ -227,7 +227,7 @@ class SpanDialog(ModalScreen[tuple[int, int] | None]):
     def __init__(self, text: str, offset: int) -> None:
         super().__init__()
         self.text = text
-        self.offset = offset
+        self.base = offset
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog span-dialog"):
@@ -255,7 +255,7 @@ class SpanDialog(ModalScreen[tuple[int, int] | None]):
         if b <= a:
             self.query_one("#span-error", Static).update("Select some words first (shift+arrows).")
             return
-        self.dismiss((self.offset + a, self.offset + b))
+        self.dismiss((self.base + a, self.base + b))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

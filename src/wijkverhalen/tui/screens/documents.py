@@ -75,7 +75,7 @@ class DocumentsScreen(WijkScreen):
         yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="import-progress", show_eta=True)
         yield Static(id="doc-summary")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False

@@ -52,7 +52,7 @@ class HelpScreen(Screen[None]):
             intro.append('  keys:\n    coding.next_sentence: "n,down"\n', style="dim")
             yield Static(intro)
             yield Static(help_table(self.rows))
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "help"

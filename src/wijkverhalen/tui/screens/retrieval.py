@@ -59,7 +59,7 @@ class RetrievalScreen(WijkScreen):
         yield Header()
         yield Static(id="retrieval-title")
         yield PassageList(id="passages")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(PassageList).focus()

@@ -64,7 +64,7 @@ class SearchScreen(WijkScreen):
         yield Input(placeholder='search: words (inflected forms match too), "an exact phrase"', id="search-query")
         yield Static(id="search-status")
         yield OptionList(id="search-results")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.focus_query()

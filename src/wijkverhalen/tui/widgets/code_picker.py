@@ -81,7 +81,7 @@ def rank_codes(query: str, codes: Sequence[Code]) -> list[Code]:
     return [c for s, _, c in sorted(scored, key=lambda t: (-t[0], t[1])) if s >= MIN_SCORE]
 
 
-def _prompt(code: Code, depth: int = 0, mark: str = "  ", width: int = PROMPT_WIDTH) -> Text:
+def code_prompt(code: Code, depth: int = 0, mark: str = "  ", width: int = PROMPT_WIDTH) -> Text:
     """One line: swatch, label, gloss and id, cut to fit the picker."""
     text = Text(mark)
     text.append("  " * depth)
@@ -133,8 +133,8 @@ class CodePicker(ModalScreen[str | None]):
     def _options(self, query: str) -> list[Option | None]:
         width = (self.query_one(OptionList).scrollable_content_region.width or PROMPT_WIDTH + 2) - 2
 
-        def _prompt(code: Code, depth: int = 0, mark: str = "  ") -> Text:
-            return _prompt(code, depth, mark, width)
+        def picker_prompt(code: Code, depth: int = 0, mark: str = "  ") -> Text:
+            return code_prompt(code, depth, mark, width)
 
         options: list[Option | None] = []
         if query.strip():
@@ -144,10 +144,10 @@ class CodePicker(ModalScreen[str | None]):
                 if query.lower() in label.lower():
                     options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
             return options
-        for label, value in self.extra:
-            options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
         if self.first:
             options.append(Option(picker_prompt(self.by_id[self.first], mark="→ "), id=f"first:{self.first}"))
+        for label, value in self.extra:
+            options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
         if self.suggested:
             options.append(Option(Text("suggested for this sentence", style="bold dim"), disabled=True))
             for code_id in self.suggested:

@@ -60,7 +60,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id, classes=classes)
         self.model: TranscriptModel | None = None
         self.cursor = 0
-        self.anchor: int | None = None
+        self.sel_anchor: int | None = None
         self.exact: tuple[int, int] | None = None
         self.color_of: Callable[[str], str] = lambda code_id: "#888888"
         self.order_of: Callable[[str], int] = lambda code_id: 0
@@ -68,7 +68,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     # -- content -----------------------------------------------------------------------
     def show(self, model: TranscriptModel, cursor: int = 0) -> None:
         self.model = model
-        self.anchor = None
+        self.sel_anchor = None
         self.exact = None
         self.cursor = max(0, min(cursor, len(model) - 1)) if len(model) else 0
         self._relayout()
@@ -97,13 +97,13 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     # -- cursor and selection --------------------------------------------------------------
     @property
     def selecting(self) -> bool:
-        return self.anchor is not None
+        return self.sel_anchor is not None
 
     def selection(self) -> tuple[int, int]:
         """First and last sentence of the selection (the cursor alone if none)."""
-        if self.anchor is None:
+        if self.sel_anchor is None:
             return self.cursor, self.cursor
-        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+        return min(self.sel_anchor, self.cursor), max(self.sel_anchor, self.cursor)
 
     def target_span(self) -> tuple[int, int] | None:
         """The character span a code would be applied to now."""
@@ -126,14 +126,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(self, sentence))
 
     def start_selection(self) -> None:
-        self.anchor = self.cursor
+        self.sel_anchor = self.cursor
         self.exact = None
         self.refresh()
         self.post_message(self.CursorMoved(self, self.cursor))
 
     def select_range(self, first: int, last: int) -> None:
         """Select sentences ``first..last`` with the cursor on ``last``."""
-        self.anchor = first
+        self.sel_anchor = first
         self.exact = None
         self.move_to(last)
 
@@ -142,14 +142,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.model is None or not len(self.model):
             return
         rows = self.model.sentences_overlapping(start, end)
-        self.anchor = rows.start if len(rows) > 1 else None
+        self.sel_anchor = rows.start if len(rows) > 1 else None
         self.exact = (start, end)
         self.move_to(rows.stop - 1 if len(rows) > 1 else rows.start, keep_exact=True)
 
     def clear_selection(self) -> bool:
         """Drop the selection and exact span; False if there was none."""
-        had = self.anchor is not None or self.exact is not None
-        self.anchor = None
+        had = self.sel_anchor is not None or self.exact is not None
+        self.sel_anchor = None
         self.exact = None
         self.refresh()
         self.post_message(self.CursorMoved(self, self.cursor))
@@ -210,7 +210,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         i = line.sentence
         first, last = self.selection()
         in_cursor = i == self.cursor
-        in_selection = self.anchor is not None and first <= i <= last
+        in_selection = self.sel_anchor is not None and first <= i <= last
         text_style = base
         if is_interviewer(model.speaker(i)):
             text_style = base + self.get_component_rich_style("transcript--interviewer", partial=True)
