@@ -15,9 +15,14 @@ from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import DataError, NotFound
-from wijkverhalen.linking.areas import AreaRegistry, DEFAULT_AREAS, area_key, parse_new_area
-from wijkverhalen.linking.indicators import (detect_form, import_indicator_file, parse_indicator_table,
-                                             parse_number, slugify)
+from wijkverhalen.linking.areas import DEFAULT_AREAS, AreaRegistry, area_key, parse_new_area
+from wijkverhalen.linking.indicators import (
+    detect_form,
+    import_indicator_file,
+    parse_indicator_table,
+    parse_number,
+    slugify,
+)
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "linking"

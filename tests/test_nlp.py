@@ -233,7 +233,7 @@ def test_sentences_always_slice_their_turn_bodies(text: str) -> None:
         assert turn.body_start <= sentence.start and sentence.end <= turn.end
         chunk = text[sentence.start : sentence.end]
         assert chunk == chunk.strip() and chunk
-        assert "\n" not in chunk
+        assert "\n\n" not in chunk  # a blank line always ends a sentence
         assert previous_end <= sentence.start
         previous_end = sentence.end
         assert sentence.lemmas == sentence.lemmas.strip()

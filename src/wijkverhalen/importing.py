@@ -53,8 +53,10 @@ def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str 
     parsed = parse_file(path, speaker_pattern=speaker_pattern)
     sentences = nlp.segment_turns(parsed.text, parsed.turns, nlp.load_pipeline(pipeline))
     attributes = {**parsed.metadata, **metadata}
-    return DocumentInput(parsed=parsed, sentences=sentences, word_count=nlp.count_words(parsed.text),
-                         attributes=attributes)
+    # Words of the spoken text, counted from the lemmas spaCy already made
+    # (speaker labels are not words of the interview).
+    words = sum(s.lemmas.count(" ") + 1 for s in sentences if s.lemmas)
+    return DocumentInput(parsed=parsed, sentences=sentences, word_count=words, attributes=attributes)
 
 
 def _prepare_in_worker(args: tuple[Path, dict[str, str]]) -> DocumentInput | WijkError:
@@ -71,12 +73,16 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
                  pipeline: str | None = None, workers: int | None = None,
                  progress: ProgressCallback | None = None) -> ImportReport:
     """Import files and folders; broken files are reported, the others still import."""
-    from .importers import iter_import_paths, metadata_for, read_metadata_csv
+    from .importers import iter_import_paths, read_metadata_csv
+    from .importers.metadata import MetadataIndex
 
-    sidecar = read_metadata_csv(metadata_csv) if metadata_csv is not None else {}
+    sidecar = MetadataIndex(read_metadata_csv(metadata_csv) if metadata_csv is not None else {})
     files, unsupported = iter_import_paths(paths)
+    if metadata_csv is not None:  # named explicitly: it is the sidecar, not a document
+        sidecar_path = Path(metadata_csv).resolve()
+        unsupported = [(p, r) for p, r in unsupported if Path(p).resolve() != sidecar_path]
     report = ImportReport(failed=[(str(p), reason) for p, reason in unsupported])
-    jobs = [(f, metadata_for(sidecar, f)) for f in files]
+    jobs = [(f, sidecar.lookup(f)) for f in files]
     total = len(jobs)
     done = 0
     batch: list[DocumentInput] = []

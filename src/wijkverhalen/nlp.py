@@ -52,8 +52,10 @@ def load_pipeline(name: str | None = None) -> Language:
     if name is None:
         nlp = spacy.blank("nl")
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        # Rule-based components only: no nlp.initialize(), which would load the
+        # tables again the slow way.
+        lemmatizer.initialize(lookups=_lookup_tables())
         return nlp
     try:
         nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
@@ -64,6 +66,57 @@ def load_pipeline(name: str | None = None) -> Language:
     elif nlp.has_pipe("senter") and nlp.has_pipe("parser"):
         nlp.disable_pipe("senter")  # the parser sets sentence bounds itself
     return nlp
+
+
+def _lookup_tables() -> Any:
+    """spacy-lookups-data's Dutch lemma table, loaded as a plain dict.
+
+    spaCy's own loader hashes all 213k keys into a ``Table`` (about a second per
+    process); a dict read straight from the package's JSON takes a fraction of
+    that, and every import worker pays it.
+    """
+    import gzip
+    import importlib.resources
+    import json
+
+    from spacy.lookups import Lookups
+
+    resource = importlib.resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
+    data: dict[str, str] = json.loads(gzip.decompress(resource.read_bytes()))
+    class FastLookups(Lookups):  # type: ignore[misc]
+        def to_bytes(self, **kwargs: Any) -> bytes:
+            # A saved pipeline loads with spaCy's own classes: write their format.
+            real = Lookups()
+            real.add_table("lemma_lookup", data)
+            return bytes(real.to_bytes())
+
+    lookups = FastLookups()
+    lookups._tables["lemma_lookup"] = _StringTable("lemma_lookup", data)  # no public setter keeps the type
+    return lookups
+
+
+def _string_table_class() -> Any:
+    from spacy.lookups import Table
+
+    class StringTable(Table):  # type: ignore[misc]
+        """A lookups ``Table`` backed by a str-keyed dict (what the lemmatizer reads)."""
+
+        def __init__(self, name: str, data: dict[str, str]) -> None:
+            super().__init__(name=name)
+            self.strings = data
+
+        def get(self, key: Any, default: Any = None) -> Any:
+            return self.strings.get(key, default) if isinstance(key, str) else default
+
+        def __contains__(self, key: Any) -> bool:
+            return key in self.strings
+
+
+    return StringTable
+
+
+def _StringTable(name: str, data: dict[str, str]) -> Any:  # noqa: N802 - a lazy class
+    return _string_table_class()(name, data)
 
 
 class _LemmaCache(dict[int, str]):

@@ -75,9 +75,21 @@ def code_frequencies(project: Any, *, document_ids: Sequence[int] | None = None,
     one ``role:<value>`` column per value of the role attribute (``rol``) and one
     ``coder:<name>`` column per coder.
     """
+    tree, documents, codings = _prepare(project, document_ids, include_children)
+    return _frequencies(tree, documents, codings)
+
+
+def code_frequencies_with_children(project: Any, *, document_ids: Sequence[int] | None = None
+                                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``code_frequencies`` without and with sub-codes counted, reading the project once."""
+    tree, documents, codings = _prepare(project, document_ids, False)
+    return (_frequencies(tree, documents, codings),
+            _frequencies(tree, documents, expand_to_ancestors(codings, tree)))
+
+
+def _frequencies(tree: CodeTree, documents: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    tree, documents, codings = _prepare(project, document_ids, include_children)
     role = first_attribute(documents, ROLE_ATTRIBUTES)
     respondent = first_attribute(documents, RESPONDENT_ATTRIBUTES)
     respondent_of = (attribute_values(documents, respondent) if respondent

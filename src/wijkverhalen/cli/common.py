@@ -46,13 +46,33 @@ def console() -> Any:
     return Console()
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+def table(title: str | None, columns: list[str], rows: list[list[Any]],
+          no_wrap: tuple[str, ...] = ("name", "document", "id", "code")) -> None:
+    """Print a rich table; identifiers in ``no_wrap`` columns stay on one line."""
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(title=title, header_style="bold", show_lines=False)
-    for i, col in enumerate(columns):
-        # keep the first text column (names) on one line; wrap the rest
-        t.add_column(col, overflow="fold", no_wrap=(i == 1 and col in ("name", "document")))
+    for col in columns:
+        if col in no_wrap:
+            t.add_column(col, no_wrap=True, overflow="ellipsis", max_width=36)
+        else:
+            t.add_column(col, overflow="fold")
     for row in rows:
-        t.add_row(*[("" if v is None else str(v)) for v in row])
+        t.add_row(*[v if isinstance(v, Text) else Text("" if v is None else str(v)) for v in row])
     console().print(t)
+
+
+def marked(snippet: str) -> Any:
+    """A search snippet with its ``[matches]`` in bold, as rich Text (no markup parsing)."""
+    import re
+
+    from rich.text import Text
+
+    out = Text()
+    for part in re.split(r"(\[[^\]]*\])", snippet):
+        if part.startswith("[") and part.endswith("]"):
+            out.append(part[1:-1], style="bold reverse")
+        else:
+            out.append(part)
+    return out

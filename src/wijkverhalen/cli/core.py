@@ -13,6 +13,7 @@ from .common import (
     coder_option,
     echo_json,
     json_option,
+    marked,
     opened,
     project_argument,
     resolve_coder,
@@ -173,7 +174,7 @@ def codebook_show(project: Path, as_json: bool) -> None:
     for c in codes:
         depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
         rows.append(["  " * depth[c.id] + c.label, c.gloss, c.id, counts.get(c.id, 0)])
-    table(None, ["code", "gloss", "id", "codings"], rows)
+    table(None, ["code", "gloss", "id", "codings"], rows, no_wrap=("id",))
 
 
 @codebook.command("sync")
@@ -247,7 +248,7 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
         echo_json([h.__dict__ for h in hits])
         return
     table(f"{len(hits)} hit(s)", ["document", "span", "speaker", "sentence"],
-          [[h.document_name, f"{h.start}-{h.end}", h.speaker, h.snippet] for h in hits])
+          [[h.document_name, f"{h.start}-{h.end}", h.speaker, marked(h.snippet)] for h in hits])
 
 
 @cli.command()

@@ -8,13 +8,21 @@ the commands so ``wijkverhalen --help`` stays instant.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import InvalidInput
 from . import cli
-from .common import coder_option, console, echo_json, json_option, opened, project_argument, resolve_coder, table
+from .common import (
+    coder_option,
+    console,
+    echo_json,
+    json_option,
+    opened,
+    project_argument,
+    resolve_coder,
+    table,
+)
 from .export import export
 
 _DIRECTIONS = {"+": "+", "up": "+", "plus": "+", "-": "-", "down": "-", "minus": "-"}
@@ -425,7 +433,7 @@ def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, c
       wijkverhalen validate botu.wijk -o validatie.md -o validatie.xlsx --plots figuren/
       wijkverhalen validate botu.wijk --case "Delfshaven Helpt" --min-passages 2
     """
-    from ..linking.report import report_format, to_json, write_report
+    from ..linking.report import print_validation, report_format, to_json, write_report
     from ..linking.triangulation import ValidationOptions
     from ..linking.triangulation import validate as run_validation
 
@@ -447,44 +455,11 @@ def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, c
     if as_json:
         echo_json(to_json(result))
         return
-    _print_validation(result)
+    print_validation(result, console())
     if plots:
         click.echo(f"wrote {sum(len(v) for v in plots.values())} plot file(s) to {plots_dir}")
     for out in outputs:
         click.echo(f"wrote {out}")
-
-
-_VERDICT_STYLE = {"converges": "green", "diverges": "red", "only qualitative evidence": "yellow",
-                  "only quantitative evidence": "cyan", "too little evidence": "dim"}
-
-
-def _print_validation(result: Any) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from ..linking.report import ARROW, fmt_number as _num
-
-    out = console()
-    o = result.options
-    t = Table(title=f"validation: {o.area} ({o.basis})" + (f", case {result.case}" if result.case else ""),
-              header_style="bold")
-    for col in ("code", "indicator", "link", "pass.", "docs", "+/−/±", "balance", "stories", o.area, "change",
-                "vs R'dam", "ind.", "verdict"):
-        t.add_column(col, overflow="fold")
-    for f in result.findings:
-        q, n = f.qual, f.quant
-        t.add_row(escape(f.code_id), escape(f.indicator), f.link_direction, str(q.passages), str(q.documents),
-                  f"{q.positive}/{q.negative}/{q.mixed}", "" if q.balance is None else f"{q.balance:+.2f}",
-                  ARROW[f.expected], f"{_num(n.first)}→{_num(n.last)}" if n.years else "",
-                  _num(n.change, True), _num(n.vs_reference, True), ARROW[n.direction],
-                  f"[{_VERDICT_STYLE[f.verdict]}]{f.verdict}[/]")
-    out.print(t)
-    out.print("  ".join(f"[{_VERDICT_STYLE[k]}]{k}: {n}[/]" for k, n in result.counts().items()))
-    out.print("[bold]rules[/]")
-    for name, text in result.rules:
-        out.print(f"  [bold]{escape(name)}[/]: {escape(text)}", highlight=False)
-    for w in result.warnings:
-        out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
 
 
 # ----------------------------------------------------------------------------- export network
@@ -520,30 +495,19 @@ def export_network(project: Path, outputs: tuple[Path, ...], fmt: str | None, ca
       wijkverhalen export network botu.wijk -o netwerk.gexf -o netwerk.xlsx
       wijkverhalen export network botu.wijk -o dh.graphml --case "Delfshaven Helpt" --respondents
     """
-    from ..linking.network import (NetworkOptions, build_network, inclusiveness, network_format,
-                                   network_summary, write_network)
+    from ..linking import network
 
     for out in outputs:
-        network_format(out, fmt)
-    options = NetworkOptions(confirmed_only=confirmed_only, case=case, tie_level=tie_level, min_weight=min_weight,
+        network.network_format(out, fmt)
+    options = network.NetworkOptions(confirmed_only=confirmed_only, case=case, tie_level=tie_level, min_weight=min_weight,
                              include_codes=not no_codes, include_respondents=respondents)
     with opened(project) as proj:
-        graph = build_network(proj, options)
-        report = inclusiveness(proj, options, max_ties=max_ties)
+        graph = network.build_network(proj, options)
+        report = network.inclusiveness(proj, options, max_ties=max_ties)
     for out in outputs:
-        written = write_network(graph, out, fmt)
+        written = network.write_network(graph, out, fmt)
         click.echo(f"wrote {out} ({written})")
-    s = network_summary(graph)
+    s = network.network_summary(graph)
     click.echo(f"{s['nodes']} node(s) {s['node_kinds']}, {s['edges']} tie(s) {s['tie_kinds']}")
-    click.echo(f"few ties: {report.rule}")
-    if report.unmentioned:
-        click.echo("  never mentioned: " + ", ".join(name for _, name in report.unmentioned))
-    if report.few_ties:
-        click.echo("  few ties: " + ", ".join(f"{name} ({t})" for _, name, t, _ in report.few_ties))
-    if report.respondents_few_actors:
-        click.echo("  respondents naming few actors: "
-                   + ", ".join(f"{n} ({g}, {k})" for n, g, k in report.respondents_few_actors))
-    for g in report.groups:
-        flag = "  <- few ties" if g.few_ties else ""
-        click.echo(f"  {g.group}: {g.documents} document(s), {g.documents_with_actors} naming an actor, "
-                   f"{g.actors} distinct actor(s), {g.mean_actors:.2f} per document{flag}")
+    for line in network.inclusiveness_lines(report):
+        click.echo(line)

@@ -34,7 +34,8 @@ class OffsetMap:
 
     ``spans`` are ``(old_start, old_end, new_start, new_end)`` of each replacement in
     order. An offset inside a replaced name moves to the start of the replacement
-    when it starts a span (``end=False``) and to its end when it ends one.
+    when it starts a span (``end=False``) and to its end when it ends one, so a
+    coded span that covers part of a name covers the whole pseudonym.
     """
 
     spans: tuple[tuple[int, int, int, int], ...] = ()
@@ -52,8 +53,8 @@ class OffsetMap:
         old_start, old_end, new_start, new_end = self.spans[i]
         if offset >= old_end:
             return new_end + (offset - old_end)
-        if offset == old_start and not end:
-            return new_start
+        if offset == old_start:
+            return new_start  # just before the name, whichever side of a span it is
         return new_end if end else new_start
 
 

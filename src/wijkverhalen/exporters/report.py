@@ -161,20 +161,49 @@ def _score(p: Passage, agreed: bool) -> float:
     return score
 
 
-def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str]) -> list[Passage]:
+def agreed_codings(rows: Sequence[Any]) -> set[int]:
+    """Ids of codings that another coder's coding of the same code overlaps.
+
+    ``rows`` are codings (objects with ``id, document_id, code_id, start, end, coder``
+    or dicts with those keys).
+    """
+    spans: dict[tuple[int, str], list[tuple[int, int, str, int]]] = {}
+    for r in rows:
+        get = r.get if isinstance(r, dict) else r.__getattribute__
+        spans.setdefault((get("document_id"), get("code_id")), []).append(
+            (get("start"), get("end"), get("coder"), get("id")))
+    out: set[int] = set()
+    for group in spans.values():
+        if len({c for _, _, c, _ in group}) < 2:
+            continue
+        group.sort()
+        for k, (start, end, coder, cid) in enumerate(group):
+            for start2, end2, coder2, cid2 in group[k + 1:]:
+                if start2 >= end:
+                    break
+                if coder2 != coder:
+                    out.update((cid, cid2))
+    return out
+
+
+def _cheap_score(row: dict[str, Any], agreed: set[int]) -> float:
+    """The score of :func:`_score` without the text: words estimated from the length."""
+    words = (row["end"] - row["start"]) / 6
+    score = 1.0 if 12 <= words <= 60 else (0.6 if 6 <= words <= 100 else 0.2)
+    memo = (row["memo"] or "").lower()
+    if memo:
+        score += 0.5 + (1.0 if any(w in memo for w in KEY_MEMO_WORDS) else 0.0)
+    return score + (0.2 if row["valence"] else 0.0) + (0.3 if row["id"] in agreed else 0.0)
+
+
+def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
+                  agreed: set[int] | None = None) -> list[Passage]:
     """The ``n`` strongest passages, spread over documents and roles (see module docstring)."""
     if n <= 0 or not passages:
         return []
-    spans: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
-    for p in passages:
-        spans.setdefault((p.coding.document_id, p.coding.code_id), []).append(
-            (p.coding.start, p.coding.end, p.coding.coder))
-
-    def agreed(p: Passage) -> bool:
-        return any(c != p.coding.coder and s < p.coding.end and e > p.coding.start
-                   for s, e, c in spans[(p.coding.document_id, p.coding.code_id)])
-
-    base = {p.coding.id: _score(p, agreed(p)) for p in passages}
+    if agreed is None:
+        agreed = agreed_codings([p.coding for p in passages])
+    base = {p.coding.id: _score(p, p.coding.id in agreed) for p in passages}
     chosen: list[Passage] = []
     covered: list[tuple[int, int, int]] = []
     remaining = list(passages)
@@ -218,7 +247,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
                  max_memos: int = 8, progress: ProgressCallback | None = None) -> Report:
     """Collect everything the report shows; see the module docstring."""
     from ..analysis.frames import code_tree
-    from ..analysis.matrices import ROLE_ATTRIBUTES, code_frequencies
+    from ..analysis.matrices import ROLE_ATTRIBUTES, code_frequencies_with_children
 
     progress = progress or no_progress
     anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY
@@ -239,8 +268,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
             if cid not in tree.by_id:
                 raise InvalidInput(f"no code '{cid}' (see 'wijkverhalen codebook show')")
             selected.update(tree.descendants(cid))
-    own = code_frequencies(project, document_ids=sorted(doc_set))
-    total = code_frequencies(project, document_ids=sorted(doc_set), include_children=True)
+    own, total = code_frequencies_with_children(project, document_ids=sorted(doc_set))
     role_cols = [c for c in own.columns if c.startswith("role:")]
     coder_cols = [c for c in own.columns if c.startswith("coder:")]
     notes, tri_note = indicator_notes(project, case_name, [c for c in tree.codes if c.indicators])
@@ -250,6 +278,12 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
             return False
         return all_codes or int(total.at[code_id, "codings"]) > 0
 
+    rows_by_code: dict[str, list[dict[str, Any]]] = {}
+    all_rows = project.coding_spans(sorted(doc_set))
+    for row in all_rows:
+        rows_by_code.setdefault(row["code_id"], []).append(row)
+    agreed = agreed_codings(all_rows)
+    doc_names = {d.id: d.name for d in documents}
     wanted = [c for c in tree.codes if shown(c.id)]
     visible: set[str] = set()
     for c in wanted:
@@ -270,14 +304,8 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
             heading_only=code.id not in {w.id for w in wanted},
             indicators=notes.get(code.id, []))
         if section.codings and not section.heading_only:
-            passages = [p for p in project.passages(code.id) if p.coding.document_id in doc_set]
-            for p in choose_quotes(passages, quotes, role_of):
-                section.quotes.append(_quote(p, role_of, anonymise))
-            quoted = {q.start for q in section.quotes}
-            for p in passages:
-                if p.coding.memo and p.coding.start not in quoted and len(section.memos) < max_memos:
-                    q = _quote(p, role_of, anonymise)
-                    section.memos.append((q.reference, anonymise(p.coding.memo)))
+            _fill_quotes(project, section, rows_by_code.get(code.id, []), quotes, max_memos, role_of,
+                         agreed, doc_names, anonymise)
         sections[code.id] = section
         done += 1
         progress(done, len(visible), code.label)
@@ -304,6 +332,31 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         codings=int(own["codings"].sum()), coders=coders_total, pseudonymised=pseudonymise,
         parts=parts, overview=overview, sources=sources[:200], source_count=len(sources),
         triangulation_note=tri_note, code_filter=tuple(codes))
+
+
+def _fill_quotes(project: Any, section: CodeSection, rows: list[dict[str, Any]], quotes: int, max_memos: int,
+                 role_of: dict[int, str], agreed: set[int], doc_names: dict[int, str],
+                 anonymise: Pseudonymiser) -> None:
+    """Quotes and passage memos of one code, reading only a short list of candidates."""
+    ranked = sorted(rows, key=lambda r: (-_cheap_score(r, agreed), r["id"]))
+    candidates = [r["id"] for r in ranked[:max(30, quotes * 10)]] if quotes else []
+    memo_rows = sorted((r for r in rows if r["memo"]), key=lambda r: (doc_names.get(r["document_id"], ""), r["start"],
+                                                                       r["end"], r["id"]))
+    wanted = candidates + [r["id"] for r in memo_rows[:max_memos + quotes]]
+    if hasattr(project, "passages_for"):
+        fetched = {p.coding.id: p for p in project.passages_for(wanted)}
+    else:  # a store without the bulk read: retrieve all passages of the code
+        fetched = {p.coding.id: p for p in project.passages(section.code.id) if p.coding.id in set(wanted)}
+    chosen = choose_quotes([fetched[i] for i in candidates if i in fetched], quotes, role_of, agreed)
+    section.quotes = [_quote(p, role_of, anonymise) for p in chosen]
+    quoted = {p.coding.id for p in chosen}
+    for row in memo_rows:
+        if len(section.memos) >= max_memos:
+            break
+        if row["id"] in quoted or row["id"] not in fetched:
+            continue
+        q = _quote(fetched[row["id"]], role_of, anonymise)
+        section.memos.append((q.reference, anonymise(row["memo"])))
 
 
 def _quote(p: Passage, role_of: dict[int, str], anonymise: Pseudonymiser) -> Quote:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +54,15 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
     documents = {d.id: d for d in project.documents()}
     attribute_names = sorted({k for d in documents.values() for k in d.attributes})
     header = FIXED_BEFORE + attribute_names + FIXED_AFTER
+    paths = {c.id: tree.path(c.id) for c in tree.codes}
+    wanted_set = set(wanted)
+    spans = [r for r in project.coding_spans(sorted(doc_set) if doc_set is not None else None)
+             if r["code_id"] in wanted_set and (coder is None or r["coder"] == coder)]
     rows: list[dict[str, Any]] = []
-    for n, code_id in enumerate(wanted):
-        for p in project.passages(code_id, coder=coder):
+    chunk = 2000
+    for n in range(0, len(spans), chunk):
+        for p in project.passages_for([r["id"] for r in spans[n:n + chunk]]):
             c = p.coding
-            if doc_set is not None and c.document_id not in doc_set:
-                continue
             doc = documents[c.document_id]
             attrs = anonymise.mapping(doc.attributes)
             rows.append({
@@ -69,10 +72,10 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
                 "paragraph": p.turn_index + 1 if p.turn_index >= 0 else "",
                 "sentence": p.sentence_index + 1 if p.sentence_index >= 0 else "",
                 "start": c.start, "end": c.end, "text": anonymise(p.text), "code_id": c.code_id,
-                "code_path": tree.path(c.code_id), "coder": c.coder, "memo": anonymise(c.memo),
+                "code_path": paths[c.code_id], "coder": c.coder, "memo": anonymise(c.memo),
                 "valence": c.valence or "", "created_at": c.created_at, "updated_at": c.updated_at,
                 "_order": (doc.name, c.start, c.end, c.id)})
-        progress(n + 1, len(wanted), code_id)
+        progress(min(n + chunk, len(spans)), len(spans), "")
     rows.sort(key=lambda r: r.pop("_order"))
     return header, rows
 
@@ -92,21 +95,26 @@ def write_csv(path: str | Path, header: list[str], rows: Sequence[dict[str, Any]
             writer.writerow({k: _csv_safe(v) for k, v in row.items()})
 
 
-def _xlsx_cells(sheet: Any, values: Sequence[Any], bold: bool = False) -> Iterator[Any]:
+def _xlsx_cells(sheet: Any, values: Sequence[Any], bold: bool = False) -> list[Any]:
+    """Values for ``sheet.append``; only text that openpyxl would take for a formula is wrapped."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    out: list[Any] = []
     for value in values:
         if isinstance(value, str):
-            value = _ILLEGAL.sub(" ", value)
+            if _ILLEGAL.search(value):
+                value = _ILLEGAL.sub(" ", value)
             if len(value) > XLSX_CELL_LIMIT:
                 value = value[: XLSX_CELL_LIMIT - 1] + "…"
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        if bold:
-            cell.font = Font(bold=True)
-        yield cell
+            if bold or value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                if bold:
+                    cell.font = Font(bold=True)
+                value = cell
+        out.append(value)
+    return out
 
 
 def write_xlsx(path: str | Path, header: list[str], rows: Sequence[dict[str, Any]], sheet_name: str = "segmenten",
@@ -120,9 +128,9 @@ def write_xlsx(path: str | Path, header: list[str], rows: Sequence[dict[str, Any
         sheet.column_dimensions[get_column_letter(i)].width = (widths or {}).get(name, 14)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    sheet.append(list(_xlsx_cells(sheet, header, bold=True)))
+    sheet.append(_xlsx_cells(sheet, header, bold=True))
     for row in rows:
-        sheet.append(list(_xlsx_cells(sheet, [row.get(h, "") for h in header])))
+        sheet.append(_xlsx_cells(sheet, [row.get(h, "") for h in header]))
     with atomic_path(path) as tmp:
         workbook.save(tmp)
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from ..errors import DataError
-from .models import AREA_GROUPS, Area
+from .models import AREA_GROUPS, Area, IndicatorValue
 
 # The aggregate of each group is what trends are read from.
 FOCUS_AREA = "BoTu"
@@ -108,3 +108,31 @@ def parse_new_area(spec: str, position: int) -> Area:
     if group not in AREA_GROUPS:
         raise DataError(f"--new-area '{spec}': group must be one of {', '.join(AREA_GROUPS)}")
     return Area(name, group, position=position)
+
+
+_INDICATOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def resolve_values(values: Iterable[IndicatorValue], registry: AreaRegistry,
+                   file: str) -> dict[tuple[str, str, int], IndicatorValue]:
+    """Key values by (indicator, canonical area, year); unknown areas and duplicates are errors.
+
+    "BoTu" and "Bospolder-Tussendijken" in the same year of one indicator are duplicates.
+    """
+    resolved: dict[tuple[str, str, int], IndicatorValue] = {}
+    for v in values:
+        area = registry.resolve(v.area)
+        if area is None:
+            raise DataError(
+                f"row {v.row}: unknown area '{v.area}' (known: {', '.join(registry.areas)}); "
+                f"add it with --new-area '{v.area}=other' (groups: {', '.join(AREA_GROUPS)})",
+                path=file, line=v.row)
+        if not _INDICATOR_ID.match(v.indicator):
+            raise DataError(f"row {v.row}: indicator id '{v.indicator}' must be lower-case letters, digits, "
+                            "'_', '.' or '-'", path=file, line=v.row)
+        key = (v.indicator, area, v.year)
+        if key in resolved:
+            raise DataError(f"row {v.row}: duplicate value for indicator '{v.indicator}', area '{area}', "
+                            f"year {v.year} (also on row {resolved[key].row})", path=file, line=v.row)
+        resolved[key] = v
+    return resolved

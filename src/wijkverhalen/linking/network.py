@@ -82,10 +82,11 @@ def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> n
 
     if options.tie_level not in TIE_LEVELS:
         raise InvalidInput(f"tie level must be one of {', '.join(TIE_LEVELS)}")
-    doc_ids = _document_ids(project, options.case)
+    case = project.resolve_case(options.case) if options.case else None
+    doc_ids = project.case_document_ids(case) if case else None
     statuses = _statuses(options)
     units = project.mention_units(statuses=statuses, document_ids=doc_ids)
-    graph = nx.Graph(name="wijkverhalen network" + (f" ({options.case})" if options.case else ""))
+    graph = nx.Graph(name="wijkverhalen network" + (f" ({case})" if case else ""))
     mentions: Counter[str] = Counter()
     docs_of: dict[str, set[int]] = defaultdict(set)
     per_doc: dict[int, set[str]] = defaultdict(set)
@@ -260,3 +261,20 @@ def top_ties(graph: nx.Graph, actor_id: str, n: int = 5) -> list[tuple[str, int]
     out = [(graph.nodes[other]["label"], data["weight"]) for other, data in graph[node].items()
            if graph.nodes[other]["kind"] == "actor"]
     return sorted(out, key=lambda t: (-t[1], t[0]))[:n]
+
+
+def inclusiveness_lines(report: Inclusiveness) -> list[str]:
+    """The inclusiveness report as plain lines for the terminal."""
+    lines = [f"few ties: {report.rule}"]
+    if report.unmentioned:
+        lines.append("  never mentioned: " + ", ".join(name for _, name in report.unmentioned))
+    if report.few_ties:
+        lines.append("  few ties: " + ", ".join(f"{name} ({t})" for _, name, t, _ in report.few_ties))
+    if report.respondents_few_actors:
+        lines.append("  respondents naming few actors: "
+                     + ", ".join(f"{n} ({g}, {k})" for n, g, k in report.respondents_few_actors))
+    for g in report.groups:
+        flag = "  <- few ties" if g.few_ties else ""
+        lines.append(f"  {g.group}: {g.documents} document(s), {g.documents_with_actors} naming an actor, "
+                     f"{g.actors} distinct actor(s), {g.mean_actors:.2f} per document{flag}")
+    return lines

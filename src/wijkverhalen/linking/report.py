@@ -259,3 +259,36 @@ def write_report(v: Validation, path: str | Path, *, title: str = "",
     else:
         to_xlsx(v, path)
     return fmt
+
+
+# ----------------------------------------------------------------------------- terminal
+
+VERDICT_STYLE = {"converges": "green", "diverges": "red", "only qualitative evidence": "yellow",
+                 "only quantitative evidence": "cyan", "too little evidence": "dim"}
+
+
+def print_validation(v: Validation, out: Any) -> None:
+    """The findings table, the counts, the rules and the warnings on a rich Console ``out``."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    o = v.options
+    t = Table(title=f"validation: {o.area} ({o.basis})" + (f", case {v.case}" if v.case else ""),
+              header_style="bold")
+    for col in ("code", "indicator", "link", "pass.", "docs", "+/−/±", "balance", "stories", o.area, "change",
+                "vs R'dam", "ind.", "verdict"):
+        t.add_column(col, overflow="fold")
+    for f in v.findings:
+        q, n = f.qual, f.quant
+        t.add_row(escape(f.code_id), escape(f.indicator), f.link_direction, str(q.passages), str(q.documents),
+                  f"{q.positive}/{q.negative}/{q.mixed}", "" if q.balance is None else f"{q.balance:+.2f}",
+                  ARROW[f.expected], f"{fmt_number(n.first)}→{fmt_number(n.last)}" if n.years else "",
+                  fmt_number(n.change, True), fmt_number(n.vs_reference, True), ARROW[n.direction],
+                  f"[{VERDICT_STYLE[f.verdict]}]{f.verdict}[/]")
+    out.print(t)
+    out.print("  ".join(f"[{VERDICT_STYLE[k]}]{k}: {n}[/]" for k, n in v.counts().items()))
+    out.print("[bold]rules[/]")
+    for name, text in v.rules:
+        out.print(f"  [bold]{escape(name)}[/]: {escape(text)}", highlight=False)
+    for w in v.warnings:
+        out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)

@@ -18,7 +18,7 @@ grouped queries, so 100,000 codings take well under a second.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidInput
@@ -132,37 +132,13 @@ class Finding:
 
 
 @dataclass
-class InventoryCount:
-    code_id: str
-    label: str
-    passages: int
-    positive: int
-    negative: int
-    mixed: int
-    unrated: int
-
-
-@dataclass
-class CaseView:
-    """The four inventories of one case side by side."""
-
-    name: str
-    documents: int
-    roles: dict[str, int]
-    actors: list[dict[str, Any]]  # netwerken: id, name, mentions, documents, ties [(name, weight)]
-    findings: list[Finding]  # index+
-    governance: list[InventoryCount]
-    sibd: list[InventoryCount]
-
-
-@dataclass
 class Validation:
     options: ValidationOptions
     rules: list[tuple[str, str]]
     findings: list[Finding]
     warnings: list[str] = field(default_factory=list)
     unlinked: list[tuple[str, str, int]] = field(default_factory=list)  # coded codes without links
-    cases: list[CaseView] = field(default_factory=list)
+    cases: list[Any] = field(default_factory=list)  # cases.CaseView, one per case
     case: str | None = None
     inclusiveness: Any = None  # network.Inclusiveness when the project has actor mentions
 
@@ -376,6 +352,7 @@ def _decide(qual: QualEvidence, quant: QuantEvidence, link_sign: int, o: Validat
 
 
 def _subtrees(codes: list[Any]) -> dict[str, list[str]]:
+    """Code id -> the id and all ids below it, in tree order."""
     children: dict[str | None, list[str]] = defaultdict(list)
     for c in codes:
         children[c.parent_id].append(c.id)
@@ -394,114 +371,83 @@ def _subtrees(codes: list[Any]) -> dict[str, list[str]]:
     return out
 
 
-def _findings(project: Any, o: ValidationOptions, codes: list[Any], doc_ids: list[int] | None,
-              registry: AreaRegistry, focus: str, meta: dict[str, tuple[str, str]],
-              values: dict[str, dict[str, dict[int, float]]], roles: dict[int, str],
-              years: dict[int, int | None]) -> tuple[list[Finding], _Evidence, dict[str, list[str]]]:
-    evidence = _Evidence(project.coding_evidence(document_ids=doc_ids, coder=o.coder), roles, years)
-    trees = _subtrees(codes)
-    wanted = set(trees[o.code]) if o.code else None
-    findings = []
-    for code in codes:
-        if not code.indicators or (wanted is not None and code.id not in wanted):
-            continue
-        scope = trees[code.id] if o.include_children else [code.id]
-        qual = evidence.collect(scope, o)
-        story_years = list(qual.years)
-        for link in code.indicators:
-            quant = _quant(link.indicator, meta, values.get(link.indicator, {}), registry, focus, story_years, o)
-            sign = -1 if link.direction == "-" else 1
-            expected, verdict, reason = _decide(qual, quant, sign, o)
-            findings.append(Finding(code.id, code.label, link.indicator, link.direction, qual, quant,
-                                    expected, verdict, reason))
-    return findings, evidence, trees
+@dataclass
+class Context:
+    """Everything read once from the project that the findings of any subset of documents need."""
 
+    project: Any
+    options: ValidationOptions
+    registry: AreaRegistry
+    focus: str
+    codes: list[Any]
+    trees: dict[str, list[str]]
+    meta: dict[str, tuple[str, str]]  # indicator -> (label, unit)
+    values: dict[str, dict[str, dict[int, float]]]  # indicator -> area -> year -> value
+    roles: dict[int, str]
+    years: dict[int, int | None]
 
-def _inventory(evidence: _Evidence, codes: list[Any], trees: dict[str, list[str]], root: str,
-               o: ValidationOptions) -> list[InventoryCount]:
-    if root not in trees:
-        return []
-    out = []
-    by_id = {c.id: c for c in codes}
-    for code_id in trees[root]:
-        q = evidence.collect(trees[code_id] if code_id == root else [code_id], o)
-        if q.passages:
-            out.append(InventoryCount(code_id, by_id[code_id].label, q.passages, q.positive, q.negative,
-                                      q.mixed, q.unrated))
-    return out
+    @classmethod
+    def read(cls, project: Any, o: ValidationOptions) -> Context:
+        registry = project.area_registry()
+        focus = registry.require(o.area)
+        codes = project.codes()
+        if o.code and o.code not in {c.id for c in codes}:
+            project.code(o.code)  # raises NotFound with the usual hint
+        values: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+        for row in project.indicator_values():
+            values[row["indicator"]][row["area"]][row["year"]] = row["value"]
+        return cls(project=project, options=o, registry=registry, focus=focus, codes=codes,
+                   trees=_subtrees(codes), meta={i.id: (i.label, i.unit) for i in project.indicators()},
+                   values=values, roles=project.attribute_map(o.role_attribute),
+                   years={d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()})
+
+    def evidence(self, document_ids: list[int] | None) -> _Evidence:
+        rows = self.project.coding_evidence(document_ids=document_ids, coder=self.options.coder)
+        return _Evidence(rows, self.roles, self.years)
+
+    def findings(self, evidence: _Evidence) -> list[Finding]:
+        o = self.options
+        wanted = set(self.trees[o.code]) if o.code else None
+        out = []
+        for code in self.codes:
+            if not code.indicators or (wanted is not None and code.id not in wanted):
+                continue
+            qual = evidence.collect(self.trees[code.id] if o.include_children else [code.id], o)
+            for link in code.indicators:
+                quant = _quant(link.indicator, self.meta, self.values.get(link.indicator, {}), self.registry,
+                               self.focus, list(qual.years), o)
+                expected, verdict, reason = _decide(qual, quant, -1 if link.direction == "-" else 1, o)
+                out.append(Finding(code.id, code.label, link.indicator, link.direction, qual, quant,
+                                   expected, verdict, reason))
+        return out
 
 
 def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> Validation:
     """Compute the findings (and case views) for ``project`` under ``options``."""
-    o = options
-    o.check()
-    registry = project.area_registry()
-    focus = registry.require(o.area)
-    if o.case:
-        o = _replace(o, case=project.resolve_case(o.case))
-    codes = project.codes()
-    if o.code and o.code not in {c.id for c in codes}:
-        project.code(o.code)  # raises NotFound with the usual hint
-    meta = {i.id: (i.label, i.unit) for i in project.indicators()}
-    values: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
-    for row in project.indicator_values():
-        values[row["indicator"]][row["area"]][row["year"]] = row["value"]
-    roles = project.attribute_map(o.role_attribute)
-    years = {d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()}
+    options.check()
+    o = replace(options, case=project.resolve_case(options.case)) if options.case else options
+    ctx = Context.read(project, o)
     doc_ids = project.case_document_ids(o.case) if o.case else None
-    findings, evidence, trees = _findings(project, o, codes, doc_ids, registry, focus, meta, values, roles, years)
+    evidence = ctx.evidence(doc_ids)
+    findings = ctx.findings(evidence)
     result = Validation(options=o, rules=verdict_rules(o), findings=findings, case=o.case)
     missing = sorted({f.indicator for f in findings if not f.quant.imported})
     if missing:
         result.warnings.append("linked indicator(s) not imported: " + ", ".join(missing))
-    if not meta:
+    if not ctx.meta:
         result.warnings.append("no indicators imported yet (wijkverhalen indicators import PROJECT FILE)")
     if not findings:
         result.warnings.append("no code links an indicator (codebook 'indicators:' or 'wijkverhalen links add')")
-    linked = {c.id for c in codes if c.indicators}
-    for code in codes:
-        if code.id not in linked and code.id in evidence.by_code and not code.indicators:
-            n = sum(r[2] for r in evidence.by_code[code.id])
-            result.unlinked.append((code.id, code.label, n))
+    for code in ctx.codes:
+        if not code.indicators and code.id in evidence.by_code:
+            result.unlinked.append((code.id, code.label, sum(r[2] for r in evidence.by_code[code.id])))
     if project.mention_units(document_ids=doc_ids):
         from .network import NetworkOptions, inclusiveness
 
-        result.inclusiveness = inclusiveness(project, NetworkOptions(case=o.case, tie_level="document"))
+        result.inclusiveness = inclusiveness(project, NetworkOptions(case=o.case))
     if o.with_cases:
-        cases = [o.case] if o.case else sorted(project.cases())
-        for name in cases:
-            result.cases.append(_case_view(project, o, name, codes, registry, focus, meta, values, roles, years))
+        from .cases import case_view
+
+        for name in [o.case] if o.case else sorted(project.cases()):
+            result.cases.append(case_view(ctx, name))
     return result
-
-
-def _replace(o: ValidationOptions, **changes: Any) -> ValidationOptions:
-    from dataclasses import replace
-
-    return replace(o, **changes)
-
-
-def _case_view(project: Any, o: ValidationOptions, name: str, codes: list[Any], registry: AreaRegistry,
-               focus: str, meta: dict[str, tuple[str, str]], values: dict[str, dict[str, dict[int, float]]],
-               roles: dict[int, str], years: dict[int, int | None]) -> CaseView:
-    doc_ids = project.case_document_ids(name)
-    co = _replace(o, case=name)
-    findings, evidence, trees = _findings(project, co, codes, doc_ids, registry, focus, meta, values, roles, years)
-    role_counts = Counter(roles.get(d, "?") for d in doc_ids)
-    actors: list[dict[str, Any]] = []
-    units = project.mention_units(document_ids=doc_ids)
-    if units:
-        from .network import NetworkOptions, build_network, top_ties
-
-        graph = build_network(project, NetworkOptions(case=name, include_codes=False))
-        names = {a.id: a.name for a in project.actors()}
-        mentions = Counter(u[0] for u in units)
-        docs: dict[str, set[int]] = defaultdict(set)
-        for actor_id, doc_id, _ in units:
-            docs[actor_id].add(doc_id)
-        for actor_id, n in sorted(mentions.items(), key=lambda t: (-t[1], t[0])):
-            actors.append({"id": actor_id, "name": names.get(actor_id, actor_id), "mentions": n,
-                           "documents": len(docs[actor_id]), "ties": top_ties(graph, actor_id, 3)})
-    return CaseView(name=name, documents=len(doc_ids), roles=dict(sorted(role_counts.items())), actors=actors,
-                    findings=[f for f in findings if f.qual.passages],
-                    governance=_inventory(evidence, codes, trees, o.governance_code, co),
-                    sibd=_inventory(evidence, codes, trees, o.sibd_code, co))

@@ -21,10 +21,7 @@ def coding_from_row(r: tuple[Any, ...]) -> Coding:
 
 class CodingsMixin(ProjectBase):
     def _check_span(self, document_id: int, start: int, end: int) -> None:
-        row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no document {document_id}")
-        length = row[0]
+        length = self.document_length(document_id)  # type: ignore[attr-defined]
         if not (0 <= start < end <= length):
             raise InvalidInput(
                 f"span {start}-{end} is outside document {document_id} (0-{length}, end exclusive)")
@@ -47,12 +44,13 @@ class CodingsMixin(ProjectBase):
                 " AND coder = ?", (document_id, start, end, code_id, coder)).fetchone()
             if dup is not None:
                 raise InvalidInput(f"this span already has code '{code_id}' by {coder} (coding {dup[0]})")
-            new_id = op.insert("codings", {
+            row = {
                 "guid": str(uuid.uuid4()).upper(), "document_id": document_id, "start": start,
                 "end": end, "code_id": code_id, "coder": coder, "memo": memo, "valence": valence,
                 "created_at": ts, "updated_at": ts,
-            })
-        return self.coding(new_id)
+            }
+            new_id = op.insert("codings", row, complete=True)
+        return Coding(id=new_id, **row)
 
     def coding(self, coding_id: int) -> Coding:
         row = self.conn.execute(f"SELECT {_COLS} FROM codings WHERE id = ?", (coding_id,)).fetchone()

@@ -110,9 +110,14 @@ class DocumentsMixin(ProjectBase):
     def replace_segments(self, document_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
         """Re-segment a document. Codings are spans and are untouched."""
         with self.transaction():
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM segments WHERE document_id = ? AND kind = 'sentence'", (document_id,))]
-            self.conn.executemany("DELETE FROM segments_fts WHERE rowid = ?", [(i,) for i in ids])
+            text = self.document_text(document_id)
+            old = self.conn.execute(
+                'SELECT id, start, "end", lemmas FROM segments WHERE document_id = ? AND kind = \'sentence\'',
+                (document_id,)).fetchall()
+            # A contentless index forgets a row only when told its exact old values.
+            self.conn.executemany(
+                "INSERT INTO segments_fts (segments_fts, rowid, text, lemmas) VALUES ('delete', ?, ?, ?)",
+                [(i, text[a:b], lemmas) for i, a, b, lemmas in old])
             self.conn.execute("DELETE FROM segments WHERE document_id = ?", (document_id,))
             self._write_segments(document_id, parsed, sentences)
 
@@ -161,6 +166,16 @@ class DocumentsMixin(ProjectBase):
             raise InvalidInput(f"document '{ref}' is ambiguous: {names}")
         raise NotFound(f"no document '{ref}' (see 'wijkverhalen documents')")
 
+    def document_length(self, document_id: int) -> int:
+        """Length in code points; cached, since a document's text never changes."""
+        cache: dict[int, int] = self.__dict__.setdefault("_length_cache", {})
+        if document_id not in cache:
+            row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no document {document_id}")
+            cache[document_id] = int(row[0])
+        return cache[document_id]
+
     def document_text(self, document_id: int) -> str:
         row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
         if row is None:
@@ -173,14 +188,14 @@ class DocumentsMixin(ProjectBase):
                     speaker=r[6], turn_index=r[7])
             for r in self.conn.execute(
                 'SELECT id, document_id, kind, idx, start, "end", speaker, turn_idx FROM segments'
-                " WHERE document_id = ? AND kind = ? ORDER BY idx",
+                " WHERE document_id = ? AND kind = ? ORDER BY start",
                 (document_id, kind),
             )
         ]
 
     def sentence_lemmas(self, document_id: int) -> list[str]:
         return [r[0] for r in self.conn.execute(
-            "SELECT lemmas FROM segments WHERE document_id = ? AND kind = 'sentence' ORDER BY idx",
+            "SELECT lemmas FROM segments WHERE document_id = ? AND kind = 'sentence' ORDER BY start",
             (document_id,))]
 
     # -- attributes, cases, memos (logged) -------------------------------------

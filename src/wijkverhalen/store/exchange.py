@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..models import Code, ParsedDocument, Sentence
+from ..models import Code, ParsedDocument, Passage, Sentence
 from . import oplog, schema
 from .base import ProjectBase
 from .codes import COLOR_RE, ID_RE, code_guid
@@ -244,7 +244,30 @@ class ExchangeMixin(ProjectBase):
             sql += f" WHERE document_id IN ({', '.join('?' for _ in document_ids)})"
             params = list(document_ids)
         sql += ' ORDER BY document_id, start, "end", id'
-        return list(self.db.query(sql, params))
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def passages_for(self, coding_ids: Sequence[int]) -> list[Passage]:
+        """Passages (text, context, speaker, sentence) of the given codings, in one query each 500.
+
+        The report picks its quotes from a short list of candidates per code; asking for
+        those by id is far cheaper than retrieving every passage of every code.
+        """
+        from .codings import coding_from_row
+        from .retrieval import _PASSAGE_SQL
+
+        out: list[Passage] = []
+        ids = list(dict.fromkeys(coding_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            where = f" WHERE c.id IN ({', '.join('?' for _ in chunk)})"
+            for r in self.conn.execute(_PASSAGE_SQL.format(where=where), chunk):
+                out.append(Passage(
+                    coding=coding_from_row(r[:11]), document_name=r[11], text=r[12], before=r[13] or "",
+                    after=r[14] or "", speaker=r[15], sentence_index=r[16] if r[16] is not None else -1,
+                    turn_index=r[17] if r[17] is not None else -1))
+        return out
 
     # -- bulk import ------------------------------------------------------------------
     def import_exchange(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],

@@ -21,9 +21,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.areas import DEFAULT_AREAS, AreaRegistry, area_key
-from ..linking.models import (MENTION_STATUSES, Actor, Area, DetectReport, Indicator,
-                              IndicatorImportReport, IndicatorValue, Mention)
+from ..linking.areas import DEFAULT_AREAS, AreaRegistry, area_key, resolve_values
+from ..linking.models import (
+    MENTION_STATUSES,
+    Actor,
+    Area,
+    DetectReport,
+    Indicator,
+    IndicatorImportReport,
+    IndicatorValue,
+    Mention,
+)
 from ..models import IndicatorLink
 from . import oplog, schema
 from .base import ProjectBase
@@ -139,24 +147,7 @@ class LinkingMixin(ProjectBase):
                 added_areas.append(area)
         if not values:
             raise DataError("the table holds no indicator values", path=file)
-        resolved: dict[tuple[str, str, int], IndicatorValue] = {}
-        for v in values:
-            area = registry.resolve(v.area)
-            if area is None:
-                raise DataError(
-                    f"row {v.row}: unknown area '{v.area}' (known: {', '.join(registry.areas)}); "
-                    f"add it with --new-area '{v.area}=other' (groups: botu, nprz, reference, other)",
-                    path=file, line=v.row)
-            if not ID_RE.match(v.indicator):
-                raise DataError(f"row {v.row}: indicator id '{v.indicator}' must be lower-case "
-                                "letters, digits, '_', '.' or '-'", path=file, line=v.row)
-            key = (v.indicator, area, v.year)
-            if key in resolved:
-                first = resolved[key]
-                raise DataError(
-                    f"row {v.row}: duplicate value for indicator '{v.indicator}', area '{area}', "
-                    f"year {v.year} (also on row {first.row})", path=file, line=v.row)
-            resolved[key] = v
+        resolved = resolve_values(values, registry, file)
         ts = now()
         ind_ids = sorted({k[0] for k in resolved})
         existing_ind = {r[0]: (r[1], r[2]) for r in self.conn.execute(
@@ -186,19 +177,19 @@ class LinkingMixin(ProjectBase):
                         updates["unit"] = sample.unit
                     if updates:
                         op.update("indicators", {"id": ind}, updates)
-            for (ind, area, year), v in resolved.items():
-                before = old.get((ind, area, year))
+            for (ind, area_name, year), v in resolved.items():
+                before = old.get((ind, area_name, year))
                 # A table without a unit or source column leaves those of an earlier import alone.
                 unit = v.unit or (before[1] if before else "")
                 source = v.source or (before[2] if before else "")
                 prov = {"unit": unit, "source": source, "file": file, "sheet": sheet, "row": v.row,
                         "imported_at": ts}
                 if before is None:
-                    op.insert("indicator_values", {"indicator_id": ind, "area": area, "year": year,
+                    op.insert("indicator_values", {"indicator_id": ind, "area": area_name, "year": year,
                                                    "value": v.value, **prov})
                     added += 1
                 elif abs(before[0] - v.value) > 1e-9 or before[1] != unit or before[2] != source:
-                    op.update("indicator_values", {"indicator_id": ind, "area": area, "year": year},
+                    op.update("indicator_values", {"indicator_id": ind, "area": area_name, "year": year},
                               {"value": v.value, **prov})
                     changed += 1
                 else:
@@ -412,7 +403,7 @@ class LinkingMixin(ProjectBase):
         ids = list(dict.fromkeys(int(i) for i in mention_ids))
         if not ids:
             raise InvalidInput("no mention ids given")
-        found = {r[0] for r in self.conn.execute(f"SELECT id FROM actor_mentions WHERE id IN {_in(ids)}", ids)}
+        found = dict(self.conn.execute(f"SELECT id, status FROM actor_mentions WHERE id IN {_in(ids)}", ids))
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFound(f"no mention {', '.join(map(str, missing))} (see 'wijkverhalen actors mentions')")
@@ -420,8 +411,9 @@ class LinkingMixin(ProjectBase):
         changed = 0
         with self.operation(coder, f"{verb} {len(ids)} actor mention(s)") as op:
             for mid in ids:
-                if op.update("actor_mentions", {"id": mid},
-                             {"status": status, "updated_by": coder, "updated_at": now()}):
+                if found[mid] != status:  # already so: leave who and when alone
+                    op.update("actor_mentions", {"id": mid},
+                              {"status": status, "updated_by": coder, "updated_at": now()})
                     changed += 1
         return changed
 

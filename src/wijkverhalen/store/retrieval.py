@@ -10,40 +10,41 @@ from ..models import Passage, SearchHit
 from .base import ProjectBase
 from .codings import coding_from_row
 
-# One correlated query does the whole retrieval: the coded text and one sentence of
-# context either side are cut out of the canonical text by SQLite (substr counts code
-# points), using the (document_id, kind, start) index, so retrieving a thousand
-# passages never loads whole documents into Python.
+# Retrieval in one query: per coding, the sentence it starts in ("here") is found
+# once through the (document_id, kind, start) index, then the start of the sentence
+# before it and the end of the sentence after the coding. SQLite cuts that one
+# stretch of canonical text out (substr counts code points) and Python splits it
+# into before / passage / after, so retrieving a thousand passages never loads
+# whole documents.
 _PASSAGE_SQL = """
 SELECT q.id, q.guid, q.document_id, q.start, q."end", q.code_id, q.coder, q.memo, q.valence,
-       q.created_at, q.updated_at, q.name,
-       substr(q.dtext, q.start + 1, q."end" - q.start),
-       substr(q.dtext, q.before_start + 1, q.start - q.before_start),
-       substr(q.dtext, q."end" + 1, q.after_end - q."end"),
-       here.speaker, here.idx, here.turn_idx
+       q.created_at, q.updated_at, q.name, here.speaker, here.idx, here.turn_idx, q.ctx_start,
+       substr(q.dtext, q.ctx_start + 1, q.ctx_end - q.ctx_start)
 FROM (
-  SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder, c.memo, c.valence,
-         c.created_at, c.updated_at, d.name, d.text AS dtext,
-         (SELECT s.id FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
-            AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS here_id,
-         COALESCE(
-           (SELECT s.start FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
-              AND s.start <= c.start ORDER BY s.start DESC LIMIT 1 OFFSET 1),
-           (SELECT s.start FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
-              AND s.start <= c.start ORDER BY s.start DESC LIMIT 1),
-           c.start) AS before_start,
-         MAX(c."end", COALESCE(
-           (SELECT s."end" FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
-              AND s.start >= c."end" ORDER BY s.start LIMIT 1),
-           (SELECT s."end" FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
-              AND s.start < c."end" ORDER BY s.start DESC LIMIT 1),
-           c."end")) AS after_end
-  FROM codings c JOIN documents d ON d.id = c.document_id
-  {where}
+  SELECT p.*,
+         COALESCE((SELECT s.start FROM segments s WHERE s.document_id = p.document_id
+                     AND s.kind = 'sentence' AND s.start < p.here_start ORDER BY s.start DESC LIMIT 1),
+                  MIN(p.here_start, p.start)) AS ctx_start,
+         MAX(p."end", COALESCE(
+           (SELECT s."end" FROM segments s WHERE s.document_id = p.document_id AND s.kind = 'sentence'
+              AND s.start >= p."end" ORDER BY s.start LIMIT 1),
+           (SELECT s."end" FROM segments s WHERE s.document_id = p.document_id AND s.kind = 'sentence'
+              AND s.start < p."end" ORDER BY s.start DESC LIMIT 1),
+           p."end")) AS ctx_end
+  FROM (
+    SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder, c.memo, c.valence,
+           c.created_at, c.updated_at, d.name, d.text AS dtext,
+           (SELECT s.id FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
+              AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS here_id,
+           COALESCE((SELECT s.start FROM segments s WHERE s.document_id = c.document_id
+              AND s.kind = 'sentence' AND s.start <= c.start ORDER BY s.start DESC LIMIT 1),
+              c.start) AS here_start
+    FROM codings c JOIN documents d ON d.id = c.document_id
+    {where}
+  ) p
 ) q
 LEFT JOIN segments here ON here.id = q.here_id
 """
-
 
 class RetrievalMixin(ProjectBase):
     def _passage_filter(self, code_ids: Sequence[str], coder: str | None,
@@ -74,10 +75,12 @@ class RetrievalMixin(ProjectBase):
         sql = _PASSAGE_SQL.format(where=where + order)
         out = []
         for r in self.conn.execute(sql, params):
+            ctx_start, ctx = r[15], r[16] or ""
+            a, b = r[3] - ctx_start, r[4] - ctx_start
             out.append(Passage(
-                coding=coding_from_row(r[:11]), document_name=r[11], text=r[12], before=r[13] or "",
-                after=r[14] or "", speaker=r[15], sentence_index=r[16] if r[16] is not None else -1,
-                turn_index=r[17] if r[17] is not None else -1,
+                coding=coding_from_row(r[:11]), document_name=r[11], text=ctx[a:b], before=ctx[:a],
+                after=ctx[b:], speaker=r[12], sentence_index=r[13] if r[13] is not None else -1,
+                turn_index=r[14] if r[14] is not None else -1,
             ))
         return out
 
@@ -90,34 +93,53 @@ class RetrievalMixin(ProjectBase):
     # -- search --------------------------------------------------------------------
     def search(self, query: str, lemmas: dict[str, list[str]] | None = None, *, limit: int = 100,
                offset: int = 0) -> list[SearchHit]:
-        """Full-text search over sentences; each word also matches by lemma.
+        """Full-text search over sentences, in document order; words also match by lemma.
 
-        ``lemmas`` maps a query word to its lemmas (from ``nlp.lemmatize_query``), so
+        ``lemmas`` maps a query word to its lemmas (from ``nlp.query_lemmas``), so
         "hielpen" also finds "helpen" and "geholpen". Quoted phrases match literally.
+        Hits come in document order, as QDA users expect, which also lets SQLite
+        stop after ``limit`` hits instead of ranking every match.
         """
-        match = build_match(query, lemmas or {})
+        lemmas = lemmas or {}
+        match = build_match(query, lemmas)
         if not match:
             return []
         sql = """
-        SELECT s.document_id, d.name, s.id, s.start, s."end", s.speaker,
-               substr(d.text, s.start + 1, s."end" - s.start),
-               snippet(segments_fts, 0, '[', ']', '…', 16),
-               COALESCE(substr(d.text, p.start + 1, s.start - p.start), ''),
-               COALESCE(substr(d.text, s."end" + 1, n."end" - s."end"), '')
-        FROM segments_fts f
-        JOIN segments s ON s.id = f.rowid
+        SELECT s.document_id, d.name, s.id, s.start, s."end", s.speaker, s.lemmas, h.ctx_start,
+               substr(d.text, h.ctx_start + 1, h.ctx_end - h.ctx_start)
+        FROM (
+          SELECT f.rowid AS id,
+                 COALESCE((SELECT p.start FROM segments p WHERE p.document_id = s.document_id
+                             AND p.kind = 'sentence' AND p.start < s.start ORDER BY p.start DESC LIMIT 1),
+                          s.start) AS ctx_start,
+                 COALESCE((SELECT n."end" FROM segments n WHERE n.document_id = s.document_id
+                             AND n.kind = 'sentence' AND n.start > s.start ORDER BY n.start LIMIT 1),
+                          s."end") AS ctx_end
+          FROM segments_fts f JOIN segments s ON s.id = f.rowid
+          WHERE segments_fts MATCH ? ORDER BY f.rowid LIMIT ? OFFSET ?
+        ) h
+        JOIN segments s ON s.id = h.id
         JOIN documents d ON d.id = s.document_id
-        LEFT JOIN segments p ON p.document_id = s.document_id AND p.kind = 'sentence' AND p.idx = s.idx - 1
-        LEFT JOIN segments n ON n.document_id = s.document_id AND n.kind = 'sentence' AND n.idx = s.idx + 1
-        WHERE segments_fts MATCH ?
-        ORDER BY bm25(segments_fts, 1.0, 0.6), s.document_id, s.start
-        LIMIT ? OFFSET ?
+        ORDER BY s.id
         """
-        return [
-            SearchHit(document_id=r[0], document_name=r[1], segment_id=r[2], start=r[3], end=r[4],
-                      speaker=r[5], text=r[6], snippet=r[7], before=r[8], after=r[9])
-            for r in self.conn.execute(sql, (match, limit, offset))
-        ]
+        words = highlight_terms(query, lemmas)
+        hits = []
+        for r in self.conn.execute(sql, (match, limit, offset)):
+            ctx_start, ctx = r[7], r[8] or ""
+            a, b = r[3] - ctx_start, r[4] - ctx_start
+            text = ctx[a:b]
+            hits.append(SearchHit(
+                document_id=r[0], document_name=r[1], segment_id=r[2], start=r[3], end=r[4],
+                speaker=r[5], text=text, snippet=mark_matches(text, r[6], words), before=ctx[:a],
+                after=ctx[b:]))
+        return hits
+
+    def count_search(self, query: str, lemmas: dict[str, list[str]] | None = None) -> int:
+        match = build_match(query, lemmas or {})
+        if not match:
+            return 0
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM segments_fts WHERE segments_fts MATCH ?", (match,)).fetchone()[0])
 
     # -- counts --------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -154,20 +176,53 @@ class RetrievalMixin(ProjectBase):
 
 
 _TOKEN_RE = re.compile(r'"([^"]+)"|(\w+)', re.UNICODE)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
 def build_match(query: str, lemmas: dict[str, list[str]]) -> str:
-    """Turn a user's query into an FTS5 MATCH expression (all words must match)."""
+    """Turn a user's query into an FTS5 MATCH expression (all words must match).
+
+    A word matches its surface form in the text or any of its lemmas in the
+    lemma column; when the word is its own lemma, the lemma column alone finds
+    every form, which halves the work.
+    """
     parts = []
     for phrase, word in _TOKEN_RE.findall(query):
         if phrase:
-            words = re.findall(r"\w+", phrase)
+            words = _WORD_RE.findall(phrase)
             if words:
                 parts.append('text : "' + " ".join(words) + '"')
             continue
-        alternatives = [f'text : "{word}"']
-        for lemma in lemmas.get(word, []):
-            for lw in re.findall(r"\w+", lemma):
-                alternatives.append(f'lemmas : "{lw}"')
+        word_lemmas = [lw for lemma in lemmas.get(word, []) for lw in _WORD_RE.findall(lemma.lower())]
+        alternatives = [] if word.lower() in word_lemmas else [f'text : "{word}"']
+        alternatives += [f'lemmas : "{lw}"' for lw in word_lemmas]
         parts.append("(" + " OR ".join(dict.fromkeys(alternatives)) + ")")
     return " AND ".join(parts)
+
+
+def highlight_terms(query: str, lemmas: dict[str, list[str]]) -> set[str]:
+    """Lower-case words and lemmas whose occurrences a hit should mark."""
+    terms = {w.lower() for w in _WORD_RE.findall(query)}
+    for values in lemmas.values():
+        terms.update(lw for lemma in values for lw in _WORD_RE.findall(lemma.lower()))
+    return terms
+
+
+def mark_matches(text: str, sentence_lemmas: str, terms: set[str]) -> str:
+    """The sentence with matching words in ``[brackets]``.
+
+    A word matches by its own form or by its lemma; the stored lemmas are one per
+    word in order, so they line up with the words of the text when the counts agree.
+    """
+    words = list(_WORD_RE.finditer(text))
+    lemma_list = sentence_lemmas.split()
+    aligned = len(lemma_list) == len(words)
+    out, pos = [], 0
+    for i, m in enumerate(words):
+        word = m.group(0).lower()
+        if word in terms or (aligned and lemma_list[i] in terms):
+            out.append(text[pos:m.start()])
+            out.append("[" + m.group(0) + "]")
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)

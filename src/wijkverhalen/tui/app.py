@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from ..config import config_path, configured_coder, load_config, save_config
@@ -171,6 +171,8 @@ class WijkApp(App[None]):
         return self._screens[name]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"show", "undo", "redo", "help", "import"} and isinstance(self.screen, ModalScreen):
+            return False  # a dialog is open: its keys only (Esc closes it)
         if action == "show" and parameters:
             return self._available.get(str(parameters[0]), False)
         return True
@@ -178,6 +180,10 @@ class WijkApp(App[None]):
     def action_show(self, name: str) -> None:
         if not self._available.get(name):
             return
+        from .screens.help import HelpScreen
+
+        while isinstance(self.screen, HelpScreen):  # leaving help for another screen
+            self.pop_screen()
         if name == "retrieval":
             self.show_retrieval(None)
             return

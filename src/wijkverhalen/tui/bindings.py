@@ -89,20 +89,26 @@ def help_rows(sources: Iterable[tuple[str, Iterable[BindingType]]],
     """
     rows: list[KeyHelp] = []
     for group, bindings in sources:
-        merged: dict[tuple[str, str], list[str]] = {}
-        ids: dict[tuple[str, str], str] = {}
+        merged: dict[str, list[str]] = {}
+        ids: dict[str, list[str]] = {}
         for b in _bindings(bindings):
             if not b.description:
                 continue
             keys = keymap.get(b.id, b.key) if b.id else b.key
-            slot = ("", b.description)
-            merged.setdefault(slot, [])
+            merged.setdefault(b.description, [])
             for k in keys.split(","):
-                if k.strip() and k.strip() not in merged[slot]:
-                    merged[slot].append(k.strip())
-            ids[slot] = b.id or ""
-        for slot, keys in merged.items():
-            rows.append(KeyHelp(group, display_keys(",".join(keys)), slot[1], ids[slot]))
+                if k.strip() and k.strip() not in merged[b.description]:
+                    merged[b.description].append(k.strip())
+            if b.id:
+                ids.setdefault(b.description, []).append(b.id)
+        for description, key_list in merged.items():
+            if len(key_list) > 2 and all(k.isdigit() and len(k) == 1 for k in key_list):
+                shown = f"{key_list[0]}–{key_list[-1]}"  # the number keys
+            else:
+                shown = display_keys(",".join(key_list))
+            id_list = ids.get(description, [])
+            binding_id = id_list[0] if len(id_list) == 1 else (f"{id_list[0]} … {id_list[-1]}" if id_list else "")
+            rows.append(KeyHelp(group, shown, description, binding_id))
     return rows
 
 

@@ -7,6 +7,7 @@ them updates itself in the handler (toolong's ``messages.py`` pattern).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from textual.message import Message
 
 from ..models import SearchHit

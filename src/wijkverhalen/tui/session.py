@@ -10,13 +10,15 @@ knows to reload when it comes back.
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..models import Code, Coding
+from ..errors import ProjectLocked
+from ..models import Code, Coding, Document
 from ..store import Project
 
 RECENT_SIZE = 9
@@ -29,8 +31,6 @@ def spacy_query_lemmas(query: str) -> dict[str, list[str]]:
 
     Uses ``nlp.query_lemmas`` when the core offers it, else lemmatises word by word.
     """
-    import re
-
     from .. import nlp
 
     if hasattr(nlp, "query_lemmas"):
@@ -59,6 +59,8 @@ class Session:
         self._counts: dict[str, int] | None = None
         self.recent: list[str] = []
         self._recent_seeded = False
+        # One writer at a time on the shared connection (a background import vs. a keypress).
+        self._write_lock = threading.RLock()
 
     @property
     def path(self) -> Path:
@@ -74,12 +76,31 @@ class Session:
 
     @contextmanager
     def reader(self) -> Iterator[Project]:
-        """A separate connection for a worker thread, so it never shares the UI's transaction."""
-        project = Project.open(self.path)
+        """The project for reading in a worker thread.
+
+        It is the app's own connection (opened without ``check_same_thread``; SQLite
+        serialises calls). A second connection in the same process is avoided on
+        purpose: opening the project file again drops this process's SQLite locks
+        (POSIX advisory locks belong to the process), after which SQLite may remove
+        the WAL under the live connection and committed work would be lost.
+        """
+        yield self.project
+
+    @contextmanager
+    def writer(self) -> Iterator[Project]:
+        """The project for writing in a worker (import); UI writes wait for it to finish."""
+        with self._write_lock:
+            yield self.project
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if not self._write_lock.acquire(blocking=False):
+            raise ProjectLocked("an import is running in the background; try again when it has finished",
+                                path=self.path)
         try:
-            yield project
+            yield
         finally:
-            project.conn.close()  # not Project.close(): no checkpoint from a reader
+            self._write_lock.release()
 
     # -- codes -----------------------------------------------------------------------
     def codes(self) -> list[Code]:
@@ -148,22 +169,25 @@ class Session:
     # -- codings (all committed when the call returns) ----------------------------------
     def add_coding(self, document_id: int, start: int, end: int, code_id: str,
                    memo: str = "", valence: str | None = None) -> Coding:
-        coding = self.project.add_coding(document_id, start, end, code_id, self.who, memo=memo,
-                                         valence=valence)
+        with self._writing():
+            coding = self.project.add_coding(document_id, start, end, code_id, self.who, memo=memo,
+                                             valence=valence)
         self._bump(code_id, +1)
         self.note_used(code_id)
         self.generation += 1
         return coding
 
     def remove_coding(self, coding_id: int) -> Coding:
-        coding = self.project.remove_coding(coding_id, self.who)
+        with self._writing():
+            coding = self.project.remove_coding(coding_id, self.who)
         self._bump(coding.code_id, -1)
         self.generation += 1
         return coding
 
     def update_coding(self, coding_id: int, **values: Any) -> Coding:
         before = self.project.coding(coding_id)
-        coding = self.project.update_coding(coding_id, self.who, **values)
+        with self._writing():
+            coding = self.project.update_coding(coding_id, self.who, **values)
         if coding.code_id != before.code_id:
             self._bump(before.code_id, -1)
             self._bump(coding.code_id, +1)
@@ -176,51 +200,62 @@ class Session:
             self._counts[code_id] = max(0, self._counts.get(code_id, 0) + delta)
 
     def undo(self) -> str | None:
-        label = self.project.undo(self.who)
+        with self._writing():
+            label = self.project.undo(self.who)
         if label is not None:
             self.invalidate()
         return label
 
     def redo(self) -> str | None:
-        label = self.project.redo(self.who)
+        with self._writing():
+            label = self.project.redo(self.who)
         if label is not None:
             self.invalidate()
         return label
 
     # -- codebook ----------------------------------------------------------------------
     def add_code(self, code: Code) -> Code:
-        created = self.project.add_code(code, self.who)
+        with self._writing():
+            created = self.project.add_code(code, self.who)
         self.invalidate()
         return created
 
     def update_code(self, code_id: str, **values: Any) -> Code:
-        code = self.project.update_code(code_id, self.who, **values)
+        with self._writing():
+            code = self.project.update_code(code_id, self.who, **values)
         self.invalidate()
         return code
 
-    def move_code(self, code_id: str, parent_id: str | None, position: int | None = None) -> None:
-        self.project.move_code(code_id, parent_id, self.who, position)
+    def move_code(self, code_id: str, parent_id: str | None, position: int | None = None) -> Code:
+        with self._writing():
+            self.project.move_code(code_id, parent_id, self.who, position)
         self.invalidate()
+        return self.project.code(code_id)
 
     def merge_codes(self, source_id: str, target_id: str) -> int:
-        moved = self.project.merge_codes(source_id, target_id, self.who)
+        with self._writing():
+            moved = self.project.merge_codes(source_id, target_id, self.who)
         self.recent = [target_id if c == source_id else c for c in dict.fromkeys(self.recent)]
         self.recent = list(dict.fromkeys(self.recent))
         self.invalidate()
         return moved
 
-    def delete_code(self, code_id: str) -> None:
-        self.project.delete_code(code_id, self.who)
+    def delete_code(self, code_id: str) -> Code:
+        code = self.project.code(code_id)
+        with self._writing():
+            self.project.delete_code(code_id, self.who)
         self.recent = [c for c in self.recent if c != code_id]
         self.invalidate()
+        return code
 
-    def set_document_memo(self, document_id: int, memo: str) -> None:
-        self.project.set_document_memo(document_id, memo, self.who)
+    def set_document_memo(self, document_id: int, memo: str) -> Document:
+        with self._writing():
+            self.project.set_document_memo(document_id, memo, self.who)
         self.generation += 1
+        return self.project.document(document_id)
 
     def new_code_id(self, label: str, parent_id: str | None) -> str:
         """A free, valid code id derived from a label: ``parent.slug`` or ``slug-2``."""
-        import re
         import unicodedata
 
         ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
@@ -239,6 +274,3 @@ class Session:
                     gloss="in vivo", color=parent.color if parent else "#888888",
                     definition="In-vivo code: the respondent's own words.")
         return self.add_code(code)
-
-    def with_label(self, code: Code, label: str) -> Code:
-        return replace(code, label=label)

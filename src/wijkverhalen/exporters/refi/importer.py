@@ -243,7 +243,7 @@ def _note_texts(project: RefiProject, archive: SafeArchive | None, plan: ImportP
     texts: dict[str, str] = {}
     for guid, note in project.notes.items():
         if note.content is not None:
-            texts[guid] = note.content.strip()
+            texts[guid] = note.content  # verbatim: a memo comes back exactly as written
             continue
         if archive is None:
             continue
@@ -251,7 +251,7 @@ def _note_texts(project: RefiProject, archive: SafeArchive | None, plan: ImportP
         if member is None:
             plan.skipped.append(Skipped("note", note.name or guid, why))
             continue
-        texts[guid] = decode_source(archive.read(member))[0].strip()
+        texts[guid] = decode_source(archive.read(member))[0].strip()  # a file: trailing newline
     return texts
 
 
@@ -355,7 +355,7 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
                         side_codings, coder, f"'{name}' (whole text)")
         for sel in source.selections:
             selection_source[sel.guid] = key
-            subject = f"{sel.guid[:8].lower()} in '{name}'"
+            subject = f"{sel.guid} in '{name}'"
             if sel.start is None or sel.end is None:
                 plan.skipped.append(Skipped("selection", subject, f"offsets '{sel.raw_start}'-'{sel.raw_end}' "
                                                                   "are not numbers"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from ...errors import ExchangeError
-from .xmlio import child, child_text, children, local
+from .xmlio import by_name, child, child_text, children, local
 
 SOURCE_KINDS = {"TextSource": "text", "PDFSource": "PDF", "PictureSource": "picture",
                 "AudioSource": "audio", "VideoSource": "video"}
@@ -146,18 +146,27 @@ def _code(element: Element) -> RefiCode:
         note_refs=_refs(element, "NoteRef"), children=[_code(c) for c in children(element, "Code")])
 
 
+def _ref_list(items: list[Element]) -> list[str]:
+    return [norm_guid(r.get("targetGUID") or r.get("guid")) for r in items if r.get("targetGUID") or r.get("guid")]
+
+
+def _text_of(items: list[Element] | None) -> str:
+    return "".join(items[0].itertext()) if items else ""
+
+
 def _coding(element: Element) -> RefiCoding:
-    ref = child(element, "CodeRef")
+    kids = by_name(element)
+    ref = kids.get("CodeRef", [None])[0]
     return RefiCoding(
         guid=norm_guid(element.get("guid")),
         code_guid=norm_guid(ref.get("targetGUID") if ref is not None else None),
         user=norm_guid(element.get("creatingUser")), created=element.get("creationDateTime") or "",
-        note_refs=_refs(element, "NoteRef"))
+        note_refs=_ref_list(kids.get("NoteRef", [])))
 
 
-def _values(element: Element) -> list[tuple[str, str]]:
+def _values(element: Element, items: list[Element] | None = None) -> list[tuple[str, str]]:
     out = []
-    for vv in children(element, "VariableValue"):
+    for vv in items if items is not None else list(children(element, "VariableValue")):
         ref = child(vv, "VariableRef")
         if ref is None:
             continue
@@ -167,27 +176,29 @@ def _values(element: Element) -> list[tuple[str, str]]:
 
 
 def _source(element: Element, kind: str) -> RefiSource:
-    content = child(element, "PlainTextContent")
+    kids = by_name(element)
+    content = kids.get("PlainTextContent")
     source = RefiSource(
         guid=norm_guid(element.get("guid")), name=(element.get("name") or "").strip(), kind=kind,
         plain_path=element.get("plainTextPath") or (element.get("path") if kind != "text" else "") or "",
         rich_path=element.get("richTextPath") or "",
-        content="".join(content.itertext()) if content is not None else None,
-        description=child_text(element, "Description"),
+        content="".join(content[0].itertext()) if content else None,
+        description=_text_of(kids.get("Description")),
         user=norm_guid(element.get("creatingUser") or element.get("modifyingUser")),
         created=element.get("creationDateTime") or element.get("modifiedDateTime") or "",
-        values=_values(element), note_refs=_refs(element, "NoteRef"),
-        codings=[_coding(c) for c in children(element, "Coding")])
-    for sel in children(element, "PlainTextSelection"):
+        values=_values(element, kids.get("VariableValue", [])), note_refs=_ref_list(kids.get("NoteRef", [])),
+        codings=[_coding(c) for c in kids.get("Coding", [])])
+    for sel in kids.get("PlainTextSelection", []):
+        parts = by_name(sel)
         source.selections.append(RefiSelection(
             guid=norm_guid(sel.get("guid")), start=_int(sel.get("startPosition")),
             end=_int(sel.get("endPosition")), raw_start=sel.get("startPosition") or "",
-            raw_end=sel.get("endPosition") or "", description=child_text(sel, "Description"),
+            raw_end=sel.get("endPosition") or "", description=_text_of(parts.get("Description")),
             user=norm_guid(sel.get("creatingUser") or sel.get("modifyingUser")),
             created=sel.get("creationDateTime") or "", modified=sel.get("modifiedDateTime") or "",
-            codings=[_coding(c) for c in children(sel, "Coding")], note_refs=_refs(sel, "NoteRef")))
+            codings=[_coding(c) for c in parts.get("Coding", [])], note_refs=_ref_list(parts.get("NoteRef", []))))
     for sel_name in ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection"):
-        source.other_selections += sum(1 for _ in children(element, sel_name))
+        source.other_selections += len(kids.get(sel_name, []))
     return source
 
 

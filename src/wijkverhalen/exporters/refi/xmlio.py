@@ -33,12 +33,20 @@ _TEXT_RE = re.compile("[&<>\r]")
 _ATTR_RE = re.compile('[&<>"\r\n\t]')
 
 
+_TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ATTR_SPECIAL = re.compile('[&<>"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
+
+
 def xml_text(value: str) -> str:
+    if _TEXT_SPECIAL.search(value) is None:  # the usual case: nothing to escape
+        return value
     value = _INVALID.sub("\ufffd", value)
     return _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], value)
 
 
 def xml_attr(value: str) -> str:
+    if _ATTR_SPECIAL.search(value) is None:
+        return value
     value = _INVALID.sub("\ufffd", value)
     return _ATTR_RE.sub(lambda m: _ATTR_ESCAPES[m.group(0)], value)
 
@@ -60,7 +68,8 @@ class XmlWriter:
         if self.namespace is not None:
             attrs = {"xmlns": self.namespace, **attrs}
             self.namespace = None
-        rendered = "".join(f' {k}="{xml_attr(str(v))}"' for k, v in attrs.items() if v is not None)
+        rendered = "".join([f' {k}="{xml_attr(v if isinstance(v, str) else str(v))}"'
+                            for k, v in attrs.items() if v is not None])
         return f"{'  ' * (self.depth + len(self.stack))}<{tag}{rendered}"
 
     def start(self, tag: str, **attrs: Any) -> None:
@@ -103,9 +112,28 @@ def parse_xml(data: bytes, what: str) -> Element:
         raise ExchangeError(f"{what}: not well-formed XML ({exc})", line=line) from exc
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def local(tag: str) -> str:
-    """``{urn:QDA-XML:project:1.0}Code`` -> ``Code``."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    """``{urn:QDA-XML:project:1.0}Code`` -> ``Code`` (cached: a project has few distinct tags)."""
+    try:
+        return _LOCAL[tag]
+    except KeyError:
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""  # comments have a function as tag
+        if isinstance(tag, str) and len(_LOCAL) < 1000:
+            _LOCAL[tag] = name
+        return name
+    except TypeError:
+        return ""
+
+
+def by_name(element: Element) -> dict[str, list[Element]]:
+    """The element's children grouped by local name, in one pass."""
+    out: dict[str, list[Element]] = {}
+    for item in element:
+        out.setdefault(local(item.tag), []).append(item)
+    return out
 
 
 def children(element: Element, name: str) -> Iterator[Element]:

@@ -38,7 +38,7 @@ class CodebookScreen(WijkScreen):
     AUTO_FOCUS = "#codebook-tree"
 
     BINDINGS = [
-        Binding("a", "add(False)", "Add sub-code", id="codebook.add"),
+        Binding("a", "add(False)", "Add", id="codebook.add"),
         Binding("A", "add(True)", "Add top-level code", id="codebook.add_top", show=False),
         Binding("e,f2", "rename", "Rename", id="codebook.rename"),
         Binding("o", "colour", "Colour", id="codebook.colour"),
@@ -46,7 +46,7 @@ class CodebookScreen(WijkScreen):
         Binding("left_square_bracket", "reorder(-1)", "Move up among siblings", id="codebook.up", show=False),
         Binding("right_square_bracket", "reorder(1)", "Move down among siblings", id="codebook.down", show=False),
         Binding("g", "merge", "Merge", id="codebook.merge"),
-        Binding("m", "memo", "Memo", id="codebook.memo"),
+        Binding("m", "memo", "Memo on the code", id="codebook.memo", show=False),
         Binding("D", "definition", "Edit definition", id="codebook.definition", show=False),
         Binding("delete", "delete", "Delete unused code", id="codebook.delete", show=False),
     ]
@@ -166,7 +166,7 @@ class CodebookScreen(WijkScreen):
         def chosen(parent: str | None) -> None:
             if parent is None:
                 return
-            result = self.wapp.attempt(lambda: self.session.move_code(code.id, parent or None) or True)
+            result = self.wapp.attempt(self.session.move_code, code.id, parent or None)
             where = self.session.label(parent) if parent else "the top level"
             self._done(result, f"moved {code.label} under {where}", code.id)
 
@@ -183,7 +183,7 @@ class CodebookScreen(WijkScreen):
         if not 0 <= position < len(siblings):
             self.app.bell()
             return
-        result = self.wapp.attempt(lambda: self.session.move_code(code.id, code.parent_id, position) or True)
+        result = self.wapp.attempt(self.session.move_code, code.id, code.parent_id, position)
         self._done(result, f"moved {code.label} {'up' if delta < 0 else 'down'}", code.id)
 
     def action_merge(self) -> None:
@@ -237,7 +237,7 @@ class CodebookScreen(WijkScreen):
 
         def confirmed(ok: bool | None) -> None:
             if ok:
-                result = self.wapp.attempt(lambda: self.session.delete_code(code.id) or True)
+                result = self.wapp.attempt(self.session.delete_code, code.id)
                 self._done(result, f"deleted {code.label}", code.parent_id)
 
         self.app.push_screen(ConfirmDialog("Delete code?", f"Delete “{code.label}” ({code.id})? "

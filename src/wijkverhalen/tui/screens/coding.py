@@ -9,6 +9,7 @@ a suggestion (``a``) or Enter in the tree. The actions on existing codings
 from __future__ import annotations
 
 import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,7 +26,7 @@ from .base import WijkScreen
 from .coding_actions import CodingActions, describe_coding
 from .dialogs import SpanDialog, TextPrompt
 
-MAX_INFO_CODINGS = 4
+MAX_INFO_CODINGS = 3  # + where, suggestions, status: the six lines of #cursor-info
 
 
 def _short(text: str, n: int) -> str:
@@ -61,7 +62,7 @@ class CodingScreen(CodingActions, WijkScreen):
         Binding("m", "memo", "Memo", id="coding.memo"),
         Binding("M", "document_memo", "Memo on the document", id="coding.document_memo", show=False),
         Binding("plus", "valence", "Cycle valence (+ − ± none)", id="coding.valence", show=False),
-        Binding("tab", "app.focus_next", "Transcript ⇄ codebook", show=False),
+        Binding("tab", "app.focus_next", "Transcript ⇄ codebook", id="coding.switch_pane", show=False),
     ]
 
     def __init__(self) -> None:
@@ -78,7 +79,7 @@ class CodingScreen(CodingActions, WijkScreen):
         return self.query_one(TranscriptView)
 
     @property
-    def tree(self) -> CodeTree:
+    def code_tree(self) -> CodeTree:
         return self.query_one(CodeTree)
 
     def compose(self) -> ComposeResult:
@@ -104,7 +105,7 @@ class CodingScreen(CodingActions, WijkScreen):
             self.load_document(*self._pending)
         else:
             self.query_one("#doc-title", Static).update(
-                Text("No document open: press d for the documents.", style="italic"))
+                Text("No document open: press d for the documents.", style="italic"), layout=False)
         transcript.focus()
 
     def screen_subtitle(self) -> str:
@@ -116,7 +117,7 @@ class CodingScreen(CodingActions, WijkScreen):
     # -- loading ---------------------------------------------------------------------------
     def _load_codes(self) -> None:
         codes = self.session.codes()
-        self.tree.load(codes, self.session.counts())
+        self.code_tree.load(codes, self.session.counts())
         order = {c.id: i for i, c in enumerate(codes)}
         self.transcript.order_of = lambda code_id: order.get(code_id, 10**6)
         self._keyword_index = {}
@@ -169,6 +170,7 @@ class CodingScreen(CodingActions, WijkScreen):
         transcript.refresh()
         self._load_codes()
         self.loaded_generation = self.session.generation
+        self.status = ""
         self._update_title()
         self.update_cursor_info()
 
@@ -178,13 +180,15 @@ class CodingScreen(CodingActions, WijkScreen):
         doc = self.model.document
         title = Text()
         title.append(doc.name, style="bold")
-        for key, value in doc.attributes.items():
+        preferred = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
+        keys = [k for k in preferred if k in doc.attributes] + [k for k in doc.attributes if k not in preferred]
+        for key in keys:
             title.append(f"  {key}=", style="dim")
-            title.append(value)
+            title.append(doc.attributes[key])
         title.append(f"  ·  {len(self.model)} sentences · {self.model.coded_share():.0%} coded", style="dim")
         if doc.memo:
             title.append("  ✎ memo", style="dim italic")
-        self.query_one("#doc-title", Static).update(title)
+        self.query_one("#doc-title", Static).update(title, layout=False)
 
     # -- cursor info, suggestions -------------------------------------------------------------
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
@@ -213,7 +217,7 @@ class CodingScreen(CodingActions, WijkScreen):
     def update_cursor_info(self) -> None:
         info = self.query_one("#cursor-info", Static)
         if self.model is None or not len(self.model):
-            info.update("")
+            info.update("", layout=False)
             return
         transcript = self.transcript
         first, last = transcript.selection()
@@ -233,11 +237,11 @@ class CodingScreen(CodingActions, WijkScreen):
             a, b = transcript.exact
             where.append("exact words: ", style="bold")
             where.append(f"“{_short(self.model.text[a:b], 70)}”")
-            where.append("  (c code · i in-vivo · Esc cancel)", style="dim")
+            where.append("  c code · i in-vivo · Esc", style="dim")
         elif transcript.selecting:
             where.append("selection: ", style="bold")
             where.append(f"sentences {first + 1}–{last + 1} ({last - first + 1})")
-            where.append("  (j/k extend · J/K by turn · v whole turns · c code · Esc cancel)", style="dim")
+            where.append("  j/k J/K extend · v whole turns · c code · Esc", style="dim")
         else:
             where.append(f"sentence {self.transcript.cursor + 1}/{len(self.model)}", style="dim")
         lines.append(where)
@@ -256,7 +260,7 @@ class CodingScreen(CodingActions, WijkScreen):
             lines.append(sug)
         if self.status:
             lines.append(Text(self.status, style="bold"))
-        info.update(Text("\n").join(lines))
+        info.update(Text("\n").join(lines), layout=False)
 
     def confirm(self, message: str) -> None:
         """Confirm an action on the screen; called only after the core committed it."""
@@ -267,7 +271,7 @@ class CodingScreen(CodingActions, WijkScreen):
 
     # -- code tree ----------------------------------------------------------------------------
     def highlighted_code_id(self) -> str | None:
-        return self.tree.highlighted_code_id if self._ready else None
+        return self.code_tree.highlighted_code_id if self._ready else None
 
     def on_code_tree_code_highlighted(self, event: CodeTree.CodeHighlighted) -> None:
         code = self.session.code(event.code_id) if event.code_id else None
@@ -371,7 +375,7 @@ class CodingScreen(CodingActions, WijkScreen):
         self.transcript.sel_anchor = None
         self.transcript.exact = None
         self.transcript.refresh()
-        self.tree.update_counts(self.session.counts(), [code_id])
+        self.code_tree.update_counts(self.session.counts(), [code_id])
         self.confirm(f"✓ coded {self.session.label(code_id)} (#{coding.id})")
         return coding
 
@@ -414,7 +418,7 @@ class CodingScreen(CodingActions, WijkScreen):
             if code is None:
                 return
             self._load_codes()
-            self.tree.select_code(code.id)
+            self.code_tree.select_code(code.id)
             self.apply_code(code.id)
 
         def named(label: str | None) -> None:
@@ -423,7 +427,7 @@ class CodingScreen(CodingActions, WijkScreen):
             self.app.push_screen(
                 CodePicker(self.session.codes(), title=f"Place “{_short(label, 40)}” under…",
                            depth_of=self.session.depth, extra=[("(top level)", "")],
-                           first=self.tree.highlighted_code_id),
+                           first=self.code_tree.highlighted_code_id),
                 lambda parent: placed(parent, label))
 
         self.app.push_screen(TextPrompt("New in-vivo code", quote, placeholder="label of the new code",

@@ -45,11 +45,20 @@ class CodingActions:
     """Mixin for :class:`~.coding.CodingScreen` (which provides the attributes below)."""
 
     model: TranscriptModel | None
-    session: Session
-    transcript: TranscriptView
     app: Any
-    wapp: Any
-    tree: Any
+
+    if TYPE_CHECKING:
+        @property
+        def session(self) -> Session: ...
+
+        @property
+        def wapp(self) -> Any: ...
+
+        @property
+        def transcript(self) -> TranscriptView: ...
+
+        @property
+        def code_tree(self) -> Any: ...
 
     def confirm(self, message: str) -> None:  # implemented by the screen
         raise NotImplementedError
@@ -100,7 +109,7 @@ class CodingActions:
                 return
             self.model.remove(coding.id)
             self.transcript.refresh()
-            self.tree.update_counts(self.session.counts(), [coding.code_id])
+            self.code_tree.update_counts(self.session.counts(), [coding.code_id])
             self.confirm(f"✓ removed {self.session.label(coding.code_id)} (#{coding.id}) · u to undo")
 
         self.with_coding("remove", remove)
@@ -113,7 +122,7 @@ class CodingActions:
                 updated = self.wapp.attempt(self.session.update_coding, coding.id, code_id=code_id)
                 if updated is not None:
                     self._replace(updated)
-                    self.tree.update_counts(self.session.counts(), [coding.code_id, code_id])
+                    self.code_tree.update_counts(self.session.counts(), [coding.code_id, code_id])
                     self.confirm(f"✓ #{coding.id} is now {self.session.label(code_id)}")
 
             self.app.push_screen(CodePicker(self.session.codes(), title="Change the code to…",
@@ -152,8 +161,9 @@ class CodingActions:
         def saved(text: str | None) -> None:
             if text is None or text == document.memo or self.model is None:
                 return
-            if self.wapp.attempt(lambda: self.session.set_document_memo(document.id, text) or True):
-                self.model.document = self.session.project.document(document.id)
+            updated = self.wapp.attempt(self.session.set_document_memo, document.id, text)
+            if updated is not None:
+                self.model.document = updated
                 self.confirm("✓ document memo saved")
 
         self.app.push_screen(MemoDialog(f"Memo on document {document.name}", document.memo), saved)

@@ -51,7 +51,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", show=False),
-        Binding("n,escape", "answer(False)", "No", show=False),
+        Binding("n,escape,q", "answer(False)", "No", show=False),
     ]
 
     def __init__(self, title: str, message: str, yes: str = "Yes") -> None:
@@ -183,7 +183,7 @@ class MemoDialog(ModalScreen[str | None]):
 class ChoiceDialog(ModalScreen[T | None], Generic[T]):
     """Choose one of a few items (which coding to remove, which coder to show...)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape,q", "cancel", "Cancel", show=False)]
 
     def __init__(self, title: str, choices: Sequence[tuple[Any, T]], hint: str = "Enter: choose · Esc: cancel") -> None:
         super().__init__()

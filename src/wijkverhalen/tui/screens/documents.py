@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,10 +27,19 @@ PREFERRED_ATTRIBUTES = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
 MAX_ATTRIBUTE_COLUMNS = 4
 
 
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
 def progress_bar(share: float, width: int = 8) -> Text:
-    filled = round(share * width)
-    bar = Text("█" * filled, style="green")
-    bar.append("░" * (width - filled), style="dim")
+    """A bar in eighths of a cell, so a few coded sentences already show."""
+    eighths = round(max(0.0, min(1.0, share)) * width * 8)
+    if share > 0 and not eighths:
+        eighths = 1
+    full, part = divmod(eighths, 8)
+    bar = Text("█" * full, style="green")
+    if full < width:
+        bar.append(EIGHTHS[part] if part else "", style="green")
+        bar.append("·" * (width - full - (1 if part else 0)), style="dim")
     bar.append(f" {share:4.0%}")
     return bar
 
@@ -132,7 +142,7 @@ class DocumentsScreen(WijkScreen):
                            "(or run 'wijkverhalen import PROJECT FOLDER').", style="bold")
         else:
             summary.append("   Enter: open · f: filter · i: import", style="dim")
-        self.query_one("#doc-summary", Static).update(summary)
+        self.query_one("#doc-summary", Static).update(summary, layout=False)
 
     def selected_document_id(self) -> int | None:
         table = self.query_one(DataTable)
@@ -185,10 +195,11 @@ class DocumentsScreen(WijkScreen):
         doc = next(d for d in self.docs if d.id == doc_id)
 
         def saved(text: str | None) -> None:
-            if text is not None and text != doc.memo:
-                if self.wapp.attempt(lambda: self.wapp.session.set_document_memo(doc.id, text) or True):
-                    self.notify(f"memo saved on {doc.name}")
-                    self.reload()
+            if text is None or text == doc.memo:
+                return
+            if self.wapp.attempt(self.wapp.session.set_document_memo, doc.id, text) is not None:
+                self.notify(f"memo saved on {doc.name}")
+                self.reload()
 
         self.app.push_screen(MemoDialog(f"Memo on document {doc.name}", doc.memo), saved)
 
@@ -218,7 +229,7 @@ class DocumentsScreen(WijkScreen):
                 last = now
                 self.post_message(ImportProgressed(done, total, name))
 
-        with self.wapp.session.reader() as project:
+        with self.wapp.session.writer() as project:
             # One process: forking worker processes from a threaded TUI is not safe.
             report = import_paths(project, [path], self.wapp.session.who, metadata_csv=metadata,
                                   workers=1, progress=progress)
@@ -234,7 +245,7 @@ class DocumentsScreen(WijkScreen):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=message.total, progress=message.done)
         self.query_one("#doc-summary", Static).update(
-            Text(f"importing {message.done}/{message.total}: {message.name}", style="bold"))
+            Text(f"importing {message.done}/{message.total}: {message.name}", style="bold"), layout=False)
 
     def on_import_finished(self, message: ImportFinished) -> None:
         self.query_one("#import-progress").display = False

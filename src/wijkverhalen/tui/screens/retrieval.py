@@ -133,11 +133,11 @@ class RetrievalScreen(WijkScreen):
                 title.append(f" · {code.gloss}", style="italic")
             title.append(f"  {code.id}", style="dim")
             title.append(f"   {total:,} passage{'s' if total != 1 else ''}")
-        filters = [f"sub-codes {'on' if self.include_children else 'off'}"]
-        filters += [f"{k}={v}" for k, v in self.attributes.items()]
-        filters.append(f"coder: {self.coder or 'all'}")
-        title.append("   [" + " · ".join(filters) + "]", style="dim")
-        self.query_one("#retrieval-title", Static).update(title)
+        filters = [f"sub-codes {'on' if self.include_children else 'off'} (s)"]
+        filters.append(" ".join(f"{k}={v}" for k, v in self.attributes.items()) or "all documents (f)")
+        filters.append(f"coder: {self.coder or 'all'} (o)")
+        title.append("\n" + " · ".join(filters), style="dim")
+        self.query_one("#retrieval-title", Static).update(title, layout=False)
 
     # -- actions ---------------------------------------------------------------------------
     def on_passage_list_chosen(self, event: PassageList.Chosen) -> None:

@@ -85,7 +85,7 @@ class SearchScreen(WijkScreen):
             results.focus()
 
     def _status(self, text: Text | str) -> None:
-        self.query_one("#search-status", Static).update(text)
+        self.query_one("#search-status", Static).update(text, layout=False)
 
     # -- workers -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lemmatizer")
@@ -130,7 +130,7 @@ class SearchScreen(WijkScreen):
         if message.partial:
             status.append("   (exact words; adding inflected forms…)", style="dim italic")
         else:
-            status.append(f"   {message.seconds * 1000:.0f} ms · Enter: open · c: code", style="dim")
+            status.append("   Enter: open · c: code · 1-9: a recent code · Esc: edit the query", style="dim")
         self._status(status)
         if self.hits:
             options.highlighted = 0

@@ -314,7 +314,7 @@ class ValidateScreen(WijkScreen):
                      marker="hd" if kind == "focus" else "braille")
         years = sorted({y for _, s in kinds if s is not None for y in s.values})
         if years:
-            plt.xticks(years, [str(y) for y in years])
+            plt.xticks([float(y) for y in years], [str(y) for y in years])
         passages = " ".join(f"{y}:{c}" for y, c in finding.qual.years.items())
         plt.title(f"{n.label[:60]}" + (f" · passages {passages}" if passages else ""))
         plot.refresh()

@@ -77,6 +77,7 @@ class CodeTree(Tree[str]):
         if keep in self._code_nodes:
             self.select_code(keep)
         elif codes:
+            _ = self.last_line
             self.move_cursor(self._code_nodes[codes[0].id])
 
     def update_counts(self, counts: dict[str, int], code_ids: list[str] | None = None) -> None:
@@ -95,6 +96,7 @@ class CodeTree(Tree[str]):
         while parent is not None:
             parent.expand()
             parent = parent.parent
+        _ = self.last_line  # builds the tree lines now, so the node has its line number
         self.move_cursor(node)
         self.call_after_refresh(self.scroll_to_node, node, animate=False)
 

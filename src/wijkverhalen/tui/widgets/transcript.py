@@ -64,6 +64,23 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.exact: tuple[int, int] | None = None
         self.color_of: Callable[[str], str] = lambda code_id: "#888888"
         self.order_of: Callable[[str], int] = lambda code_id: 0
+        self._styles_memo: dict[str, Style] = {}
+
+    def notify_style_update(self) -> None:
+        self._styles_memo.clear()  # theme, CSS or focus changed
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        """The widget's base style (``""``) or a component's partial style, memoised per style update.
+
+        ``rich_style`` walks the ancestors on every access; painting a line needs it
+        several times, so the lookups are kept until the styles change.
+        """
+        style = self._styles_memo.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name, partial=True)
+            self._styles_memo[name] = style
+        return style
 
     # -- content -----------------------------------------------------------------------
     def show(self, model: TranscriptModel, cursor: int = 0) -> None:
@@ -183,12 +200,12 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     # -- painting ------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        base = self._style("")
         model = self.model
         index = y + int(self.scroll_y)
         if model is None or not model.lines:
             if y == 0:
-                style = self.get_component_rich_style("transcript--empty")
+                style = base + self._style("transcript--empty")
                 return Strip([Segment("  (this document has no sentences)", style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(model.lines):
@@ -199,7 +216,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if line.kind == "speaker":
             speaker = model.speaker(line.sentence) or ""
             name = "transcript--interviewer" if is_interviewer(speaker) else "transcript--speaker"
-            style = base + self.get_component_rich_style(name, partial=True) + Style(bold=True)
+            style = base + self._style(name) + Style(bold=True)
             strip = Strip([Segment(" " * GUTTER, base), Segment(speaker, style)])
             return strip.adjust_cell_length(width, base)
         return self._text_line(line, width, base).adjust_cell_length(width, base)
@@ -213,14 +230,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         in_selection = self.sel_anchor is not None and first <= i <= last
         text_style = base
         if is_interviewer(model.speaker(i)):
-            text_style = base + self.get_component_rich_style("transcript--interviewer", partial=True)
+            text_style = base + self._style("transcript--interviewer")
         if in_selection:
-            text_style = text_style + self.get_component_rich_style("transcript--selection", partial=True)
+            text_style = text_style + self._style("transcript--selection")
         if in_cursor:
-            text_style = text_style + self.get_component_rich_style("transcript--cursor", partial=True)
+            text_style = text_style + self._style("transcript--cursor")
 
         segments: list[Segment] = []
-        marker_style = base + self.get_component_rich_style("transcript--marker", partial=True)
+        marker_style = base + self._style("transcript--marker")
         if in_cursor and line.first:
             segments.append(Segment("▶", marker_style))
         elif in_selection:
@@ -255,7 +272,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         cuts = {start, end}
         marks: list[tuple[int, int, Style]] = []
         if in_cursor:
-            coded = self.get_component_rich_style("transcript--coded", partial=True)
+            coded = self._style("transcript--coded")
             for cid in model.by_sentence[i]:
                 c = model.codings[cid]
                 a, b = max(c.start, start), min(c.end, end)
@@ -265,7 +282,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.exact is not None:
             a, b = max(self.exact[0], start), min(self.exact[1], end)
             if a < b:
-                marks.append((a, b, self.get_component_rich_style("transcript--span", partial=True)))
+                marks.append((a, b, self._style("transcript--span")))
                 cuts.update((a, b))
         text = model.text
         if len(cuts) == 2:

@@ -1,0 +1,455 @@
+"""Triangulation: verdict rules, thresholds, windows, cases, reports, plots, CLI, TUI and the demo."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from wijkverhalen.cli import cli
+from wijkverhalen.errors import DataError, NotFound
+from wijkverhalen.linking.models import IndicatorValue
+from wijkverhalen.linking.plots import write_plots
+from wijkverhalen.linking.report import to_json, to_markdown, write_report
+from wijkverhalen.linking.triangulation import (
+    CONVERGES,
+    DIVERGES,
+    ONLY_QUALITATIVE,
+    ONLY_QUANTITATIVE,
+    TOO_LITTLE,
+    VERDICTS,
+    ValidationOptions,
+    validate,
+)
+from wijkverhalen.models import Code, IndicatorLink, ParsedDocument, Sentence, Turn
+from wijkverhalen.store import DocumentInput, Project
+
+TEXT = "R: " + " ".join(f"Zin nummer {i} over de buurt." for i in range(40)) + "\n"
+
+CODES = [
+    Code("relaties", "Relaties", color="#138A72"),
+    Code("relaties.vertrouwen", "Vertrouwen", parent_id="relaties", indicators=(IndicatorLink("ind_up"),)),
+    Code("relaties.contact", "Contact", parent_id="relaties", position=1, indicators=(IndicatorLink("ind_down"),)),
+    Code("relaties.onbekend", "Onbekend", parent_id="relaties", position=2, indicators=(IndicatorLink("nergens"),)),
+    Code("eenzaam", "Eenzaamheid", position=1, indicators=(IndicatorLink("kwal", "-"),)),
+    Code("buurt", "Buurt", position=2, indicators=(IndicatorLink("ind_up"),)),
+    Code("buurt.plekken", "Plekken", parent_id="buurt"),
+    Code("wonen", "Wonen", position=3, indicators=(IndicatorLink("ind_parts"), IndicatorLink("ind_one"))),
+    Code("governance", "Governance", position=4),
+    Code("governance.leiderschap", "Leiderschap", parent_id="governance"),
+    Code("sibd", "SIBD", position=5),
+    Code("sibd.botu12", "BoTu12", parent_id="sibd"),
+]
+SERIES = {
+    "ind_up": {"BoTu": [30, 32, 35, 40], "Rotterdam": [33, 33, 34, 34], "NPRZ-focuswijken": [25, 26, 27, 28]},
+    "ind_down": {"BoTu": [50, 49, 46, 44], "Rotterdam": [52, 52, 51, 51]},
+    "kwal": {"BoTu": [80, 79, 77, 75], "Rotterdam": [90, 90, 91, 91]},
+    "ind_parts": {"Bospolder": [10, 12, 14, 16], "Tussendijken": [20, 20, 22, 24]},
+}
+YEARS = [2014, 2016, 2018, 2020]
+
+
+def _doc(name: str, attributes: dict[str, str]) -> DocumentInput:
+    sentences = []
+    pos = 3
+    while True:
+        end = TEXT.find(".", pos)
+        if end < 0:
+            break
+        sentences.append(Sentence(pos, end + 1, 0, ""))
+        pos = end + 2
+    parsed = ParsedDocument(name=name, text=TEXT + name, format="txt", source_path=name,
+                            turns=(Turn(0, len(TEXT) - 1, 3, "R"),))
+    return DocumentInput(parsed, sentences, 100, attributes)
+
+
+def build(path: Path) -> Project:
+    project = Project.create(path, codes=CODES, coder="anna")
+    project.add_documents([
+        _doc("a", {"rol": "bewoner", "jaar": "2020", "casus": "Delfshaven Helpt"}),
+        _doc("b", {"rol": "professional", "jaar": "2020", "casus": "Delfshaven Helpt"}),
+        _doc("c", {"rol": "initiatiefnemer", "jaar": "2018", "casus": "Social Impact by Design"}),
+        _doc("d", {"rol": "bewoner", "jaar": "2016"}),
+    ], "anna")
+    values = [IndicatorValue(ind, area, year, v, unit="%", row=i)
+              for i, (ind, areas) in enumerate(SERIES.items())
+              for area, series in areas.items() for year, v in zip(YEARS, series, strict=True)]
+    values.append(IndicatorValue("ind_one", "BoTu", 2020, 12.0, row=99))
+    project.import_indicator_values(values, file="t.csv", coder="anna")
+    return project
+
+
+_SPANS = itertools.count()
+
+
+def code(project: Project, doc: int, code_id: str, valence: str | None, n: int = 1, coder: str = "anna") -> None:
+    for _ in range(n):
+        start = 3 + 10 * (next(_SPANS) % 100)  # a fresh span each time: no duplicate codings
+        project.add_coding(doc, start, start + 8, code_id, coder, valence=valence)
+
+
+@pytest.fixture
+def proj(tmp_path: Path):
+    project = build(tmp_path / "v.wijk")
+    yield project
+    project.close()
+
+
+def finding(result, code_id: str, indicator: str):  # type: ignore[no-untyped-def]
+    return next(f for f in result.findings if f.code_id == code_id and f.indicator == indicator)
+
+
+# ----------------------------------------------------------------------------- the five verdicts
+
+
+def test_the_five_verdicts(proj: Project) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.vertrouwen", "positive")
+        code(proj, doc, "relaties.contact", "positive")  # stories: more contact; indicator falls
+        code(proj, doc, "relaties.onbekend", "negative")
+        code(proj, doc, "eenzaam", "positive")  # severe loneliness; link '-': quality of life should fall
+    code(proj, 1, "wonen", "negative", n=2)
+    result = validate(proj)
+    vertrouwen = finding(result, "relaties.vertrouwen", "ind_up")
+    assert vertrouwen.verdict == CONVERGES
+    assert (vertrouwen.qual.balance, vertrouwen.qual.direction, vertrouwen.expected) == (1.0, 1, 1)
+    assert (vertrouwen.quant.first, vertrouwen.quant.last, vertrouwen.quant.change) == (30, 40, 10)
+    assert vertrouwen.quant.vs_reference == 6 and vertrouwen.quant.vs_nprz == 12
+    assert vertrouwen.quant.gap_change == 9  # -3 in 2014, +6 in 2020
+    assert vertrouwen.quant.window == (2014, 2020)  # stories 2018-2020, lookback 4
+    assert vertrouwen.qual.roles == {"bewoner": 1, "initiatiefnemer": 1, "professional": 1}
+    assert vertrouwen.qual.years == {2018: 1, 2020: 2}
+    assert "30% -> 40%" in vertrouwen.reason
+    assert finding(result, "relaties.contact", "ind_down").verdict == DIVERGES
+    eenzaam = finding(result, "eenzaam", "kwal")
+    assert (eenzaam.expected, eenzaam.quant.direction, eenzaam.verdict) == (-1, -1, CONVERGES)
+    onbekend = finding(result, "relaties.onbekend", "nergens")
+    assert onbekend.verdict == ONLY_QUALITATIVE and "not imported" in onbekend.reason
+    assert any("nergens" in w for w in result.warnings)
+    # 'buurt' has no passages of its own or below it, but its indicator has a series.
+    assert finding(result, "buurt", "ind_up").verdict == ONLY_QUANTITATIVE
+    # 2 passages from 1 document, and an indicator with a single year.
+    assert finding(result, "wonen", "ind_one").verdict == TOO_LITTLE
+    assert set(result.counts()) == set(VERDICTS)
+    assert dict(result.rules)[CONVERGES].startswith("enough stories and enough indicator data")
+
+
+def test_thresholds_are_options(proj: Project) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.vertrouwen", "positive")
+    code(proj, 1, "relaties.vertrouwen", "negative")
+    assert finding(validate(proj), "relaties.vertrouwen", "ind_up").verdict == CONVERGES
+    stricter = validate(proj, ValidationOptions(min_passages=5))
+    assert finding(stricter, "relaties.vertrouwen", "ind_up").verdict == ONLY_QUANTITATIVE
+    assert ">= 5 rated passages" in dict(stricter.rules)["enough stories"]
+    assert finding(validate(proj, ValidationOptions(min_documents=4)), "relaties.vertrouwen",
+                   "ind_up").verdict == ONLY_QUANTITATIVE
+    # balance (3 - 1) / 4 = 0.5: flat under a 0.6 threshold, so it no longer agrees with a rise
+    flat = finding(validate(proj, ValidationOptions(balance_threshold=0.6)), "relaties.vertrouwen", "ind_up")
+    assert (flat.qual.direction, flat.verdict) == (0, DIVERGES)
+    # a rise of 10 points is "flat" when 12 are needed; flat stories and flat indicator agree
+    both_flat = validate(proj, ValidationOptions(balance_threshold=0.6, min_change=12))
+    assert finding(both_flat, "relaties.vertrouwen", "ind_up").verdict == CONVERGES
+    assert finding(validate(proj, ValidationOptions(min_years=5)), "relaties.vertrouwen",
+                   "ind_up").verdict == ONLY_QUALITATIVE
+
+
+def test_unrated_passages_count_but_give_no_direction(proj: Project) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.vertrouwen", None, n=2)
+    f = finding(validate(proj), "relaties.vertrouwen", "ind_up")
+    assert (f.qual.passages, f.qual.unrated, f.qual.balance, f.verdict) == (6, 6, None, ONLY_QUANTITATIVE)
+    assert "none rated" in f.reason
+
+
+def test_level_basis_and_focus_area(proj: Project) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.contact", "positive")
+    level = validate(proj, ValidationOptions(basis="level"))
+    contact = finding(level, "relaties.contact", "ind_down")
+    assert contact.quant.direction == -1 and contact.verdict == DIVERGES  # 44 is below Rotterdam's 51
+    assert "minus Rotterdam" in dict(level.rules)["quantitative direction"]
+    with pytest.raises(DataError, match="unknown area 'Delfshaven'"):
+        validate(proj, ValidationOptions(area="Delfshaven"))
+    with pytest.raises(NotFound, match="no case 'onbekend'"):
+        validate(proj, ValidationOptions(case="onbekend"))
+    with pytest.raises(NotFound, match="no code 'nee'"):
+        validate(proj, ValidationOptions(code="nee"))
+
+
+def test_children_roll_up_and_derived_focus_series(proj: Project) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "buurt.plekken", "positive")
+    assert finding(validate(proj), "buurt", "ind_up").verdict == CONVERGES
+    own = validate(proj, ValidationOptions(include_children=False))
+    assert finding(own, "buurt", "ind_up").qual.passages == 0
+    assert "not its sub-codes" in dict(own.rules)["passages"]
+    parts = finding(validate(proj), "wonen", "ind_parts").quant
+    assert parts.focus is not None and parts.focus.derived_from == ("Bospolder", "Tussendijken")
+    assert parts.focus.values == {2014: 15, 2016: 16, 2018: 18, 2020: 20}
+    only = validate(proj, ValidationOptions(code="relaties"))
+    assert {f.code_id for f in only.findings} == {"relaties.vertrouwen", "relaties.contact", "relaties.onbekend"}
+
+
+def test_story_years_set_the_trend_window(proj: Project) -> None:
+    code(proj, 4, "relaties.contact", "positive", n=3)  # document d: 2016
+    narrow = finding(validate(proj, ValidationOptions(min_documents=1, lookback=2)), "relaties.contact", "ind_down")
+    assert narrow.quant.window == (2014, 2016) and narrow.quant.change == -1 and narrow.verdict == DIVERGES
+    single = finding(validate(proj, ValidationOptions(min_documents=1, lookback=0)), "relaties.contact", "ind_down")
+    assert single.quant.years == [2016] and single.verdict == ONLY_QUALITATIVE
+
+
+def test_coder_and_case_filters_and_case_views(proj: Project) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.vertrouwen", "positive")
+        code(proj, doc, "relaties.vertrouwen", "negative", coder="bert")
+    assert finding(validate(proj, ValidationOptions(coder="bert")), "relaties.vertrouwen",
+                   "ind_up").verdict == DIVERGES
+    code(proj, 1, "governance.leiderschap", "positive", n=2)
+    code(proj, 3, "sibd.botu12", "mixed")
+    result = validate(proj, ValidationOptions(case="delfshaven helpt"))
+    assert result.case == "Delfshaven Helpt"
+    assert finding(result, "relaties.vertrouwen", "ind_up").qual.documents == 2
+    assert [c.name for c in result.cases] == ["Delfshaven Helpt"]
+    view = result.cases[0]
+    assert view.documents == 2 and view.roles == {"bewoner": 1, "professional": 1}
+    assert [(g.code_id, g.passages, g.positive) for g in view.governance] == [
+        ("governance", 2, 2), ("governance.leiderschap", 2, 2)]
+    assert view.sibd == []
+    everything = validate(proj)
+    assert [c.name for c in everything.cases] == ["Delfshaven Helpt", "Social Impact by Design"]
+    sibd = everything.cases[1]
+    assert [(c.code_id, c.mixed) for c in sibd.sibd] == [("sibd", 1), ("sibd.botu12", 1)]
+    assert validate(proj, ValidationOptions(case="SIBD")).case == "Social Impact by Design"  # acronym
+    assert validate(proj, ValidationOptions(with_cases=False)).cases == []
+
+
+# ----------------------------------------------------------------------------- reports and plots
+
+
+def test_reports_state_the_rules(proj: Project, tmp_path: Path) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.vertrouwen", "positive")
+    result = validate(proj)
+    plots = write_plots(result, tmp_path / "figs")
+    md = to_markdown(result, title="v", plots=plots, relative_to=tmp_path)
+    assert "## Verdict rules" in md
+    for verdict in VERDICTS:
+        assert f"- **{verdict}**" in md
+    assert "| `relaties.vertrouwen` | ind_up | + | 3 | 3 | 3 | 0 | 0 | +1.00 | ↑ | 30 → 40 | +10 | +6 | +12 | ↑ | **converges** |" in md
+    assert "![relaties.vertrouwen × ind_up](figs/relaties.vertrouwen__ind_up.png)" in md
+    assert "| Netwerken (actors, ties) | Index+ (indicators) | Social Impact by Design | Governance |" in md
+    write_report(result, tmp_path / "v.xlsx")
+    book = load_workbook(tmp_path / "v.xlsx")
+    assert book.sheetnames == ["Findings", "Series", "Rules", "Cases"]
+    header = [c.value for c in book["Findings"][1]]
+    row = next(r for r in book["Findings"].iter_rows(values_only=True) if r[0] == "relaties.vertrouwen")
+    assert row[header.index("verdict")] == CONVERGES and row[header.index("change")] == 10
+    rules = {r[0]: r[1] for r in book["Rules"].iter_rows(values_only=True)}
+    assert rules["option min_passages"] == "3" and CONVERGES in rules
+    data = to_json(result)
+    assert data["counts"][CONVERGES] == 1 and {r["name"] for r in data["rules"]} >= set(VERDICTS)
+
+
+def test_plots_png_and_reproducible_svg(proj: Project, tmp_path: Path) -> None:
+    code(proj, 1, "relaties.vertrouwen", "positive")
+    result = validate(proj)
+    first = write_plots(result, tmp_path / "one")
+    files = first[("relaties.vertrouwen", "ind_up")]
+    assert [p.suffix for p in files] == [".png", ".svg"]
+    assert files[0].read_bytes().startswith(b"\x89PNG")
+    assert ("relaties.onbekend", "nergens") not in first  # nothing to draw
+    second = write_plots(result, tmp_path / "two")
+    assert second[("relaties.vertrouwen", "ind_up")][1].read_bytes() == files[1].read_bytes()
+    assert b"n=1" in files[1].read_bytes()  # the passage count annotation (kept as a comment in the SVG)
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def run(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def test_cli_validate_outputs(proj: Project, tmp_path: Path) -> None:
+    for doc in (1, 2, 3):
+        code(proj, doc, "relaties.vertrouwen", "positive")
+    proj.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = str(proj.path)
+    out = run("validate", path, "-o", str(tmp_path / "r.md"), "-o", str(tmp_path / "r.xlsx"),
+              "--plots", str(tmp_path / "p")).output
+    assert "converges: 1" in out and "rules" in out and "[first story year - 4, last story year]" in out
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").count("![") >= 1
+    assert (tmp_path / "r.xlsx").exists() and any((tmp_path / "p").glob("*.svg"))
+    data = json.loads(run("validate", path, "--json", "--min-passages", "4", "--no-cases").output)
+    assert data["counts"][CONVERGES] == 0 and data["cases"] == []
+    assert data["options"]["min_passages"] == 4
+    err = run("validate", path, "-o", str(tmp_path / "r.pdf"), code=1).stderr
+    assert "end it in .md, .xlsx or .json" in err
+    err = run("validate", path, "--area", "Delfshaven", code=1).stderr
+    assert err.startswith("error: unknown area 'Delfshaven'")
+
+
+def test_every_linking_command_has_help_with_an_example() -> None:
+    commands = [("indicators", "import"), ("indicators", "list"), ("indicators", "areas"), ("links", "list"),
+                ("links", "add"), ("links", "remove"), ("actors", "import"), ("actors", "detect"),
+                ("actors", "list"), ("actors", "mentions"), ("actors", "confirm"), ("actors", "reject"),
+                ("actors", "mention"), ("validate",), ("export", "network")]
+    for path in commands:
+        out = run(*path, "--help").output
+        assert "Example:" in out and "wijkverhalen " + " ".join(path) in out, path
+
+
+# ----------------------------------------------------------------------------- the demo, end to end
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from wijkverhalen.demo import build_demo_project
+
+    path, _ = build_demo_project(tmp_path_factory.mktemp("demo") / "demo.wijk")
+    return path
+
+
+def _sentence(project: Project, query: str, document_prefix: str) -> tuple[str, int, int]:
+    hits = [h for h in project.search(query, limit=200) if h.document_name.startswith(document_prefix)]
+    assert hits, (query, document_prefix)
+    text = hits[0].text
+    return hits[0].document_name, hits[0].start, hits[0].start + len(text)
+
+
+DEMO_CODINGS = [  # (coder, code, query, document, valence)
+    ("anna", "relaties.vertrouwen", '"heb ik wel vertrouwen"', "08_", "positive"),
+    ("anna", "relaties.vertrouwen", '"Dat vertrouwen is er"', "12_", "positive"),
+    ("anna", "relaties.vertrouwen", '"Dat vertrouwen gaf ons vleugels"', "02_", "positive"),
+    ("anna", "relaties.vertrouwen", '"het vertrouwen dan weg is"', "10_", "negative"),
+    ("anna", "relaties.sociaal_kapitaal", '"Minder dan vroeger"', "03_", "negative"),
+    ("anna", "relaties.sociaal_kapitaal", '"contact tussen buren wordt minder"', "12_", "negative"),
+    ("anna", "relaties.sociaal_kapitaal", '"al jaren minder aan het worden"', "11_", "negative"),
+    ("anna", "relaties.sociaal_kapitaal", '"ken mijn buren beter"', "01_", "positive"),
+    ("bert", "relaties.sociaal_kapitaal", '"Dat ik mijn buren ken"', "02_", "positive"),
+    ("bert", "relaties.sociaal_kapitaal", '"sommige buren elkaar opeens zagen"', "11_", "positive"),
+    ("bert", "relaties.sociaal_kapitaal", '"Vroeger groette ik mijn buren"', "01_", "positive"),
+    ("anna", "buurt.infrastructuur", '"genoeg plekken om elkaar te ontmoeten"', "12_", "positive"),
+    ("anna", "buurt.infrastructuur", '"Aan plekken ligt het niet"', "12_", "positive"),
+    ("anna", "buurt.infrastructuur", '"dat het buurthuis ook dicht was"', "03_", "negative"),
+    ("anna", "buurt.infrastructuur", '"het buurthuis was zijn week"', "11_", "mixed"),
+]
+
+
+@pytest.fixture
+def demo(demo_source: Path, tmp_path: Path) -> Path:
+    """The demo project with indicators, actors and the codings above, made through the CLI."""
+    path = tmp_path / "demo.wijk"
+    shutil.copy(demo_source, path)
+    repo = Path(__file__).resolve().parents[1]
+    run("indicators", "import", str(path), str(repo / "data" / "indicators_illustrative.csv"))
+    run("actors", "import", str(path))
+    run("actors", "detect", str(path))
+    with Project.open(path) as project:
+        spans = [(coder, code_id, *_sentence(project, query, prefix), valence)
+                 for coder, code_id, query, prefix, valence in DEMO_CODINGS]
+    for coder, code_id, document, start, end, valence in spans:
+        run("code", str(path), document, str(start), str(end), code_id, "--valence", valence, "--coder", coder)
+    return path
+
+
+def _verdicts(path: Path, *options: str) -> dict[tuple[str, str], str]:
+    data = json.loads(run("validate", str(path), "--json", *options).output)
+    return {(r["code"], r["indicator"]): r["verdict"] for r in data["rows"]}
+
+
+def test_demo_verdicts(demo: Path) -> None:
+    verdicts = _verdicts(demo)
+    # Trust: 3 of 4 stories say strong trust; the (illustrative) indicator rises 38 -> 47.
+    assert verdicts[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == CONVERGES
+    # Meeting places: more positive than negative, the indicator rises.
+    assert verdicts[("buurt.infrastructuur", "genoeg_ontmoetingsplekken")] == CONVERGES
+    # Contact between neighbours: the stories disagree (4 up, 3 down = flat) while the indicator falls.
+    assert verdicts[("relaties.sociaal_kapitaal", "contact_buren")] == DIVERGES
+    assert verdicts[("handelen.potentieel", "bereid_zorgen")] == ONLY_QUANTITATIVE
+    # Anna's reading alone (3 down, 1 up) agrees with the falling indicator; Bert's alone does not.
+    assert _verdicts(demo, "--by-coder", "anna")[("relaties.sociaal_kapitaal", "contact_buren")] == CONVERGES
+    assert _verdicts(demo, "--by-coder", "bert")[("relaties.sociaal_kapitaal", "contact_buren")] == DIVERGES
+    strict = _verdicts(demo, "--min-years", "5")
+    assert strict[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == ONLY_QUALITATIVE
+    assert strict[("handelen.potentieel", "bereid_zorgen")] == TOO_LITTLE
+    # Trust is also high against Rotterdam (47 vs 37): converges on the level too.
+    assert _verdicts(demo, "--basis", "level")[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == CONVERGES
+
+
+def test_demo_case_delfshaven_helpt(demo: Path, tmp_path: Path) -> None:
+    data = json.loads(run("validate", str(demo), "--json", "--case", "Delfshaven Helpt").output)
+    rows = {(r["code"], r["indicator"]): r for r in data["rows"]}
+    trust = rows[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")]
+    assert (trust["passages"], trust["documents"], trust["verdict"]) == (2, 2, ONLY_QUANTITATIVE)  # 02 and 10
+    (case,) = data["cases"]
+    assert case["name"] == "Delfshaven Helpt" and case["documents"] == 6
+    actors = {a["id"]: a for a in case["actors"]}
+    assert actors["delfshaven_helpt"]["documents"] >= 4
+    assert any(name == "Gemeente Rotterdam" for name, _ in actors["delfshaven_helpt"]["ties"])
+    run("validate", str(demo), "--case", "dh", "-o", str(tmp_path / "dh.md"))
+    md = (tmp_path / "dh.md").read_text(encoding="utf-8")
+    assert "### Delfshaven Helpt" in md and "Delfshaven Helpt! (" in md
+    assert "## Netwerken: who is hardly in the network (inclusiveness)" in md
+
+
+async def test_validate_screen_flow(demo: Path) -> None:
+    from textual_plotext import PlotextPlot
+
+    from wijkverhalen.tui.app import make_app
+    from wijkverhalen.tui.screens.validate import MentionsScreen, ValidateScreen
+
+    app = make_app(demo, coder="anna", query_lemmas=lambda q: {})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("V")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ValidateScreen) and screen.result is not None
+        row = next(i for i, f in enumerate(screen.result.findings)
+                   if (f.code_id, f.indicator) == ("relaties.vertrouwen", "vertrouwen_gebiedsbestuur"))
+        screen.query_one("DataTable").move_cursor(row=row)
+        await pilot.pause()
+        assert screen.selected().verdict == CONVERGES
+        assert screen.query_one(PlotextPlot).plt is not None
+        await pilot.press("minus")  # flip the link: more trust should go with *less* trust in the index
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.project.code("relaties.vertrouwen").indicators[0].direction == "-"
+        assert screen.result.findings[row].verdict == DIVERGES
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.project.code("relaties.vertrouwen").indicators[0].direction == "+"
+        assert screen.result.findings[row].verdict == CONVERGES
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MentionsScreen)
+        first = app.screen.mentions[0].id
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.project.mentions(ids=[first])[0].status == "rejected"
+        await pilot.press("escape")
+        await pilot.press("c")  # next case
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.result.case == "Delfshaven Helpt"
+    with Project.open(demo) as project:
+        assert project.history(1)[0].label == "reject 1 actor mention(s)"
+
+
+def test_options_are_frozen_and_checked() -> None:
+    with pytest.raises(Exception, match="basis"):
+        validate(None, ValidationOptions(basis="gevoel"))  # type: ignore[arg-type]
+    assert replace(ValidationOptions(), area="Tussendijken").area == "Tussendijken"
