@@ -87,3 +87,11 @@ def test_qdpx_and_qdc_commands_round_trip(demo: Path, tmp_path: Path) -> None:
         assert len(a.codings()) == len(b.codings()) and a.codes() == b.codes()
     out = run("codebook", "import-qdc", str(tmp_path / "d.qdc"), str(tmp_path / "back.wijk")).output
     assert "0 new code(s)" in out and "kept as they are" in out
+
+
+def test_exports_remind_that_names_are_kept(demo: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["export", "segments", str(demo), "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 0 and "keeps the real names" in result.output
+    result = CliRunner().invoke(cli, ["export", "segments", str(demo), "-o", str(tmp_path / "s.csv"),
+                                      "--pseudonymise"])
+    assert "keeps the real names" not in result.output

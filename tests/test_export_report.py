@@ -151,6 +151,20 @@ def test_empty_project_report_says_so(tmp_path: Path) -> None:
         assert (tmp_path / "leeg.docx").exists()
 
 
+def test_written_files_follow_the_umask(demo: Project, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        export_markdown(demo, tmp_path / "r.md")
+        export_docx(demo, tmp_path / "r.docx")
+    finally:
+        os.umask(old)
+    for name in ("r.md", "r.docx"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644  # shareable, not 0600
+
+
 def test_failed_export_leaves_no_file(demo: Project, tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()

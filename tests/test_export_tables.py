@@ -10,7 +10,12 @@ from sample import SAMPLE_CODES, sample_input
 from test_export_fixtures import coded_demo
 
 from wijkverhalen.analysis.agreement import agreement
-from wijkverhalen.analysis.matrices import code_by_attribute, code_by_document, code_frequencies, cooccurrence
+from wijkverhalen.analysis.matrices import (
+    code_by_attribute,
+    code_by_document,
+    code_frequencies,
+    cooccurrence,
+)
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.exporters.matrix import export_matrix
 from wijkverhalen.exporters.tables import export_segments, segment_rows

@@ -22,5 +22,11 @@ def test_core_does_not_import_textual() -> None:
 
 def test_cli_start_is_light() -> None:
     loaded = _loaded_after("import wijkverhalen.cli")
-    for heavy in ("spacy", "pandas", "textual", "matplotlib", "docx", "networkx"):
+    for heavy in ("spacy", "pandas", "numpy", "textual", "matplotlib", "docx", "networkx"):
         assert heavy not in loaded, f"'wijkverhalen --help' would import {heavy}"
+
+
+def test_store_does_not_pull_in_pandas() -> None:
+    # sqlite-utils would import pandas (0.5 s) at every TUI start; the store hides it.
+    loaded = _loaded_after("import wijkverhalen.store")
+    assert "pandas" not in loaded and "numpy" not in loaded

@@ -190,3 +190,26 @@ def test_cli_qdpx_import_json_and_qdc(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "2 new code(s)" in result.output
     result = runner.invoke(cli, ["qdpx", "import", str(qdpx), str(tmp_path / "m.wijk")])
     assert result.exit_code == 1 and "--merge" in result.output
+
+
+def test_two_sources_with_the_same_text_become_one_document(tmp_path: Path) -> None:
+    text = "R: Zonder vertrouwen gebeurt er niks in deze wijk.\n"
+    guids = ("1a000000-0000-4000-8000-000000000001", "1a000000-0000-4000-8000-000000000002")
+    sources = "".join(
+        f'<TextSource guid="{g}" name="kopie {i}" plainTextPath="internal://{g}.txt">'
+        f'<PlainTextSelection guid="2b00000{i}-0000-4000-8000-000000000001" startPosition="{3 + i}" '
+        f'endPosition="20"><Coding guid="3c00000{i}-0000-4000-8000-000000000001">'
+        '<CodeRef targetGUID="4d000000-0000-4000-8000-000000000001"/></Coding></PlainTextSelection></TextSource>'
+        for i, g in enumerate(guids))
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="dubbel"><CodeBook><Codes>'
+           '<Code guid="4d000000-0000-4000-8000-000000000001" name="Vertrouwen" isCodable="true"/>'
+           f"</Codes></CodeBook><Sources>{sources}</Sources></Project>")
+    with zipfile.ZipFile(tmp_path / "d.qdpx", "w") as archive:
+        archive.writestr("project.qde", qde)
+        for g in guids:
+            archive.writestr(f"Sources/{g}.txt", text)
+    summary = import_qdpx(tmp_path / "d.qdpx", tmp_path / "d.wijk", coder="t", workers=1)
+    assert summary.documents == ["kopie 0"] and summary.matched_documents == [("kopie 1", "kopie 0")]
+    with Project.open(tmp_path / "d.wijk") as project:
+        assert len(project.documents()) == 1
+        assert sorted((c.start, c.end) for c in project.codings()) == [(3, 20), (4, 20)]

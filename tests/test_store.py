@@ -247,3 +247,28 @@ def test_failed_batch_writes_nothing(tmp_path: Path) -> None:
     assert p.documents() == []
     assert p.conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 0
     p.close()
+
+
+def test_passages_and_hits_across_text_pages(tmp_path: Path) -> None:
+    """Context is cut from 256-code-point pages; spans crossing pages come out exact."""
+    sentences = [f"Zin {i} over het buurthuis en de buren van Bospolder, met één emoji 🙂." for i in range(60)]
+    text = "R: " + " ".join(sentences) + "\n"
+    p = Project.create(tmp_path / "p.wijk", codes=SAMPLE_CODES)
+    p.add_documents([sample_input(text=text, name="lang")], "anna")
+    segs = p.segments(1)
+    assert len(text) > 10 * 256 and len(segs) == 60
+    for first, last in [(0, 0), (3, 9), (20, 21), (59, 59)]:
+        start, end = segs[first].start + 2, segs[last].end
+        p.add_coding(1, start, end, "relaties", "anna")
+        [passage] = p.passages("relaties")
+        before_start = segs[max(first - 1, 0)].start
+        after_end = segs[min(last + 1, 59)].end
+        assert passage.text == text[start:end]
+        assert passage.before == text[before_start:start]
+        assert passage.after == text[end:after_end]
+        p.undo("anna")
+    hits = p.search('"Zin 37"')
+    assert [h.text for h in hits] == [text[segs[37].start:segs[37].end]]
+    assert hits[0].before == text[segs[36].start:segs[37].start]
+    assert hits[0].after == text[segs[37].end:segs[38].end]
+    p.close()

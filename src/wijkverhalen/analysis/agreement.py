@@ -53,8 +53,8 @@ def agreement(project: Any, coders: Sequence[str] | None = None, *,
         subset = codings[(codings["code_id"] == code.id) & codings["document_id"].isin(shared_docs)]
         for coder, doc_id, start, end in zip(subset["coder"], subset["document_id"], subset["start"],
                                              subset["end"], strict=True):
-            idx, first = unit_index[doc_id], starts[doc_id]
-            k = max(0, bisect.bisect_right(first, start) - 1)
+            idx: list[int] = unit_index[doc_id]
+            k = max(0, bisect.bisect_right(starts[doc_id], int(start)) - 1)
             while k < len(idx) and units[idx[k]][1] < end:
                 if units[idx[k]][2] > start:
                     data[chosen.index(coder), idx[k]] = 1.0

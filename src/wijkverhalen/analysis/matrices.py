@@ -22,8 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .frames import (CodeTree, attribute_values, code_tree, codings_frame, documents_frame,
-                     expand_to_ancestors)
+from .frames import (
+    CodeTree,
+    attribute_values,
+    code_tree,
+    codings_frame,
+    documents_frame,
+    expand_to_ancestors,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,7 +212,7 @@ def cooccurrence(project: Any, *, document_ids: Sequence[int] | None = None,
             for j in present:
                 both[i][j] += 1
         spans = sorted(zip(group["start"], group["end"], group["code_id"].map(index), strict=True))
-        for k, (start, end, ci) in enumerate(spans):
+        for k, (_start, end, ci) in enumerate(spans):
             overlaps[ci][ci] += 1
             for start2, _end2, cj in spans[k + 1:]:
                 if start2 >= end:

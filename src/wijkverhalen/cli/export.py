@@ -38,6 +38,15 @@ def progress_bar(label: str) -> Any:
                     disable=not sys.stderr.isatty())
 
 
+def remind_pseudonyms(project: Any, pseudonymise: bool) -> None:
+    """Say so when the project has pseudonyms but this export keeps the real names."""
+    if not pseudonymise:
+        n = len(project.pseudonyms())
+        if n:
+            click.echo(f"note: the project has {n} pseudonym(s); this export keeps the real names "
+                       "(add --pseudonymise to replace them)", err=True)
+
+
 @cli.group()
 def export() -> None:
     """Export coded material: report, segments, matrices, REFI-QDA, network."""
@@ -88,6 +97,7 @@ def export_report(project: Path, output: Path, case: str | None, codes: str | No
             from ..exporters.markdown import export_markdown
 
             report = export_markdown(proj, output, **kwargs)  # type: ignore[arg-type]
+        remind_pseudonyms(proj, pseudonymise)
     sections = sum(1 for _ in report.overview)
     click.echo(f"wrote {output}: {sections} code(s), {report.codings} passage(s) in {report.documents} document(s)"
                + (" (pseudonymised)" if pseudonymise else ""))
@@ -121,6 +131,7 @@ def export_segments_cmd(project: Path, output: Path, case: str | None, codes: st
     with opened(project) as proj:
         n = export_segments(proj, output, codes=_code_list(codes), case=case, coder=coder,
                             pseudonymise=pseudonymise, delimiter="\t" if delimiter == "tab" else delimiter)
+        remind_pseudonyms(proj, pseudonymise)
     click.echo(f"wrote {output}: {n} coding(s)")
 
 
@@ -153,6 +164,7 @@ def export_matrix_cmd(project: Path, output: Path, rows: str, cols: str, include
         matrix = export_matrix(proj, output, cols=cols, rows=rows, measure=measure,
                                include_children=include_children, case=case, pseudonymise=pseudonymise,
                                drop_empty=drop_empty)
+        remind_pseudonyms(proj, pseudonymise)
     click.echo(f"wrote {output}: {matrix.counts.shape[0]} codes x {matrix.counts.shape[1]} {matrix.columns_label}"
                f" column(s)")
 
@@ -179,6 +191,7 @@ def export_qdpx_cmd(project: Path, output: Path, pseudonymise: bool, coder: str 
         task = bar.add_task("", total=None)
         summary = export_qdpx(proj, output, pseudonymise=pseudonymise, coder=resolve_coder(coder),
                               progress=lambda d, t, w: bar.update(task, completed=d, total=t, description=w))
+        remind_pseudonyms(proj, pseudonymise)
     click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), "
                f"{summary.codings} coding(s), {summary.notes} memo(s), {summary.variables} variable(s), "
                f"{summary.cases} case(s), {summary.users} user(s)" + (" (pseudonymised)" if pseudonymise else ""))

@@ -12,7 +12,7 @@ that need them, so importing this package is cheap.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +27,22 @@ def no_progress(done: int, total: int, what: str) -> None:
     """The default progress callback: does nothing."""
 
 
+def _temp_beside(target: Path) -> Path:
+    """A new empty file next to ``target``, created with the user's umask.
+
+    (``tempfile.mkstemp`` creates files readable only by their owner, so the report
+    a researcher shares would come out with the wrong permissions.)
+    """
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.part{target.suffix}"
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise OSError(f"cannot create a temporary file beside {target}")
+
+
 @contextmanager
 def atomic_output(path: str | Path, mode: str = "wb", **kwargs: object) -> Iterator[IO]:  # type: ignore[type-arg]
     """Open a temp file beside ``path``; it replaces ``path`` only if the block succeeds."""
@@ -35,8 +51,7 @@ def atomic_output(path: str | Path, mode: str = "wb", **kwargs: object) -> Itera
         raise InvalidInput("is a folder; give a file name", path=target)
     if not target.parent.exists():
         raise InvalidInput("folder does not exist", path=target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    tmp = _temp_beside(target)
     try:
         with open(tmp, mode, **kwargs) as fh:  # type: ignore[call-overload]
             yield fh
@@ -54,10 +69,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise InvalidInput("is a folder; give a file name", path=target)
     if not target.parent.exists():
         raise InvalidInput("folder does not exist", path=target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
+    tmp = _temp_beside(target)
     try:
-        yield Path(tmp)
+        yield tmp
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -101,31 +101,30 @@ def _write_xlsx(output: str | Path, matrix: Any, anonymise: Pseudonymiser, *, dr
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    with atomic_path(output) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for sheet_name, measure in SHEETS[matrix.kind]:
-                frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
-                frame.to_excel(writer, sheet_name=sheet_name, index=False)
-                sheet = writer.sheets[sheet_name]
-                sheet.freeze_panes = "C2"
-                sheet.column_dimensions["A"].width = 48
-                sheet.column_dimensions["B"].width = 28
-                for i in range(3, frame.shape[1] + 1):
-                    sheet.column_dimensions[get_column_letter(i)].width = 14
-                    if measure == "shares":
-                        for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                            cell.number_format = "0.0%"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-            totals = pd.DataFrame({"kolom": [anonymise(str(c)) if matrix.kind != "codes"
-                                             else matrix.tree.by_id[c].label for c in matrix.column_totals.index],
-                                   "documenten": list(matrix.column_totals.values)})
-            notes = [line.format(label=matrix.columns_label) for line in EXPLANATION[matrix.kind]]
-            notes.append("Subcodes tellen mee bij hun bovenliggende code." if include_children
-                         else "Elke code telt alleen zijn eigen passages (gebruik --children om subcodes mee te tellen).")
-            if case:
-                notes.append(f"Alleen documenten van casus '{case}'.")
-            explanation = pd.DataFrame({"toelichting": notes})
-            explanation.to_excel(writer, sheet_name="toelichting", index=False)
-            totals.to_excel(writer, sheet_name="toelichting", index=False, startrow=len(notes) + 2)
-            writer.sheets["toelichting"].column_dimensions["A"].width = 100
+    with atomic_path(output) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for sheet_name, measure in SHEETS[matrix.kind]:
+            frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
+            frame.to_excel(writer, sheet_name=sheet_name, index=False)
+            sheet = writer.sheets[sheet_name]
+            sheet.freeze_panes = "C2"
+            sheet.column_dimensions["A"].width = 48
+            sheet.column_dimensions["B"].width = 28
+            for i in range(3, frame.shape[1] + 1):
+                sheet.column_dimensions[get_column_letter(i)].width = 14
+                if measure == "shares":
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.number_format = "0.0%"
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+        totals = pd.DataFrame({"kolom": [anonymise(str(c)) if matrix.kind != "codes"
+                                         else matrix.tree.by_id[c].label for c in matrix.column_totals.index],
+                               "documenten": list(matrix.column_totals.values)})
+        notes = [line.format(label=matrix.columns_label) for line in EXPLANATION[matrix.kind]]
+        notes.append("Subcodes tellen mee bij hun bovenliggende code." if include_children
+                     else "Elke code telt alleen zijn eigen passages (gebruik --children om subcodes mee te tellen).")
+        if case:
+            notes.append(f"Alleen documenten van casus '{case}'.")
+        explanation = pd.DataFrame({"toelichting": notes})
+        explanation.to_excel(writer, sheet_name="toelichting", index=False)
+        totals.to_excel(writer, sheet_name="toelichting", index=False, startrow=len(notes) + 2)
+        writer.sheets["toelichting"].column_dimensions["A"].width = 100

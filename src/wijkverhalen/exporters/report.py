@@ -169,16 +169,15 @@ def agreed_codings(rows: Sequence[Any]) -> set[int]:
     """
     spans: dict[tuple[int, str], list[tuple[int, int, str, int]]] = {}
     for r in rows:
-        get = r.get if isinstance(r, dict) else r.__getattribute__
-        spans.setdefault((get("document_id"), get("code_id")), []).append(
-            (get("start"), get("end"), get("coder"), get("id")))
+        d = r if isinstance(r, dict) else vars(r)
+        spans.setdefault((d["document_id"], d["code_id"]), []).append((d["start"], d["end"], d["coder"], d["id"]))
     out: set[int] = set()
     for group in spans.values():
         if len({c for _, _, c, _ in group}) < 2:
             continue
         group.sort()
-        for k, (start, end, coder, cid) in enumerate(group):
-            for start2, end2, coder2, cid2 in group[k + 1:]:
+        for k, (_start, end, coder, cid) in enumerate(group):
+            for start2, _end2, coder2, cid2 in group[k + 1:]:
                 if start2 >= end:
                     break
                 if coder2 != coder:
@@ -310,7 +309,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         done += 1
         progress(done, len(visible), code.label)
     roots: list[CodeSection] = []
-    for cid, section in sections.items():
+    for section in sections.values():
         parent = section.code.parent_id
         if parent in sections:
             sections[parent].children.append(section)

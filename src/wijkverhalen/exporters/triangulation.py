@@ -68,10 +68,10 @@ def _call_linking(project: Any, case: str | None, codes: Sequence[Code]) -> Iter
     options = getattr(triangulation, "ValidationOptions", None)
     if callable(validate) and options is not None:
         # The linking package's own entry point: findings per code and indicator.
-        kwargs: dict[str, Any] = {"case": case}
+        options_kwargs: dict[str, Any] = {"case": case}
         if "with_cases" in getattr(options, "__dataclass_fields__", {}):
-            kwargs["with_cases"] = False
-        result = validate(project, options(**kwargs))
+            options_kwargs["with_cases"] = False
+        result = validate(project, options(**options_kwargs))
         dutch = getattr(triangulation, "VERDICT_NL", {})
         return [{"code_id": f.code_id, "indicator": f.indicator,
                  "verdict": dutch.get(f.verdict, f.verdict), "detail": getattr(f, "reason", ""),
@@ -138,11 +138,11 @@ def indicator_notes(project: Any, case: str | None, codes: Sequence[Code]
     out: dict[str, list[IndicatorNote]] = {}
     for code in codes:
         for link in code.indicators:
-            verdict, detail = verdicts.get((code.id, link.indicator), (None, ""))
+            found = verdicts.get((code.id, link.indicator))
             out.setdefault(code.id, []).append(IndicatorNote(
                 code_id=code.id, code_label=code.label, indicator=link.indicator,
                 label=labels.get(link.indicator, link.indicator), direction=link.direction,
-                verdict=verdict, detail=detail))
+                verdict=found[0] if found else None, detail=found[1] if found else ""))
     if verdicts:
         note = ""
     return out, note

@@ -7,12 +7,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from . import oplog
 from .connection import Transactions
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class ProjectBase:
@@ -30,6 +31,10 @@ class ProjectBase:
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
+        """Checkpoint and close; closing twice is harmless."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         # Fold the WAL back so the single .wijk file is complete to copy or mail; if
         # another process still reads, the WAL stays and is still safe.
         with contextlib.suppress(sqlite3.OperationalError):

@@ -10,14 +10,43 @@ commit as well (survives power loss, costs an fsync per coding).
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from ..errors import ProjectError, ProjectLocked
 from . import schema
+
+
+def _import_sqlite_utils() -> Any:
+    """Import sqlite-utils without letting it import pandas and numpy.
+
+    sqlite-utils imports pandas, if installed, only to map pandas dtypes for its
+    insert helpers, which we never feed pandas values. That costs half a second
+    at every TUI start; hiding the two modules for the duration of the import
+    skips it. Whoever imports pandas later gets the real one.
+    """
+    if "sqlite_utils" in sys.modules or "pandas" in sys.modules:
+        import sqlite_utils
+
+        return sqlite_utils
+    hidden = {name: sys.modules.get(name) for name in ("pandas", "numpy")}
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import` raise ImportError
+    try:
+        import sqlite_utils
+    finally:
+        for name, module in hidden.items():
+            if module is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = module
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 3000
@@ -55,11 +84,26 @@ def check_is_project(path: Path) -> None:
     if not head.startswith(SQLITE_MAGIC):
         raise ProjectError("not a wijkverhalen project (not an SQLite file)", path=path)
     app_id = int.from_bytes(head[68:72], "big")
-    if app_id != schema.APPLICATION_ID:
+    if app_id != schema.APPLICATION_ID and not _application_id_in_wal(path):
         raise ProjectError("not a wijkverhalen project (an SQLite file of another program)", path=path)
 
 
-def open_database(path: Path, *, create: bool = False, durability: str = "normal") -> sqlite_utils.Database:
+def _application_id_in_wal(path: Path) -> bool:
+    """A project just created by another open connection may have its header
+    only in the write-ahead log; ask SQLite, which reads through it."""
+    if not Path(str(path) + "-wal").exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def open_database(path: Path, *, create: bool = False, durability: str = "normal") -> Any:
     """Open (or create) the project file, migrate it, return a sqlite-utils Database."""
     path = Path(path)
     if create:
@@ -74,6 +118,8 @@ def open_database(path: Path, *, create: bool = False, durability: str = "normal
         if create:
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         migrate(conn, path)
+        if create:  # put the header (application id) in the main file for other processes
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
         conn.close()
         raise

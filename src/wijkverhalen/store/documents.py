@@ -12,6 +12,7 @@ from ..errors import InvalidInput, NotFound
 from ..models import Document, ParsedDocument, Segment, Sentence
 from .base import ProjectBase
 from .oplog import now
+from .schema import CHUNK
 
 
 def text_sha256(text: str) -> str:
@@ -81,7 +82,12 @@ class DocumentsMixin(ProjectBase):
         return results
 
     def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
+        """Write the derived rows of a document: text pages, turns, sentences, FTS."""
         text = parsed.text
+        self.conn.executemany(
+            "INSERT INTO text_chunks (document_id, idx, text) VALUES (?, ?, ?)",
+            [(doc_id, i, text[pos:pos + CHUNK]) for i, pos in enumerate(range(0, len(text), CHUNK))],
+        )
         turn_rows = [
             (doc_id, "turn", i, t.start, t.end, t.speaker, i, "")
             for i, t in enumerate(parsed.turns)
@@ -95,11 +101,13 @@ class DocumentsMixin(ProjectBase):
         first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
         sent_rows = []
         fts_rows = []
-        for i, s in enumerate(sentences):
+        n_turns = len(speakers)
+        # Sentences may arrive as plain (start, end, turn_index, lemmas) tuples.
+        for i, (start, end, turn_index, lemmas) in enumerate(sentences):
             seg_id = first + i
-            speaker = speakers[s.turn_index] if s.turn_index < len(speakers) else None
-            sent_rows.append((seg_id, doc_id, "sentence", i, s.start, s.end, speaker, s.turn_index, s.lemmas))
-            fts_rows.append((seg_id, text[s.start:s.end], s.lemmas))
+            speaker = speakers[turn_index] if turn_index < n_turns else None
+            sent_rows.append((seg_id, doc_id, "sentence", i, start, end, speaker, turn_index, lemmas))
+            fts_rows.append((seg_id, text[start:end], lemmas))
         self.conn.executemany(
             'INSERT INTO segments (id, document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -119,6 +127,7 @@ class DocumentsMixin(ProjectBase):
                 "INSERT INTO segments_fts (segments_fts, rowid, text, lemmas) VALUES ('delete', ?, ?, ?)",
                 [(i, text[a:b], lemmas) for i, a, b, lemmas in old])
             self.conn.execute("DELETE FROM segments WHERE document_id = ?", (document_id,))
+            self.conn.execute("DELETE FROM text_chunks WHERE document_id = ?", (document_id,))
             self._write_segments(document_id, parsed, sentences)
 
     # -- reading -----------------------------------------------------------------

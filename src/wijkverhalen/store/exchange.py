@@ -249,24 +249,35 @@ class ExchangeMixin(ProjectBase):
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def passages_for(self, coding_ids: Sequence[int]) -> list[Passage]:
-        """Passages (text, context, speaker, sentence) of the given codings, in one query each 500.
+        """The given codings as passages: text, speaker, sentence and turn (no context).
 
-        The report picks its quotes from a short list of candidates per code; asking for
-        those by id is far cheaper than retrieving every passage of every code.
+        The report picks its quotes from a short list of candidates per code and the
+        segment table needs every coding once; asking by id is far cheaper than
+        retrieving every passage of every code with its context. Speaker and turn
+        come from the turn the coding starts in, the sentence index from the sentence.
         """
         from .codings import coding_from_row
-        from .retrieval import _PASSAGE_SQL
 
         out: list[Passage] = []
         ids = list(dict.fromkeys(coding_ids))
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            where = f" WHERE c.id IN ({', '.join('?' for _ in chunk)})"
-            for r in self.conn.execute(_PASSAGE_SQL.format(where=where), chunk):
+            sql = f"""
+            SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder, c.memo, c.valence,
+                   c.created_at, c.updated_at, d.name, substr(d.text, c.start + 1, c."end" - c.start),
+                   t.speaker, t.idx,
+                   (SELECT s.idx FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
+                      AND s.start <= c.start ORDER BY s.start DESC LIMIT 1)
+            FROM codings c JOIN documents d ON d.id = c.document_id
+            LEFT JOIN segments t ON t.id = (
+                SELECT s.id FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'turn'
+                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1)
+            WHERE c.id IN ({', '.join('?' for _ in chunk)})"""
+            for r in self.conn.execute(sql, chunk):
                 out.append(Passage(
-                    coding=coding_from_row(r[:11]), document_name=r[11], text=r[12], before=r[13] or "",
-                    after=r[14] or "", speaker=r[15], sentence_index=r[16] if r[16] is not None else -1,
-                    turn_index=r[17] if r[17] is not None else -1))
+                    coding=coding_from_row(r[:11]), document_name=r[11], text=r[12], before="", after="",
+                    speaker=r[13], turn_index=r[14] if r[14] is not None else -1,
+                    sentence_index=r[15] if r[15] is not None else -1))
         return out
 
     # -- bulk import ------------------------------------------------------------------

@@ -9,42 +9,49 @@ from typing import Any
 from ..models import Passage, SearchHit
 from .base import ProjectBase
 from .codings import coding_from_row
+from .schema import CHUNK
 
 # Retrieval in one query: per coding, the sentence it starts in ("here") is found
 # once through the (document_id, kind, start) index, then the start of the sentence
-# before it and the end of the sentence after the coding. SQLite cuts that one
-# stretch of canonical text out (substr counts code points) and Python splits it
-# into before / passage / after, so retrieving a thousand passages never loads
-# whole documents.
+# before it and the end of the sentence after the coding. The text pages covering
+# that stretch are read from text_chunks and Python cuts before / passage / after
+# out of them, so retrieving a thousand passages never reads whole documents.
+_PAGES = """(SELECT group_concat(t.text, '') FROM (
+    SELECT text FROM text_chunks WHERE document_id = {doc} AND idx BETWEEN ({a}) / {chunk}
+    AND ({b} - 1) / {chunk} ORDER BY idx) t)"""
+
+
+def _pages(doc: str, a: str, b: str) -> str:
+    """SQL for the text pages covering code points [a, b) of a document."""
+    return _PAGES.format(doc=doc, a=a, b=b, chunk=CHUNK)
+
+
 _PASSAGE_SQL = """
-SELECT q.id, q.guid, q.document_id, q.start, q."end", q.code_id, q.coder, q.memo, q.valence,
-       q.created_at, q.updated_at, q.name, here.speaker, here.idx, here.turn_idx, q.ctx_start,
-       substr(q.dtext, q.ctx_start + 1, q.ctx_end - q.ctx_start)
+SELECT r.id, r.guid, r.document_id, r.start, r."end", r.code_id, r.coder, r.memo, r.valence,
+       r.created_at, r.updated_at, r.name, r.speaker, r.idx, r.turn_idx, r.ctx_start, r.ctx_end,
+       """ + _pages("r.document_id", "r.ctx_start", "r.ctx_end") + """
 FROM (
-  SELECT p.*,
-         COALESCE((SELECT s.start FROM segments s WHERE s.document_id = p.document_id
-                     AND s.kind = 'sentence' AND s.start < p.here_start ORDER BY s.start DESC LIMIT 1),
-                  MIN(p.here_start, p.start)) AS ctx_start,
-         MAX(p."end", COALESCE(
-           (SELECT s."end" FROM segments s WHERE s.document_id = p.document_id AND s.kind = 'sentence'
-              AND s.start >= p."end" ORDER BY s.start LIMIT 1),
-           (SELECT s."end" FROM segments s WHERE s.document_id = p.document_id AND s.kind = 'sentence'
-              AND s.start < p."end" ORDER BY s.start DESC LIMIT 1),
-           p."end")) AS ctx_end
+  SELECT q.*, here.speaker, here.idx, here.turn_idx,
+         COALESCE(q.prev_start, MIN(here.start, q.start), q.start) AS ctx_start,
+         MAX(q."end", COALESCE(q.next_end, q.last_end, q."end")) AS ctx_end
   FROM (
     SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder, c.memo, c.valence,
-           c.created_at, c.updated_at, d.name, d.text AS dtext,
+           c.created_at, c.updated_at, d.name,
            (SELECT s.id FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
               AND s.start <= c.start ORDER BY s.start DESC LIMIT 1) AS here_id,
-           COALESCE((SELECT s.start FROM segments s WHERE s.document_id = c.document_id
-              AND s.kind = 'sentence' AND s.start <= c.start ORDER BY s.start DESC LIMIT 1),
-              c.start) AS here_start
+           (SELECT s.start FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
+              AND s.start <= c.start ORDER BY s.start DESC LIMIT 1 OFFSET 1) AS prev_start,
+           (SELECT s."end" FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
+              AND s.start >= c."end" ORDER BY s.start LIMIT 1) AS next_end,
+           (SELECT s."end" FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
+              AND s.start < c."end" ORDER BY s.start DESC LIMIT 1) AS last_end
     FROM codings c JOIN documents d ON d.id = c.document_id
     {where}
-  ) p
-) q
-LEFT JOIN segments here ON here.id = q.here_id
+  ) q
+  LEFT JOIN segments here ON here.id = q.here_id
+) r
 """
+
 
 class RetrievalMixin(ProjectBase):
     def _passage_filter(self, code_ids: Sequence[str], coder: str | None,
@@ -75,7 +82,9 @@ class RetrievalMixin(ProjectBase):
         sql = _PASSAGE_SQL.format(where=where + order)
         out = []
         for r in self.conn.execute(sql, params):
-            ctx_start, ctx = r[15], r[16] or ""
+            ctx_start, ctx_end = r[15], r[16]
+            page0 = ctx_start - ctx_start % CHUNK
+            ctx = (r[17] or "")[ctx_start - page0:ctx_end - page0]
             a, b = r[3] - ctx_start, r[4] - ctx_start
             out.append(Passage(
                 coding=coding_from_row(r[:11]), document_name=r[11], text=ctx[a:b], before=ctx[:a],
@@ -106,7 +115,7 @@ class RetrievalMixin(ProjectBase):
             return []
         sql = """
         SELECT s.document_id, d.name, s.id, s.start, s."end", s.speaker, s.lemmas, h.ctx_start,
-               substr(d.text, h.ctx_start + 1, h.ctx_end - h.ctx_start)
+               h.ctx_end, """ + _pages("s.document_id", "h.ctx_start", "h.ctx_end") + """
         FROM (
           SELECT f.rowid AS id,
                  COALESCE((SELECT p.start FROM segments p WHERE p.document_id = s.document_id
@@ -125,7 +134,9 @@ class RetrievalMixin(ProjectBase):
         words = highlight_terms(query, lemmas)
         hits = []
         for r in self.conn.execute(sql, (match, limit, offset)):
-            ctx_start, ctx = r[7], r[8] or ""
+            ctx_start, ctx_end = r[7], r[8]
+            page0 = ctx_start - ctx_start % CHUNK
+            ctx = (r[9] or "")[ctx_start - page0:ctx_end - page0]
             a, b = r[3] - ctx_start, r[4] - ctx_start
             text = ctx[a:b]
             hits.append(SearchHit(

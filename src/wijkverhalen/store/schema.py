@@ -12,6 +12,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+# Code points per row of text_chunks; small enough to sit inside a b-tree page.
+CHUNK = 256
+
 # A marker that tells a wijkverhalen project from any other SQLite file.
 APPLICATION_ID = 0x57494A4B  # "WIJK"
 
@@ -67,6 +70,16 @@ CREATE TABLE segments (
     lemmas TEXT NOT NULL DEFAULT '',
     CHECK (start >= 0 AND "end" > start)
 );
+-- The canonical text again, cut in pages of CHUNK code points: derived, like the
+-- segments. Retrieval and search read the few pages a passage and its context
+-- span instead of a whole document (substr on an 18 KB text walks it from the
+-- start and reads all its overflow pages).
+CREATE TABLE text_chunks (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (document_id, idx)
+) WITHOUT ROWID;
 -- One index serves both look-ups by position and neighbours (start order = idx order).
 CREATE INDEX segments_by_start ON segments(document_id, kind, start);
 -- Full-text index over sentences: surface words and lemmas, rowid = segments.id.

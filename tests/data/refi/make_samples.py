@@ -4,7 +4,6 @@ The samples imitate what real programs write (see README.md); offsets are comput
 here once, so the files themselves are static test data.
 """
 from pathlib import Path
-import uuid
 
 ROOT = Path(__file__).resolve().parent
 

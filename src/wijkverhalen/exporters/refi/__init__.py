@@ -9,7 +9,8 @@ guarding against hostile files, and :mod:`.offsets` handling NVivo's UTF-16 offs
 
 from __future__ import annotations
 
-from .importer import ImportPlan, ImportSummary, apply_plan, import_qdc, import_qdpx, read_qdc, read_qdpx
+from .apply import ImportSummary, apply_plan, import_qdc, import_qdpx
+from .importer import ImportPlan, read_qdc, read_qdpx
 from .safezip import Limits
 from .writer import ExportSummary, codebook_xml, export_qdc, export_qdpx
 

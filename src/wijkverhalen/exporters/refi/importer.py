@@ -1,39 +1,32 @@
-"""Import REFI-QDA projects (.qdpx) and codebooks (.qdc) into a wijkverhalen project.
+"""Read REFI-QDA projects (.qdpx) and codebooks (.qdc) into an import plan.
 
 :func:`read_qdpx` turns an archive into an :class:`ImportPlan` (no store involved):
 it finds ``project.qde`` under whatever name, reads each text source from
 ``sources/`` or ``Sources/`` (``internal://GUID.txt`` or a bare file name), chooses
 how to count offsets (:mod:`.offsets`), converts every selection to the canonical
-text and notes everything it has to skip, with the reason. :func:`apply_plan`
-segments the new texts (spaCy, in worker processes for many documents) and writes
-the plan in one transaction. :func:`import_qdpx` and :func:`import_qdc` do both for
-the CLI, creating the project when it does not exist yet.
+text and notes everything it has to skip, with the reason. :func:`read_qdc` does
+the same for a codebook. :mod:`.apply` segments the texts and writes the plan.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ...errors import ExchangeError, InvalidInput, ProjectError
+from ...errors import ExchangeError, InvalidInput
 from ...models import Code, IndicatorLink, Sentence, Turn
 from ...store.exchange import ExchangeCase, ExchangeCode, ExchangeCoding, ExchangeDocument
 from .. import ProgressCallback, no_progress
 from .codetext import parse_description, slug_id
 from .offsets import MODES, Detection, OffsetConverter, decode_source, detect_mode
-from .reader import RefiCode, RefiProject, RefiSelection, RefiSource, norm_guid, parse_codebook, parse_project
+from .reader import RefiCode, RefiProject, RefiSelection, RefiSource, parse_codebook, parse_project
 from .safezip import Limits, SafeArchive
 from .writer import SIDECAR, SIDECAR_FORMAT
 from .xmlio import parse_xml
-
-PARALLEL_THRESHOLD = 24
-_COLOR_OK = ("#",)
 
 
 @dataclass
@@ -60,69 +53,6 @@ class ImportPlan:
     sidecar: bool = False
     codebook_meta: dict[str, str] = field(default_factory=dict)
     needs_segmenting: list[int] = field(default_factory=list)  # indexes into documents
-
-
-@dataclass
-class ImportSummary:
-    """What an import did (or would do, with ``dry_run``); the CLI prints it."""
-
-    source: str
-    target: str
-    origin: str
-    offsets: str
-    offsets_reason: str
-    documents: list[str] = field(default_factory=list)
-    matched_documents: list[tuple[str, str]] = field(default_factory=list)
-    codes_added: int = 0
-    codes_existing: int = 0
-    codings: int = 0
-    duplicate_codings: int = 0
-    memos: int = 0
-    cases: int = 0
-    users: int = 0
-    attributes: int = 0
-    snapped: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    sidecar: bool = False
-    dry_run: bool = False
-    created: bool = False
-
-    def skipped_counts(self) -> dict[str, int]:
-        return dict(Counter(s.kind for s in self.skipped))
-
-    def lines(self, details: int = 20) -> list[str]:
-        verb = "would import" if self.dry_run else "imported"
-        out = [f"{verb} {len(self.documents)} document(s), {self.codes_added} new code(s), "
-               f"{self.codings} coding(s), {self.memos} memo(s), {self.cases} case(s), "
-               f"{self.attributes} attribute value(s) from {self.source}"
-               + (f" ({self.origin})" if self.origin else "")]
-        out.append(f"offsets counted as {self.offsets}: {self.offsets_reason}")
-        if self.codes_existing:
-            out.append(f"{self.codes_existing} code(s) already in the project were kept as they are")
-        if self.matched_documents:
-            shown = ", ".join(f"'{n}'" + (f" (= '{e}')" if e != n else "") for n, e in self.matched_documents[:3])
-            more = f" and {len(self.matched_documents) - 3} more" if len(self.matched_documents) > 3 else ""
-            out.append(f"{len(self.matched_documents)} document(s) already in the project (same text): "
-                       f"{shown}{more}; their new codings were added there")
-        if self.duplicate_codings:
-            out.append(f"{self.duplicate_codings} coding(s) were already in the project")
-        if self.snapped:
-            out.append(f"{self.snapped} selection edge(s) fell inside a character and were widened to it")
-        if self.skipped:
-            counts = ", ".join(f"{n} {k}(s)" for k, n in sorted(self.skipped_counts().items()))
-            out.append(f"skipped {counts}:")
-            for s in self.skipped[:details]:
-                out.append(f"  {s.kind} {s.subject}: {s.reason}")
-            if len(self.skipped) > details:
-                out.append(f"  ... and {len(self.skipped) - details} more (use --json to see all)")
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
-        data = asdict(self)
-        data["skipped_counts"] = self.skipped_counts()
-        return data
 
 
 def _timestamp(value: str) -> str | None:
@@ -307,14 +237,16 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
                   offsets: str, coder: str) -> None:
     side_docs = sidecar.get("documents") or {}
     side_codings = sidecar.get("codings") or {}
-    if sidecar:
+    if offsets != "auto":
+        plan.detection = Detection(offsets, "chosen with --offsets" + (
+            " (the file was written by wijkverhalen, which counts code points)" if sidecar and offsets != "codepoints"
+            else ""))
+    elif sidecar:
         plan.detection = Detection("codepoints", "written by wijkverhalen (code points, as the standard says)")
-    elif offsets == "auto":
+    else:
         plan.detection = detect_mode([(raw, [(s.start, s.end) for s in src.selections
                                              if s.start is not None and s.end is not None])
                                       for src, raw in raws], project.origin)
-    else:
-        plan.detection = Detection(offsets, "chosen with --offsets")
     mode = plan.detection.mode
     users = {guid: name or f"user-{guid[:8].lower()}" for guid, name in project.users.items()}
     plan.users = {name: guid for guid, name in users.items()}
@@ -438,129 +370,6 @@ def _add_coding(plan: ImportPlan, key: str, start: int, end: int, coding: Any, s
         updated_at=_timestamp(sel.modified if sel else "") or None))
 
 
-# -- segmentation (spaCy) ------------------------------------------------------------
-
-
-def _segment(text: str) -> tuple[tuple[Turn, ...], list[Sentence], int]:
-    from ... import nlp
-    from ...importers.turns import detect_turns
-
-    turns = detect_turns(text)
-    return turns, nlp.segment_turns(text, turns, nlp.load_pipeline()), nlp.count_words(text)
-
-
-def segment_plan(plan: ImportPlan, *, workers: int | None = None, progress: ProgressCallback | None = None) -> None:
-    """Detect turns and sentences of the documents the sidecar did not segment."""
-    from dataclasses import replace
-
-    progress = progress or no_progress
-    todo = plan.needs_segmenting
-    texts = [plan.documents[i].text for i in todo]
-    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-            results = pool.map(_segment, texts, chunksize=4)
-            for n, (i, result) in enumerate(zip(todo, results, strict=True)):
-                _store_segments(plan, i, result, replace)
-                progress(n + 1, len(todo), plan.documents[i].name)
-    else:
-        for n, (i, text) in enumerate(zip(todo, texts, strict=True)):
-            _store_segments(plan, i, _segment(text), replace)
-            progress(n + 1, len(todo), plan.documents[i].name)
-    for i, doc in enumerate(plan.documents):
-        if not doc.word_count:
-            from ...nlp import count_words
-
-            plan.documents[i] = replace(doc, word_count=count_words(doc.text))
-    plan.needs_segmenting = []
-
-
-def _store_segments(plan: ImportPlan, i: int, result: tuple[Any, list[Sentence], int], replace: Any) -> None:
-    turns, sentences, words = result
-    doc = plan.documents[i]
-    plan.documents[i] = replace(doc, turns=tuple(turns), sentences=sentences, word_count=doc.word_count or words)
-
-
-# -- applying to a project ------------------------------------------------------------
-
-
-def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = False, dry_run: bool = False,
-               workers: int | None = None, progress: ProgressCallback | None = None) -> ImportSummary:
-    detection = plan.detection or Detection("codepoints", "no text sources")
-    summary = ImportSummary(source=plan.source, target=str(project.path) if project is not None else "",
-                            origin=plan.origin, offsets=detection.mode, offsets_reason=detection.reason,
-                            memos=plan.memos, attributes=plan.attributes, snapped=plan.snapped,
-                            skipped=list(plan.skipped), sidecar=plan.sidecar, dry_run=dry_run, created=created)
-    if dry_run or project is None:
-        summary.documents = [d.name for d in plan.documents]
-        summary.codes_added = len(plan.codes)
-        summary.codings = len(plan.codings)
-        summary.cases = len(plan.cases)
-        summary.users = len(plan.users)
-        return summary
-    segment_plan(plan, workers=workers, progress=progress)
-    result = project.import_exchange(codes=plan.codes, documents=plan.documents, codings=plan.codings,
-                                     cases=plan.cases, users=plan.users, coder=coder,
-                                     label=f"import {plan.source}")
-    if created and plan.codebook_meta:
-        for key in ("name", "version"):
-            if plan.codebook_meta.get(key):
-                project.set_meta(f"codebook_{key}", plan.codebook_meta[key])
-    summary.documents = result.new_documents
-    summary.matched_documents = result.matched_documents
-    summary.codes_added = len(result.codes_added)
-    summary.codes_existing = len(result.codes_existing)
-    summary.codings = result.codings
-    summary.duplicate_codings = result.duplicate_codings
-    summary.cases = result.cases
-    summary.users = result.users
-    summary.memos = result.memos
-    summary.attributes = result.attributes
-    return summary
-
-
-def _open_target(project_path: Path, merge: bool, coder: str) -> tuple[Any, bool]:
-    from ...store import Project
-
-    if project_path.exists() and project_path.stat().st_size > 0:
-        if not merge:
-            raise ProjectError("already exists; pass --merge to add the file to it, or name a new project",
-                               path=project_path)
-        return Project.open(project_path), False
-    return Project.create(project_path, coder=coder), True
-
-
-def _discard(project_path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(project_path) + suffix).unlink(missing_ok=True)
-
-
-def import_qdpx(path: str | Path, project_path: str | Path, *, coder: str, offsets: str = "auto",
-                merge: bool = False, dry_run: bool = False, workers: int | None = None,
-                limits: Limits | None = None, progress: ProgressCallback | None = None) -> ImportSummary:
-    """Import a .qdpx into a new project (or, with ``merge``, an existing one)."""
-    project_path = Path(project_path)
-    if dry_run:
-        plan = read_qdpx(path, offsets=offsets, coder=coder, limits=limits, progress=progress)
-        return apply_plan(None, plan, coder, dry_run=True)
-    project, created = _open_target(project_path, merge, coder)
-    try:
-        plan = read_qdpx(path, offsets=offsets, coder=coder, existing_codes=project.code_guids(),
-                         limits=limits, progress=progress)
-        summary = apply_plan(project, plan, coder, created=created, workers=workers, progress=progress)
-    except BaseException:
-        project.close()
-        if created:
-            _discard(project_path)
-        raise
-    project.close()
-    return summary
-
-
 def read_qdc(path: str | Path, existing_codes: dict[str, str] | None = None) -> ImportPlan:
     path = Path(path)
     try:
@@ -577,21 +386,3 @@ def read_qdc(path: str | Path, existing_codes: dict[str, str] | None = None) -> 
     plan = ImportPlan(source=path.name, origin=origin, codes=codes, skipped=skipped)
     plan.detection = Detection("codepoints", "a codebook has no selections")
     return plan
-
-
-def import_qdc(path: str | Path, project_path: str | Path, *, coder: str, dry_run: bool = False) -> ImportSummary:
-    """Add the codes of a .qdc to a project (created when it does not exist)."""
-    project_path = Path(project_path)
-    if dry_run:
-        return apply_plan(None, read_qdc(path), coder, dry_run=True)
-    project, created = _open_target(project_path, True, coder)
-    try:
-        plan = read_qdc(path, project.code_guids())
-        summary = apply_plan(project, plan, coder, created=created)
-    except BaseException:
-        project.close()
-        if created:
-            _discard(project_path)
-        raise
-    project.close()
-    return summary

@@ -98,9 +98,10 @@ class XmlWriter:
 
 def parse_xml(data: bytes, what: str) -> Element:
     """Parse untrusted XML bytes; entities and DTDs with entities are refused."""
+    from xml.etree.ElementTree import ParseError
+
     import defusedxml.ElementTree as safe_et
     from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
 
     try:
         return safe_et.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)

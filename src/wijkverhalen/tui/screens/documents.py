@@ -25,12 +25,14 @@ from .dialogs import ImportDialog, MemoDialog
 
 PREFERRED_ATTRIBUTES = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
 MAX_ATTRIBUTE_COLUMNS = 4
+MAX_ATTRIBUTE_WIDTH = 16
+BAR_WIDTH = 6
 
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def progress_bar(share: float, width: int = 8) -> Text:
+def progress_bar(share: float, width: int = BAR_WIDTH) -> Text:
     """A bar in eighths of a cell, so a few coded sentences already show."""
     eighths = round(max(0.0, min(1.0, share)) * width * 8)
     if share > 0 and not eighths:
@@ -104,28 +106,48 @@ class DocumentsScreen(WijkScreen):
         preferred = [a for a in PREFERRED_ATTRIBUTES if a in names]
         others = [a for a in names if a not in preferred]
         self.attribute_columns = (preferred + others)[:MAX_ATTRIBUTE_COLUMNS]
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_column("document", key="name")
-        for attribute in self.attribute_columns:
-            table.add_column(attribute, key=f"attr:{attribute}")
-        table.add_column("words", key="words")
-        table.add_column("codings", key="codings")
-        table.add_column("coded", key="coded", width=14)
-        self.fill()
+        keep = self.selected_document_id()
+        self._columns()
+        self.fill(keep)
         self.load_progress()
 
-    def fill(self) -> None:
+    def on_resize(self) -> None:
+        if self.docs:
+            keep = self.selected_document_id()
+            self._columns()
+            self.fill(keep)
+
+    def _columns(self) -> None:
         table = self.query_one(DataTable)
-        keep = self.selected_document_id()
+        table.clear(columns=True)
+        # Fit the table to the screen: attribute columns up to 16 cells, the name gets the rest.
+        widths = [min(MAX_ATTRIBUTE_WIDTH, max([len(a)] + [len(d.attributes.get(a, "")) for d in self.docs]))
+                  for a in self.attribute_columns]
+        total = self.size.width or self.app.size.width or 120
+        fixed = 6 + 7 + (BAR_WIDTH + 5) + 2 * (len(widths) + 4) + 2
+        while total - fixed - sum(widths) < 20 and widths and max(widths) > 6:
+            widths[widths.index(max(widths))] -= 1  # narrow terminal: attributes give way first
+        available = total - fixed - sum(widths)
+        natural = max([8] + [len(d.name) for d in self.docs])
+        table.add_column("document", key="name", width=max(16, min(natural, available)))
+        for attribute, width in zip(self.attribute_columns, widths, strict=True):
+            table.add_column(attribute, key=f"attr:{attribute}", width=width)
+        table.add_column("words", key="words", width=6)
+        table.add_column("codings", key="codings", width=7)
+        table.add_column("coded", key="coded", width=BAR_WIDTH + 5)
+
+    def fill(self, keep: int | None = None) -> None:
+        """Show the documents that match the filter, keeping the cursor on ``keep`` (or where it is)."""
+        table = self.query_one(DataTable)
+        keep = keep if keep is not None else self.selected_document_id()
         query = self.query_one("#doc-filter", Input).value
         table.clear()
         shown = [d for d in self.docs if matches(d, query)]
         for doc in shown:
             n_codings, n_sentences, n_coded = self.progress.get(doc.id, (-1, 0, 0))
             table.add_row(
-                doc.name,
-                *[doc.attributes.get(a, "") for a in self.attribute_columns],
+                Text(doc.name, overflow="ellipsis", no_wrap=True),
+                *[Text(doc.attributes.get(a, ""), overflow="ellipsis", no_wrap=True) for a in self.attribute_columns],
                 Text(f"{doc.word_count:,}", justify="right"),
                 Text("…" if n_codings < 0 else f"{n_codings:,}", justify="right"),
                 Text("…", style="dim") if n_codings < 0 else progress_bar(n_coded / n_sentences if n_sentences else 0),

@@ -21,7 +21,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+)
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...errors import WijkError
@@ -155,7 +165,7 @@ class ExportScreen(WijkScreen):
                 yield Button("Export", variant="primary", id="export-run")
                 yield Button("Cancel", id="export-cancel", disabled=True)
         with Vertical(id="export-progress-row"):
-            yield ProgressBar(id="export-progress", show_eta=False)
+            yield ProgressBar(total=1, id="export-progress", show_eta=False)
         yield Static("Choose what to export and press Export (ctrl+e).", id="export-status")
         yield Footer()
 

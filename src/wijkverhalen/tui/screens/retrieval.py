@@ -42,10 +42,10 @@ class RetrievalScreen(WijkScreen):
     AUTO_FOCUS = "#passages"
 
     BINDINGS = [
-        Binding("c", "choose_code", "Other code", id="retrieval.code"),
+        Binding("c", "choose_code", "Other code", id="retrieval.code", show=False),
         Binding("s", "toggle_children", "Sub-codes", id="retrieval.children"),
         Binding("f", "filter_attributes", "Filter", id="retrieval.filter"),
-        Binding("o", "filter_coder", "Coder", id="retrieval.coder"),
+        Binding("o", "filter_coder", "Coder", id="retrieval.coder", show=False),
     ]
 
     def __init__(self) -> None:

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .transcript_model import TranscriptModel, is_interviewer
+from .transcript_model import CONTROL_TO_SPACE, TranscriptModel, is_interviewer
 
 GUTTER = 5  # marker, three code bars, space
 BARS = 3
@@ -217,7 +217,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             speaker = model.speaker(line.sentence) or ""
             name = "transcript--interviewer" if is_interviewer(speaker) else "transcript--speaker"
             style = base + self._style(name) + Style(bold=True)
-            strip = Strip([Segment(" " * GUTTER, base), Segment(speaker, style)])
+            strip = Strip([Segment(" " * GUTTER, base), Segment(speaker.translate(CONTROL_TO_SPACE), style)])
             return strip.adjust_cell_length(width, base)
         return self._text_line(line, width, base).adjust_cell_length(width, base)
 
@@ -286,7 +286,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 cuts.update((a, b))
         text = model.text
         if len(cuts) == 2:
-            return [Segment(text[start:end], style)]
+            return [Segment(text[start:end].translate(CONTROL_TO_SPACE), style)]
         points = sorted(cuts)
         out = []
         for a, b in zip(points, points[1:], strict=False):
@@ -294,5 +294,5 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             for ma, mb, mstyle in marks:
                 if ma <= a and b <= mb:
                     piece_style = piece_style + mstyle
-            out.append(Segment(text[a:b], piece_style))
+            out.append(Segment(text[a:b].translate(CONTROL_TO_SPACE), piece_style))
         return out

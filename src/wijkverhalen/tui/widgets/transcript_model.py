@@ -14,6 +14,9 @@ from rich.cells import cell_len
 
 from ...models import Coding, Document, Segment
 
+# Control characters would move the terminal cursor; each is shown as one space (offsets stay put).
+CONTROL_TO_SPACE = {c: " " for c in (*range(0, 32), 127)}
+
 INTERVIEWER_NAMES = {"i", "int", "interviewer", "interviewster", "vraag", "v", "q", "onderzoeker"}
 
 
@@ -47,7 +50,25 @@ def _fit(text: str, pos: int, end: int, width: int) -> int:
 
 
 def wrap_span(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of ``text[start:end]`` into pieces of at most ``width`` cells."""
+    """Greedy word wrap of ``text[start:end]`` into pieces of at most ``width`` cells.
+
+    A line break inside the span (a sentence the segmenter let cross lines) always
+    starts a new piece; no piece contains one.
+    """
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    while True:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        if stop > pos:
+            pieces.extend(_wrap_line(text, pos, stop, width))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return pieces or [(start, start)]
+
+
+def _wrap_line(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     width = max(4, width)
     pieces: list[tuple[int, int]] = []
     pos = start
@@ -63,7 +84,7 @@ def wrap_span(text: str, start: int, end: int, width: int) -> list[tuple[int, in
         pos = brk
         while pos < end and text[pos] == " ":
             pos += 1
-    return pieces or [(start, end)]
+    return pieces
 
 
 @dataclass

@@ -1,0 +1,229 @@
+"""Apply an import plan to a project: segment the texts, write everything, summarise.
+
+:func:`apply_plan` segments the new texts that the plan has no sentences for (spaCy,
+in worker processes for many documents) and writes the plan in one transaction with
+one audit entry. :func:`import_qdpx` and :func:`import_qdc` do the whole import for
+the CLI and the TUI, creating the project when it does not exist yet and removing
+it again when the import fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import ProjectError
+from ...models import Sentence, Turn
+from .. import ProgressCallback, no_progress
+from .importer import ImportPlan, Skipped, read_qdc, read_qdpx
+from .offsets import Detection
+from .safezip import Limits
+
+PARALLEL_THRESHOLD = 24
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or would do, with ``dry_run``); the CLI prints it."""
+
+    source: str
+    target: str
+    origin: str
+    offsets: str
+    offsets_reason: str
+    documents: list[str] = field(default_factory=list)
+    matched_documents: list[tuple[str, str]] = field(default_factory=list)
+    codes_added: int = 0
+    codes_existing: int = 0
+    codings: int = 0
+    duplicate_codings: int = 0
+    memos: int = 0
+    cases: int = 0
+    users: int = 0
+    attributes: int = 0
+    snapped: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    sidecar: bool = False
+    dry_run: bool = False
+    created: bool = False
+
+    def skipped_counts(self) -> dict[str, int]:
+        return dict(Counter(s.kind for s in self.skipped))
+
+    def lines(self, details: int = 20) -> list[str]:
+        verb = "would import" if self.dry_run else "imported"
+        out = [f"{verb} {len(self.documents)} document(s), {self.codes_added} new code(s), "
+               f"{self.codings} coding(s), {self.memos} memo(s), {self.cases} case(s), "
+               f"{self.attributes} attribute value(s) from {self.source}"
+               + (f" ({self.origin})" if self.origin else "")]
+        out.append(f"offsets counted as {self.offsets}: {self.offsets_reason}")
+        if self.codes_existing:
+            out.append(f"{self.codes_existing} code(s) already in the project were kept as they are")
+        if self.matched_documents:
+            shown = ", ".join(f"'{n}'" + (f" (= '{e}')" if e != n else "") for n, e in self.matched_documents[:3])
+            more = f" and {len(self.matched_documents) - 3} more" if len(self.matched_documents) > 3 else ""
+            out.append(f"{len(self.matched_documents)} document(s) already in the project (same text): "
+                       f"{shown}{more}; their new codings were added there")
+        if self.duplicate_codings:
+            out.append(f"{self.duplicate_codings} coding(s) were already in the project")
+        if self.snapped:
+            out.append(f"{self.snapped} selection edge(s) fell inside a character and were widened to it")
+        if self.skipped:
+            counts = ", ".join(f"{n} {k}(s)" for k, n in sorted(self.skipped_counts().items()))
+            out.append(f"skipped {counts}:")
+            for s in self.skipped[:details]:
+                out.append(f"  {s.kind} {s.subject}: {s.reason}")
+            if len(self.skipped) > details:
+                out.append(f"  ... and {len(self.skipped) - details} more (use --json to see all)")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["skipped_counts"] = self.skipped_counts()
+        return data
+
+
+# -- segmentation (spaCy) ------------------------------------------------------------
+
+
+def _segment(text: str) -> tuple[tuple[Turn, ...], list[Sentence], int]:
+    from ... import nlp
+    from ...importers.turns import detect_turns
+
+    turns = detect_turns(text)
+    return turns, nlp.segment_turns(text, turns, nlp.load_pipeline()), nlp.count_words(text)
+
+
+def segment_plan(plan: ImportPlan, *, workers: int | None = None, progress: ProgressCallback | None = None) -> None:
+    """Detect turns and sentences of the documents the sidecar did not segment."""
+    from dataclasses import replace
+
+    progress = progress or no_progress
+    todo = plan.needs_segmenting
+    texts = [plan.documents[i].text for i in todo]
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            results = pool.map(_segment, texts, chunksize=4)
+            for n, (i, result) in enumerate(zip(todo, results, strict=True)):
+                _store_segments(plan, i, result, replace)
+                progress(n + 1, len(todo), plan.documents[i].name)
+    else:
+        for n, (i, text) in enumerate(zip(todo, texts, strict=True)):
+            _store_segments(plan, i, _segment(text), replace)
+            progress(n + 1, len(todo), plan.documents[i].name)
+    for i, doc in enumerate(plan.documents):
+        if not doc.word_count:
+            from ...nlp import count_words
+
+            plan.documents[i] = replace(doc, word_count=count_words(doc.text))
+    plan.needs_segmenting = []
+
+
+def _store_segments(plan: ImportPlan, i: int, result: tuple[Any, list[Sentence], int], replace: Any) -> None:
+    turns, sentences, words = result
+    doc = plan.documents[i]
+    plan.documents[i] = replace(doc, turns=tuple(turns), sentences=sentences, word_count=doc.word_count or words)
+
+
+# -- applying to a project ------------------------------------------------------------
+
+
+def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = False, dry_run: bool = False,
+               workers: int | None = None, progress: ProgressCallback | None = None) -> ImportSummary:
+    detection = plan.detection or Detection("codepoints", "no text sources")
+    summary = ImportSummary(source=plan.source, target=str(project.path) if project is not None else "",
+                            origin=plan.origin, offsets=detection.mode, offsets_reason=detection.reason,
+                            memos=plan.memos, attributes=plan.attributes, snapped=plan.snapped,
+                            skipped=list(plan.skipped), sidecar=plan.sidecar, dry_run=dry_run, created=created)
+    if dry_run or project is None:
+        summary.documents = [d.name for d in plan.documents]
+        summary.codes_added = len(plan.codes)
+        summary.codings = len(plan.codings)
+        summary.cases = len(plan.cases)
+        summary.users = len(plan.users)
+        return summary
+    segment_plan(plan, workers=workers, progress=progress)
+    result = project.import_exchange(codes=plan.codes, documents=plan.documents, codings=plan.codings,
+                                     cases=plan.cases, users=plan.users, coder=coder,
+                                     label=f"import {plan.source}")
+    if created and plan.codebook_meta:
+        for key in ("name", "version"):
+            if plan.codebook_meta.get(key):
+                project.set_meta(f"codebook_{key}", plan.codebook_meta[key])
+    summary.documents = result.new_documents
+    summary.matched_documents = result.matched_documents
+    summary.codes_added = len(result.codes_added)
+    summary.codes_existing = len(result.codes_existing)
+    summary.codings = result.codings
+    summary.duplicate_codings = result.duplicate_codings
+    summary.cases = result.cases
+    summary.users = result.users
+    summary.memos = result.memos
+    summary.attributes = result.attributes
+    return summary
+
+
+def _open_target(project_path: Path, merge: bool, coder: str) -> tuple[Any, bool]:
+    from ...store import Project
+
+    if project_path.exists() and project_path.stat().st_size > 0:
+        if not merge:
+            raise ProjectError("already exists; pass --merge to add the file to it, or name a new project",
+                               path=project_path)
+        return Project.open(project_path), False
+    return Project.create(project_path, coder=coder), True
+
+
+def _discard(project_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(project_path) + suffix).unlink(missing_ok=True)
+
+
+def import_qdpx(path: str | Path, project_path: str | Path, *, coder: str, offsets: str = "auto",
+                merge: bool = False, dry_run: bool = False, workers: int | None = None,
+                limits: Limits | None = None, progress: ProgressCallback | None = None) -> ImportSummary:
+    """Import a .qdpx into a new project (or, with ``merge``, an existing one)."""
+    project_path = Path(project_path)
+    if dry_run:
+        plan = read_qdpx(path, offsets=offsets, coder=coder, limits=limits, progress=progress)
+        return apply_plan(None, plan, coder, dry_run=True)
+    project, created = _open_target(project_path, merge, coder)
+    try:
+        plan = read_qdpx(path, offsets=offsets, coder=coder, existing_codes=project.code_guids(),
+                         limits=limits, progress=progress)
+        summary = apply_plan(project, plan, coder, created=created, workers=workers, progress=progress)
+    except BaseException:
+        project.close()
+        if created:
+            _discard(project_path)
+        raise
+    project.close()
+    return summary
+
+
+def import_qdc(path: str | Path, project_path: str | Path, *, coder: str, dry_run: bool = False) -> ImportSummary:
+    """Add the codes of a .qdc to a project (created when it does not exist)."""
+    project_path = Path(project_path)
+    if dry_run:
+        return apply_plan(None, read_qdc(path), coder, dry_run=True)
+    project, created = _open_target(project_path, True, coder)
+    try:
+        plan = read_qdc(path, project.code_guids())
+        summary = apply_plan(project, plan, coder, created=created)
+    except BaseException:
+        project.close()
+        if created:
+            _discard(project_path)
+        raise
+    project.close()
+    return summary
