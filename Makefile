@@ -32,6 +32,9 @@ check: lint typecheck test
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py
+	$(PY) bench/bench_tui.py
+	$(PY) bench/bench_validate.py
+	$(PY) bench/bench_export.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

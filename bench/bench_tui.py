@@ -71,13 +71,20 @@ def document_input(index: int, words: int) -> DocumentInput:
             if end > start:
                 lemmas = " ".join(w.lower() for w in _WORD.findall(text, start, end))
                 sentences.append(Sentence(start, end, len(turns) - 1, lemmas))
-    parsed = ParsedDocument(name=corpus.file_name(index).removesuffix(".txt"), text=text, format="txt",
-                            source_path=corpus.file_name(index), turns=tuple(turns))
+    parsed = ParsedDocument(
+        name=corpus.file_name(index).removesuffix(".txt"),
+        text=text,
+        format="txt",
+        source_path=corpus.file_name(index),
+        turns=tuple(turns),
+    )
     attributes = {k: v for k, v in corpus.metadata_row(index).items() if k != "file"}
     return DocumentInput(parsed, sentences, len(_WORD.findall(text)), attributes)
 
 
-def build(path: Path, n_docs: int, words: int, n_codings: int, n_target: int, seed: int = 0) -> dict[str, float]:
+def build(
+    path: Path, n_docs: int, words: int, n_codings: int, n_target: int, seed: int = 0
+) -> dict[str, float]:
     """Create the bench project: documents through the store, codings in bulk (bench only)."""
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -88,9 +95,13 @@ def build(path: Path, n_docs: int, words: int, n_codings: int, n_target: int, se
     project = Project.create(path, codes=codebook.codes, coder=CODER, codebook_name=codebook.name)
     try:
         for i in range(0, n_docs, 50):
-            project.add_documents([document_input(k, words) for k in range(i, min(n_docs, i + 50))], CODER)
+            project.add_documents(
+                [document_input(k, words) for k in range(i, min(n_docs, i + 50))], CODER
+            )
         t_docs = time.perf_counter() - started
-        spans = {d.id: [(s.start, s.end) for s in project.segments(d.id)] for d in project.documents()}
+        spans = {
+            d.id: [(s.start, s.end) for s in project.segments(d.id)] for d in project.documents()
+        }
         doc_ids = sorted(spans)
         code_ids = [c.id for c in codebook.codes if c.id != TARGET_CODE]
         ts = "2021-01-01T00:00:00.000Z"
@@ -100,12 +111,28 @@ def build(path: Path, n_docs: int, words: int, n_codings: int, n_target: int, se
             first = rng.randrange(len(spans[doc]))
             last = min(len(spans[doc]) - 1, first + rng.choice((0, 0, 0, 1, 2)))
             code = TARGET_CODE if n < n_target else rng.choice(code_ids)
-            rows.append((str(uuid.UUID(int=rng.getrandbits(128))).upper(), doc, spans[doc][first][0],
-                         spans[doc][last][1], code, CODER, "", None, ts, ts))
-        with project.transaction():  # what add_coding writes, in one transaction (bench set-up only)
+            rows.append(
+                (
+                    str(uuid.UUID(int=rng.getrandbits(128))).upper(),
+                    doc,
+                    spans[doc][first][0],
+                    spans[doc][last][1],
+                    code,
+                    CODER,
+                    "",
+                    None,
+                    ts,
+                    ts,
+                )
+            )
+        with (
+            project.transaction()
+        ):  # what add_coding writes, in one transaction (bench set-up only)
             project.conn.executemany(
                 'INSERT INTO codings (guid, document_id, start, "end", code_id, coder, memo, valence, created_at,'
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
     finally:
         project.close()
     return {"documents_s": round(t_docs, 1), "build_s": round(time.perf_counter() - started, 1)}
@@ -133,19 +160,27 @@ class Frames:
                 return (t - t0) * 1000
         return None
 
-    async def wait(self, t0: float, screen_type: type | None = None, timeout: float = 5.0) -> float | None:
+    async def wait(
+        self, t0: float, screen_type: type | None = None, timeout: float = 5.0
+    ) -> float | None:
         """Milliseconds from ``t0`` to the first frame after it (waiting for it to come)."""
         deadline = time.perf_counter() + timeout
-        while (latency := self.first_after(t0, screen_type)) is None and time.perf_counter() < deadline:
+        while (
+            latency := self.first_after(t0, screen_type)
+        ) is None and time.perf_counter() < deadline:
             await asyncio.sleep(0.002)
         return latency
 
 
 def summary(values: list[float]) -> dict[str, Any]:
     ordered = sorted(values)
-    return {"median": round(statistics.median(ordered), 1),
-            "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1), "max": round(ordered[-1], 1),
-            "n": len(ordered), "values": [round(v, 1) for v in values]}
+    return {
+        "median": round(statistics.median(ordered), 1),
+        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+        "max": round(ordered[-1], 1),
+        "n": len(ordered),
+        "values": [round(v, 1) for v in values],
+    }
 
 
 async def measure(path: Path, reps: int) -> dict[str, Any]:
@@ -209,7 +244,9 @@ async def measure(path: Path, reps: int) -> dict[str, Any]:
         total = app.session.project.count_passages(TARGET_CODE)
         results["passages_of_code"] = total
         app.show_retrieval(TARGET_CODE)
-        results["retrieval_first_screen_ms"] = round(await frames.wait(t0, RetrievalScreen) or -1, 1)
+        results["retrieval_first_screen_ms"] = round(
+            await frames.wait(t0, RetrievalScreen) or -1, 1
+        )
         await pilot.pause()
         passages = app.screen.query_one("#passages")
         jumps = []
@@ -235,10 +272,18 @@ async def measure(path: Path, reps: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="interviews (default 1000)")
-    parser.add_argument("--words", type=int, default=3000, help="words per interview (default 3000)")
-    parser.add_argument("--codings", type=int, default=100_000, help="codings in the project (default 100000)")
-    parser.add_argument("--passages", type=int, default=10_000, help=f"codings of {TARGET_CODE} (default 10000)")
-    parser.add_argument("--reps", type=int, default=20, help="repetitions per measurement (default 20)")
+    parser.add_argument(
+        "--words", type=int, default=3000, help="words per interview (default 3000)"
+    )
+    parser.add_argument(
+        "--codings", type=int, default=100_000, help="codings in the project (default 100000)"
+    )
+    parser.add_argument(
+        "--passages", type=int, default=10_000, help=f"codings of {TARGET_CODE} (default 10000)"
+    )
+    parser.add_argument(
+        "--reps", type=int, default=20, help="repetitions per measurement (default 20)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the project anew")
     args = parser.parse_args(argv)
 
@@ -250,15 +295,25 @@ def main(argv: list[str] | None = None) -> int:
         results["build"] = build(path, args.n, args.words, args.codings, args.passages)
     results.update(asyncio.run(measure(path, args.reps)))
 
-    targets = {"open_document_ms": 150, "code_keypress_ms": 50, "remove_keypress_ms": 50, "move_keypress_ms": 50,
-               "retrieval_first_screen_ms": 300}
-    print(f"\nwijkverhalen TUI on {args.n} interviews, {args.codings:,} codings "
-          f"({results['passages_of_code']:,} passages of {TARGET_CODE}), {SIZE[0]}x{SIZE[1]}:")
+    targets = {
+        "open_document_ms": 150,
+        "code_keypress_ms": 50,
+        "remove_keypress_ms": 50,
+        "move_keypress_ms": 50,
+        "retrieval_first_screen_ms": 300,
+    }
+    print(
+        f"\nwijkverhalen TUI on {args.n} interviews, {args.codings:,} codings "
+        f"({results['passages_of_code']:,} passages of {TARGET_CODE}), {SIZE[0]}x{SIZE[1]}:"
+    )
     for key, value in results.items():
         if key in ("n", "words", "codings", "build"):
             continue
-        shown = (f"median {value['median']} · p95 {value['p95']} · max {value['max']} (n={value['n']})"
-                 if isinstance(value, dict) else value)
+        shown = (
+            f"median {value['median']} · p95 {value['p95']} · max {value['max']} (n={value['n']})"
+            if isinstance(value, dict)
+            else value
+        )
         target = targets.get(key)
         check = ""
         if target is not None:

@@ -151,3 +151,23 @@ def test_every_command_has_help_with_example(path: tuple[str, ...], command: cli
     assert result.exit_code == 0
     if not isinstance(command, click.Group):
         assert "Example" in result.output, f"'{' '.join(path)} --help' shows no example"
+
+
+def test_agreement_between_two_coders(proj: Path, tmp_path: Path) -> None:
+    hits = json.loads(run("search", str(proj), "vertrouw", "--json").output)
+    hits += json.loads(run("search", str(proj), "buurthuis", "--json").output)
+    for h in hits:
+        for coder in ("anna", "bram"):
+            run("code", str(proj), str(h["document_id"]), str(h["start"]), str(h["end"]),
+                "relaties.vertrouwen", "--coder", coder)
+    # bram also codes one sentence anna left alone: agreement is high but not perfect
+    extra = json.loads(run("search", str(proj), "voedselpakketten", "--json").output)[0]
+    run("code", str(proj), str(extra["document_id"]), str(extra["start"]), str(extra["end"]),
+        "relaties.vertrouwen", "--coder", "bram")
+    out = tmp_path / "agree.csv"
+    rows = json.loads(run("agreement", str(proj), "--coders", "anna,bram", "-o", str(out), "--json").output)
+    trust = next(r for r in rows if r["code"] == "relaties.vertrouwen")
+    assert 0.3 < trust["alpha"] < 1.0
+    assert "relaties.vertrouwen" in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(cli, ["agreement", str(proj), "--coders", "anna,zoe"])
+    assert result.exit_code == 1 and "no codings by zoe" in result.stderr

@@ -272,3 +272,36 @@ def test_passages_and_hits_across_text_pages(tmp_path: Path) -> None:
     assert hits[0].before == text[segs[36].start:segs[37].start]
     assert hits[0].after == text[segs[37].end:segs[38].end]
     p.close()
+
+
+def test_coding_ids_are_never_reused(project: Project) -> None:
+    first = project.add_coding(1, 0, 5, "relaties", "anna")
+    second = project.add_coding(1, 6, 9, "relaties", "anna")
+    project.remove_coding(second.id, "anna")
+    project.remove_coding(first.id, "anna")
+    third = project.add_coding(1, 10, 14, "netwerken", "bert")
+    assert third.id not in (first.id, second.id)
+    assert project.undo("anna") and project.undo("anna")  # both removals undone, ids intact
+    assert {c.id for c in project.codings()} == {first.id, second.id, third.id}
+
+
+def test_opening_twice_in_one_process_keeps_the_first_connection_safe(tmp_path: Path) -> None:
+    """Checking a project must not drop the POSIX locks of a connection already open."""
+    path = tmp_path / "p.wijk"
+    first = Project.create(path, codes=SAMPLE_CODES)
+    first.add_documents([sample_input()], "anna")
+    coding = first.add_coding(1, 0, 5, "relaties", "anna")
+    second = Project.open(path)  # examines the file while `first` holds it
+    second.close()
+    first.add_coding(1, 6, 9, "netwerken", "anna")
+    first.close()
+    with Project.open(path) as again:
+        assert [c.id for c in again.codings()][0] == coding.id
+        assert len(again.codings()) == 2
+
+
+def test_document_progress_counts_coded_sentences(project: Project) -> None:
+    segs = project.segments(1)
+    project.add_coding(1, segs[1].start, segs[2].end, "relaties", "anna")  # two sentences
+    project.add_coding(1, segs[1].start + 1, segs[1].start + 3, "netwerken", "bert")  # inside one
+    assert project.document_progress() == {1: (2, len(segs), 2)}

@@ -6,8 +6,9 @@ spaCy is imported inside the functions, never at module import, so that
 (tables from spacy-lookups-data, fully offline); a trained pipeline such as
 ``nl_core_news_sm`` can be named instead for better lemmas and sentence bounds.
 
-Sentences never cross a turn or a line break: a line break inside a transcript
-turn nearly always ends a sentence, and short lines also make spaCy faster.
+Sentences never cross a turn or a blank line. A single line break ends a
+sentence after sentence-final punctuation; otherwise the next line continues it,
+so hard-wrapped transcripts keep whole sentences.
 Offsets are code-point indices into the document's canonical text, trimmed of
 whitespace, so ``text[s.start:s.end]`` is exactly the sentence.
 """
@@ -55,7 +56,7 @@ def load_pipeline(name: str | None = None) -> Language:
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         # Rule-based components only: no nlp.initialize(), which would load the
         # tables again the slow way.
-        lemmatizer.initialize(lookups=_lookup_tables())
+        lemmatizer.initialize(lookups=_lookup_tables())  # type: ignore[attr-defined]
         return nlp
     try:
         nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))

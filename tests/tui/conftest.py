@@ -21,20 +21,58 @@ from wijkverhalen.tui.app import WijkApp, make_app
 CODER = "anna"
 
 CODES = [
-    Code(id="relaties", label="Relaties tussen actoren", gloss="relations between actors", color="#3366CC",
-         definition="Relaties tussen bewoners, initiatieven en instituties.",
-         include="Contact, samenwerking, vertrouwen.", exclude="De rol van de overheid.",
-         example="We kennen elkaar nu."),
-    Code(id="relaties.vertrouwen", label="Onderling vertrouwen", gloss="mutual trust", parent_id="relaties",
-         color="#3399FF", keywords=("vertrouwen",), definition="Vertrouwen tussen actoren."),
-    Code(id="relaties.samenhang", label="Sociale samenhang", gloss="social cohesion", parent_id="relaties",
-         color="#2E8B57", position=1, keywords=("buur", "buren")),
-    Code(id="netwerken", label="Netwerken", gloss="networks", color="#CC6633", position=1,
-         keywords=("whatsapp",)),
-    Code(id="governance", label="Governance", gloss="responsiveness of government", color="#8A55C9",
-         position=2, keywords=("gemeente",)),
-    Code(id="stressor", label="Stressor", gloss="drastic change", color="#CC3333", position=3,
-         keywords=("corona",)),
+    Code(
+        id="relaties",
+        label="Relaties tussen actoren",
+        gloss="relations between actors",
+        color="#3366CC",
+        definition="Relaties tussen bewoners, initiatieven en instituties.",
+        include="Contact, samenwerking, vertrouwen.",
+        exclude="De rol van de overheid.",
+        example="We kennen elkaar nu.",
+    ),
+    Code(
+        id="relaties.vertrouwen",
+        label="Onderling vertrouwen",
+        gloss="mutual trust",
+        parent_id="relaties",
+        color="#3399FF",
+        keywords=("vertrouwen",),
+        definition="Vertrouwen tussen actoren.",
+    ),
+    Code(
+        id="relaties.samenhang",
+        label="Sociale samenhang",
+        gloss="social cohesion",
+        parent_id="relaties",
+        color="#2E8B57",
+        position=1,
+        keywords=("buur", "buren"),
+    ),
+    Code(
+        id="netwerken",
+        label="Netwerken",
+        gloss="networks",
+        color="#CC6633",
+        position=1,
+        keywords=("whatsapp",),
+    ),
+    Code(
+        id="governance",
+        label="Governance",
+        gloss="responsiveness of government",
+        color="#8A55C9",
+        position=2,
+        keywords=("gemeente",),
+    ),
+    Code(
+        id="stressor",
+        label="Stressor",
+        gloss="drastic change",
+        color="#CC3333",
+        position=3,
+        keywords=("corona",),
+    ),
 ]
 
 DOCUMENTS = {
@@ -61,8 +99,16 @@ DOCUMENTS = {
     ),
 }
 
-LEMMAS = {"hielpen": "helpen", "helpt": "helpen", "belden": "bellen", "waren": "zijn", "buren": "buur",
-          "vertrouwen": "vertrouwen", "kwam": "komen", "zeiden": "zeggen"}
+LEMMAS = {
+    "hielpen": "helpen",
+    "helpt": "helpen",
+    "belden": "bellen",
+    "waren": "zijn",
+    "buren": "buur",
+    "vertrouwen": "vertrouwen",
+    "kwam": "komen",
+    "zeiden": "zeggen",
+}
 
 
 def fake_query_lemmas(query: str) -> dict[str, list[str]]:
@@ -78,18 +124,28 @@ def hand_segmented(name: str, text: str, attributes: dict[str, str]) -> Document
         if line.strip():
             colon = line.index(":")
             body = pos + colon + 2
-            turns.append(Turn(start=pos, end=pos + len(line), body_start=body, speaker=line[:colon]))
-            for m in re.finditer(r"[^.?!]+[.?!]", line[colon + 2:]):
+            turns.append(
+                Turn(start=pos, end=pos + len(line), body_start=body, speaker=line[:colon])
+            )
+            for m in re.finditer(r"[^.?!]+[.?!]", line[colon + 2 :]):
                 piece = m.group(0)
                 start = body + m.start() + (len(piece) - len(piece.lstrip()))
                 end = body + m.end()
                 words = re.findall(r"\w+", text[start:end].lower())
-                sentences.append(Sentence(start, end, len(turns) - 1, " ".join(LEMMAS.get(w, w) for w in words)))
+                sentences.append(
+                    Sentence(start, end, len(turns) - 1, " ".join(LEMMAS.get(w, w) for w in words))
+                )
         pos += len(line) + 1
-    parsed = ParsedDocument(name=name, text=text, format="txt", source_path=f"/interviews/{name}.txt",
-                            turns=tuple(turns))
-    return DocumentInput(parsed=parsed, sentences=sentences, word_count=len(text.split()),
-                         attributes=attributes)
+    parsed = ParsedDocument(
+        name=name,
+        text=text,
+        format="txt",
+        source_path=f"/interviews/{name}.txt",
+        turns=tuple(turns),
+    )
+    return DocumentInput(
+        parsed=parsed, sentences=sentences, word_count=len(text.split()), attributes=attributes
+    )
 
 
 @pytest.fixture

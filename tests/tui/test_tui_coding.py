@@ -70,7 +70,9 @@ async def test_apply_code_via_picker(make: Any, reopen: Any) -> None:
         span = sentence_span(screen, ZEIDEN)
         assert "coded Onderling vertrouwen" in screen.status
     codings = reopen().codings(document_id=1)
-    assert [(c.start, c.end, c.code_id, c.coder) for c in codings] == [(*span, "relaties.vertrouwen", "anna")]
+    assert [(c.start, c.end, c.code_id, c.coder) for c in codings] == [
+        (*span, "relaties.vertrouwen", "anna")
+    ]
 
 
 async def test_select_sentences_and_turns(make: Any, reopen: Any) -> None:
@@ -105,8 +107,12 @@ async def test_recent_code_on_number_key(make: Any, reopen: Any) -> None:
         await pilot.press("j", "2")  # now 2 = netwerken
         spans = [sentence_span(screen, i) for i in (0, 1, 2)]
     got = sorted((c.start, c.code_id) for c in reopen().codings(document_id=1))
-    assert got == [(spans[0][0], "netwerken"), (spans[0][0], "stressor"), (spans[1][0], "stressor"),
-                   (spans[2][0], "netwerken")]
+    assert got == [
+        (spans[0][0], "netwerken"),
+        (spans[0][0], "stressor"),
+        (spans[1][0], "stressor"),
+        (spans[2][0], "netwerken"),
+    ]
 
 
 async def test_recent_codes_survive_a_restart(make: Any) -> None:
@@ -222,7 +228,9 @@ async def test_in_vivo_code_from_exact_words(make: Any, reopen: Any) -> None:
     project = reopen()
     new = [c for c in project.codes() if c.id not in {k.id for k in CODES}]
     assert [(c.label, c.parent_id, c.gloss) for c in new] == [("Doe maar", "relaties", "in vivo")]
-    assert [(c.start, c.end, c.code_id) for c in project.codings()] == [(start, start + 8, new[0].id)]
+    assert [(c.start, c.end, c.code_id) for c in project.codings()] == [
+        (start, start + 8, new[0].id)
+    ]
 
 
 async def test_suggestion_is_offered_not_applied(make: Any, reopen: Any) -> None:

@@ -29,7 +29,9 @@ from .conftest import CODER, fake_query_lemmas
 SIZE = (120, 40)
 
 
-def seed_codings(path: Path, code_id: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+def seed_codings(
+    path: Path, code_id: str, sentences: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
     """Code sentences ``(document_id, sentence_index)``; returns their ``(doc, start, end)``."""
     spans = []
     with Project.open(path) as project:
@@ -61,10 +63,15 @@ async def test_documents_table_filter_and_progress(make: Any, project_path: Path
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
-        assert app.screen.model is not None and app.screen.model.document.name == "02_professional_ronald"
+        assert (
+            app.screen.model is not None
+            and app.screen.model.document.name == "02_professional_ronald"
+        )
 
 
-async def test_retrieval_lists_passages_and_jumps(make: Any, reopen: Any, project_path: Path) -> None:
+async def test_retrieval_lists_passages_and_jumps(
+    make: Any, reopen: Any, project_path: Path
+) -> None:
     spans = seed_codings(project_path, "relaties.vertrouwen", [(1, 3), (1, 4), (2, 1)])
     seed_codings(project_path, "relaties.samenhang", [(3, 1)])
     app = make()
@@ -84,7 +91,9 @@ async def test_retrieval_lists_passages_and_jumps(make: Any, reopen: Any, projec
         await pilot.press(*"rol=bewoner", "enter")
         await pilot.pause()
         assert passages.total == 2
-        await pilot.press("j", "enter")  # the second passage: "Dat vertrouwen heeft me echt geraakt."
+        await pilot.press(
+            "j", "enter"
+        )  # the second passage: "Dat vertrouwen heeft me echt geraakt."
         await pilot.pause()
         coding = app.screen
         assert isinstance(coding, CodingScreen)
@@ -125,7 +134,9 @@ async def test_search_jump_and_code_from_result(make: Any, reopen: Any) -> None:
         texts = {h.text for h in screen.hits}
         assert "Maar de buren hielpen elkaar." in texts
         assert "Hoe kwam je bij Delfshaven Helpt terecht?" in texts  # by lemma: helpt -> helpen
-        index = next(i for i, h in enumerate(screen.hits) if h.text == "Maar de buren hielpen elkaar.")
+        index = next(
+            i for i, h in enumerate(screen.hits) if h.text == "Maar de buren hielpen elkaar."
+        )
         hit = screen.hits[index]
         results = screen.query_one("#search-results", OptionList)
         assert app.focused is results
@@ -140,7 +151,8 @@ async def test_search_jump_and_code_from_result(make: Any, reopen: Any) -> None:
         assert app.screen.transcript.cursor == 7
     codings = reopen().codings()
     assert [(c.document_id, c.start, c.end, c.code_id) for c in codings] == [
-        (hit.document_id, hit.start, hit.end, "relaties.samenhang")]
+        (hit.document_id, hit.start, hit.end, "relaties.samenhang")
+    ]
 
 
 async def test_codebook_rename_merge_and_undo(make: Any, reopen: Any, project_path: Path) -> None:
@@ -150,7 +162,9 @@ async def test_codebook_rename_merge_and_undo(make: Any, reopen: Any, project_pa
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, CodebookScreen)
-        await pilot.press("down", "e", "ctrl+u", *"Vertrouwen", "enter")  # rename Onderling vertrouwen
+        await pilot.press(
+            "down", "e", "ctrl+u", *"Vertrouwen", "enter"
+        )  # rename Onderling vertrouwen
         await pilot.pause()
         await pilot.press("down", "g")  # merge Sociale samenhang into…
         await pilot.pause()
@@ -189,8 +203,9 @@ async def test_codebook_add_colour_and_move(make: Any, reopen: Any) -> None:
     assert (code.label, code.parent_id, code.color) == ("Buurtkeuken", "netwerken", "#1E9E8F")
 
 
-async def test_first_start_asks_coder_name_once(project_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 reopen: Any) -> None:
+async def test_first_start_asks_coder_name_once(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch, reopen: Any
+) -> None:
     monkeypatch.delenv("WIJKVERHALEN_CODER", raising=False)
     app = make_app(project_path, query_lemmas=fake_query_lemmas)
     async with app.run_test(size=SIZE) as pilot:
@@ -210,11 +225,14 @@ async def test_first_start_asks_coder_name_once(project_path: Path, monkeypatch:
         assert app.session.coder == "Samira"
 
 
-async def test_keys_can_be_rebound_in_the_config(make: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_keys_can_be_rebound_in_the_config(
+    make: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from wijkverhalen.config import config_path
 
-    config_path().write_text(yaml.safe_dump({"keys": {"coding.next_sentence": "ctrl+n",
-                                                      "nonsense.binding": "z"}}))
+    config_path().write_text(
+        yaml.safe_dump({"keys": {"coding.next_sentence": "ctrl+n", "nonsense.binding": "z"}})
+    )
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -242,15 +260,23 @@ async def test_help_lists_every_binding(make: Any) -> None:
         described = {(r.group, r.description) for r in rows}
         for binding in CodingScreen.BINDINGS:
             assert ("coding", binding.description) in described  # type: ignore[union-attr]
-        assert {"app.undo", "app.redo", "app.help", "app.quit", "passages.open", "coding.code"} <= ids
+        assert {
+            "app.undo",
+            "app.redo",
+            "app.help",
+            "app.quit",
+            "passages.open",
+            "coding.code",
+        } <= ids
         assert "coding.recent_1 … coding.recent_9" in ids
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
 
 
-async def test_locked_project_shows_dialog_and_changes_nothing(make: Any, project_path: Path,
-                                                                reopen: Any) -> None:
+async def test_locked_project_shows_dialog_and_changes_nothing(
+    make: Any, project_path: Path, reopen: Any
+) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
@@ -332,9 +358,12 @@ print("spacy" in sys.modules)
 async def test_import_from_the_tui(make: Any, reopen: Any, tmp_path: Path) -> None:
     folder = tmp_path / "nieuw"
     folder.mkdir()
-    (folder / "04_bewoner_henk.txt").write_text("I: Hoe gaat het?\nR: Goed. De buren helpen me.\n",
-                                                 encoding="utf-8")
-    (folder / "metadata.csv").write_text("file,rol\n04_bewoner_henk.txt,bewoner\n", encoding="utf-8")
+    (folder / "04_bewoner_henk.txt").write_text(
+        "I: Hoe gaat het?\nR: Goed. De buren helpen me.\n", encoding="utf-8"
+    )
+    (folder / "metadata.csv").write_text(
+        "file,rol\n04_bewoner_henk.txt,bewoner\n", encoding="utf-8"
+    )
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")

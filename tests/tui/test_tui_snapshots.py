@@ -20,7 +20,9 @@ SIZE = (120, 40)
 
 
 @pytest.fixture(autouse=True)
-def _fixed_config_path(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _fixed_config_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """The help and first-start screens show the config path: keep it the same every run."""
     folder = Path("/tmp/wijkverhalen-snapshots")
     folder.mkdir(exist_ok=True)
@@ -64,18 +66,30 @@ def test_documents_screen(snap_compare: Any, coded_path: Path) -> None:
 
 def test_coding_screen(snap_compare: Any, coded_path: Path) -> None:
     # open, go to sentence 4 (two codes by two coders), highlight a code in the tree
-    assert snap_compare(app_on(coded_path), press=["enter", "j", "j", "j", "j", "tab", "down"],
-                        terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        app_on(coded_path),
+        press=["enter", "j", "j", "j", "j", "tab", "down"],
+        terminal_size=SIZE,
+        run_before=settle,
+    )
 
 
 def test_coding_screen_with_selection(snap_compare: Any, coded_path: Path) -> None:
-    assert snap_compare(app_on(coded_path), press=["enter", "J", "J", "J", "v", "j"],
-                        terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        app_on(coded_path),
+        press=["enter", "J", "J", "J", "v", "j"],
+        terminal_size=SIZE,
+        run_before=settle,
+    )
 
 
 def test_code_picker(snap_compare: Any, coded_path: Path) -> None:
-    assert snap_compare(app_on(coded_path), press=["enter", "j", "j", "j", "c", "v", "e", "r"],
-                        terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        app_on(coded_path),
+        press=["enter", "j", "j", "j", "c", "v", "e", "r"],
+        terminal_size=SIZE,
+        run_before=settle,
+    )
 
 
 def test_retrieval_screen(snap_compare: Any, coded_path: Path) -> None:
@@ -96,14 +110,20 @@ def test_search_screen(snap_compare: Any, coded_path: Path) -> None:
 
 
 def test_codebook_screen(snap_compare: Any, coded_path: Path) -> None:
-    assert snap_compare(app_on(coded_path), press=["b", "down"], terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        app_on(coded_path), press=["b", "down"], terminal_size=SIZE, run_before=settle
+    )
 
 
 def test_help_screen(snap_compare: Any, coded_path: Path) -> None:
-    assert snap_compare(app_on(coded_path), press=["question_mark"], terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        app_on(coded_path), press=["question_mark"], terminal_size=SIZE, run_before=settle
+    )
 
 
-def test_first_start_dialog(snap_compare: Any, coded_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_start_dialog(
+    snap_compare: Any, coded_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("WIJKVERHALEN_CODER", raising=False)
     monkeypatch.setattr("getpass.getuser", lambda: "samira")
     assert snap_compare(app_on(coded_path, coder=None), terminal_size=SIZE, run_before=settle)

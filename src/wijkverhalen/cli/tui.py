@@ -23,8 +23,11 @@ def run_tui(project: Path, coder: str | None = None) -> None:
 
 @cli.command("open")
 @project_argument
-@click.option("--coder", default=None,
-              help="Code as this name for this session (default: the name saved at first start).")
+@click.option(
+    "--coder",
+    default=None,
+    help="Code as this name for this session (default: the name saved at first start).",
+)
 def open_(project: Path, coder: str | None) -> None:
     """Open the coding workbench (TUI) on PROJECT.
 

@@ -44,7 +44,7 @@ class CodingsMixin(ProjectBase):
                 " AND coder = ?", (document_id, start, end, code_id, coder)).fetchone()
             if dup is not None:
                 raise InvalidInput(f"this span already has code '{code_id}' by {coder} (coding {dup[0]})")
-            row = {
+            row: dict[str, Any] = {
                 "guid": str(uuid.uuid4()).upper(), "document_id": document_id, "start": start,
                 "end": end, "code_id": code_id, "coder": coder, "memo": memo, "valence": valence,
                 "created_at": ts, "updated_at": ts,

@@ -48,7 +48,6 @@ def _import_sqlite_utils() -> Any:
 
 sqlite_utils = _import_sqlite_utils()
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 3000
 
 
@@ -74,33 +73,30 @@ def _connect(path: Path, durability: str) -> sqlite3.Connection:
 
 
 def check_is_project(path: Path) -> None:
-    """Refuse, in one line, a path that is missing or not a wijkverhalen project."""
+    """Refuse, in one line, a path that is missing or not a wijkverhalen project.
+
+    The file is examined through SQLite, never with ``open()``: closing any file
+    descriptor of a database drops every POSIX lock this process holds on it, and
+    a connection already open in this process would then lose its WAL.
+    """
     if not path.exists():
         raise ProjectError("no such project (create it with 'wijkverhalen init')", path=path)
     if path.is_dir():
         raise ProjectError("is a folder, not a project file", path=path)
-    with path.open("rb") as fh:
-        head = fh.read(100)
-    if not head.startswith(SQLITE_MAGIC):
-        raise ProjectError("not a wijkverhalen project (not an SQLite file)", path=path)
-    app_id = int.from_bytes(head[68:72], "big")
-    if app_id != schema.APPLICATION_ID and not _application_id_in_wal(path):
-        raise ProjectError("not a wijkverhalen project (an SQLite file of another program)", path=path)
-
-
-def _application_id_in_wal(path: Path) -> bool:
-    """A project just created by another open connection may have its header
-    only in the write-ahead log; ask SQLite, which reads through it."""
-    if not Path(str(path) + "-wal").exists():
-        return False
+    if path.stat().st_size == 0:
+        raise ProjectError("not a wijkverhalen project (an empty file)", path=path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            return bool(conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.Error:
-        return False
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            raise ProjectError("not a wijkverhalen project (not an SQLite file)", path=path) from exc
+        raise ProjectError(f"cannot read the project: {exc}", path=path) from exc
+    if app_id != schema.APPLICATION_ID:
+        raise ProjectError("not a wijkverhalen project (an SQLite file of another program)", path=path)
 
 
 def open_database(path: Path, *, create: bool = False, durability: str = "normal") -> Any:

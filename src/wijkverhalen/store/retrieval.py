@@ -172,17 +172,38 @@ class RetrievalMixin(ProjectBase):
                 "codes": len(per_code), "per_code": per_code, "per_coder": per_coder}
 
     def document_progress(self) -> dict[int, tuple[int, int, int]]:
-        """Per document: (codings, sentences, sentences overlapped by at least one coding)."""
-        out: dict[int, tuple[int, int, int]] = {}
-        for doc_id, n_codings, n_sent, n_coded in self.conn.execute("""
-            SELECT d.id,
-                   (SELECT COUNT(*) FROM codings c WHERE c.document_id = d.id),
-                   (SELECT COUNT(*) FROM segments s WHERE s.document_id = d.id AND s.kind = 'sentence'),
-                   (SELECT COUNT(*) FROM segments s WHERE s.document_id = d.id AND s.kind = 'sentence'
-                      AND EXISTS (SELECT 1 FROM codings c WHERE c.document_id = d.id
-                                  AND c.start < s."end" AND c."end" > s.start))
-            FROM documents d"""):
-            out[doc_id] = (n_codings, n_sent, n_coded)
+        """Per document: (codings, sentences, sentences overlapped by at least one coding).
+
+        One ordered pass over sentences and codings (a sweep per document), so it
+        stays well under a second on 1,000 documents with 100,000 codings.
+        """
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for doc_id, start, end in self.conn.execute(
+                'SELECT document_id, start, "end" FROM codings ORDER BY document_id, start'):
+            merged = spans.setdefault(doc_id, [])
+            if merged and start <= merged[-1][1]:
+                if end > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        counts = dict(self.conn.execute("SELECT document_id, COUNT(*) FROM codings GROUP BY document_id"))
+        out: dict[int, tuple[int, int, int]] = {
+            doc_id: (counts.get(doc_id, 0), 0, 0) for (doc_id,) in self.conn.execute("SELECT id FROM documents")}
+        current, union, p, n_sent, n_coded = None, [], 0, 0, 0
+        for doc_id, start, end in self.conn.execute(
+                "SELECT document_id, start, \"end\" FROM segments WHERE kind = 'sentence'"
+                " ORDER BY document_id, start"):
+            if doc_id != current:
+                if current is not None:
+                    out[current] = (counts.get(current, 0), n_sent, n_coded)
+                current, union, p, n_sent, n_coded = doc_id, spans.get(doc_id, []), 0, 0, 0
+            n_sent += 1
+            while p < len(union) and union[p][1] <= start:
+                p += 1
+            if p < len(union) and union[p][0] < end:
+                n_coded += 1
+        if current is not None:
+            out[current] = (counts.get(current, 0), n_sent, n_coded)
         return out
 
 

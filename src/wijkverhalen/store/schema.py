@@ -48,7 +48,7 @@ CREATE TABLE attributes (
     PRIMARY KEY (document_id, name)
 ) WITHOUT ROWID;
 CREATE TABLE cases (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     guid TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL UNIQUE,
     memo TEXT NOT NULL DEFAULT ''
@@ -107,8 +107,10 @@ CREATE TABLE codes (
     memo TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX codes_by_parent ON codes(parent_id, position);
+-- AUTOINCREMENT: an id is never given out twice, so undoing the removal of a
+-- coding can always put it back under its own id.
 CREATE TABLE codings (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     guid TEXT NOT NULL UNIQUE,
     document_id INTEGER NOT NULL REFERENCES documents(id),
     start INTEGER NOT NULL,

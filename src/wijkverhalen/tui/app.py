@@ -68,20 +68,55 @@ class ScreenEntry:
 _SCREENS_PKG = "wijkverhalen.tui.screens"
 
 SCREENS: list[ScreenEntry] = [
-    ScreenEntry("documents", "d", "Documents", "All interviews with attributes and coding progress",
-                f"{_SCREENS_PKG}.documents:DocumentsScreen"),
-    ScreenEntry("coding", "t", "Coding", "The transcript of the open document, with the codebook",
-                f"{_SCREENS_PKG}.coding:CodingScreen"),
-    ScreenEntry("retrieval", "r", "Passages", "Retrieval: all passages of the highlighted code",
-                f"{_SCREENS_PKG}.retrieval:RetrievalScreen"),
-    ScreenEntry("search", "slash", "Search", "Full-text search; inflected forms match too",
-                f"{_SCREENS_PKG}.search:SearchScreen"),
-    ScreenEntry("codebook", "b", "Codebook", "Browse and edit the code tree",
-                f"{_SCREENS_PKG}.codebook:CodebookScreen"),
-    ScreenEntry("validate", "V", "Validate", "Set coded findings beside the indicators (triangulation)",
-                f"{_SCREENS_PKG}.validate:ValidateScreen"),
-    ScreenEntry("export", "E", "Export", "Export coded summaries, tables and REFI-QDA",
-                f"{_SCREENS_PKG}.export:ExportScreen"),
+    ScreenEntry(
+        "documents",
+        "d",
+        "Documents",
+        "All interviews with attributes and coding progress",
+        f"{_SCREENS_PKG}.documents:DocumentsScreen",
+    ),
+    ScreenEntry(
+        "coding",
+        "t",
+        "Coding",
+        "The transcript of the open document, with the codebook",
+        f"{_SCREENS_PKG}.coding:CodingScreen",
+    ),
+    ScreenEntry(
+        "retrieval",
+        "r",
+        "Passages",
+        "Retrieval: all passages of the highlighted code",
+        f"{_SCREENS_PKG}.retrieval:RetrievalScreen",
+    ),
+    ScreenEntry(
+        "search",
+        "slash",
+        "Search",
+        "Full-text search; inflected forms match too",
+        f"{_SCREENS_PKG}.search:SearchScreen",
+    ),
+    ScreenEntry(
+        "codebook",
+        "b",
+        "Codebook",
+        "Browse and edit the code tree",
+        f"{_SCREENS_PKG}.codebook:CodebookScreen",
+    ),
+    ScreenEntry(
+        "validate",
+        "V",
+        "Validate",
+        "Set coded findings beside the indicators (triangulation)",
+        f"{_SCREENS_PKG}.validate:ValidateScreen",
+    ),
+    ScreenEntry(
+        "export",
+        "E",
+        "Export",
+        "Export coded summaries, tables and REFI-QDA",
+        f"{_SCREENS_PKG}.export:ExportScreen",
+    ),
 ]
 
 
@@ -89,8 +124,10 @@ FOOTER_SCREENS = {"documents", "search", "codebook", "retrieval"}  # the rest: h
 
 
 def _screen_bindings() -> list[Binding]:
-    return [Binding(e.key, f"show('{e.name}')", e.title, id=e.binding_id, show=e.name in FOOTER_SCREENS)
-            for e in SCREENS]
+    return [
+        Binding(e.key, f"show('{e.name}')", e.title, id=e.binding_id, show=e.name in FOOTER_SCREENS)
+        for e in SCREENS
+    ]
 
 
 class WijkApp(App[None]):
@@ -123,7 +160,9 @@ class WijkApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             unknown = sorted(set(self.keymap) - all_binding_ids(self.binding_sources()))
-            self.keymap_problems += [f"keys.{k}: no such binding (see ? for the ids)" for k in unknown]
+            self.keymap_problems += [
+                f"keys.{k}: no such binding (see ? for the ids)" for k in unknown
+            ]
             self.set_keymap(self.keymap)
         for problem in self.keymap_problems:
             self.notify(problem, title="Key bindings in the config", severity="warning", timeout=10)
@@ -171,7 +210,9 @@ class WijkApp(App[None]):
         return self._screens[name]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"show", "undo", "redo", "help", "import"} and isinstance(self.screen, ModalScreen):
+        if action in {"show", "undo", "redo", "help", "import"} and isinstance(
+            self.screen, ModalScreen
+        ):
             return False  # a dialog is open: its keys only (Esc closes it)
         if action == "show" and parameters:
             return self._available.get(str(parameters[0]), False)
@@ -187,8 +228,11 @@ class WijkApp(App[None]):
         if name == "retrieval":
             self.show_retrieval(None)
             return
-        if name == "coding" and getattr(self.main_screen("coding"), "model", None) is None \
-                and getattr(self.main_screen("coding"), "_pending", None) is None:
+        if (
+            name == "coding"
+            and getattr(self.main_screen("coding"), "model", None) is None
+            and getattr(self.main_screen("coding"), "_pending", None) is None
+        ):
             self.notify("Open a document first: choose one here and press Enter.", timeout=4)
             self.switch_mode("documents")
             return
@@ -211,15 +255,27 @@ class WijkApp(App[None]):
                 if picked:
                     self.show_retrieval(picked)
 
-            self.push_screen(CodePicker(self.session.codes(), title="Retrieve passages of…",
-                                        depth_of=self.session.depth, recent=self.session.recent), chosen)
+            self.push_screen(
+                CodePicker(
+                    self.session.codes(),
+                    title="Retrieve passages of…",
+                    depth_of=self.session.depth,
+                    recent=self.session.recent,
+                ),
+                chosen,
+            )
             return
         if code_id is not None:
             retrieval.show_code(code_id)  # type: ignore[attr-defined]
         self.switch_mode("retrieval")
 
-    def open_document(self, document_id: int, start: int | None = None, end: int | None = None,
-                      highlight: bool = False) -> None:
+    def open_document(
+        self,
+        document_id: int,
+        start: int | None = None,
+        end: int | None = None,
+        highlight: bool = False,
+    ) -> None:
         self.main_screen("coding").load_document(document_id, start, end, highlight)  # type: ignore[attr-defined]
         self.switch_mode("coding")
 
@@ -247,8 +303,10 @@ class WijkApp(App[None]):
             if entry.name == "retrieval":
                 bindings += PassageList.BINDINGS
             if entry.name == "coding":
-                bindings += [Binding("enter", "choose", "In the code tree: apply the code"),
-                             Binding("space", "fold", "In the code tree: fold or unfold")]
+                bindings += [
+                    Binding("enter", "choose", "In the code tree: apply the code"),
+                    Binding("space", "fold", "In the code tree: fold or unfold"),
+                ]
             sources.append((titles.get(entry.name, entry.name), bindings))
         return sources
 
@@ -259,8 +317,12 @@ class WijkApp(App[None]):
         if not self._clash_reported:
             self._clash_reported = True
             keys = ", ".join(sorted({b.key for b in clashed_bindings}))
-            self.notify(f"Your key bindings reuse keys that are already taken: {keys}",
-                        title="Key bindings in the config", severity="warning", timeout=10)
+            self.notify(
+                f"Your key bindings reuse keys that are already taken: {keys}",
+                title="Key bindings in the config",
+                severity="warning",
+                timeout=10,
+            )
 
     # -- errors ---------------------------------------------------------------------------------
     def attempt(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
@@ -271,10 +333,14 @@ class WijkApp(App[None]):
         try:
             return action(*args, **kwargs)
         except ProjectLocked as exc:
-            self.push_screen(ErrorDialog(
-                "The project is busy", exc.one_line(),
-                "Another wijkverhalen is writing to this project. Nothing was changed; "
-                "try again in a moment."))
+            self.push_screen(
+                ErrorDialog(
+                    "The project is busy",
+                    exc.one_line(),
+                    "Another wijkverhalen is writing to this project. Nothing was changed; "
+                    "try again in a moment.",
+                )
+            )
         except WijkError as exc:
             self.bell()
             self.notify(exc.one_line(), title="Not done", severity="error", timeout=6)
@@ -284,14 +350,25 @@ class WijkApp(App[None]):
         """The one place a failed worker ends up: an error dialog."""
         error = worker.error
         if isinstance(error, ProjectLocked):
-            self.push_screen(ErrorDialog("The project is busy", error.one_line(),
-                                         "Another wijkverhalen is writing to this project; try again."))
+            self.push_screen(
+                ErrorDialog(
+                    "The project is busy",
+                    error.one_line(),
+                    "Another wijkverhalen is writing to this project; try again.",
+                )
+            )
         elif isinstance(error, WijkError):
-            self.push_screen(ErrorDialog(f"Could not finish: {worker.name or 'task'}", error.one_line()))
+            self.push_screen(
+                ErrorDialog(f"Could not finish: {worker.name or 'task'}", error.one_line())
+            )
         elif error is not None:
-            self.push_screen(ErrorDialog(
-                "Something went wrong", f"{type(error).__name__}: {error}",
-                "This is a bug in wijkverhalen. Your saved work is safe in the project file."))
+            self.push_screen(
+                ErrorDialog(
+                    "Something went wrong",
+                    f"{type(error).__name__}: {error}",
+                    "This is a bug in wijkverhalen. Your saved work is safe in the project file.",
+                )
+            )
 
     # -- undo and redo -------------------------------------------------------------------------
     def _undo_redo(self, which: str) -> None:
@@ -302,11 +379,23 @@ class WijkApp(App[None]):
         if label is None:
             self.notify(f"Nothing to {which}.", timeout=3)
             return
-        self.notify(f"{'undone' if which == 'undo' else 'redone'}: {label}", timeout=4)
+        self.notify(
+            f"{'undone' if which == 'undo' else 'redone'}: {self.readable(label)}", timeout=4
+        )
         screen = self.screen
         if isinstance(screen, WijkScreen):
             screen.loaded_generation = self.session.generation
             screen.refresh_from_project()
+
+    def readable(self, label: str) -> str:
+        """An operation label with code ids shown as their labels ("code Stressor in ...")."""
+        import re
+
+        return re.sub(
+            r"[a-z0-9][a-z0-9_.-]*",
+            lambda m: self.session.label(m.group()) if self.session.code(m.group()) else m.group(),
+            label,
+        )
 
     def action_undo(self) -> None:
         self._undo_redo("undo")
@@ -319,12 +408,17 @@ class WijkApp(App[None]):
         for entry in SCREENS:
             if self._available.get(entry.name):
                 yield SystemCommand(entry.title, entry.help, partial(self.action_show, entry.name))
-        yield SystemCommand("Undo", "Undo your last change (also after a restart)", self.action_undo)
+        yield SystemCommand(
+            "Undo", "Undo your last change (also after a restart)", self.action_undo
+        )
         yield SystemCommand("Redo", "Redo what you undid", self.action_redo)
         yield SystemCommand("Help", "Every key binding", self.action_help)
-        yield SystemCommand("Import interviews", "Import files or a folder into this project",
-                            self.action_import)
-        yield SystemCommand("Change coder name", "Who is coding (saved in the user config)", self.ask_coder)
+        yield SystemCommand(
+            "Import interviews", "Import files or a folder into this project", self.action_import
+        )
+        yield SystemCommand(
+            "Change coder name", "Who is coding (saved in the user config)", self.ask_coder
+        )
         yield from super().get_system_commands(screen)
 
     def action_import(self) -> None:
@@ -333,8 +427,9 @@ class WijkApp(App[None]):
         self.call_after_refresh(documents.action_import)  # type: ignore[attr-defined]
 
 
-def make_app(project_path: str | Path, coder: str | None = None, *,
-             query_lemmas: QueryLemmas | None = None) -> WijkApp:
+def make_app(
+    project_path: str | Path, coder: str | None = None, *, query_lemmas: QueryLemmas | None = None
+) -> WijkApp:
     """The app on an open project; shared by ``wijkverhalen open``, tests and the bench.
 
     Raises :class:`~wijkverhalen.errors.WijkError` (missing, locked, not a project)

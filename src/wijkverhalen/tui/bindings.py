@@ -42,7 +42,7 @@ def load_keymap(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
         if isinstance(keys, list | tuple):
             keys = ",".join(str(k) for k in keys)
         if not isinstance(keys, str) or not keys.strip():
-            problems.append(f"keys.{binding_id}: give the keys as a string, e.g. \"j,down\"")
+            problems.append(f'keys.{binding_id}: give the keys as a string, e.g. "j,down"')
             continue
         keymap[str(binding_id)] = ",".join(k.strip() for k in keys.split(",") if k.strip())
     return keymap, problems
@@ -66,11 +66,28 @@ def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
 def display_keys(keys: str) -> str:
     """``"j,down"`` -> ``"j / ↓"``, as a person reads them."""
     names = {
-        "down": "↓", "up": "↑", "left": "←", "right": "→", "escape": "Esc", "enter": "Enter",
-        "question_mark": "?", "slash": "/", "plus": "+", "minus": "-", "pagedown": "PgDn",
-        "pageup": "PgUp", "home": "Home", "end": "End", "tab": "Tab", "delete": "Del",
-        "space": "Space", "left_square_bracket": "[", "right_square_bracket": "]",
-        "full_stop": ".", "comma": ",", "asterisk": "*",
+        "down": "↓",
+        "up": "↑",
+        "left": "←",
+        "right": "→",
+        "escape": "Esc",
+        "enter": "Enter",
+        "question_mark": "?",
+        "slash": "/",
+        "plus": "+",
+        "minus": "-",
+        "pagedown": "PgDn",
+        "pageup": "PgUp",
+        "home": "Home",
+        "end": "End",
+        "tab": "Tab",
+        "delete": "Del",
+        "space": "Space",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "full_stop": ".",
+        "comma": ",",
+        "asterisk": "*",
     }
     shown = []
     for key in keys.split(","):
@@ -81,8 +98,9 @@ def display_keys(keys: str) -> str:
     return " / ".join(shown)
 
 
-def help_rows(sources: Iterable[tuple[str, Iterable[BindingType]]],
-              keymap: Mapping[str, str]) -> list[KeyHelp]:
+def help_rows(
+    sources: Iterable[tuple[str, Iterable[BindingType]]], keymap: Mapping[str, str]
+) -> list[KeyHelp]:
     """Rows for the help screen: ``(group, keys, description)`` with overrides applied.
 
     Bindings sharing a description within a group are shown as one row (``1``-``9``).
@@ -107,14 +125,21 @@ def help_rows(sources: Iterable[tuple[str, Iterable[BindingType]]],
             else:
                 shown = display_keys(",".join(key_list))
             id_list = ids.get(description, [])
-            binding_id = id_list[0] if len(id_list) == 1 else (f"{id_list[0]} … {id_list[-1]}" if id_list else "")
+            binding_id = (
+                id_list[0]
+                if len(id_list) == 1
+                else (f"{id_list[0]} … {id_list[-1]}" if id_list else "")
+            )
             rows.append(KeyHelp(group, shown, description, binding_id))
     return rows
 
 
 def markdown_table(rows: Iterable[KeyHelp]) -> str:
     """The bindings as a Markdown table (for docs/tui.md)."""
-    lines = ["| where | keys | what | id (for `keys:` in the config) |", "| --- | --- | --- | --- |"]
+    lines = [
+        "| where | keys | what | id (for `keys:` in the config) |",
+        "| --- | --- | --- | --- |",
+    ]
     for r in rows:
         keys = r.keys.replace("|", "\\|")
         lines.append(f"| {r.group} | `{keys}` | {r.description} | {r.binding_id} |")

@@ -14,13 +14,6 @@ from ..models import SearchHit
 
 
 @dataclass
-class ProjectChanged(Message):
-    """The project changed in a way other screens may need to repaint for (undo, redo...)."""
-
-    label: str = ""
-
-
-@dataclass
 class ProgressLoaded(Message):
     """Per-document coding progress was computed: id -> (codings, sentences, coded sentences)."""
 

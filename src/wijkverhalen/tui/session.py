@@ -46,8 +46,9 @@ def spacy_query_lemmas(query: str) -> dict[str, list[str]]:
 class Session:
     """One project, one coder, and what the screens share about them."""
 
-    def __init__(self, project: Project, coder: str | None = None,
-                 query_lemmas: QueryLemmas | None = None) -> None:
+    def __init__(
+        self, project: Project, coder: str | None = None, query_lemmas: QueryLemmas | None = None
+    ) -> None:
         self.project = project
         self.coder = coder
         self.query_lemmas: QueryLemmas = query_lemmas or spacy_query_lemmas
@@ -95,8 +96,10 @@ class Session:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         if not self._write_lock.acquire(blocking=False):
-            raise ProjectLocked("an import is running in the background; try again when it has finished",
-                                path=self.path)
+            raise ProjectLocked(
+                "an import is running in the background; try again when it has finished",
+                path=self.path,
+            )
         try:
             yield
         finally:
@@ -167,11 +170,19 @@ class Session:
         del self.recent[RECENT_SIZE:]
 
     # -- codings (all committed when the call returns) ----------------------------------
-    def add_coding(self, document_id: int, start: int, end: int, code_id: str,
-                   memo: str = "", valence: str | None = None) -> Coding:
+    def add_coding(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        memo: str = "",
+        valence: str | None = None,
+    ) -> Coding:
         with self._writing():
-            coding = self.project.add_coding(document_id, start, end, code_id, self.who, memo=memo,
-                                             valence=valence)
+            coding = self.project.add_coding(
+                document_id, start, end, code_id, self.who, memo=memo, valence=valence
+            )
         self._bump(code_id, +1)
         self.note_used(code_id)
         self.generation += 1
@@ -270,7 +281,12 @@ class Session:
     def in_vivo_code(self, label: str, parent_id: str | None) -> Code:
         """A new in-vivo code (label = the respondent's words) under ``parent_id``."""
         parent = self.code(parent_id) if parent_id else None
-        code = Code(id=self.new_code_id(label, parent_id), label=label, parent_id=parent_id,
-                    gloss="in vivo", color=parent.color if parent else "#888888",
-                    definition="In-vivo code: the respondent's own words.")
+        code = Code(
+            id=self.new_code_id(label, parent_id),
+            label=label,
+            parent_id=parent_id,
+            gloss="in vivo",
+            color=parent.color if parent else "#888888",
+            definition="In-vivo code: the respondent's own words.",
+        )
         return self.add_code(code)

@@ -25,9 +25,18 @@ from .dialogs import ChoiceDialog, ConfirmDialog, MemoDialog, TextPrompt
 
 # Mid-tone colours that read on dark and on light backgrounds.
 PALETTE = [
-    ("blue", "#3D7DD8"), ("teal", "#1E9E8F"), ("green", "#4C9A2A"), ("olive", "#8C8C1E"),
-    ("amber", "#D08A00"), ("orange", "#E0672B"), ("red", "#CC3D3D"), ("rose", "#C2457A"),
-    ("purple", "#8A55C9"), ("indigo", "#5A62C8"), ("brown", "#9A6B3F"), ("grey", "#888888"),
+    ("blue", "#3D7DD8"),
+    ("teal", "#1E9E8F"),
+    ("green", "#4C9A2A"),
+    ("olive", "#8C8C1E"),
+    ("amber", "#D08A00"),
+    ("orange", "#E0672B"),
+    ("red", "#CC3D3D"),
+    ("rose", "#C2457A"),
+    ("purple", "#8A55C9"),
+    ("indigo", "#5A62C8"),
+    ("brown", "#9A6B3F"),
+    ("grey", "#888888"),
 ]
 
 
@@ -43,8 +52,20 @@ class CodebookScreen(WijkScreen):
         Binding("e,f2", "rename", "Rename", id="codebook.rename"),
         Binding("o", "colour", "Colour", id="codebook.colour"),
         Binding("p", "move", "Move", id="codebook.move"),
-        Binding("left_square_bracket", "reorder(-1)", "Move up among siblings", id="codebook.up", show=False),
-        Binding("right_square_bracket", "reorder(1)", "Move down among siblings", id="codebook.down", show=False),
+        Binding(
+            "left_square_bracket",
+            "reorder(-1)",
+            "Move up among siblings",
+            id="codebook.up",
+            show=False,
+        ),
+        Binding(
+            "right_square_bracket",
+            "reorder(1)",
+            "Move down among siblings",
+            id="codebook.down",
+            show=False,
+        ),
         Binding("g", "merge", "Merge", id="codebook.merge"),
         Binding("m", "memo", "Memo on the code", id="codebook.memo", show=False),
         Binding("D", "definition", "Edit definition", id="codebook.definition", show=False),
@@ -114,13 +135,23 @@ class CodebookScreen(WijkScreen):
         def named(label: str | None) -> None:
             if not label:
                 return
-            code = Code(id=self.session.new_code_id(label, parent.id if parent else None), label=label,
-                        parent_id=parent.id if parent else None, color=parent.color if parent else "#888888")
+            code = Code(
+                id=self.session.new_code_id(label, parent.id if parent else None),
+                label=label,
+                parent_id=parent.id if parent else None,
+                color=parent.color if parent else "#888888",
+            )
             created = self.wapp.attempt(self.session.add_code, code)
             self._done(created, f"added {label} ({code.id})", code.id)
 
-        self.app.push_screen(TextPrompt(f"New code {where}", placeholder="label (Dutch research term)",
-                                        help="The id is made from the label; A adds a top-level code."), named)
+        self.app.push_screen(
+            TextPrompt(
+                f"New code {where}",
+                placeholder="label (Dutch research term)",
+                help="The id is made from the label; A adds a top-level code.",
+            ),
+            named,
+        )
 
     def action_rename(self) -> None:
         code = self._current()
@@ -131,9 +162,14 @@ class CodebookScreen(WijkScreen):
             if label and label != code.label:
                 self._edit(code, f"renamed to {label}", label=label)
 
-        self.app.push_screen(TextPrompt(f"Rename {code.id}", code.label,
-                                        help="The id stays the same, so codings and exports keep working."),
-                             named)
+        self.app.push_screen(
+            TextPrompt(
+                f"Rename {code.id}",
+                code.label,
+                help="The id stays the same, so codings and exports keep working.",
+            ),
+            named,
+        )
 
     def action_colour(self) -> None:
         code = self._current()
@@ -152,7 +188,9 @@ class CodebookScreen(WijkScreen):
 
         def chosen(value: str | None) -> None:
             if value == "custom":
-                self.app.push_screen(TextPrompt("Colour", code.color, placeholder="#RRGGBB"), custom)
+                self.app.push_screen(
+                    TextPrompt("Colour", code.color, placeholder="#RRGGBB"), custom
+                )
             elif value:
                 self._edit(code, f"colour of {code.label} set to {value}", color=value)
 
@@ -171,8 +209,15 @@ class CodebookScreen(WijkScreen):
             self._done(result, f"moved {code.label} under {where}", code.id)
 
         others = [c for c in self.session.codes() if c.id != code.id]
-        self.app.push_screen(CodePicker(others, title=f"Move “{code.label}” under…", depth_of=self.session.depth,
-                                        extra=[("(top level)", "")]), chosen)
+        self.app.push_screen(
+            CodePicker(
+                others,
+                title=f"Move “{code.label}” under…",
+                depth_of=self.session.depth,
+                extra=[("(top level)", "")],
+            ),
+            chosen,
+        )
 
     def action_reorder(self, delta: int) -> None:
         code = self._current()
@@ -195,20 +240,30 @@ class CodebookScreen(WijkScreen):
         def confirmed(target: str, ok: bool | None) -> None:
             if ok:
                 moved = self.wapp.attempt(self.session.merge_codes, code.id, target)
-                self._done(moved, f"merged {code.label} into {self.session.label(target)} "
-                                  f"({moved} codings moved)", target)
+                self._done(
+                    moved,
+                    f"merged {code.label} into {self.session.label(target)} "
+                    f"({moved} codings moved)",
+                    target,
+                )
 
         def chosen(target: str | None) -> None:
             if not target:
                 return
-            message = (f"All {count} coding(s) of “{code.label}” and its sub-codes move to "
-                       f"“{self.session.label(target)}”, and “{code.label}” is removed. u undoes the merge.")
-            self.app.push_screen(ConfirmDialog("Merge codes?", message, yes="Merge"),
-                                 lambda ok: confirmed(target, ok))
+            message = (
+                f"All {count} coding(s) of “{code.label}” and its sub-codes move to "
+                f"“{self.session.label(target)}”, and “{code.label}” is removed. u undoes the merge."
+            )
+            self.app.push_screen(
+                ConfirmDialog("Merge codes?", message, yes="Merge"),
+                lambda ok: confirmed(target, ok),
+            )
 
         others = [c for c in self.session.codes() if c.id != code.id]
-        self.app.push_screen(CodePicker(others, title=f"Merge “{code.label}” into…", depth_of=self.session.depth),
-                             chosen)
+        self.app.push_screen(
+            CodePicker(others, title=f"Merge “{code.label}” into…", depth_of=self.session.depth),
+            chosen,
+        )
 
     def _text_field(self, field: str, title: str) -> Callable[[], None]:
         def edit() -> None:
@@ -240,6 +295,13 @@ class CodebookScreen(WijkScreen):
                 result = self.wapp.attempt(self.session.delete_code, code.id)
                 self._done(result, f"deleted {code.label}", code.parent_id)
 
-        self.app.push_screen(ConfirmDialog("Delete code?", f"Delete “{code.label}” ({code.id})? "
-                                           "Only codes without codings or sub-codes can be deleted; "
-                                           "merge the others.", yes="Delete"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Delete code?",
+                f"Delete “{code.label}” ({code.id})? "
+                "Only codes without codings or sub-codes can be deleted; "
+                "merge the others.",
+                yes="Delete",
+            ),
+            confirmed,
+        )

@@ -24,7 +24,8 @@ from ..widgets.transcript import TranscriptView
 from ..widgets.transcript_model import TranscriptModel
 from .base import WijkScreen
 from .coding_actions import CodingActions, describe_coding
-from .dialogs import SpanDialog, TextPrompt
+from .coding_moves import CodingMoves
+from .dialogs import TextPrompt
 
 MAX_INFO_CODINGS = 3  # + where, suggestions, status: the six lines of #cursor-info
 
@@ -34,7 +35,7 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-class CodingScreen(CodingActions, WijkScreen):
+class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     """Code one document, sentence by sentence."""
 
     AUTO_FOCUS = "#transcript"
@@ -53,16 +54,34 @@ class CodingScreen(CodingActions, WijkScreen):
         Binding("escape", "cancel", "Cancel selection", id="coding.cancel", show=False),
         Binding("s", "exact_span", "Mark exact words", id="coding.exact_span", show=False),
         Binding("c", "pick_code", "Code", id="coding.code"),
-        *[Binding(str(n), f"recent({n})", "Apply a recent code (1 = latest)", id=f"coding.recent_{n}",
-                  show=False) for n in range(1, 10)],
-        Binding("a", "accept_suggestion", "Apply first suggestion", id="coding.accept_suggestion", show=False),
+        *[
+            Binding(
+                str(n),
+                f"recent({n})",
+                "Apply a recent code (1 = latest)",
+                id=f"coding.recent_{n}",
+                show=False,
+            )
+            for n in range(1, 10)
+        ],
+        Binding(
+            "a",
+            "accept_suggestion",
+            "Apply first suggestion",
+            id="coding.accept_suggestion",
+            show=False,
+        ),
         Binding("i", "in_vivo", "In vivo", id="coding.in_vivo"),
         Binding("x", "remove", "Remove", id="coding.remove"),
         Binding("C", "change_code", "Change code of a coding", id="coding.change_code", show=False),
         Binding("m", "memo", "Memo", id="coding.memo"),
-        Binding("M", "document_memo", "Memo on the document", id="coding.document_memo", show=False),
+        Binding(
+            "M", "document_memo", "Memo on the document", id="coding.document_memo", show=False
+        ),
         Binding("plus", "valence", "Cycle valence (+ − ± none)", id="coding.valence", show=False),
-        Binding("tab", "app.focus_next", "Transcript ⇄ codebook", id="coding.switch_pane", show=False),
+        Binding(
+            "tab", "app.focus_next", "Transcript ⇄ codebook", id="coding.switch_pane", show=False
+        ),
     ]
 
     def __init__(self) -> None:
@@ -105,7 +124,8 @@ class CodingScreen(CodingActions, WijkScreen):
             self.load_document(*self._pending)
         else:
             self.query_one("#doc-title", Static).update(
-                Text("No document open: press d for the documents.", style="italic"), layout=False)
+                Text("No document open: press d for the documents.", style="italic"), layout=False
+            )
         transcript.focus()
 
     def screen_subtitle(self) -> str:
@@ -125,8 +145,13 @@ class CodingScreen(CodingActions, WijkScreen):
             for keyword in code.keywords:
                 self._keyword_index.setdefault(keyword.lower().strip(), []).append(code.id)
 
-    def load_document(self, document_id: int, start: int | None = None, end: int | None = None,
-                      highlight: bool = False) -> None:
+    def load_document(
+        self,
+        document_id: int,
+        start: int | None = None,
+        end: int | None = None,
+        highlight: bool = False,
+    ) -> None:
         """Show a document with the cursor on the sentence at ``start`` (the first if None)."""
         if not self._ready:
             self._pending = (document_id, start, end, highlight)
@@ -142,7 +167,9 @@ class CodingScreen(CodingActions, WijkScreen):
                 lemmas=project.sentence_lemmas(document_id),
                 codings={c.id: c for c in project.codings(document_id=document_id)},
             )
-            self.transcript.show(self.model, self.model.sentence_at(start) if start is not None else 0)
+            self.transcript.show(
+                self.model, self.model.sentence_at(start) if start is not None else 0
+            )
         elif start is not None:
             self.transcript.move_to(self.model.sentence_at(start))
         if start is not None and end is not None and highlight:
@@ -159,11 +186,19 @@ class CodingScreen(CodingActions, WijkScreen):
             return
         project = self.session.project
         self.model.document = project.document(self.model.document.id)
-        fresh = TranscriptModel(document=self.model.document, text=self.model.text,
-                                sentences=self.model.sentences, turns=self.model.turns,
-                                lemmas=self.model.lemmas,
-                                codings={c.id: c for c in project.codings(document_id=self.model.document.id)})
-        fresh.lines, fresh.first_line, fresh.width = self.model.lines, self.model.first_line, self.model.width
+        fresh = TranscriptModel(
+            document=self.model.document,
+            text=self.model.text,
+            sentences=self.model.sentences,
+            turns=self.model.turns,
+            lemmas=self.model.lemmas,
+            codings={c.id: c for c in project.codings(document_id=self.model.document.id)},
+        )
+        fresh.lines, fresh.first_line, fresh.width = (
+            self.model.lines,
+            self.model.first_line,
+            self.model.width,
+        )
         self.model = fresh
         transcript = self.transcript
         transcript.model = fresh
@@ -181,11 +216,15 @@ class CodingScreen(CodingActions, WijkScreen):
         title = Text()
         title.append(doc.name, style="bold")
         preferred = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
-        keys = [k for k in preferred if k in doc.attributes] + [k for k in doc.attributes if k not in preferred]
+        keys = [k for k in preferred if k in doc.attributes] + [
+            k for k in doc.attributes if k not in preferred
+        ]
         for key in keys:
             title.append(f"  {key}=", style="dim")
             title.append(doc.attributes[key])
-        title.append(f"  ·  {len(self.model)} sentences · {self.model.coded_share():.0%} coded", style="dim")
+        title.append(
+            f"  ·  {len(self.model)} sentences · {self.model.coded_share():.0%} coded", style="dim"
+        )
         if doc.memo:
             title.append("  ✎ memo", style="dim italic")
         self.query_one("#doc-title", Static).update(title, layout=False)
@@ -206,7 +245,11 @@ class CodingScreen(CodingActions, WijkScreen):
         applied = {c.code_id for c in self.model.codings_at(sentence)}
         found: dict[str, str] = {}
         for keyword, code_ids in self._keyword_index.items():
-            hit = f" {keyword} " in joined[0] or f" {keyword} " in joined[1] if " " in keyword else keyword in tokens
+            hit = (
+                f" {keyword} " in joined[0] or f" {keyword} " in joined[1]
+                if " " in keyword
+                else keyword in tokens
+            )
             if hit:
                 for code_id in code_ids:
                     if code_id not in applied:
@@ -280,87 +323,6 @@ class CodingScreen(CodingActions, WijkScreen):
     def on_code_tree_code_chosen(self, event: CodeTree.CodeChosen) -> None:
         self.apply_code(event.code_id)
 
-    # -- movement -------------------------------------------------------------------------------
-    def action_move(self, delta: int) -> None:
-        self.transcript.move_to(self.transcript.cursor + delta)
-
-    def action_turn(self, delta: int) -> None:
-        model, transcript = self.model, self.transcript
-        if model is None or not len(model):
-            return
-        turn = model.sentences[transcript.cursor].turn_index
-        turns = sorted(model.turn_first)
-        pos = turns.index(turn)
-        if transcript.selecting:  # extend to the edge of this turn, then of the next one
-            if delta > 0:
-                edge = model.turn_last[turn]
-                if transcript.cursor == edge and pos + 1 < len(turns):
-                    edge = model.turn_last[turns[pos + 1]]
-            else:
-                edge = model.turn_first[turn]
-                if transcript.cursor == edge and pos > 0:
-                    edge = model.turn_first[turns[pos - 1]]
-            transcript.move_to(edge)
-            return
-        if delta > 0 and pos + 1 < len(turns):
-            transcript.move_to(model.turn_first[turns[pos + 1]])
-        elif delta < 0:
-            start = model.turn_first[turn]
-            transcript.move_to(start if transcript.cursor != start or pos == 0 else model.turn_first[turns[pos - 1]])
-
-    def action_page(self, delta: int) -> None:
-        model, transcript = self.model, self.transcript
-        if model is None or not model.lines:
-            return
-        height = max(1, transcript.scrollable_content_region.height - 2)
-        line = model.first_line[transcript.cursor] + delta * height
-        line = max(0, min(len(model.lines) - 1, line))
-        transcript.move_to(model.lines[line].sentence)
-
-    def action_edge(self, end: int) -> None:
-        if self.model is not None:
-            self.transcript.move_to(len(self.model) - 1 if end else 0)
-
-    def action_next_uncoded(self) -> None:
-        if self.model is None:
-            return
-        nxt = self.model.next_uncoded(self.transcript.cursor)
-        if nxt is None:
-            self.confirm("no uncoded sentence below the cursor")
-        else:
-            self.transcript.move_to(nxt)
-
-    def action_select(self) -> None:
-        transcript, model = self.transcript, self.model
-        if model is None or not len(model):
-            return
-        if not transcript.selecting:
-            transcript.start_selection()
-            return
-        first, last = transcript.selection()  # second v: grow to whole turns
-        a = model.turn_first[model.sentences[first].turn_index]
-        b = model.turn_last[model.sentences[last].turn_index]
-        if transcript.cursor >= (transcript.sel_anchor or 0):
-            transcript.select_range(a, b)
-        else:
-            transcript.select_range(b, a)
-
-    def action_cancel(self) -> None:
-        if not self.transcript.clear_selection():
-            self.transcript.focus()
-
-    def action_exact_span(self) -> None:
-        if self.model is None or not len(self.model):
-            return
-        first, last = self.transcript.selection()
-        a, b = self.model.sentences[first].start, self.model.sentences[last].end
-
-        def chosen(span: tuple[int, int] | None) -> None:
-            if span is not None:
-                self.transcript.set_exact(*span)
-
-        self.app.push_screen(SpanDialog(self.model.text[a:b], a), chosen)
-
     # -- applying codes ------------------------------------------------------------------------
     def apply_code(self, code_id: str) -> Coding | None:
         """Code the target span (exact span, selection or cursor sentence) with ``code_id``."""
@@ -368,7 +330,9 @@ class CodingScreen(CodingActions, WijkScreen):
             self.app.bell()
             return None
         start, end = self.transcript.target_span()  # type: ignore[misc]
-        coding = self.wapp.attempt(self.session.add_coding, self.model.document.id, start, end, code_id)
+        coding = self.wapp.attempt(
+            self.session.add_coding, self.model.document.id, start, end, code_id
+        )
         if coding is None:
             return None
         self.model.add(coding)
@@ -388,9 +352,15 @@ class CodingScreen(CodingActions, WijkScreen):
             if code_id:
                 self.apply_code(code_id)
 
-        self.app.push_screen(CodePicker(self.session.codes(), depth_of=self.session.depth,
-                                        suggested=[c for c, _ in self._suggestions],
-                                        recent=self.session.recent), chosen)
+        self.app.push_screen(
+            CodePicker(
+                self.session.codes(),
+                depth_of=self.session.depth,
+                suggested=[c for c, _ in self._suggestions],
+                recent=self.session.recent,
+            ),
+            chosen,
+        )
 
     def action_recent(self, n: int) -> None:
         if n - 1 < len(self.session.recent):
@@ -409,7 +379,7 @@ class CodingScreen(CodingActions, WijkScreen):
         span = self.transcript.target_span()
         if self.model is None or span is None:
             return
-        quote = _short(self.model.text[span[0]:span[1]].strip(" .,;:!?\"'“”„"), 60)
+        quote = _short(self.model.text[span[0] : span[1]].strip(" .,;:!?\"'“”„"), 60)
 
         def placed(parent: str | None, label: str) -> None:
             if parent is None:
@@ -425,11 +395,22 @@ class CodingScreen(CodingActions, WijkScreen):
             if not label:
                 return
             self.app.push_screen(
-                CodePicker(self.session.codes(), title=f"Place “{_short(label, 40)}” under…",
-                           depth_of=self.session.depth, extra=[("(top level)", "")],
-                           first=self.code_tree.highlighted_code_id),
-                lambda parent: placed(parent, label))
+                CodePicker(
+                    self.session.codes(),
+                    title=f"Place “{_short(label, 40)}” under…",
+                    depth_of=self.session.depth,
+                    extra=[("(top level)", "")],
+                    first=self.code_tree.highlighted_code_id,
+                ),
+                lambda parent: placed(parent, label),
+            )
 
-        self.app.push_screen(TextPrompt("New in-vivo code", quote, placeholder="label of the new code",
-                                        help="The respondent's own words become the label; edit if needed."),
-                             named)
+        self.app.push_screen(
+            TextPrompt(
+                "New in-vivo code",
+                quote,
+                placeholder="label of the new code",
+                help="The respondent's own words become the label; edit if needed.",
+            ),
+            named,
+        )

@@ -36,7 +36,7 @@ def describe_coding(coding: Coding, session: Session, text: str, *, quote: bool 
         memo = " ".join(coding.memo.split())
         line.append(f"  ✎ {memo[:50]}{'…' if len(memo) > 50 else ''}", style="italic")
     if quote:
-        piece = " ".join(text[coding.start:coding.end].split())
+        piece = " ".join(text[coding.start : coding.end].split())
         line.append(f"  “{piece[:50]}{'…' if len(piece) > 50 else ''}”", style="dim")
     return line
 
@@ -48,6 +48,7 @@ class CodingActions:
     app: Any
 
     if TYPE_CHECKING:
+
         @property
         def session(self) -> Session: ...
 
@@ -110,7 +111,9 @@ class CodingActions:
             self.model.remove(coding.id)
             self.transcript.refresh()
             self.code_tree.update_counts(self.session.counts(), [coding.code_id])
-            self.confirm(f"✓ removed {self.session.label(coding.code_id)} (#{coding.id}) · u to undo")
+            self.confirm(
+                f"✓ removed {self.session.label(coding.code_id)} (#{coding.id}) · u to undo"
+            )
 
         self.with_coding("remove", remove)
 
@@ -125,9 +128,15 @@ class CodingActions:
                     self.code_tree.update_counts(self.session.counts(), [coding.code_id, code_id])
                     self.confirm(f"✓ #{coding.id} is now {self.session.label(code_id)}")
 
-            self.app.push_screen(CodePicker(self.session.codes(), title="Change the code to…",
-                                            depth_of=self.session.depth, recent=self.session.recent),
-                                 chosen)
+            self.app.push_screen(
+                CodePicker(
+                    self.session.codes(),
+                    title="Change the code to…",
+                    depth_of=self.session.depth,
+                    recent=self.session.recent,
+                ),
+                chosen,
+            )
 
         self.with_coding("change", change)
 
@@ -138,7 +147,7 @@ class CodingActions:
 
         def memo(coding: Coding) -> None:
             assert self.model is not None
-            quote = " ".join(self.model.text[coding.start:coding.end].split())
+            quote = " ".join(self.model.text[coding.start : coding.end].split())
 
             def saved(text: str | None) -> None:
                 if text is None or text == coding.memo:

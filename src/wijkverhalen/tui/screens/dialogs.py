@@ -84,8 +84,16 @@ class TextPrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
-    def __init__(self, title: str, value: str = "", *, placeholder: str = "", help: str = "",
-                 check: Callable[[str], str | None] | None = None, cancellable: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        help: str = "",
+        check: Callable[[str], str | None] | None = None,
+        cancellable: bool = True,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
@@ -99,7 +107,9 @@ class TextPrompt(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             if self.help:
                 yield Static(self.help, classes="dialog-body", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=False)
+            yield Input(
+                self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=False
+            )
             yield Static("", id="prompt-error", classes="dialog-error")
             hint = "Enter: OK · Esc: cancel" if self.cancellable else "Enter: OK"
             yield Static(hint, classes="dialog-hint")
@@ -129,8 +139,10 @@ class CoderNameDialog(TextPrompt):
             "Welcome to wijkverhalen: who is coding?",
             suggestion,
             placeholder="your name or initials",
-            help=("Your name is stored with every coding you make, so that codings of several "
-                  f"coders can be compared. It is saved in {config_path} and asked only once."),
+            help=(
+                "Your name is stored with every coding you make, so that codings of several "
+                f"coders can be compared. It is saved in {config_path} and asked only once."
+            ),
             check=lambda v: None if v.strip() else "A coder name is needed.",
             cancellable=False,
         )
@@ -176,8 +188,9 @@ class MemoDialog(ModalScreen[str | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog("Discard memo?", "The memo has unsaved changes.",
-                                           yes="Discard"), decided)
+        self.app.push_screen(
+            ConfirmDialog("Discard memo?", "The memo has unsaved changes.", yes="Discard"), decided
+        )
 
 
 class ChoiceDialog(ModalScreen[T | None], Generic[T]):
@@ -185,7 +198,12 @@ class ChoiceDialog(ModalScreen[T | None], Generic[T]):
 
     BINDINGS = [Binding("escape,q", "cancel", "Cancel", show=False)]
 
-    def __init__(self, title: str, choices: Sequence[tuple[Any, T]], hint: str = "Enter: choose · Esc: cancel") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[Any, T]],
+        hint: str = "Enter: choose · Esc: cancel",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
@@ -194,8 +212,10 @@ class ChoiceDialog(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=str(i)) for i, (label, _) in enumerate(self.choices)],
-                             id="choices")
+            yield OptionList(
+                *[Option(label, id=str(i)) for i, (label, _) in enumerate(self.choices)],
+                id="choices",
+            )
             yield Static(self.hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -232,10 +252,18 @@ class SpanDialog(ModalScreen[tuple[int, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog span-dialog"):
             yield Label("Mark the exact words", classes="dialog-title")
-            yield TextArea(self.text, id="span-text", read_only=True, soft_wrap=True,
-                           show_line_numbers=False, show_cursor=True)
-            yield Static("shift+←/→ select · ctrl+shift+←/→ by word · Enter: keep · Esc: cancel",
-                         classes="dialog-hint")
+            yield TextArea(
+                self.text,
+                id="span-text",
+                read_only=True,
+                soft_wrap=True,
+                show_line_numbers=False,
+                show_cursor=True,
+            )
+            yield Static(
+                "shift+←/→ select · ctrl+shift+←/→ by word · Enter: keep · Esc: cancel",
+                classes="dialog-hint",
+            )
             yield Static("", id="span-error", classes="dialog-error")
 
     def on_mount(self) -> None:
@@ -269,10 +297,14 @@ class ImportDialog(ModalScreen[tuple[Path, Path | None] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Import interviews", classes="dialog-title")
-            yield Static("A file or folder (txt, md, docx, odt; folders recursively).", classes="dialog-body")
+            yield Static(
+                "A file or folder (txt, md, docx, odt; folders recursively).", classes="dialog-body"
+            )
             yield Input(placeholder="path, e.g. ~/interviews/2021", id="import-path")
-            yield Static("Metadata CSV keyed by file name (optional; metadata.csv in the folder is used if present).",
-                         classes="dialog-body")
+            yield Static(
+                "Metadata CSV keyed by file name (optional; metadata.csv in the folder is used if present).",
+                classes="dialog-body",
+            )
             yield Input(placeholder="path to metadata.csv", id="import-metadata")
             yield Static("", id="import-error", classes="dialog-error")
             yield Static("Enter: import · Tab: next field · Esc: cancel", classes="dialog-hint")

@@ -82,8 +82,10 @@ class DocumentsScreen(WijkScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter: words in name or attributes, or attribute=value (rol=bewoner jaar=2020)",
-                    id="doc-filter")
+        yield Input(
+            placeholder="filter: words in name or attributes, or attribute=value (rol=bewoner jaar=2020)",
+            id="doc-filter",
+        )
         yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="import-progress", show_eta=True)
         yield Static(id="doc-summary")
@@ -121,8 +123,13 @@ class DocumentsScreen(WijkScreen):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         # Fit the table to the screen: attribute columns up to 16 cells, the name gets the rest.
-        widths = [min(MAX_ATTRIBUTE_WIDTH, max([len(a)] + [len(d.attributes.get(a, "")) for d in self.docs]))
-                  for a in self.attribute_columns]
+        widths = [
+            min(
+                MAX_ATTRIBUTE_WIDTH,
+                max([len(a)] + [len(d.attributes.get(a, "")) for d in self.docs]),
+            )
+            for a in self.attribute_columns
+        ]
         total = self.size.width or self.app.size.width or 120
         fixed = 6 + 7 + (BAR_WIDTH + 5) + 2 * (len(widths) + 4) + 2
         while total - fixed - sum(widths) < 20 and widths and max(widths) > 6:
@@ -147,21 +154,31 @@ class DocumentsScreen(WijkScreen):
             n_codings, n_sentences, n_coded = self.progress.get(doc.id, (-1, 0, 0))
             table.add_row(
                 Text(doc.name, overflow="ellipsis", no_wrap=True),
-                *[Text(doc.attributes.get(a, ""), overflow="ellipsis", no_wrap=True) for a in self.attribute_columns],
+                *[
+                    Text(doc.attributes.get(a, ""), overflow="ellipsis", no_wrap=True)
+                    for a in self.attribute_columns
+                ],
                 Text(f"{doc.word_count:,}", justify="right"),
                 Text("…" if n_codings < 0 else f"{n_codings:,}", justify="right"),
-                Text("…", style="dim") if n_codings < 0 else progress_bar(n_coded / n_sentences if n_sentences else 0),
+                Text("…", style="dim")
+                if n_codings < 0
+                else progress_bar(n_coded / n_sentences if n_sentences else 0),
                 key=str(doc.id),
             )
         if keep is not None and str(keep) in {str(d.id) for d in shown}:
             table.move_cursor(row=table.get_row_index(str(keep)), animate=False)
         words = sum(d.word_count for d in shown)
         codings = sum(max(0, self.progress.get(d.id, (0, 0, 0))[0]) for d in shown)
-        summary = Text(f"{len(shown)} of {len(self.docs)} documents · {words:,} words · {codings:,} codings",
-                       style="dim")
+        summary = Text(
+            f"{len(shown)} of {len(self.docs)} documents · {words:,} words · {codings:,} codings",
+            style="dim",
+        )
         if not self.docs:
-            summary = Text("No documents yet: press i to import interviews "
-                           "(or run 'wijkverhalen import PROJECT FOLDER').", style="bold")
+            summary = Text(
+                "No documents yet: press i to import interviews "
+                "(or run 'wijkverhalen import PROJECT FOLDER').",
+                style="bold",
+            )
         else:
             summary.append("   Enter: open · f: filter · i: import", style="dim")
         self.query_one("#doc-summary", Static).update(summary, layout=False)
@@ -253,12 +270,23 @@ class DocumentsScreen(WijkScreen):
 
         with self.wapp.session.writer() as project:
             # One process: forking worker processes from a threaded TUI is not safe.
-            report = import_paths(project, [path], self.wapp.session.who, metadata_csv=metadata,
-                                  workers=1, progress=progress)
-        self.post_message(ImportFinished(len(report.imported), report.words, report.duplicates, report.failed))
+            report = import_paths(
+                project,
+                [path],
+                self.wapp.session.who,
+                metadata_csv=metadata,
+                workers=1,
+                progress=progress,
+            )
+        self.post_message(
+            ImportFinished(len(report.imported), report.words, report.duplicates, report.failed)
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "import" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+        if event.worker.group == "import" and event.state in (
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
             self.query_one("#import-progress").display = False
             self.fill()
         super().on_worker_state_changed(event)
@@ -267,7 +295,9 @@ class DocumentsScreen(WijkScreen):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=message.total, progress=message.done)
         self.query_one("#doc-summary", Static).update(
-            Text(f"importing {message.done}/{message.total}: {message.name}", style="bold"), layout=False)
+            Text(f"importing {message.done}/{message.total}: {message.name}", style="bold"),
+            layout=False,
+        )
 
     def on_import_finished(self, message: ImportFinished) -> None:
         self.query_one("#import-progress").display = False
@@ -275,8 +305,12 @@ class DocumentsScreen(WijkScreen):
         if message.duplicates:
             parts.append(f"{len(message.duplicates)} already in the project")
         if message.failed:
-            parts.append(f"{len(message.failed)} skipped: " + "; ".join(
-                f"{Path(f).name}: {why}" for f, why in message.failed[:3]))
-        self.notify(" · ".join(parts), severity="warning" if message.failed else "information", timeout=8)
+            parts.append(
+                f"{len(message.failed)} skipped: "
+                + "; ".join(f"{Path(f).name}: {why}" for f, why in message.failed[:3])
+            )
+        self.notify(
+            " · ".join(parts), severity="warning" if message.failed else "information", timeout=8
+        )
         self.wapp.session.invalidate(codes=False)
         self.reload()

@@ -26,8 +26,12 @@ def help_table(rows: list[KeyHelp]) -> Table:
     table.add_column("id (config)", style="dim", no_wrap=True)
     previous = ""
     for row in rows:
-        table.add_row(row.group if row.group != previous else "", Text(row.keys, style="bold"),
-                      row.description, row.binding_id)
+        table.add_row(
+            row.group if row.group != previous else "",
+            Text(row.keys, style="bold"),
+            row.description,
+            row.binding_id,
+        )
         previous = row.group
     return table
 
@@ -46,9 +50,13 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-body"):
             intro = Text()
             intro.append("Keys of wijkverhalen. ", style="bold")
-            intro.append("Every action is saved to the project as soon as the screen shows it; "
-                         "u undoes it, also after a restart. ctrl+p opens the command palette.\n")
-            intro.append(f"Change a key in {config_path()} under 'keys:', by id, e.g.\n", style="dim")
+            intro.append(
+                "Every action is saved to the project as soon as the screen shows it; "
+                "u undoes it, also after a restart. ctrl+p opens the command palette.\n"
+            )
+            intro.append(
+                f"Change a key in {config_path()} under 'keys:', by id, e.g.\n", style="dim"
+            )
             intro.append('  keys:\n    coding.next_sentence: "n,down"\n', style="dim")
             yield Static(intro)
             yield Static(help_table(self.rows))

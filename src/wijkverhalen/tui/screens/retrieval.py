@@ -87,19 +87,26 @@ class RetrievalScreen(WijkScreen):
         cursor = passages.cursor if keep_cursor else 0
         code_id = self.code_id
         if code_id is None:
-            passages.empty_message = "Choose a code with c (or press r on a code in the coding screen)."
+            passages.empty_message = (
+                "Choose a code with c (or press r on a code in the coding screen)."
+            )
             passages.load(0, lambda limit, offset: [])
             self._title(0)
             return
         project = self.session.project
-        options = {"include_children": self.include_children, "coder": self.coder,
-                   "attributes": self.attributes or None}
+        options = {
+            "include_children": self.include_children,
+            "coder": self.coder,
+            "attributes": self.attributes or None,
+        }
         total = project.count_passages(code_id, **options)  # type: ignore[arg-type]
 
         def fetch(limit: int, offset: int) -> list[Passage]:
             return project.passages(code_id, limit=limit, offset=offset, **options)  # type: ignore[arg-type]
 
-        passages.empty_message = "No passages of this code" + (" with these filters." if self.attributes or self.coder else " yet.")
+        passages.empty_message = "No passages of this code" + (
+            " with these filters." if self.attributes or self.coder else " yet."
+        )
         passages.load(total, fetch, self.describe, cursor=cursor)
         self._title(total)
         self.sub_title = self.wapp.subtitle(self.screen_subtitle())
@@ -134,7 +141,9 @@ class RetrievalScreen(WijkScreen):
             title.append(f"  {code.id}", style="dim")
             title.append(f"   {total:,} passage{'s' if total != 1 else ''}")
         filters = [f"sub-codes {'on' if self.include_children else 'off'} (s)"]
-        filters.append(" ".join(f"{k}={v}" for k, v in self.attributes.items()) or "all documents (f)")
+        filters.append(
+            " ".join(f"{k}={v}" for k, v in self.attributes.items()) or "all documents (f)"
+        )
         filters.append(f"coder: {self.coder or 'all'} (o)")
         title.append("\n" + " · ".join(filters), style="dim")
         self.query_one("#retrieval-title", Static).update(title, layout=False)
@@ -142,7 +151,9 @@ class RetrievalScreen(WijkScreen):
     # -- actions ---------------------------------------------------------------------------
     def on_passage_list_chosen(self, event: PassageList.Chosen) -> None:
         coding = event.passage.coding
-        self.post_message(PassageChosen(coding.document_id, coding.start, coding.end, highlight=True))
+        self.post_message(
+            PassageChosen(coding.document_id, coding.start, coding.end, highlight=True)
+        )
 
     def action_toggle_children(self) -> None:
         self.include_children = not self.include_children
@@ -153,9 +164,16 @@ class RetrievalScreen(WijkScreen):
             if code_id:
                 self.show_code(code_id)
 
-        self.app.push_screen(CodePicker(self.session.codes(), title="Retrieve passages of…",
-                                        depth_of=self.session.depth, recent=self.session.recent,
-                                        first=self.code_id), chosen)
+        self.app.push_screen(
+            CodePicker(
+                self.session.codes(),
+                title="Retrieve passages of…",
+                depth_of=self.session.depth,
+                recent=self.session.recent,
+                first=self.code_id,
+            ),
+            chosen,
+        )
 
     def action_filter_attributes(self) -> None:
         current = " ".join(f"{k}={v}" for k, v in self.attributes.items())
@@ -171,9 +189,16 @@ class RetrievalScreen(WijkScreen):
                 self.attributes = parsed if isinstance(parsed, dict) else {}
                 self.reload()
 
-        self.app.push_screen(TextPrompt("Filter by document attributes", current,
-                                        placeholder="rol=bewoner jaar=2020 (empty: no filter)",
-                                        help=f"Attributes in this project: {names}.", check=check), chosen)
+        self.app.push_screen(
+            TextPrompt(
+                "Filter by document attributes",
+                current,
+                placeholder="rol=bewoner jaar=2020 (empty: no filter)",
+                help=f"Attributes in this project: {names}.",
+                check=check,
+            ),
+            chosen,
+        )
 
     def action_filter_coder(self) -> None:
         choices: list[tuple[str, str]] = [("all coders", "")]

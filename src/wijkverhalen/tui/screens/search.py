@@ -48,8 +48,16 @@ class SearchScreen(WijkScreen):
 
     BINDINGS = [
         Binding("c", "code_hit", "Code result", id="search.code"),
-        *[Binding(str(n), f"recent({n})", "Apply a recent code to the result", id=f"search.recent_{n}",
-                  show=False) for n in range(1, 10)],
+        *[
+            Binding(
+                str(n),
+                f"recent({n})",
+                "Apply a recent code to the result",
+                id=f"search.recent_{n}",
+                show=False,
+            )
+            for n in range(1, 10)
+        ],
         Binding("escape", "toggle_focus", "Query ⇄ results", id="search.toggle_focus", show=False),
     ]
 
@@ -61,14 +69,19 @@ class SearchScreen(WijkScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder='search: words (inflected forms match too), "an exact phrase"', id="search-query")
+        yield Input(
+            placeholder='search: words (inflected forms match too), "an exact phrase"',
+            id="search-query",
+        )
         yield Static(id="search-status")
         yield OptionList(id="search-results")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.focus_query()
-        self._status(Text("Type words and press Enter. Enter on a result opens it; c codes it.", style="dim"))
+        self._status(
+            Text("Type words and press Enter. Enter on a result opens it; c codes it.", style="dim")
+        )
         if not self.session.lemmatizer_ready:
             self.preload_lemmatizer()
 
@@ -107,7 +120,9 @@ class SearchScreen(WijkScreen):
         with session.reader() as project:
             if not session.lemmatizer_ready:  # literal matches now, lemma matches when spaCy is in
                 hits = project.search(query, {}, limit=LIMIT)
-                self.post_message(SearchFinished(query, hits, time.perf_counter() - started, partial=True))
+                self.post_message(
+                    SearchFinished(query, hits, time.perf_counter() - started, partial=True)
+                )
             with _lemmatizer_lock:
                 lemmas = session.query_lemmas(query)
             session.lemmatizer_ready = True
@@ -125,12 +140,16 @@ class SearchScreen(WijkScreen):
         options = self.query_one("#search-results", OptionList)
         options.set_options(Option(self._prompt(i), id=str(i)) for i in range(len(self.hits)))
         n = len(self.hits)
-        status = Text(f"{n}{'+' if n >= LIMIT else ''} sentence{'s' if n != 1 else ''} for ", style="bold")
+        status = Text(
+            f"{n}{'+' if n >= LIMIT else ''} sentence{'s' if n != 1 else ''} for ", style="bold"
+        )
         status.append(message.query)
         if message.partial:
             status.append("   (exact words; adding inflected forms…)", style="dim italic")
         else:
-            status.append("   Enter: open · c: code · 1-9: a recent code · Esc: edit the query", style="dim")
+            status.append(
+                "   Enter: open · c: code · 1-9: a recent code · Esc: edit the query", style="dim"
+            )
         self._status(status)
         if self.hits:
             options.highlighted = 0
@@ -162,7 +181,11 @@ class SearchScreen(WijkScreen):
         if not query:
             return
         self.query_text = query
-        waiting = "searching…" if self.session.lemmatizer_ready else "searching… (loading the Dutch lemmatiser)"
+        waiting = (
+            "searching…"
+            if self.session.lemmatizer_ready
+            else "searching… (loading the Dutch lemmatiser)"
+        )
         self._status(Text(waiting, style="italic"))
         self.run_search(query)
 
@@ -180,14 +203,18 @@ class SearchScreen(WijkScreen):
 
     def code_result(self, index: int, code_id: str) -> None:
         hit = self.hits[index]
-        coding = self.wapp.attempt(self.session.add_coding, hit.document_id, hit.start, hit.end, code_id)
+        coding = self.wapp.attempt(
+            self.session.add_coding, hit.document_id, hit.start, hit.end, code_id
+        )
         if coding is None:
             return
         self.loaded_generation = self.session.generation
         self.coded.setdefault(index, []).append(code_id)
         options = self.query_one("#search-results", OptionList)
         options.replace_option_prompt_at_index(index, self._prompt(index))
-        self.notify(f"coded {self.session.label(code_id)} in {hit.document_name} (#{coding.id})", timeout=3)
+        self.notify(
+            f"coded {self.session.label(code_id)} in {hit.document_name} (#{coding.id})", timeout=3
+        )
 
     def action_code_hit(self) -> None:
         index = self._highlighted()
@@ -198,8 +225,12 @@ class SearchScreen(WijkScreen):
             if code_id:
                 self.code_result(index, code_id)
 
-        self.app.push_screen(CodePicker(self.session.codes(), depth_of=self.session.depth,
-                                        recent=self.session.recent), chosen)
+        self.app.push_screen(
+            CodePicker(
+                self.session.codes(), depth_of=self.session.depth, recent=self.session.recent
+            ),
+            chosen,
+        )
 
     def action_recent(self, n: int) -> None:
         index = self._highlighted()

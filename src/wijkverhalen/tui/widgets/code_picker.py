@@ -53,7 +53,11 @@ def match_score(query: str, code: Code) -> float:
     if not q:
         return 100.0
     best = 0.0
-    for field, hay in (("label", code.label.lower()), ("id", code.id.lower()), ("gloss", code.gloss.lower())):
+    for field, hay in (
+        ("label", code.label.lower()),
+        ("id", code.id.lower()),
+        ("gloss", code.gloss.lower()),
+    ):
         if not hay:
             continue
         if hay.startswith(q):
@@ -105,10 +109,17 @@ class CodePicker(ModalScreen[str | None]):
         Binding("pageup", "move(-10)", "Page up", show=False),
     ]
 
-    def __init__(self, codes: Sequence[Code], *, title: str = "Apply code",
-                 depth_of: Callable[[str], int] | None = None, suggested: Sequence[str] = (),
-                 recent: Sequence[str] = (), extra: Sequence[tuple[str, str]] = (),
-                 first: str | None = None) -> None:
+    def __init__(
+        self,
+        codes: Sequence[Code],
+        *,
+        title: str = "Apply code",
+        depth_of: Callable[[str], int] | None = None,
+        suggested: Sequence[str] = (),
+        recent: Sequence[str] = (),
+        extra: Sequence[tuple[str, str]] = (),
+        first: str | None = None,
+    ) -> None:
         super().__init__()
         self.codes = list(codes)
         self.by_id = {c.id: c for c in self.codes}
@@ -145,21 +156,31 @@ class CodePicker(ModalScreen[str | None]):
                     options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
             return options
         if self.first:
-            options.append(Option(picker_prompt(self.by_id[self.first], mark="→ "), id=f"first:{self.first}"))
+            options.append(
+                Option(picker_prompt(self.by_id[self.first], mark="→ "), id=f"first:{self.first}")
+            )
         for label, value in self.extra:
             options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
         if self.suggested:
-            options.append(Option(Text("suggested for this sentence", style="bold dim"), disabled=True))
+            options.append(
+                Option(Text("suggested for this sentence", style="bold dim"), disabled=True)
+            )
             for code_id in self.suggested:
-                options.append(Option(picker_prompt(self.by_id[code_id], mark="★ "), id=f"suggested:{code_id}"))
+                options.append(
+                    Option(picker_prompt(self.by_id[code_id], mark="★ "), id=f"suggested:{code_id}")
+                )
         if self.recent:
             options.append(Option(Text("recent", style="bold dim"), disabled=True))
             for n, code_id in enumerate(self.recent, 1):
-                options.append(Option(picker_prompt(self.by_id[code_id], mark=f"{n} "), id=f"recent:{code_id}"))
+                options.append(
+                    Option(picker_prompt(self.by_id[code_id], mark=f"{n} "), id=f"recent:{code_id}")
+                )
         if self.suggested or self.recent or self.first:
             options.append(Option(Text("codebook", style="bold dim"), disabled=True))
         for code in self.codes:
-            options.append(Option(picker_prompt(code, self.depth_of(code.id)), id=f"code:{code.id}"))
+            options.append(
+                Option(picker_prompt(code, self.depth_of(code.id)), id=f"code:{code.id}")
+            )
         return options
 
     def refill(self, query: str) -> None:

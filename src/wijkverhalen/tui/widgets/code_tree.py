@@ -58,7 +58,11 @@ class CodeTree(Tree[str]):
     def load(self, codes: list[Code], counts: dict[str, int], keep: str | None = None) -> None:
         """(Re)build from codes in tree order, keeping folded branches and the cursor."""
         keep = keep or self.highlighted_code_id
-        collapsed = {cid for cid, node in self._code_nodes.items() if node.allow_expand and not node.is_expanded}
+        collapsed = {
+            cid
+            for cid, node in self._code_nodes.items()
+            if node.allow_expand and not node.is_expanded
+        }
         self.clear()
         self._code_nodes = {}
         self._codes = {c.id: c for c in codes}

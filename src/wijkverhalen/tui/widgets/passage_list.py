@@ -44,7 +44,7 @@ def passage_text(p: Passage, budget: int) -> Text:
         rest = budget - len(body) - 4
         keep_before = min(len(before), max(rest // 2, rest - len(after)))
         if keep_before < len(before):
-            before = "…" + before[len(before) - keep_before:]
+            before = "…" + before[len(before) - keep_before :]
         keep_after = max(0, rest - len(before))
         if keep_after < len(after):
             after = after[:keep_after] + "…"
@@ -98,7 +98,9 @@ class PassageList(ScrollView, can_focus=True, inherit_bindings=False):
         self._pages: OrderedDict[int, list[Passage]] = OrderedDict()
         self._strips: OrderedDict[tuple[int, int], list[Strip]] = OrderedDict()
 
-    def load(self, total: int, fetch: Fetch, describe: Describe | None = None, cursor: int = 0) -> None:
+    def load(
+        self, total: int, fetch: Fetch, describe: Describe | None = None, cursor: int = 0
+    ) -> None:
         self.total = total
         self.fetch = fetch
         if describe is not None:

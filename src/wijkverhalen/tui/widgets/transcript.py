@@ -78,7 +78,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         """
         style = self._styles_memo.get(name)
         if style is None:
-            style = self.rich_style if not name else self.get_component_rich_style(name, partial=True)
+            style = (
+                self.rich_style if not name else self.get_component_rich_style(name, partial=True)
+            )
             self._styles_memo[name] = style
         return style
 
@@ -206,7 +208,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if model is None or not model.lines:
             if y == 0:
                 style = base + self._style("transcript--empty")
-                return Strip([Segment("  (this document has no sentences)", style)]).adjust_cell_length(width, base)
+                return Strip(
+                    [Segment("  (this document has no sentences)", style)]
+                ).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(model.lines):
             return Strip.blank(width, base)
@@ -217,7 +221,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             speaker = model.speaker(line.sentence) or ""
             name = "transcript--interviewer" if is_interviewer(speaker) else "transcript--speaker"
             style = base + self._style(name) + Style(bold=True)
-            strip = Strip([Segment(" " * GUTTER, base), Segment(speaker.translate(CONTROL_TO_SPACE), style)])
+            strip = Strip(
+                [Segment(" " * GUTTER, base), Segment(speaker.translate(CONTROL_TO_SPACE), style)]
+            )
             return strip.adjust_cell_length(width, base)
         return self._text_line(line, width, base).adjust_cell_length(width, base)
 
@@ -254,7 +260,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _bars(self, i: int, base: Style) -> list[Segment]:
         assert self.model is not None
-        code_ids = list(dict.fromkeys(self.model.codings[cid].code_id for cid in self.model.by_sentence[i]))
+        code_ids = list(
+            dict.fromkeys(self.model.codings[cid].code_id for cid in self.model.by_sentence[i])
+        )
         code_ids.sort(key=self.order_of)
         out: list[Segment] = []
         for n, code_id in enumerate(code_ids[:BARS]):
@@ -265,7 +273,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         out.append(Segment(" " * (BARS - len(out)), base))
         return out
 
-    def _text_segments(self, start: int, end: int, i: int, style: Style, in_cursor: bool) -> list[Segment]:
+    def _text_segments(
+        self, start: int, end: int, i: int, style: Style, in_cursor: bool
+    ) -> list[Segment]:
         """The text of one line with the exact span and (on the cursor) coded spans marked."""
         model = self.model
         assert model is not None

@@ -38,7 +38,7 @@ class Line:
 
 def _fit(text: str, pos: int, end: int, width: int) -> int:
     """How many characters from ``pos`` fit in ``width`` cells."""
-    chunk = text[pos:min(end, pos + width)]
+    chunk = text[pos : min(end, pos + width)]
     if chunk.isascii():
         return len(chunk)
     used = 0
@@ -121,7 +121,7 @@ class TranscriptModel:
 
     def sentence_text(self, i: int) -> str:
         s = self.sentences[i]
-        return self.text[s.start:s.end]
+        return self.text[s.start : s.end]
 
     def speaker(self, i: int) -> str | None:
         return self.sentences[i].speaker

@@ -1,0 +1,114 @@
+"""Moving and selecting in the coding screen: sentences, turns, pages, selection, exact words.
+
+A mixin of :class:`~.coding.CodingScreen`; the cursor, selection and exact span
+themselves live in :class:`~..widgets.transcript.TranscriptView`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .dialogs import SpanDialog
+
+if TYPE_CHECKING:
+    from ..widgets.transcript import TranscriptView
+    from ..widgets.transcript_model import TranscriptModel
+
+
+class CodingMoves:
+    """Mixin for :class:`~.coding.CodingScreen` (which provides the attributes below)."""
+
+    model: TranscriptModel | None
+    app: Any
+
+    if TYPE_CHECKING:
+
+        @property
+        def transcript(self) -> TranscriptView: ...
+
+    def confirm(self, message: str) -> None:  # implemented by the screen
+        raise NotImplementedError
+
+    def action_move(self, delta: int) -> None:
+        self.transcript.move_to(self.transcript.cursor + delta)
+
+    def action_turn(self, delta: int) -> None:
+        model, transcript = self.model, self.transcript
+        if model is None or not len(model):
+            return
+        turn = model.sentences[transcript.cursor].turn_index
+        turns = sorted(model.turn_first)
+        pos = turns.index(turn)
+        if transcript.selecting:  # extend to the edge of this turn, then of the next one
+            if delta > 0:
+                edge = model.turn_last[turn]
+                if transcript.cursor == edge and pos + 1 < len(turns):
+                    edge = model.turn_last[turns[pos + 1]]
+            else:
+                edge = model.turn_first[turn]
+                if transcript.cursor == edge and pos > 0:
+                    edge = model.turn_first[turns[pos - 1]]
+            transcript.move_to(edge)
+            return
+        if delta > 0 and pos + 1 < len(turns):
+            transcript.move_to(model.turn_first[turns[pos + 1]])
+        elif delta < 0:
+            start = model.turn_first[turn]
+            transcript.move_to(
+                start
+                if transcript.cursor != start or pos == 0
+                else model.turn_first[turns[pos - 1]]
+            )
+
+    def action_page(self, delta: int) -> None:
+        model, transcript = self.model, self.transcript
+        if model is None or not model.lines:
+            return
+        height = max(1, transcript.scrollable_content_region.height - 2)
+        line = model.first_line[transcript.cursor] + delta * height
+        line = max(0, min(len(model.lines) - 1, line))
+        transcript.move_to(model.lines[line].sentence)
+
+    def action_edge(self, end: int) -> None:
+        if self.model is not None:
+            self.transcript.move_to(len(self.model) - 1 if end else 0)
+
+    def action_next_uncoded(self) -> None:
+        if self.model is None:
+            return
+        nxt = self.model.next_uncoded(self.transcript.cursor)
+        if nxt is None:
+            self.confirm("no uncoded sentence below the cursor")
+        else:
+            self.transcript.move_to(nxt)
+
+    def action_select(self) -> None:
+        transcript, model = self.transcript, self.model
+        if model is None or not len(model):
+            return
+        if not transcript.selecting:
+            transcript.start_selection()
+            return
+        first, last = transcript.selection()  # second v: grow to whole turns
+        a = model.turn_first[model.sentences[first].turn_index]
+        b = model.turn_last[model.sentences[last].turn_index]
+        if transcript.cursor >= (transcript.sel_anchor or 0):
+            transcript.select_range(a, b)
+        else:
+            transcript.select_range(b, a)
+
+    def action_cancel(self) -> None:
+        if not self.transcript.clear_selection():
+            self.transcript.focus()
+
+    def action_exact_span(self) -> None:
+        if self.model is None or not len(self.model):
+            return
+        first, last = self.transcript.selection()
+        a, b = self.model.sentences[first].start, self.model.sentences[last].end
+
+        def chosen(span: tuple[int, int] | None) -> None:
+            if span is not None:
+                self.transcript.set_exact(*span)
+
+        self.app.push_screen(SpanDialog(self.model.text[a:b], a), chosen)
