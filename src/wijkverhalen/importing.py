@@ -39,9 +39,13 @@ class ImportReport:
 _worker_options: dict[str, object] = {}
 
 
-def _init_worker(speaker_pattern: str | None, pipeline: str | None) -> None:
+def _init_worker(speaker_pattern: str | None, pipeline: str | None, load: bool = False) -> None:
     _worker_options["speaker_pattern"] = speaker_pattern
     _worker_options["pipeline"] = pipeline
+    if load:
+        from . import nlp
+
+        nlp.load_pipeline(pipeline)
 
 
 def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str | None = None,
@@ -121,11 +125,12 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
 
         fork = "fork" in multiprocessing.get_all_start_methods()
         if fork:
-            # Load spaCy once here; forked workers share it instead of each paying ~2 s.
-            nlp.load_pipeline(pipeline)
+            # Import spaCy's modules once here, so forked workers inherit them; each
+            # worker then only builds its pipeline (in parallel, both cores busy).
+            nlp.import_spacy()
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(speaker_pattern, pipeline)) as pool:
+                                 initargs=(speaker_pattern, pipeline, True)) as pool:
             for (path, _), result in zip(jobs, pool.map(_prepare_in_worker, jobs, chunksize=4), strict=True):
                 handle(path, result)
     else:

@@ -41,6 +41,13 @@ class PipelineNotInstalled(InvalidInput):
     """A spaCy pipeline named by the user (e.g. ``nl_core_news_sm``) is not installed."""
 
 
+def import_spacy() -> None:
+    """Import spaCy and its Dutch language data without building a pipeline."""
+    import spacy  # noqa: F401
+    import spacy.lang.nl  # noqa: F401
+    import spacy.pipeline  # noqa: F401
+
+
 @functools.lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
     """The Dutch pipeline, built once per name.
