@@ -305,3 +305,14 @@ def test_document_progress_counts_coded_sentences(project: Project) -> None:
     project.add_coding(1, segs[1].start, segs[2].end, "relaties", "anna")  # two sentences
     project.add_coding(1, segs[1].start + 1, segs[1].start + 3, "netwerken", "bert")  # inside one
     assert project.document_progress() == {1: (2, len(segs), 2)}
+
+
+def test_search_snippets_mark_words_and_lemma_matches(project: Project) -> None:
+    from wijkverhalen.snippets import snippet_parts
+    from wijkverhalen.store.retrieval import mark_matches
+
+    [hit] = project.search("hielpen")
+    assert hit.snippet == "We [hielpen] eerst de buren"
+    assert snippet_parts(hit.snippet) == [("We ", False), ("hielpen", True), (" eerst de buren", False)]
+    # a lemma match marks the inflected word: lemmas line up with the words
+    assert mark_matches("Ze hielpen de buren.", "ze helpen de buren", {"helpen"}) == "Ze [hielpen] de buren."

@@ -62,17 +62,3 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]],
         t.add_row(*[v if isinstance(v, Text) else Text("" if v is None else str(v)) for v in row])
     console().print(t)
 
-
-def marked(snippet: str) -> Any:
-    """A search snippet with its ``[matches]`` in bold, as rich Text (no markup parsing)."""
-    import re
-
-    from rich.text import Text
-
-    out = Text()
-    for part in re.split(r"(\[[^\]]*\])", snippet):
-        if part.startswith("[") and part.endswith("]"):
-            out.append(part[1:-1], style="bold reverse")
-        else:
-            out.append(part)
-    return out

@@ -8,12 +8,12 @@ from typing import Any
 import click
 
 from ..errors import InvalidInput, WijkError
+from ..snippets import snippet_text
 from . import cli
 from .common import (
     coder_option,
     echo_json,
     json_option,
-    marked,
     opened,
     project_argument,
     resolve_coder,
@@ -248,7 +248,7 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
         echo_json([h.__dict__ for h in hits])
         return
     table(f"{len(hits)} hit(s)", ["document", "span", "speaker", "sentence"],
-          [[h.document_name, f"{h.start}-{h.end}", h.speaker, marked(h.snippet)] for h in hits])
+          [[h.document_name, f"{h.start}-{h.end}", h.speaker, snippet_text(h.snippet)] for h in hits])
 
 
 @cli.command()

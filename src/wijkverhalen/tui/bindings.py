@@ -135,7 +135,7 @@ def help_rows(
 
 
 def markdown_table(rows: Iterable[KeyHelp]) -> str:
-    """The bindings as a Markdown table (for docs/tui.md)."""
+    """The bindings as a Markdown table (for the README's key table)."""
     lines = [
         "| where | keys | what | id (for `keys:` in the config) |",
         "| --- | --- | --- | --- |",

@@ -8,7 +8,6 @@ result, Enter jumps to the sentence and ``c`` or ``1``-``9`` code it directly.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 
@@ -21,23 +20,13 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...models import SearchHit
+from ...snippets import snippet_text
 from ..messages import LemmatizerLoaded, PassageChosen, SearchFinished
 from ..widgets.code_picker import CodePicker
 from .base import WijkScreen
 
 LIMIT = 200
 _lemmatizer_lock = threading.Lock()
-
-
-def snippet_text(snippet: str) -> Text:
-    """The FTS snippet with its ``[matches]`` highlighted."""
-    text = Text()
-    for part in re.split(r"(\[[^\]]*\])", snippet):
-        if part.startswith("[") and part.endswith("]"):
-            text.append(part[1:-1], style="bold reverse")
-        else:
-            text.append(part)
-    return text
 
 
 class SearchScreen(WijkScreen):
