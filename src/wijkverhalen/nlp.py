@@ -42,9 +42,12 @@ class PipelineNotInstalled(InvalidInput):
 
 
 def import_spacy() -> None:
-    """Import spaCy and its Dutch language data without building a pipeline."""
+    """Import spaCy, its Dutch language data and the lemma table, without building
+    a pipeline: what forked import workers can share with their parent."""
     import spacy  # noqa: F401
     import spacy.lang.nl  # noqa: F401
+
+    _lemma_dict()
     import spacy.pipeline  # noqa: F401
 
 
@@ -83,14 +86,9 @@ def _lookup_tables() -> Any:
     process); a dict read straight from the package's JSON takes a fraction of
     that, and every import worker pays it.
     """
-    import gzip
-    import importlib.resources
-    import json
-
     from spacy.lookups import Lookups
 
-    resource = importlib.resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
-    data: dict[str, str] = json.loads(gzip.decompress(resource.read_bytes()))
+    data = _lemma_dict()
     class FastLookups(Lookups):  # type: ignore[misc]
         def to_bytes(self, **kwargs: Any) -> bytes:
             # A saved pipeline loads with spaCy's own classes: write their format.
@@ -101,6 +99,17 @@ def _lookup_tables() -> Any:
     lookups = FastLookups()
     lookups._tables["lemma_lookup"] = _StringTable("lemma_lookup", data)  # no public setter keeps the type
     return lookups
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_dict() -> dict[str, str]:
+    import gzip
+    import importlib.resources
+    import json
+
+    resource = importlib.resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
+    data: dict[str, str] = json.loads(gzip.decompress(resource.read_bytes()))
+    return data
 
 
 def _string_table_class() -> Any:

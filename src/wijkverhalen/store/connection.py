@@ -68,7 +68,7 @@ def _connect(path: Path, durability: str) -> sqlite3.Connection:
         raise ProjectError("cannot switch the project to WAL mode (read-only folder?)", path=path)
     conn.execute("PRAGMA synchronous = " + ("FULL" if durability == "full" else "NORMAL"))
     conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache
+    conn.execute("PRAGMA cache_size = -32768")  # 32 MiB page cache
     return conn
 
 
