@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,18 +198,13 @@ def import_qdpx(path: str | Path, project_path: str | Path, *, coder: str, offse
     if dry_run:
         plan = read_qdpx(path, offsets=offsets, coder=coder, limits=limits, progress=progress)
         return apply_plan(None, plan, coder, dry_run=True)
-    project, created = _open_target(project_path, merge, coder)
-    try:
-        plan = read_qdpx(path, offsets=offsets, coder=coder, existing_codes=project.code_guids(),
-                         limits=limits, progress=progress)
-        summary = apply_plan(project, plan, coder, created=created, workers=workers, progress=progress)
-    except BaseException:
-        project.close()
-        if created:
-            _discard(project_path)
-        raise
-    project.close()
-    return summary
+    return _into_target(
+        project_path, merge, coder,
+        lambda project, created: apply_plan(
+            project,
+            read_qdpx(path, offsets=offsets, coder=coder, existing_codes=project.code_guids(),
+                      limits=limits, progress=progress),
+            coder, created=created, workers=workers, progress=progress))
 
 
 def import_qdc(path: str | Path, project_path: str | Path, *, coder: str, dry_run: bool = False) -> ImportSummary:
@@ -216,10 +212,18 @@ def import_qdc(path: str | Path, project_path: str | Path, *, coder: str, dry_ru
     project_path = Path(project_path)
     if dry_run:
         return apply_plan(None, read_qdc(path), coder, dry_run=True)
-    project, created = _open_target(project_path, True, coder)
+    return _into_target(
+        project_path, True, coder,
+        lambda project, created: apply_plan(project, read_qdc(path, project.code_guids()), coder,
+                                            created=created))
+
+
+def _into_target(project_path: Path, merge: bool, coder: str,
+                 apply: Callable[[Any, bool], ImportSummary]) -> ImportSummary:
+    """Open (or create) the target project, apply, close; a new project that failed is removed."""
+    project, created = _open_target(project_path, merge, coder)
     try:
-        plan = read_qdc(path, project.code_guids())
-        summary = apply_plan(project, plan, coder, created=created)
+        summary = apply(project, created)
     except BaseException:
         project.close()
         if created:
