@@ -316,3 +316,26 @@ def test_search_snippets_mark_words_and_lemma_matches(project: Project) -> None:
     assert snippet_parts(hit.snippet) == [("We ", False), ("hielpen", True), (" eerst de buren", False)]
     # a lemma match marks the inflected word: lemmas line up with the words
     assert mark_matches("Ze hielpen de buren.", "ze helpen de buren", {"helpen"}) == "Ze [hielpen] de buren."
+
+
+def test_durability_full_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "p.wijk"
+    Project.create(path).close()
+    with Project.open(path) as p:
+        assert p.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    monkeypatch.setenv("WIJKVERHALEN_DURABILITY", "full")
+    with Project.open(path) as p:
+        assert p.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    monkeypatch.setenv("WIJKVERHALEN_DURABILITY", "sometimes")
+    with pytest.raises(ProjectError, match="must be 'normal' or 'full'"):
+        Project.open(path)
+
+
+def test_passages_for_ids_match_retrieval(project: Project) -> None:
+    start, end = span_of(SAMPLE_TEXT, "vertrouw de gebiedscommissie")
+    a = project.add_coding(1, start, end, "relaties.vertrouwen", "anna")
+    b = project.add_coding(1, 0, 5, "netwerken", "anna")
+    by_id = {p.coding.id: p for p in project.passages_for([b.id, a.id, a.id])}
+    assert set(by_id) == {a.id, b.id}
+    assert by_id[a.id] == project.passages("relaties.vertrouwen")[0]
+    assert project.passages_for([]) == []

@@ -342,10 +342,7 @@ def _fill_quotes(project: Any, section: CodeSection, rows: list[dict[str, Any]],
     memo_rows = sorted((r for r in rows if r["memo"]), key=lambda r: (doc_names.get(r["document_id"], ""), r["start"],
                                                                        r["end"], r["id"]))
     wanted = candidates + [r["id"] for r in memo_rows[:max_memos + quotes]]
-    if hasattr(project, "passages_for"):
-        fetched = {p.coding.id: p for p in project.passages_for(wanted)}
-    else:  # a store without the bulk read: retrieve all passages of the code
-        fetched = {p.coding.id: p for p in project.passages(section.code.id) if p.coding.id in set(wanted)}
+    fetched = {p.coding.id: p for p in project.passages_for(wanted)}
     chosen = choose_quotes([fetched[i] for i in candidates if i in fetched], quotes, role_of, agreed)
     section.quotes = [_quote(p, role_of, anonymise) for p in chosen]
     quoted = {p.coding.id for p in chosen}

@@ -29,7 +29,7 @@ class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingM
     """An open project file."""
 
     @classmethod
-    def open(cls, path: str | Path, *, durability: str = "normal") -> Project:
+    def open(cls, path: str | Path, *, durability: str | None = None) -> Project:
         path = Path(path)
         return cls(open_database(path, durability=durability), path)
 

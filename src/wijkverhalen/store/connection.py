@@ -3,7 +3,8 @@
 A project is one SQLite file. We run it in WAL mode with ``synchronous=NORMAL``:
 a committed transaction survives a crash or kill of the process (the WAL is
 already written), while fsyncs are batched at checkpoints, which keeps a coding
-keypress well under a millisecond. Pass ``durability="full"`` to fsync every
+keypress well under a millisecond. Set ``WIJKVERHALEN_DURABILITY=full`` (or pass
+``durability="full"``) to fsync every
 commit as well (survives power loss, costs an fsync per coding).
 """
 
@@ -49,6 +50,19 @@ def _import_sqlite_utils() -> Any:
 sqlite_utils = _import_sqlite_utils()
 
 BUSY_TIMEOUT_MS = 3000
+
+
+DURABILITY_ENV = "WIJKVERHALEN_DURABILITY"
+
+
+def _durability(value: str | None) -> str:
+    """``normal`` or ``full``: the argument, else $WIJKVERHALEN_DURABILITY, else normal."""
+    import os
+
+    chosen = (value or os.environ.get(DURABILITY_ENV) or "normal").strip().lower()
+    if chosen not in ("normal", "full"):
+        raise ProjectError(f"{DURABILITY_ENV} must be 'normal' or 'full', not '{chosen}'")
+    return chosen
 
 
 def _connect(path: Path, durability: str) -> sqlite3.Connection:
@@ -99,7 +113,7 @@ def check_is_project(path: Path) -> None:
         raise ProjectError("not a wijkverhalen project (an SQLite file of another program)", path=path)
 
 
-def open_database(path: Path, *, create: bool = False, durability: str = "normal") -> Any:
+def open_database(path: Path, *, create: bool = False, durability: str | None = None) -> Any:
     """Open (or create) the project file, migrate it, return a sqlite-utils Database."""
     path = Path(path)
     if create:
@@ -109,7 +123,7 @@ def open_database(path: Path, *, create: bool = False, durability: str = "normal
             raise ProjectError("folder does not exist", path=path.parent)
     else:
         check_is_project(path)
-    conn = _connect(path, durability)
+    conn = _connect(path, _durability(durability))
     try:
         if create:
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")

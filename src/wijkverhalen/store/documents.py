@@ -58,13 +58,7 @@ class DocumentsMixin(ProjectBase):
                     results.append((p.name, None, dup))
                     continue
                 name = self._unique_name(p.name)
-                cur = self.conn.execute(
-                    "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
-                    " word_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (str(uuid.uuid4()).upper(), name, p.text, sha, p.source_path, p.format, now(),
-                     item.word_count),
-                )
-                doc_id = int(cur.lastrowid or 0)
+                doc_id = self._insert_document(name, p.text, sha, p.source_path, p.format, item.word_count)
                 self._write_segments(doc_id, p, item.sentences)
                 self.conn.executemany(
                     "INSERT INTO attributes (document_id, name, value) VALUES (?, ?, ?)",
@@ -80,6 +74,21 @@ class DocumentsMixin(ProjectBase):
                 names = ", ".join(r[0] for r in imported[:5]) + (" ..." if len(imported) > 5 else "")
                 self.conn.execute(rec_sql, (now(), coder, f"import {len(imported)} document(s): {names}", "[]"))
         return results
+
+    def _insert_document(self, name: str, text: str, sha: str, source_path: str, fmt: str,
+                         word_count: int, *, guid: str | None = None, imported_at: str | None = None,
+                         memo: str = "") -> int:
+        """Insert one document row (inside the caller's transaction); returns its id.
+
+        Its derived rows come from :meth:`_write_segments`; every import path uses both.
+        """
+        cur = self.conn.execute(
+            "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
+            " word_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guid or str(uuid.uuid4()).upper(), name, text, sha, source_path, fmt, imported_at or now(),
+             word_count, memo),
+        )
+        return int(cur.lastrowid or 0)
 
     def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
         """Write the derived rows of a document: text pages, turns, sentences, FTS."""

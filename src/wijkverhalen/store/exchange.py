@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..models import Code, ParsedDocument, Passage, Sentence
+from ..models import Code, ParsedDocument, Sentence
 from . import oplog, schema
 from .base import ProjectBase
 from .codes import COLOR_RE, ID_RE, code_guid
@@ -248,38 +248,6 @@ class ExchangeMixin(ProjectBase):
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
-    def passages_for(self, coding_ids: Sequence[int]) -> list[Passage]:
-        """The given codings as passages: text, speaker, sentence and turn (no context).
-
-        The report picks its quotes from a short list of candidates per code and the
-        segment table needs every coding once; asking by id is far cheaper than
-        retrieving every passage of every code with its context. Speaker and turn
-        come from the turn the coding starts in, the sentence index from the sentence.
-        """
-        from .codings import coding_from_row
-
-        out: list[Passage] = []
-        ids = list(dict.fromkeys(coding_ids))
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            sql = f"""
-            SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder, c.memo, c.valence,
-                   c.created_at, c.updated_at, d.name, substr(d.text, c.start + 1, c."end" - c.start),
-                   t.speaker, t.idx,
-                   (SELECT s.idx FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'sentence'
-                      AND s.start <= c.start ORDER BY s.start DESC LIMIT 1)
-            FROM codings c JOIN documents d ON d.id = c.document_id
-            LEFT JOIN segments t ON t.id = (
-                SELECT s.id FROM segments s WHERE s.document_id = c.document_id AND s.kind = 'turn'
-                  AND s.start <= c.start ORDER BY s.start DESC LIMIT 1)
-            WHERE c.id IN ({', '.join('?' for _ in chunk)})"""
-            for r in self.conn.execute(sql, chunk):
-                out.append(Passage(
-                    coding=coding_from_row(r[:11]), document_name=r[11], text=r[12], before="", after="",
-                    speaker=r[13], turn_index=r[14] if r[14] is not None else -1,
-                    sentence_index=r[15] if r[15] is not None else -1))
-        return out
-
     # -- bulk import ------------------------------------------------------------------
     def import_exchange(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],
                         codings: Sequence[ExchangeCoding], cases: Sequence[ExchangeCase] = (),
@@ -349,12 +317,9 @@ class ExchangeMixin(ProjectBase):
             if not guid or guid in used_guids:
                 guid = str(uuid.uuid4()).upper()
             name = unique_name(doc.name)
-            cur = self.conn.execute(
-                "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
-                " word_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (guid, name, doc.text, sha, doc.source_path, doc.format, doc.imported_at or now(),
-                 doc.word_count, doc.memo))
-            doc_id = int(cur.lastrowid or 0)
+            doc_id = self._insert_document(  # type: ignore[attr-defined]  # DocumentsMixin
+                name, doc.text, sha, doc.source_path, doc.format, doc.word_count, guid=guid,
+                imported_at=doc.imported_at or None, memo=doc.memo)
             used_guids.add(guid)
             parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
                                     source_path=doc.source_path, turns=tuple(doc.turns))

@@ -54,10 +54,17 @@ FROM (
 
 
 class RetrievalMixin(ProjectBase):
-    def _passage_filter(self, code_ids: Sequence[str], coder: str | None,
-                        attributes: dict[str, str] | None, document_id: int | None) -> tuple[str, list[Any]]:
-        where = [f"c.code_id IN ({', '.join('?' for _ in code_ids)})"]
-        params: list[Any] = list(code_ids)
+    def _passage_filter(self, code_ids: Sequence[str] | None, coder: str | None,
+                        attributes: dict[str, str] | None, document_id: int | None,
+                        coding_ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if code_ids is not None:
+            where.append(f"c.code_id IN ({', '.join('?' for _ in code_ids)})")
+            params.extend(code_ids)
+        if coding_ids is not None:
+            where.append(f"c.id IN ({', '.join('?' for _ in coding_ids)})")
+            params.extend(coding_ids)
         if coder is not None:
             where.append("c.coder = ?")
             params.append(coder)
@@ -67,7 +74,30 @@ class RetrievalMixin(ProjectBase):
         for name, value in (attributes or {}).items():
             where.append("c.document_id IN (SELECT document_id FROM attributes WHERE name = ? AND value = ?)")
             params.extend([name, value])
-        return " WHERE " + " AND ".join(where), params
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def _read_passages(self, where: str, params: list[Any]) -> list[Passage]:
+        out = []
+        for r in self.conn.execute(_PASSAGE_SQL.format(where=where), params):
+            ctx_start, ctx_end = r[15], r[16]
+            page0 = ctx_start - ctx_start % CHUNK
+            ctx = (r[17] or "")[ctx_start - page0:ctx_end - page0]
+            a, b = r[3] - ctx_start, r[4] - ctx_start
+            out.append(Passage(
+                coding=coding_from_row(r[:11]), document_name=r[11], text=ctx[a:b], before=ctx[:a],
+                after=ctx[b:], speaker=r[12], sentence_index=r[13] if r[13] is not None else -1,
+                turn_index=r[14] if r[14] is not None else -1,
+            ))
+        return out
+
+    def passages_for(self, coding_ids: Sequence[int]) -> list[Passage]:
+        """The given codings as passages with context (exporters pick codings by id)."""
+        ids = list(dict.fromkeys(coding_ids))
+        out: list[Passage] = []
+        for i in range(0, len(ids), 500):  # stay far below SQLite's parameter limit
+            where, params = self._passage_filter(None, None, None, None, coding_ids=ids[i:i + 500])
+            out.extend(self._read_passages(where, params))
+        return out
 
     def passages(self, code_id: str, *, include_children: bool = False, coder: str | None = None,
                  attributes: dict[str, str] | None = None, document_id: int | None = None,
@@ -79,19 +109,7 @@ class RetrievalMixin(ProjectBase):
         if limit is not None:
             order += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        sql = _PASSAGE_SQL.format(where=where + order)
-        out = []
-        for r in self.conn.execute(sql, params):
-            ctx_start, ctx_end = r[15], r[16]
-            page0 = ctx_start - ctx_start % CHUNK
-            ctx = (r[17] or "")[ctx_start - page0:ctx_end - page0]
-            a, b = r[3] - ctx_start, r[4] - ctx_start
-            out.append(Passage(
-                coding=coding_from_row(r[:11]), document_name=r[11], text=ctx[a:b], before=ctx[:a],
-                after=ctx[b:], speaker=r[12], sentence_index=r[13] if r[13] is not None else -1,
-                turn_index=r[14] if r[14] is not None else -1,
-            ))
-        return out
+        return self._read_passages(where + order, params)
 
     def count_passages(self, code_id: str, *, include_children: bool = False, coder: str | None = None,
                        attributes: dict[str, str] | None = None) -> int:
