@@ -7,6 +7,7 @@ imported inside commands so ``wijkverhalen --help`` stays instant.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
@@ -30,6 +31,14 @@ class ProjectGroup(click.Group):
         except WijkError as exc:
             click.echo(f"error: {exc.one_line()}", err=True)
             ctx.exit(1)
+        except sqlite3.Error as exc:  # a storage failure outside `opened` (disk, permissions, damage)
+            from ..store import storage_error
+
+            mapped = storage_error(exc, None)
+            if mapped is None:
+                raise
+            click.echo(f"error: {mapped.one_line()}", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=ProjectGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,7 +54,7 @@ def cli() -> None:
     """
 
 
-from . import analysis, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
+from . import analysis, backup, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
 
 
 def main(argv: list[str] | None = None) -> None:
