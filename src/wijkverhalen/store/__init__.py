@@ -17,9 +17,9 @@ from ..models import Code
 from .codes import CodesMixin, SyncReport, code_guid
 from .codings import VALENCES, CodingsMixin
 from .connection import open_database
-from .faults import storage_error, storage_errors
 from .documents import DocumentInput, DocumentsMixin, text_sha256
 from .exchange import ExchangeMixin
+from .faults import storage_error, storage_errors
 from .linking import LinkingMixin
 from .retrieval import RetrievalMixin, build_match
 

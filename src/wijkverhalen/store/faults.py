@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ProjectCorrupt, ProjectFull, ProjectLocked, ProjectReadOnly, StorageError, WijkError
+from ..errors import (
+    ProjectCorrupt,
+    ProjectFull,
+    ProjectLocked,
+    ProjectReadOnly,
+    StorageError,
+    WijkError,
+)
 
 # Primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
 SQLITE_PERM = 3
