@@ -8,8 +8,12 @@ whom a chmod does not block writes); damage by overwriting a page of a copy.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from sample import SAMPLE_CODES, sample_input
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import ProjectCorrupt, ProjectFull, ProjectLocked, ProjectReadOnly
 from wijkverhalen.store import Project, connection, storage_error
+from wijkverhalen.store.faults import READONLY_MESSAGE
 
 BIG_MEMO = "x" * 300_000  # needs ~75 new pages
 
@@ -149,6 +154,36 @@ def test_cli_read_only_is_one_line(proj_path: Path, connect_with: Callable[[str]
     connect_with("PRAGMA query_only = ON")
     result = CliRunner().invoke(cli, ["code", str(proj_path), "1", "0", "10", "netwerken"])
     _one_line_error(result, "read-only", proj_path)
+
+
+def test_a_real_read_only_file_is_one_line(tmp_path: Path) -> None:
+    """chmod 444 on the project, the command run by a user who cannot override it.
+
+    The tests run as root, for whom permissions do not apply, so the command then
+    runs as ``nobody`` through setpriv, in a folder outside pytest's root-only tmp.
+    """
+    prefix: list[str] = []
+    folder = tmp_path
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot drop the right to write")
+        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        folder = Path(tempfile.mkdtemp(prefix="wijk-readonly-"))
+        folder.chmod(0o777)
+    try:
+        path = folder / "ro.wijk"
+        with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
+            project.add_documents([sample_input()], "anna")
+        path.chmod(0o444)
+        env = {**os.environ, "WIJKVERHALEN_CONFIG": str(folder / "config.yaml"), "HOME": str(folder)}
+        result = subprocess.run([*prefix, sys.executable, "-m", "wijkverhalen", "code", str(path), "1", "0", "10",
+                                 "netwerken"], capture_output=True, text=True, env=env, cwd=folder, timeout=120)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == f"error: {path}: {READONLY_MESSAGE}\n"
+    finally:
+        if folder != tmp_path:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_read_only_uri_error_maps_to_read_only(proj_path: Path) -> None:

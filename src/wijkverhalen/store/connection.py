@@ -113,7 +113,8 @@ def check_is_project(path: Path) -> None:
             raise ProjectCorrupt(CORRUPT_MESSAGE, path=path) from exc
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise ProjectError("not a wijkverhalen project (not an SQLite file)", path=path) from exc
-        raise ProjectError(f"cannot read the project: {exc}", path=path) from exc
+        # A WAL project needs a writable folder even to be read (its -shm file).
+        raise storage_error(exc, path) or ProjectError(f"cannot read the project: {exc}", path=path) from exc
     if app_id != schema.APPLICATION_ID:
         raise ProjectError("not a wijkverhalen project (an SQLite file of another program)", path=path)
 

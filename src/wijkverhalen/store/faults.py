@@ -38,7 +38,7 @@ SQLITE_CANTOPEN = 14
 SQLITE_NOTADB = 26
 
 FULL_MESSAGE = "disk full: the change was not saved; free some space and try again"
-READONLY_MESSAGE = "read-only: cannot write to the project (make the file and its folder writable)"
+READONLY_MESSAGE = "read-only: the project file or its folder cannot be written (make both writable)"
 CORRUPT_MESSAGE = "database disk image is malformed — restore from backup"
 BUSY_MESSAGE = "another wijkverhalen is writing to this project; try again in a moment"
 
