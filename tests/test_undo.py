@@ -24,9 +24,7 @@ def dump(project: Project) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for t in tables:
         cols = [r[1] for r in project.conn.execute(f"PRAGMA table_info({t})")]
-        # Segment ids are internal (restored documents get fresh ones); everything else must match.
-        keep = [c for c in cols if not (t == "segments" and c == "id")]
-        out[t] = sorted(project.conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in keep)} FROM {t}"))
+        out[t] = sorted(project.conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM {t}"))
     out["search"] = [(h.document_id, h.start, h.end) for h in project.search("buurthuis")]
     out["search2"] = [(h.document_id, h.start, h.end) for h in project.search("vertrouw")]
     return out

@@ -128,10 +128,16 @@ def restore(conn: sqlite3.Connection, snapshot: dict[str, Any] | None) -> None:
         cols = data["cols"]
         rows = data["rows"]
         if table == "segments":
-            # New ids: a later import may have taken the old ones (no AUTOINCREMENT here).
-            first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
+            # Their own ids, unless a later import took some (segments have no AUTOINCREMENT;
+            # nothing refers to a segment id, so new ones are safe).
             sid = cols.index("id")
-            rows = [[first + n if i == sid else v for i, v in enumerate(r)] for n, r in enumerate(rows)]
+            old_ids = [r[sid] for r in rows]
+            taken = conn.execute(
+                f"SELECT COUNT(*) FROM segments WHERE id IN ({_marks(len(old_ids))})", old_ids).fetchone()[0] \
+                if len(old_ids) < 30000 else 1
+            if taken:
+                first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
+                rows = [[first + n if i == sid else v for i, v in enumerate(r)] for n, r in enumerate(rows)]
             seg = {c: i for i, c in enumerate(cols)}
             conn.executemany(
                 "INSERT INTO segments_fts (rowid, text, lemmas) VALUES (?, ?, ?)",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..models import Document, ParsedDocument, Segment, Sentence
-from .base import ProjectBase
 from . import oplog
+from .base import ProjectBase
 from .oplog import now
 from .schema import CHUNK
 
@@ -286,7 +286,7 @@ class DocumentsMixin(ProjectBase):
         with self.operation(coder, label) as op:
             return sum(self._write_attributes(op, doc_id, values) for doc_id, values in per_document.items())
 
-    def _write_attributes(self, op: oplog.Recorder, document_id: int, values: dict[str, str | None]) -> int:
+    def _write_attributes(self, op: oplog.Recorder, document_id: int, values: Mapping[str, str | None]) -> int:
         changed = 0
         current = self.attributes(document_id)
         for name, value in values.items():
@@ -317,8 +317,8 @@ class DocumentsMixin(ProjectBase):
             f"SELECT document_id, COUNT(*) FROM codings WHERE document_id IN ({', '.join('?' for _ in ids)})"
             " GROUP BY document_id", ids).fetchall()
         if coded and not force:
-            names = {d.id: d.name for d in docs}
-            listed = ", ".join(f"'{names[d]}' ({n})" for d, n in coded)
+            by_id = {d.id: d.name for d in docs}
+            listed = ", ".join(f"'{by_id[d]}' ({n})" for d, n in coded)
             raise InvalidInput(f"document(s) with codings: {listed}; pass --force to remove them "
                                "with their codings (undo brings both back)")
         names = ", ".join(d.name for d in docs[:3]) + (" ..." if len(docs) > 3 else "")
