@@ -29,10 +29,11 @@ from textual.worker import Worker
 from ..config import config_path, configured_coder, load_config, save_config
 from ..errors import ProjectLocked, WijkError
 from ..store import Project
+from ..store.oplog import OperationConflict, Step
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
 from .messages import PassageChosen
 from .screens.base import WijkScreen
-from .screens.dialogs import CoderNameDialog, ErrorDialog
+from .screens.dialogs import CoderNameDialog, ConfirmDialog, ErrorDialog
 from .session import QueryLemmas, Session
 
 T = TypeVar("T")
@@ -371,21 +372,55 @@ class WijkApp(App[None]):
             )
 
     # -- undo and redo -------------------------------------------------------------------------
-    def _undo_redo(self, which: str) -> None:
-        result = self.attempt(lambda: (getattr(self.session, which)(),))
+    def _undo_redo(self, which: str, skip: bool = False) -> None:
+        """Undo or redo this coder's change; a conflict is explained and may be passed over."""
+        conflicts: list[OperationConflict] = []
+
+        def step() -> tuple[Step | None] | None:
+            try:
+                return (getattr(self.session, which)(skip=skip),)
+            except OperationConflict as exc:  # explained in a dialog, not as a bare error
+                conflicts.append(exc)
+                return None
+
+        result = self.attempt(step)
+        if conflicts:
+            self.explain_conflict(which, conflicts[0])
+            return
         if result is None:
             return
-        label = result[0]
-        if label is None:
+        done = result[0]
+        if done is None:
             self.notify(f"Nothing to {which}.", timeout=3)
             return
+        passed = f" (passed over #{', #'.join(str(c.op_id) for c in done.skipped)})" if done.skipped else ""
         self.notify(
-            f"{'undone' if which == 'undo' else 'redone'}: {self.readable(label)}", timeout=4
+            f"{'undone' if which == 'undo' else 'redone'}: {self.readable(done.label)}{passed}",
+            timeout=4,
         )
         screen = self.screen
         if isinstance(screen, WijkScreen):
             screen.loaded_generation = self.session.generation
             screen.refresh_from_project()
+
+    def explain_conflict(self, which: str, conflict: OperationConflict) -> None:
+        """Say which change cannot be undone, why and how to go on; offer to pass over it."""
+        self.bell()
+
+        def decided(past: bool | None) -> None:
+            if past:
+                self._undo_redo(which, skip=True)
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Cannot {which} #{conflict.op_id}",
+                f"{self.readable(conflict.label)} (by {conflict.coder}): {conflict.reason}.\n\n"
+                f"To {which} it, {conflict.hint}. Or {which} your next change past it now; "
+                "this one stays as it is.",
+                yes=f"{which.capitalize()} past it",
+            ),
+            decided,
+        )
 
     def readable(self, label: str) -> str:
         """An operation label with code ids shown as their labels ("code Stressor in ...")."""
