@@ -135,3 +135,19 @@ async def test_edit_attributes_dialog_and_undo(make: Any, reopen: Any) -> None:
         await pilot.pause()
     assert reopen().document(FATIMA).attributes == {
         "casus": "Delfshaven Helpt", "jaar": "2020", "rol": "bewoner", "wijk": "Bospolder"}
+
+
+async def test_coding_screen_of_a_removed_document_goes_back_to_the_list(make: Any, reopen: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # open Fatima in the coding screen
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        await pilot.press("d", "x", "y")  # back to the list, remove Fatima
+        await pilot.pause()
+        await pilot.press("t")  # the coding screen still had Fatima open
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentsScreen)
+    assert [d.name for d in reopen().documents()] == ["02_professional_ronald", "03_initiatiefnemer_ineke"]
