@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -312,7 +313,7 @@ def _apply(conn: sqlite3.Connection, op_id: int, changes: list[dict[str, Any]], 
 def _stamp(conn: sqlite3.Connection) -> str:
     """A time for ``undone_at`` later than every other, so the redo stack has one order."""
     stamp = now()
-    last = conn.execute("SELECT MAX(undone_at) FROM operations").fetchone()[0]
+    last = conn.execute("SELECT MAX(undone_at) FROM operations WHERE state = 'undone'").fetchone()[0]
     if last is not None and last >= stamp:
         stamp = _iso(datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(milliseconds=1))
     return stamp
@@ -328,7 +329,8 @@ class Step:
     skipped: tuple[OperationConflict, ...] = ()
 
 
-def _candidates(conn: sqlite3.Connection, redo: bool, coder: str | None) -> list[int]:
+def _candidates(conn: sqlite3.Connection, redo: bool, coder: str | None, page: int = 20) -> Iterator[int]:
+    """Operation ids in stack order, read a page at a time (a long log is not read whole)."""
     sql = "SELECT id FROM operations WHERE state = ? AND undoable = 1"
     params: list[Any] = ["undone" if redo else "done"]
     if coder is not None:
@@ -336,7 +338,13 @@ def _candidates(conn: sqlite3.Connection, redo: bool, coder: str | None) -> list
         params.append(coder)
     # undo: newest first; redo: most recently undone first (undone in newest-first order).
     sql += " ORDER BY undone_at DESC, id ASC" if redo else " ORDER BY id DESC"
-    return [r[0] for r in conn.execute(sql, params)]
+    offset = 0
+    while True:
+        ids = [r[0] for r in conn.execute(f"{sql} LIMIT ? OFFSET ?", (*params, page, offset))]
+        yield from ids
+        if len(ids) < page:
+            return
+        offset += page
 
 
 def step(conn: sqlite3.Connection, *, redo: bool, coder: str | None = None, skip: bool = False) -> Step | None:
