@@ -1,7 +1,9 @@
 """The documents screen: every interview with its attributes, size and coding progress.
 
 Type in the filter to narrow the list (words match the name or any attribute;
-``rol=bewoner jaar=2020`` matches attributes); Enter opens a document. Coding
+``rol=bewoner jaar=2020`` matches attributes); Enter opens a document; ``a`` edits
+the highlighted document's attributes and ``x`` removes it (after asking; a coded
+document goes with its codings), both one undoable change through the session. Coding
 progress (share of sentences with at least one coding) is computed in a worker
 so the list appears at once even on a large project.
 """
