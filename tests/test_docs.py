@@ -71,3 +71,23 @@ def test_links_between_guide_pages_resolve() -> None:
     for page in sorted((ROOT / "docs").glob("*.md")):
         for link in re.findall(r"\]\(([^)#:]+\.md)", page.read_text(encoding="utf-8")):
             assert (page.parent / link).exists(), f"{page.name} links to missing {link}"
+
+
+def test_every_test_named_in_the_docs_exists() -> None:
+    """A promise names its test as `tests/file.py::test_name` (or `::test_name` after one)."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    named = 0
+    for page in pages:
+        current: Path | None = None
+        bare = re.findall(r"`(test_\w+)`", page.read_text("utf-8"))
+        assert not bare, f"{page.name}: name the file of {bare} (`tests/x.py::test_y`)"
+        for file, name in re.findall(r"`(tests/[\w/]+\.py)?(?:::(\w+))?`", page.read_text("utf-8")):
+            if file:
+                current = ROOT / file
+                assert current.exists(), f"{page.name} names a missing test file {file}"
+            if name:
+                assert current is not None, f"{page.name}: ::{name} follows no test file"
+                source = current.read_text(encoding="utf-8")
+                assert re.search(rf"def {name}\(", source), f"{page.name}: no {name} in {current.name}"
+                named += 1
+    assert named >= 30
