@@ -66,8 +66,8 @@ def _value(param: click.Parameter, tmp: Path, command: str, *, nonsense: bool) -
         if isinstance(param, click.Option) and param.name in {"output", "outputs"}:
             suffix = OUTPUT_SUFFIX.get(command.split()[-1], ".csv")
             return str(tmp / "out" / f"out{suffix}")
-        if nonsense:
-            return str(tmp / "no-such-file.txt")
+        if nonsense:  # neither readable nor writable: its folder does not exist
+            return str(tmp / "no-such-folder" / "no-such-file.txt")
         existing = tmp / "input.txt"
         existing.write_text("een regel tekst\n", encoding="utf-8")
         return str(existing)
