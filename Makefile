@@ -22,8 +22,9 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n auto
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/lint-imports
+	$(PY) tools/gen_docs.py --check
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy src
