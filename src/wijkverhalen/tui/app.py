@@ -15,7 +15,7 @@ from __future__ import annotations
 import getpass
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -291,25 +291,7 @@ class WijkApp(App[None]):
 
     def binding_sources(self) -> list[tuple[str, Iterable[Any]]]:
         """Where the bindings live, by group, for the help screen and keymap checks."""
-        from .widgets.passage_list import PassageList
-
-        sources: list[tuple[str, Iterable[Any]]] = [("everywhere", self.BINDINGS)]
-        titles = {"coding": "coding", "retrieval": "retrieval"}
-        for entry in SCREENS:
-            if not self._available.get(entry.name):
-                continue
-            bindings = list(getattr(entry.load(), "BINDINGS", []))
-            if entry.name == "documents":
-                bindings.insert(0, Binding("enter", "open", "Open the document"))
-            if entry.name == "retrieval":
-                bindings += PassageList.BINDINGS
-            if entry.name == "coding":
-                bindings += [
-                    Binding("enter", "choose", "In the code tree: apply the code"),
-                    Binding("space", "fold", "In the code tree: fold or unfold"),
-                ]
-            sources.append((titles.get(entry.name, entry.name), bindings))
-        return sources
+        return binding_sources(self._available)
 
     def help_rows(self) -> list[KeyHelp]:
         return help_rows(self.binding_sources(), self.keymap)
@@ -472,3 +454,31 @@ def make_app(
     """
     project = Project.open(project_path)
     return WijkApp(Session(project, coder or configured_coder(), query_lemmas))
+
+
+def binding_sources(available: Mapping[str, bool] | None = None) -> list[tuple[str, Iterable[Any]]]:
+    """The bindings by group (app first, then each available main screen), in help order.
+
+    Needs no running app: ``tools/gen_docs.py`` renders ``docs/keys.md`` from it.
+    """
+    from .widgets.passage_list import PassageList
+
+    if available is None:
+        available = {e.name: e.available for e in SCREENS}
+    sources: list[tuple[str, Iterable[Any]]] = [("everywhere", WijkApp.BINDINGS)]
+    titles = {"coding": "coding", "retrieval": "retrieval"}
+    for entry in SCREENS:
+        if not available.get(entry.name):
+            continue
+        bindings = list(getattr(entry.load(), "BINDINGS", []))
+        if entry.name == "documents":
+            bindings.insert(0, Binding("enter", "open", "Open the document"))
+        if entry.name == "retrieval":
+            bindings += PassageList.BINDINGS
+        if entry.name == "coding":
+            bindings += [
+                Binding("enter", "choose", "In the code tree: apply the code"),
+                Binding("space", "fold", "In the code tree: fold or unfold"),
+            ]
+        sources.append((titles.get(entry.name, entry.name), bindings))
+    return sources
