@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +102,29 @@ def test_session_folds_the_wal_back_when_idle(project_path: Path, tmp_path: Path
         assert session.checkpoint_if_idle(now=idle)
         assert _codings_in_file_bytes(project_path, tmp_path) == 6
         assert not session.checkpoint_if_idle(now=idle + 10)  # nothing new to fold back
+    finally:
+        project.close()
+
+
+CRASHING_CODER = r"""
+import os, sys
+from wijkverhalen.store import Project
+project = Project.open(sys.argv[1])
+for start in range(0, 40, 10):
+    project.add_coding(1, start, start + 8, "relaties", "crash")
+os._exit(0)  # killed: no close, no checkpoint; the codings are committed, in the -wal file only
+"""
+
+
+def test_opening_after_a_crash_folds_the_wal_back(project_path: Path, tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-c", CRASHING_CODER, str(project_path)], check=True, timeout=120)
+    assert _codings_in_file_bytes(project_path, tmp_path) == 0  # a copy now would lose them
+    project = Project.open(project_path)
+    try:
+        session = Session(project, CODER)
+        assert len(project.codings()) == 4  # safe in the WAL
+        assert session.checkpoint_if_idle()  # the first idle tick of the workbench
+        assert _codings_in_file_bytes(project_path, tmp_path) == 4
     finally:
         project.close()
 

@@ -71,8 +71,9 @@ class Session:
         self.recent: list[str] = []
         self._recent_seeded = False
         # When the last write committed, and whether the WAL still holds some (see checkpoint_if_idle).
+        # True at the start too: a crash may have left committed work in the -wal file.
         self.last_write = 0.0
-        self._unfolded = False
+        self._unfolded = True
 
     @property
     def path(self) -> Path:
