@@ -67,6 +67,7 @@ def main() -> None:
     t = time.perf_counter()
     backup_project(path, folder / "copy.wijk")
     backup_ms = (time.perf_counter() - t) * 1000
+    size_kib = path.stat().st_size // 1024
     reader.execute("COMMIT")
     reader.close()
     shutil.rmtree(folder)
@@ -74,7 +75,7 @@ def main() -> None:
     print(f"add_coding x{len(times)}: p50 {pct(times, 50):.3f} ms, p95 {pct(times, 95):.3f} ms, "
           f"p99 {pct(times, 99):.3f} ms")
     print(f"close while another connection reads: {close_ms:.1f} ms")
-    print(f"backup while another connection reads ({path.stat().st_size // 1024} KiB): {backup_ms:.1f} ms")
+    print(f"backup while another connection reads ({size_kib} KiB): {backup_ms:.1f} ms")
 
 
 if __name__ == "__main__":
