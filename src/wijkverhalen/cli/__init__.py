@@ -45,7 +45,7 @@ def cli() -> None:
     """
 
 
-from . import analysis, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
+from . import analysis, core, exchange, export, indicators, linking, tui  # noqa: E402,F401  (register the commands)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -35,7 +35,9 @@ YEAR_NAMES = ("jaar", "year", "jaartal", "peiljaar", "periode", "perioden", "per
 # a Wijkprofiel export has wijk_naam (the neighbourhood) beside gebied (its district).
 NEIGHBOURHOOD_NAMES = ("area", "areaname", "wijknaam", "wijk", "buurtnaam", "buurt", "gebiedsnaam", "regio",
                        "regionaam", "regioaanduiding", "wijkenenbuurten", "naamwijk", "wijkbuurt")
-DISTRICT_NAMES = ("gebied", "gebiednaam", "stadsdeel", "district", "deelgemeente", "gemeente", "gemeentenaam")
+DISTRICT_NAMES = ("gebied", "gebiednaam", "stadsdeel", "district", "deelgemeente")
+# The municipality of a CBS table (always Rotterdam here): context, never the area.
+MUNICIPALITY_NAMES = ("gemeente", "gemeentenaam", "gemeentecode")
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "indicator": ("indicator", "indicatorid", "indicatorcode", "kenmerk", "variabele", "id", "code"),
     "value": ("value", "waarde", "score", "percentage", "aandeel"),
@@ -138,15 +140,17 @@ def detect_layout(columns: Sequence[str], *, form: str = "auto", area_column: st
     rest = [c for c in cols if c not in taken and c not in roles.values() and c not in year_headers]
     names = _pick(rest, NEIGHBOURHOOD_NAMES)
     districts = _pick(rest, DISTRICT_NAMES)
-    identifiers = [c for c in rest if _IDENTIFIER.search(column_key(c)) and c not in names + districts]
+    municipality = _pick(rest, MUNICIPALITY_NAMES)
+    identifiers = [c for c in rest if _IDENTIFIER.search(column_key(c)) and c not in names + districts + municipality]
     if area is None:
         if names:
             area = names[0]
-        elif districts:
-            area = districts[0]
-        elif identifiers:
-            # wijk_slug or wijkcode: the one whose values the registry knows.
-            area = max(identifiers, key=lambda c: (area_resolves(c), -identifiers.index(c)))
+        elif districts or identifiers:
+            # gebied, wijk_slug or wijkcode: the one whose values the registry knows best.
+            candidates = districts + identifiers
+            area = max(candidates, key=lambda c: (area_resolves(c), -candidates.index(c)))
+    for col in municipality:
+        ignored[col] = "municipality (context)"
     for col in names + districts:
         if col != area:
             ignored[col] = "district (context)" if col in districts else "area name (context)"

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from .areas import AreaRegistry
 
 # Indicator ids that hold the number of inhabitants (Wijkprofiel, CBS kerncijfers).
@@ -119,7 +120,7 @@ def aggregate(name: str, label: str, members: Sequence[str], values: Mapping[str
     inhabitants = inhabitants or {}
     out: dict[int, float] = {}
     weights: dict[int, dict[str, float]] = {}
-    weight_years: set[int] = set()
+    weight_years: dict[int, dict[str, float]] = {}  # year of the inhabitants -> area -> inhabitants
     partial: dict[tuple[str, ...], list[int]] = {}
     all_weighted = True
     for year in sorted(set().union(*(set(values[m]) for m in with_data))):
@@ -131,22 +132,24 @@ def aggregate(name: str, label: str, members: Sequence[str], values: Mapping[str
             all_weighted = False
             out[year] = round(sum(values[m][year] for m in present) / len(present), 3)
         else:
-            weight_years.add(found[0])
+            weight_years.setdefault(found[0], {}).update(found[1])
             weights[year] = found[1]
             total = sum(found[1].values())
             out[year] = round(sum(values[m][year] * found[1][m] for m in present) / total, 3)
     used = tuple(m for m in members if m in with_data)
     parts = " and ".join([", ".join(used[:-1]), used[-1]] if len(used) > 1 else used)
     source = f"'{weight_indicator}'" if weight_indicator else "inhabitants"
-    if weights and all_weighted:
-        method = WEIGHTED
-        when = ", ".join(str(y) for y in sorted(weight_years))
-        rule = f"{label} = mean of {parts} weighted by inhabitants ({source}, {when})"
+    if len(used) == 1:
+        method = WEIGHTED if weights else MEAN
+        rule = f"{label} = {used[0]} alone (the only member with values)"
     elif weights:
         method = WEIGHTED
-        plain = sorted(set(out) - set(weights))
-        rule = (f"{label} = mean of {parts} weighted by inhabitants ({source}) where known; plain mean in "
-                + ", ".join(map(str, plain)))
+        shown = [f"{wy}: " + ", ".join(f"{m} {_num(n)}" for m, n in w.items())
+                 for wy, w in sorted(weight_years.items())]
+        rule = (f"{label} = population-weighted mean of {parts} (weights: inhabitants from {source}, "
+                + "; ".join(shown) + ")")
+        if not all_weighted:
+            rule += "; plain mean in " + ", ".join(map(str, sorted(set(out) - set(weights))))
     else:
         method = MEAN
         rule = f"{label} = plain mean of {parts} (inhabitants not known)"
@@ -199,3 +202,25 @@ def inhabitants_from(values: Mapping[str, Mapping[str, Mapping[int, float]]],
     if indicator:
         raise InvalidInput(f"no indicator '{indicator}' to weight by (see 'wijkverhalen indicators list')")
     return "", {}
+
+
+def compare_in_project(project: Any, indicator: str, *, focus: str = "BoTu",
+                       nprz_members: Sequence[str] | None = None, weight_indicator: str | None = None) -> Comparison:
+    """:func:`compare` for an indicator of ``project``.
+
+    ``nprz_members`` overrides the project's setting (``indicators nprz``); the weights are
+    the inhabitants in ``weight_indicator`` or in the first of :data:`INHABITANT_INDICATORS`
+    the project holds.
+    """
+    if not project.has_indicator(indicator):
+        raise NotFound(f"no indicator '{indicator}' (see 'wijkverhalen indicators list')")
+    registry = project.area_registry()
+    focus = registry.require(focus)
+    members = (check_members(nprz_members, registry, "nprz") if nprz_members
+               else project.nprz_members() or [])
+    values: dict[str, dict[str, dict[int, float]]] = {}
+    for row in project.indicator_values():
+        values.setdefault(row["indicator"], {}).setdefault(row["area"], {})[row["year"]] = row["value"]
+    weight_id, inhabitants = inhabitants_from(values, weight_indicator)
+    return compare(indicator, values.get(indicator, {}), registry, focus=focus, nprz_members=members,
+                   inhabitants=inhabitants, weight_indicator=weight_id)

@@ -301,7 +301,9 @@ def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: s
     records = frame.to_dict("records")
 
     def area_hits(col: str) -> int:
-        return sum(1 for r in records if _text(r.get(col)) and reg.resolve(_text(r.get(col))) is not None)
+        """Values of ``col`` that the registry knows as areas other than districts."""
+        found = [reg.resolve(_text(r.get(col))) for r in records if _text(r.get(col))]
+        return sum(1 for name in found if name is not None and reg.level(name) != "district")
 
     try:
         layout = detect_layout(columns, form=o.form, area_column=o.area_column, year_column=o.year_column,
