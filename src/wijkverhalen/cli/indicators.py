@@ -12,7 +12,15 @@ from typing import Any
 
 import click
 
-from .common import coder_option, echo_json, json_option, opened, project_argument, resolve_coder, table
+from .common import (
+    coder_option,
+    echo_json,
+    json_option,
+    opened,
+    project_argument,
+    resolve_coder,
+    table,
+)
 from .linking import indicators
 
 _BETTER = {"higher": "higher", "hoger": "higher", "lower": "lower", "lager": "lower", "none": "", "": ""}

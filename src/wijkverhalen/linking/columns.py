@@ -31,6 +31,7 @@ FORMS = ("long", "wide-years", "wide-indicators", "wide-areas")
 
 # Names of year columns, in the order they are preferred when a table has several.
 YEAR_NAMES = ("jaar", "year", "jaartal", "peiljaar", "periode", "perioden", "period", "editie")
+DATE_NAMES = ("datum", "peildatum", "date", "publicatiedatum")
 # Area columns that name neighbourhoods (preferred), then those that name districts:
 # a Wijkprofiel export has wijk_naam (the neighbourhood) beside gebied (its district).
 NEIGHBOURHOOD_NAMES = ("area", "areaname", "wijknaam", "wijk", "buurtnaam", "buurt", "gebiedsnaam", "regio",
@@ -136,22 +137,25 @@ def detect_layout(columns: Sequence[str], *, form: str = "auto", area_column: st
     # elsewhere they are identifiers of the area.
     if "indicator" in roles and column_key(roles["indicator"]) in ("id", "code") and not has_numbers_by_row:
         del roles["indicator"]
-    ignored: dict[str, str] = {}
-    rest = [c for c in cols if c not in taken and c not in roles.values() and c not in year_headers]
-    names = _pick(rest, NEIGHBOURHOOD_NAMES)
+    ignored: dict[str, str] = {c: "year (not used)" for c in _pick(cols, YEAR_NAMES)
+                               if c not in taken and c not in roles.values()}
+    ignored.update({c: "date" for c in _pick(cols, DATE_NAMES) if c not in taken})
+    rest = [c for c in cols if c not in taken and c not in roles.values() and c not in year_headers
+            and c not in ignored]
+    name_cols = _pick(rest, NEIGHBOURHOOD_NAMES)
     districts = _pick(rest, DISTRICT_NAMES)
     municipality = _pick(rest, MUNICIPALITY_NAMES)
-    identifiers = [c for c in rest if _IDENTIFIER.search(column_key(c)) and c not in names + districts + municipality]
+    identifiers = [c for c in rest if _IDENTIFIER.search(column_key(c)) and c not in name_cols + districts + municipality]
     if area is None:
-        if names:
-            area = names[0]
+        if name_cols:
+            area = name_cols[0]
         elif districts or identifiers:
             # gebied, wijk_slug or wijkcode: the one whose values the registry knows best.
             candidates = districts + identifiers
             area = max(candidates, key=lambda c: (area_resolves(c), -candidates.index(c)))
     for col in municipality:
         ignored[col] = "municipality (context)"
-    for col in names + districts:
+    for col in name_cols + districts:
         if col != area:
             ignored[col] = "district (context)" if col in districts else "area name (context)"
     for col in identifiers:

@@ -154,11 +154,11 @@ def aggregate(name: str, label: str, members: Sequence[str], values: Mapping[str
         method = MEAN
         rule = f"{label} = plain mean of {parts} (inhabitants not known)"
     flags = []
-    for present, years in partial.items():
-        have = ", ".join(present) if present else "none"
-        only = f"{have} only" if present else "no member"
+    for with_values, years in partial.items():
+        have = ", ".join(with_values) if with_values else "none"
+        only = f"{have} only" if with_values else "no member"
         span = "" if len(years) == len(out) else f" in {', '.join(map(str, years))}"
-        flags.append(f"{label} = {only}: {len(present)} of {len(members)}{span}")
+        flags.append(f"{label} = {only}: {len(with_values)} of {len(members)}{span}")
     return Aggregate(name, out, method, rule, members=used, expected=tuple(members), weights=weights,
                      flags=tuple(flags))
 

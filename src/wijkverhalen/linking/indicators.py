@@ -408,9 +408,8 @@ def _chosen_columns(layout: Layout, records: list[dict[str, Any]], o: TableOptio
                             f"{', '.join(names.values())})", path=where)
         cols = [c for c in cols if _wanted(names[c], c, o)]
     elif o.only or o.skip:
-        found = {column_key(_text(r.get(layout.indicator))) for r in records if _text(r.get(layout.indicator))}
-        found |= {column_key(indicator_id_and_label(_text(r.get(layout.indicator)))[0])
-                  for r in records if _text(r.get(layout.indicator))}
+        cells = [_text(r.get(layout.indicator or "")) for r in records]
+        found = {column_key(c) for c in cells if c} | {column_key(indicator_id_and_label(c)[0]) for c in cells if c}
         asked = [x for x in (*o.only, *o.skip) if column_key(x) not in found]
         if asked:
             raise DataError(f"no indicator {', '.join(asked)} in column '{layout.indicator}'", path=where)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.areas import DEFAULT_AREAS, AreaRegistry, area_key, resolve_values
+from ..linking.areas import DEFAULT_AREAS, area_key, resolve_values
 from ..linking.models import (
     MENTION_STATUSES,
     Actor,
