@@ -162,3 +162,14 @@ def test_cli_show_prints_the_rules_and_nprz_setting(tmp_path: Path) -> None:
     err = run("indicators", "nprz", path, "Bospolder", code=1).stderr
     assert err.startswith("error: 'Bospolder' is not one of the NPRZ neighbourhoods")
     assert "not set" in run("indicators", "nprz", path, "--clear").output
+
+
+def test_validate_warns_of_a_missing_rotterdam_row_and_an_incomplete_group(proj: Project) -> None:
+    from wijkverhalen.linking.triangulation import ValidationOptions, validate
+
+    import_indicator_file(proj, DATA / "cbs_kerncijfers.csv", "anna")  # no Rotterdam row
+    proj.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
+    proj.set_indicator_link("relaties.vertrouwen", "percentage_eenpersoonshuishoudens", "-", "anna")
+    warnings = validate(proj, ValidationOptions()).warnings
+    assert "no Rotterdam row (city average) for: percentage_eenpersoonshuishoudens" in warnings
+    assert "NPRZ = Carnisse only: 1 of 3 (percentage_eenpersoonshuishoudens)" in warnings

@@ -421,6 +421,8 @@ async def test_validate_screen_flow(demo: Path) -> None:
         await pilot.pause()
         assert screen.selected().verdict == CONVERGES
         assert screen.query_one(PlotextPlot).plt is not None
+        detail = str(screen.query_one("#validate-detail").render())
+        assert "indicator: %; higher is better" in detail  # the metadata travels with the values
         await pilot.press("minus")  # flip the link: more trust should go with *less* trust in the index
         await app.workers.wait_for_complete()
         await pilot.pause()

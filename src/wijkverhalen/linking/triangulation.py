@@ -457,6 +457,17 @@ def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> 
         result.warnings.append("linked indicator(s) not imported: " + ", ".join(missing))
     if not ctx.meta:
         result.warnings.append("no indicators imported yet (wijkverhalen indicators import PROJECT FILE)")
+    # The comparison areas: a missing Rotterdam row and an incomplete group are said, not left blank.
+    no_city = sorted({f.indicator for f in findings if f.quant.imported and f.quant.reference is None})
+    if no_city:
+        result.warnings.append("no Rotterdam row (city average) for: " + ", ".join(no_city))
+    flagged: dict[str, list[str]] = {}
+    for f in findings:
+        for series in (f.quant.focus, f.quant.nprz):
+            for flag in series.flags if series is not None else ():
+                flagged.setdefault(flag, []).append(f.indicator)
+    for flag, inds in flagged.items():
+        result.warnings.append(f"{flag} ({', '.join(sorted(set(inds)))})")
     if not findings:
         result.warnings.append("no code links an indicator (codebook 'indicators:' or 'wijkverhalen links add')")
     for code in ctx.codes:
