@@ -173,6 +173,8 @@ def test_detect_layout_prefers_the_neighbourhood_column() -> None:
     assert layout.value_columns == ("sociale_index",)
     long = detect_layout(["Gebied", "Jaar", "Indicator", "Waarde", "Eenheid", "Beter"])
     assert (long.form, long.area, long.meta["better"]) == ("long", "Gebied", "Beter")
+    areas_by_name = detect_layout(["code", "naam", "jaar", "aantal_inwoners"])
+    assert (areas_by_name.area, areas_by_name.ignored) == ("naam", {"code": "identifier"})
 
 
 @pytest.mark.parametrize(("raw", "better"), [("hoger", "higher"), ("Hoger is beter", "higher"), ("lager", "lower"),

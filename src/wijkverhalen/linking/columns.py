@@ -146,6 +146,9 @@ def detect_layout(columns: Sequence[str], *, form: str = "auto", area_column: st
     districts = _pick(rest, DISTRICT_NAMES)
     municipality = _pick(rest, MUNICIPALITY_NAMES)
     identifiers = [c for c in rest if _IDENTIFIER.search(column_key(c)) and c not in name_cols + districts + municipality]
+    if area is None and not name_cols and "indicator" not in roles and "label" in roles \
+            and column_key(roles["label"]) in ("naam", "name"):
+        area = roles.pop("label")  # "naam" in a table of areas (one row per area) names the area
     if area is None:
         if name_cols:
             area = name_cols[0]
