@@ -347,7 +347,7 @@ def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: s
                                 "which direction is better (hoger/lager, higher/lower)", path=where,
                                 line=row) from None
         for col in value_cols:
-            if layout.form in ("wide-indicators",):
+            if layout.form == "wide-indicators":
                 ind, label = indicator_id_and_label(col)
             else:
                 raw_ind = _text(record.get(layout.indicator))
@@ -370,8 +370,9 @@ def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: s
             if not math.isfinite(number):
                 raise DataError(f"row {row}, column '{col}': '{_text(raw)}' is not a finite number",
                                 path=where, line=row)
-            default = _default_meta(ind, label or col)
-            assert year is not None  # checked above
+            default = _default_meta(ind, label or ind)
+            if year is None:  # a year header that is not one (wide-years forced with --form)
+                raise DataError(f"column '{col}' is not a year", path=where)
             values.append(IndicatorValue(
                 indicator=ind, area=value_area, year=year, value=number,
                 unit=cells.get("unit") or ("%" if percent else default.unit), source=cells.get("source") or o.source,
