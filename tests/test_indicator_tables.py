@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
@@ -175,6 +178,18 @@ def test_detect_layout_prefers_the_neighbourhood_column() -> None:
     assert (long.form, long.area, long.meta["better"]) == ("long", "Gebied", "Beter")
     areas_by_name = detect_layout(["code", "naam", "jaar", "aantal_inwoners"])
     assert (areas_by_name.area, areas_by_name.ignored) == ("naam", {"code": "identifier"})
+
+
+WIDE = ["wijk_slug", "wijk_naam", "gebied", "editie", "fysieke_index", "veiligheidsindex", "sociale_index"]
+
+
+@given(st.permutations(WIDE), st.sampled_from([str, str.upper, str.title, lambda c: f" {c} "]))
+def test_roles_do_not_depend_on_column_order_or_case(columns: list[str], style: Callable[[str], str]) -> None:
+    layout = detect_layout([style(c) for c in columns])
+    by_key = {c.strip().lower(): role for c, role in layout.describe().items()}
+    assert by_key == {"wijk_naam": "area", "editie": "year", "wijk_slug": "identifier", "gebied": "district (context)",
+                      "fysieke_index": "indicator (numbers)", "veiligheidsindex": "indicator (numbers)",
+                      "sociale_index": "indicator (numbers)"}
 
 
 @pytest.mark.parametrize(("raw", "better"), [("hoger", "higher"), ("Hoger is beter", "higher"), ("lager", "lower"),
