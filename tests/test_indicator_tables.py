@@ -161,6 +161,17 @@ def test_year_column_option_and_year_with_a_year_column(tmp_path: Path) -> None:
         parse_indicator_table(path, options=TableOptions(year_column="jaargang"))
 
 
+def test_the_district_column_must_agree_with_the_registry(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("wijk_naam,gebied,editie,sociale_index\nBospolder,Delfshaven,2020,80\n"
+                    "Carnisse,Delfshaven,2020,70\nRotterdam,,2020,104\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 3: 'Carnisse' lies in Charlois, but column 'gebied' says 'Delfshaven'"):
+        parse_indicator_table(path)
+    with pytest.raises(DataError, match="--year is for a table without years"):
+        parse_indicator_table(Path(__file__).parent / "data" / "linking" / "wide_years.csv",
+                              options=TableOptions(year=2020))
+
+
 def test_text_columns_are_never_indicators(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("wijk,jaar,opmerking2,toelichting_kort,sociale_index\n"

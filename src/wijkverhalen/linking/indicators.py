@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from .areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry
+from .areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry, area_key
 from .columns import FORMS, Layout, column_key, detect_layout
 from .models import IndicatorMeta, IndicatorValue
 
@@ -310,6 +310,8 @@ def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: s
                                resolves=lambda c: reg.resolve(c) is not None, area_resolves=area_hits)
     except DataError as exc:
         raise DataError(exc.message, path=where) from None
+    if layout.form == "wide-years" and o.year is not None:
+        raise DataError("--year is for a table without years; this one has a column per year", path=where)
     if layout.form != "wide-years":
         if layout.year is not None and o.year is not None:
             raise DataError(f"the table has a year column '{layout.year}'; --year is for a table without one "
@@ -440,8 +442,16 @@ def _check_area_level(layout: Layout, records: list[dict[str, Any]], reg: AreaRe
     else:
         places = [(i + 2, layout.area or "", _text(r.get(layout.area))) for i, r in enumerate(records)
                   if layout.area and _text(r.get(layout.area))]
+    district_col = next((c for c, why in layout.ignored.items() if why == "district (context)"), None)
     for row, col, name in places:
         found = reg.resolve(name)
+        if found is not None and district_col is not None and reg.areas[found].district:
+            # The export's own district column must agree with where the registry puts the neighbourhood.
+            said = _text(records[row - 2].get(district_col))
+            if said and area_key(said) != area_key(reg.areas[found].district):
+                raise DataError(f"row {row}: '{name}' lies in {reg.areas[found].district}, but column "
+                                f"'{district_col}' says '{said}'; check the row (or the area column, "
+                                "--area-column)", path=where, line=row)
         if found is None or reg.level(found) != "district":
             continue
         inside = reg.in_district(found)
