@@ -296,3 +296,22 @@ def test_bundled_illustrative_table_says_what_its_numbers_mean(proj: Project) ->
     meta = {i.id: i for i in proj.indicators()}
     assert (meta["eenzaamheid"].better, meta["contact_buren"].better) == ("lower", "higher")
     assert (meta["kwaliteit_van_leven"].unit, meta["kwaliteit_van_leven"].scale) == ("index", "Rotterdam 2014 = 100")
+
+
+def test_wijkprofiel_wide_export_as_xlsx(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Wijkprofiel"
+    for line in (DATA / "wijkprofiel_wide.csv").read_text(encoding="utf-8").splitlines():
+        cells = line.split(",")
+        sheet.append([int(c) if c.isdigit() else c for c in cells])  # numbers as Excel numbers
+    path = tmp_path / "wijkprofiel.xlsx"
+    book.save(path)
+    from_xlsx = parse_indicator_table(path)
+    from_csv = parse_indicator_table(DATA / "wijkprofiel_wide.csv")
+    assert [(v.indicator, v.area, v.year, v.value) for v in from_xlsx.values] == [
+        (v.indicator, v.area, v.year, v.value) for v in from_csv.values]
+    assert from_xlsx.sheet == "Wijkprofiel" and from_xlsx.layout is not None
+    assert from_xlsx.layout.describe()["wijk_slug"] == "identifier"
