@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
-from wijkverhalen.errors import DataError
+from wijkverhalen.errors import DataError, InvalidInput
 from wijkverhalen.linking.columns import detect_layout
 from wijkverhalen.linking.indicators import (
     TableOptions,
@@ -287,8 +287,12 @@ def test_cli_import_options_and_one_line_errors(tmp_path: Path) -> None:
     assert "1 indicator(s)" in run("indicators", "list", path, "--indicator", "sociale_index").output
     described = run("indicators", "describe", path, "fysieke_index", "--better", "hoger", "--source", "WP").output
     assert "fysieke_index: index (Rotterdam 2014 = 100); higher is better; source WP" in described
+    assert run("indicators", "alias", path, "carnisse", "BU9999003").output.strip() == "Carnisse: added BU9999003"
+    err = run("indicators", "alias", path, "Carnise", "X", code=1).stderr
+    assert err.startswith("error: unknown area 'Carnise' (did you mean Carnisse?")
     areas = {a["name"]: a for a in json.loads(run("indicators", "areas", path, "--json").output)}
     assert areas["Delfshaven"]["level"] == "district" and areas["Tussendijken"]["district"] == "Delfshaven"
+    assert "BU9999003" in areas["Carnisse"]["aliases"]
 
 
 def test_bundled_illustrative_table_says_what_its_numbers_mean(proj: Project) -> None:
@@ -315,3 +319,20 @@ def test_wijkprofiel_wide_export_as_xlsx(tmp_path: Path) -> None:
         (v.indicator, v.area, v.year, v.value) for v in from_csv.values]
     assert from_xlsx.sheet == "Wijkprofiel" and from_xlsx.layout is not None
     assert from_xlsx.layout.describe()["wijk_slug"] == "identifier"
+
+
+def test_cbs_codes_name_areas_once_aliased(proj: Project, tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text("wijkcode;perioden;aantal_inwoners\nBU9999001;2020JJ00;6000\nBU9999002;2020JJ00;4000\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match="row 2: unknown area 'BU9999001'"):
+        import_indicator_file(proj, path, "anna")
+    assert proj.add_area_aliases("bospolder", ["BU9999001"], "anna") == ["BU9999001"]
+    assert proj.add_area_aliases("Tussendijken", ["BU9999002"], "anna") == ["BU9999002"]
+    with pytest.raises(InvalidInput, match="'BU9999001' already names the area 'Bospolder'"):
+        proj.add_area_aliases("Tussendijken", ["BU9999001"], "anna")
+    import_indicator_file(proj, path, "anna")
+    assert stored(proj) == {("aantal_inwoners", "Bospolder", 2020): 6000, ("aantal_inwoners", "Tussendijken", 2020): 4000}
+    proj.undo("anna")  # the import
+    assert proj.undo("anna") == "add alias(es) BU9999002 to area Tussendijken"
+    assert proj.area_registry().resolve("BU9999002") is None

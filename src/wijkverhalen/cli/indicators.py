@@ -145,3 +145,21 @@ def indicators_nprz(project: Path, members: tuple[str, ...], clear: bool, as_jso
         return
     click.echo("NPRZ reference group: " + (", ".join(current) if current else
                                            "not set (an NPRZ row of the table is used when there is one)"))
+
+
+@indicators.command("alias")
+@project_argument
+@click.argument("area")
+@click.argument("aliases", nargs=-1, required=True)
+@coder_option
+def indicators_alias(project: Path, area: str, aliases: tuple[str, ...], coder: str | None) -> None:
+    """Let other names or codes (a CBS wijkcode, an export's spelling) stand for AREA (undoable).
+
+    \b
+    Example:
+      wijkverhalen indicators alias botu.wijk Bospolder BU9999001 "Bospolder (wijk)"
+    """
+    with opened(project) as proj:
+        new = proj.add_area_aliases(area, list(aliases), resolve_coder(coder))
+        name = proj.area_registry().require(area)
+    click.echo(f"{name}: " + (f"added {', '.join(new)}" if new else "no new names"))

@@ -68,6 +68,32 @@ class IndicatorSettingsMixin(ProjectBase):
     def area_registry(self) -> AreaRegistry:
         return AreaRegistry(self.areas())
 
+    def add_area_aliases(self, area: str, aliases: Sequence[str], coder: str) -> list[str]:
+        """Let ``aliases`` (a CBS code, a spelling of an export) name ``area``; one undoable step.
+
+        Returns the aliases that were new. An alias that already names another area is an error.
+        """
+        registry = self.area_registry()
+        name = registry.resolve(area)
+        if name is None:
+            raise NotFound(f"unknown area '{area}' ({registry.suggest(area)})")
+        new: list[str] = []
+        for alias in aliases:
+            alias = alias.strip()
+            if not alias:
+                raise InvalidInput("an alias cannot be empty")
+            other = registry.resolve(alias)
+            if other is not None and other != name:
+                raise InvalidInput(f"'{alias}' already names the area '{other}'")
+            if other is None and alias not in new:
+                new.append(alias)
+        if new:
+            current = registry.areas[name].aliases
+            with self.operation(coder, f"add alias(es) {', '.join(new)} to area {name}") as op:
+                op.update("areas", {"name": name},
+                          {"aliases": json.dumps([*current, *new], ensure_ascii=False)})
+        return new
+
     def set_indicator_meta(self, indicator_id: str, coder: str, **fields: str) -> bool:
         """Set ``label``, ``unit``, ``scale``, ``better`` or ``source`` of an indicator (undoable).
 
