@@ -21,6 +21,7 @@ import yaml
 
 from wijkverhalen.errors import ImportError_
 from wijkverhalen.importers.encoding import read_text_file
+from wijkverhalen.safeyaml import FrontMatterLoader, RefusedYAML
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
@@ -66,7 +67,9 @@ def split_front_matter(text: str, path: str | Path | None = None) -> tuple[dict[
     try:
         # BaseLoader keeps every scalar a string as written: no 12:30 -> 750
         # sexagesimal surprises, no lost leading zeros, dates stay ISO text.
-        loaded = yaml.load(block, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds no objects
+        # FrontMatterLoader also refuses anchors and aliases: flattening an alias
+        # bomb below would take gigabytes (see wijkverhalen.safeyaml).
+        loaded = yaml.load(block, Loader=FrontMatterLoader)  # noqa: S506 - builds no objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         context = getattr(exc, "context_mark", None)
@@ -76,7 +79,9 @@ def split_front_matter(text: str, path: str | Path | None = None) -> tuple[dict[
             mark = context
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ImportError_(f"malformed front matter: {problem}", path=path, line=line) from exc
+        if not isinstance(exc, RefusedYAML):  # refused YAML is valid, not malformed
+            problem = f"malformed front matter: {problem}"
+        raise ImportError_(problem, path=path, line=line) from exc
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
