@@ -54,13 +54,17 @@ def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
 @click.option("--pipeline", default=None,
               help="spaCy pipeline, e.g. nl_core_news_sm (default: blank Dutch + lookup lemmas).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--docx-properties", is_flag=True,
+              help="Keep a .docx/.odt's own title, author and created date as attributes.")
 @coder_option
 def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, speaker_pattern: str | None,
-            pipeline: str | None, workers: int | None, coder: str | None) -> None:
+            pipeline: str | None, workers: int | None, docx_properties: bool, coder: str | None) -> None:
     """Import interviews (txt, md, docx, odt; folders recursively).
 
-    Broken or unsupported files are listed with the reason; the others still import.
-    Importing the same text again is reported and skipped.
+    Broken, hostile or unsupported files and symbolic links out of a folder are
+    listed with the reason; the others still import. Importing the same text
+    again is reported and skipped. Sidecar rows that match no file, and files
+    without a row, are listed; a sidecar that matches no file is an error.
 
     \b
     Example:
@@ -74,7 +78,10 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
         TimeRemainingColumn,
     )
 
+    from rich.markup import escape
+
     from ..importing import import_paths
+    from ..textsafe import printable
 
     with opened(project) as proj, Progress(
         TextColumn("[bold]import"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -83,16 +90,23 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=escape(printable(name)))
 
         report = import_paths(proj, list(paths), resolve_coder(coder), metadata_csv=metadata_csv,
                               speaker_pattern=speaker_pattern, pipeline=pipeline, workers=workers,
-                              progress=progress)
+                              progress=progress, docx_properties=docx_properties)
+    # File names and reasons come from outside: no terminal control characters.
     click.echo(f"imported {len(report.imported)} document(s), {report.words} words")
     for path, existing in report.duplicates:
-        click.echo(f"  already in project: {path} (same text as '{existing}')")
+        click.echo(f"  already in project: {printable(path)} (same text as '{printable(existing)}')")
     for path, reason in report.failed:
-        click.echo(f"  skipped: {path}: {reason}", err=True)
+        click.echo(f"  skipped: {printable(path)}: {printable(reason)}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  warning: {printable(warning)}", err=True)
+    for key in report.unmatched_rows:
+        click.echo(f"  metadata row matches no imported file: {printable(key)}", err=True)
+    for path in report.files_without_row:
+        click.echo(f"  no metadata row for: {printable(path)}", err=True)
     if report.failed and not report.imported and not report.duplicates:
         raise SystemExit(1)
 
