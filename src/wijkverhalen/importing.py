@@ -193,7 +193,8 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
         result, warnings = prepared
         report.warnings.extend(warnings)
         if isinstance(result, WijkError):
-            report.failed.append((str(path), result.message))
+            where = f"line {result.line}: " if result.line is not None else ""
+            report.failed.append((str(path), where + result.message))
         else:
             batch.append(result)
             if len(batch) >= BATCH_SIZE:
