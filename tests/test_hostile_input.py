@@ -19,7 +19,7 @@ from wijkverhalen.cli import cli
 from wijkverhalen.codebook import load_codebook, validate_codebook_file
 from wijkverhalen.errors import CodebookError, ImportError_
 from wijkverhalen.importers import iter_import_paths, parse_file, read_metadata_csv
-from wijkverhalen.importers.archive import MAX_TOTAL_BYTES
+from wijkverhalen.importers import archive
 from wijkverhalen.importers.encoding import decode_text
 from wijkverhalen.importing import import_paths
 from wijkverhalen.store import Project
@@ -182,7 +182,7 @@ def test_undecodable_line_is_named() -> None:
     (YAML_BOMB.split("---\n")[1], "anchors and aliases"),
     ("a: &a [*a]\n", "anchors and aliases"),
     ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
-])
+], ids=["alias-bomb", "recursive-alias", "deep-nesting"])
 def test_front_matter_bombs_fail_alone(proj: Path, tmp_path: Path, front: str, message: str) -> None:
     corpus = write_corpus(tmp_path / "in", ["a.txt", "b.txt", "c.txt"])
     (corpus / "bom.md").write_text(f"---\n{front}---\n{GOOD}", encoding="utf-8")
@@ -200,7 +200,7 @@ def test_front_matter_bombs_fail_alone(proj: Path, tmp_path: Path, front: str, m
     ("name: x\nlol: &a [x, x, x, x, x, x, x, x]\nl2: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
      "l3: [*b, *b, *b, *b, *b, *b, *b, *b]\ncodes:\n  - {id: a, label: A}\n", 2),
     ("name: x\ncodes:\n" + "  " + "[" * 3000 + "]" * 3000 + "\n", 3),
-])
+], ids=["recursive-alias", "alias-bomb", "deep-nesting"])
 def test_codebook_aliases_and_nesting_are_refused(tmp_path: Path, body: str, line: int) -> None:
     path = tmp_path / "codebook.yaml"
     path.write_text(body, encoding="utf-8")
@@ -230,17 +230,25 @@ def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes],
     return target
 
 
-def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
+@pytest.fixture
+def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A lower size cap, so a bomb above it is quick to build (bench_hostile uses the real one)."""
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 12 * 2**20)
+    monkeypatch.setattr(archive, "RATIO_FLOOR", 4 * 2**20)
+    return archive.MAX_TOTAL_BYTES
+
+
+def test_docx_zip_bomb_is_refused(tmp_path: Path, small_cap: int) -> None:
     good = make_docx(tmp_path / "good.docx")
-    bomb = rewrite_zip(good, tmp_path / "bom.docx", {}, ("word/media/x.bin", MAX_TOTAL_BYTES + 2**20))
-    assert bomb.stat().st_size < 2 * 1024 * 1024
+    bomb = rewrite_zip(good, tmp_path / "bom.docx", {}, ("word/media/x.bin", small_cap + 2**20))
+    assert bomb.stat().st_size < 100 * 1024
     with pytest.raises(ImportError_, match=r"refused: the \.docx package declares more than"):
         parse_file(bomb)
 
 
-def test_docx_high_ratio_below_the_cap_is_refused(tmp_path: Path) -> None:
+def test_docx_high_ratio_below_the_cap_is_refused(tmp_path: Path, small_cap: int) -> None:
     bomb = rewrite_zip(make_docx(tmp_path / "good.docx"), tmp_path / "bom.docx", {},
-                       ("word/media/x.bin", 32 * 2**20))
+                       ("word/media/x.bin", 8 * 2**20))
     with pytest.raises(ImportError_, match="times its compressed size"):
         parse_file(bomb)
 
@@ -284,10 +292,10 @@ def make_odt(path: Path) -> Path:
     return path
 
 
-def test_odt_bomb_and_entities_are_refused(tmp_path: Path) -> None:
+def test_odt_bomb_and_entities_are_refused(tmp_path: Path, small_cap: int) -> None:
     good = make_odt(tmp_path / "good.odt")
     assert parse_file(good).text == "I: Hallo."
-    bomb = rewrite_zip(good, tmp_path / "bom.odt", {}, ("Pictures/x.bin", MAX_TOTAL_BYTES + 2**20))
+    bomb = rewrite_zip(good, tmp_path / "bom.odt", {}, ("Pictures/x.bin", small_cap + 2**20))
     with pytest.raises(ImportError_, match=r"refused: the \.odt package declares"):
         parse_file(bomb)
     with zipfile.ZipFile(good) as archive:
