@@ -14,10 +14,12 @@ turn into a one-line ``file:line`` error.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.error import Mark
 from yaml.events import AliasEvent
 
 # Codebooks nest codes a few levels deep (each level is a mapping and a list);
@@ -29,11 +31,43 @@ class RefusedYAML(ComposerError):
     """Valid YAML that these loaders refuse (an anchor, an alias, deep nesting)."""
 
 
+_BRACKETS = re.compile(r"[\[\]{}\n]")
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """The 0-based line where ``[``/``{`` nesting passes :data:`MAX_DEPTH`, else None.
+
+    PyYAML's scanner keeps a possible key for every open bracket and rescans up
+    to 1,024 of them for each character, so 100 KB of ``[`` took 5 seconds (and
+    10 MB would seem to hang) before the composer's depth limit was reached. This
+    count runs first, in linear time. Brackets inside quoted text are counted
+    too; only a text with more than 64 unclosed ones in a row is refused.
+    """
+    depth = line = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif depth:
+            depth -= 1
+    return None
+
+
 class _Guard:
     """Mixin for a PyYAML loader: no anchors, no aliases, bounded nesting."""
 
     _depth = 0
     what = "this file"
+
+    def __init__(self, stream: Any) -> None:
+        if isinstance(stream, str) and (line := _flow_too_deep(stream)) is not None:
+            raise RefusedYAML(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                              Mark("<text>", 0, line, 0, None, 0))  # type: ignore[arg-type]
+        super().__init__(stream)  # type: ignore[call-arg]
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[attr-defined]
