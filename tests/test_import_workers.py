@@ -38,7 +38,8 @@ def alive(process: psutil.Process) -> bool:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGKILL", "SIGTERM", "SIGINT"])
 def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signals) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -46,7 +47,7 @@ def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signa
         (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord.\n", encoding="utf-8")
     script = tmp_path / "run_import.py"
     script.write_text(SCRIPT, encoding="utf-8")
-    parent = subprocess.Popen([sys.executable, str(script), str(folder)])
+    parent = subprocess.Popen([sys.executable, str(script), str(folder)], stderr=subprocess.DEVNULL)
     workers: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 60

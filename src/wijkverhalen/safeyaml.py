@@ -98,3 +98,9 @@ class CodebookLoader(_Guard, yaml.SafeLoader):
     """SafeLoader without anchors or aliases, for :func:`yaml.compose` of a codebook."""
 
     what = "a codebook"
+
+
+class StrictLoader(_Guard, yaml.SafeLoader):
+    """SafeLoader without anchors or aliases for any other hand-written YAML file."""
+
+    what = "this file"
