@@ -18,8 +18,7 @@ from click.testing import CliRunner
 from wijkverhalen.cli import cli
 from wijkverhalen.codebook import load_codebook, validate_codebook_file
 from wijkverhalen.errors import CodebookError, ImportError_
-from wijkverhalen.importers import iter_import_paths, parse_file, read_metadata_csv
-from wijkverhalen.importers import archive
+from wijkverhalen.importers import archive, iter_import_paths, parse_file, read_metadata_csv
 from wijkverhalen.importers.encoding import decode_text
 from wijkverhalen.importing import import_paths
 from wijkverhalen.store import Project
@@ -146,7 +145,7 @@ def test_docx_properties_only_with_the_flag(proj: Path, tmp_path: Path) -> None:
 
 
 def test_mixed_utf8_and_cp1252_lines_are_each_decoded(tmp_path: Path) -> None:
-    data = "I: Café één\n".encode() + "R: Caf\xe9 open\n".encode("cp1252") + "I: Dank\n".encode()
+    data = "I: Café één\n".encode() + "R: Caf\xe9 open\n".encode("cp1252") + b"I: Dank\n"
     decoded = decode_text(data, tmp_path / "x.txt")
     assert decoded.text == "I: Café één\nR: Café open\nI: Dank\n"
     assert "Ã" not in decoded.text

@@ -68,3 +68,31 @@ def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signa
         for worker in workers:
             if alive(worker):
                 worker.kill()
+
+
+def test_a_worker_that_dies_does_not_lose_the_import(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from wijkverhalen import importing
+    from wijkverhalen.store import Project
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord.\n", encoding="utf-8")
+    real = importing.prepare_document
+
+    def dies_on_doc20(path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "doc20.txt":
+            os._exit(9)  # as the out-of-memory killer would end it
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "prepare_document", dies_on_doc20)
+    with Project.create(tmp_path / "p.wijk", codes=(), coder="t") as project:
+        report = importing.import_paths(project, [folder], "t", workers=2)
+        imported = {name for name, _ in report.imported}
+        failed = {Path(p).name: why for p, why in report.failed}
+        assert "doc20.txt" in failed and "worker process died" in failed["doc20.txt"]
+        assert len(imported) + len(failed) == 30
+        assert {d.name for d in project.documents()} == imported

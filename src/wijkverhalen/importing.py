@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,12 +221,20 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
         try:
             for (path, _), result in zip(jobs, pool.map(_prepare_in_worker, jobs, chunksize=4), strict=True):
                 handle(path, result)
+        except BrokenProcessPool:
+            # A worker was killed (the kernel's out-of-memory killer, a crash in a
+            # C library): keep what was read, name the files that were not.
+            _stop_pool(pool)
+            for path, _ in jobs[done:]:
+                report.failed.append((str(path), "not read: an import worker process died "
+                                                 "(out of memory?); import it again on its own"))
         except BaseException:
             # Ctrl-C, a cancelled TUI worker or a failed write: do not wait for the
             # workers to finish every remaining file; end them now.
             _stop_pool(pool)
             raise
-        pool.shutdown(wait=True)
+        else:
+            pool.shutdown(wait=True)
     else:
         _init_worker(speaker_pattern, pipeline, properties=docx_properties)
         for job in jobs:

@@ -70,6 +70,7 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
     Example:
       wijkverhalen import botu.wijk interviews/ --metadata interviews/metadata.csv
     """
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -77,8 +78,6 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
         TextColumn,
         TimeRemainingColumn,
     )
-
-    from rich.markup import escape
 
     from ..importing import import_paths
     from ..textsafe import printable
