@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wijkverhalen.cli import cli
 from wijkverhalen.codebook import load_codebook, validate_codebook_file
@@ -80,6 +82,45 @@ def test_csv_semicolon_and_tab_with_quoted_separators(tmp_path: Path, sep: str) 
         "a.txt": {"rol": f'bewoner{sep} "oud"', "wijk": "Bospolder, BoTu"},
         "b.txt": {"rol": "professional", "wijk": "Tussendijken"},
     }
+
+
+CELL = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs"),
+                                      include_characters=',;\t"\n'), max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sep=st.sampled_from([",", ";", "\t"]),
+       rows=st.lists(st.tuples(CELL, CELL), min_size=1, max_size=5))
+def test_csv_round_trip_through_the_standard_writer(tmp_path_factory: pytest.TempPathFactory,
+                                                    sep: str, rows: list[tuple[str, str]]) -> None:
+    """Whatever Excel-style CSV the csv module writes comes back in the right columns."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+    writer.writerow(["file", "rol", "wijk"])
+    for i, (rol, wijk) in enumerate(rows):
+        writer.writerow([f"doc{i}.txt", rol, wijk])
+    path = tmp_path_factory.mktemp("csv") / "m.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    expected = {f"doc{i}.txt": {k: v.strip() for k, v in (("rol", rol), ("wijk", wijk)) if v.strip()}
+                for i, (rol, wijk) in enumerate(rows)}
+    assert read_metadata_csv(path) == expected
+
+
+DUTCH_LINE = st.text(alphabet="abcdeijnoprstuvwz ,.?éëïöüàèç", max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.tuples(DUTCH_LINE, st.booleans()), min_size=1, max_size=8))
+def test_lines_in_either_encoding_decode_to_the_same_text(lines: list[tuple[str, bool]]) -> None:
+    data = b"\n".join(text.encode("cp1252" if cp else "utf-8") for text, cp in lines) + b"\nI: x\n"
+    decoded = decode_text(data, "x.txt")
+    assert decoded.text == "\n".join(text for text, _ in lines) + "\nI: x\n"
+    mixed = any(cp and not t.isascii() for t, cp in lines) and any(
+        not cp and not t.isascii() for t, cp in lines)
+    assert bool(decoded.warnings) == mixed
 
 
 def write_corpus(folder: Path, names: list[str]) -> Path:

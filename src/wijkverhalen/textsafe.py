@@ -32,7 +32,3 @@ def printable(value: object) -> str:
     text = str(value)
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
-
-def has_unsafe(text: str) -> bool:
-    """True when :func:`printable` would change ``text``."""
-    return _UNSAFE.search(text) is not None
