@@ -132,7 +132,7 @@ def _symlink_reason(link: Path, root: Path) -> str | None:
             return "symbolic link loop; not followed"
         return "broken symbolic link (its target does not exist)"
     if not target.is_relative_to(root):
-        return f"symbolic link pointing outside the imported folder (to {target}); not followed"
+        return f"symbolic link pointing outside the imported folder (to {printable(target)}); not followed"
     return None
 
 
