@@ -11,8 +11,12 @@ memory cannot hide another's) exactly as the import reads it. The child reports:
 - ``py peak``: tracemalloc's peak of Python allocations while reading;
 - ``x input``: RSS growth divided by the input size (the issue's "~5x").
 
-The children run with an address-space limit (``--limit-mb``, default 2048) so
-that a regression fails with MemoryError instead of taking the shared machine down.
+The children run with an address-space limit (``--limit-mb``, default 2048) and
+a time limit (``--timeout``, default 60 s) so that a regression shows as
+MemoryError or TIMEOUT instead of taking the shared machine down. To see the
+figures of another checkout, e.g. before the fixes:
+``PYTHONPATH=../main/src python bench/bench_hostile.py --timeout 20``.
+``RSS +MB`` is 0.0 when reading the file did not raise the process's peak at all.
 
 Usage::
 
@@ -231,10 +235,14 @@ def size_of(path: Path) -> int:
     return path.stat().st_size
 
 
-def run_case(kind: str, target: Path, limit_mb: int) -> dict[str, object]:
+def run_case(kind: str, target: Path, limit_mb: int, timeout: float) -> dict[str, object]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, kind, str(target), str(limit_mb)],
-                          capture_output=True, text=True, timeout=600)
+    try:
+        proc = subprocess.run([sys.executable, "-c", CHILD, kind, str(target), str(limit_mb)],
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"outcome": f"TIMEOUT: still reading after {timeout:.0f} s", "wall": timeout,
+                "process_wall": timeout}
     whole = time.perf_counter() - start
     if proc.returncode != 0 or not proc.stdout.strip():
         return {"outcome": f"CHILD FAILED rc={proc.returncode}: {proc.stderr.strip()[-300:]}",
@@ -253,6 +261,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     parser.add_argument("--limit-mb", type=int, default=2048, help="address-space limit per child")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per case before giving up")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     rows = []
@@ -268,7 +277,7 @@ def main() -> None:
             folder.mkdir()
             target = build(folder)
             size = size_of(target)
-            result = run_case(kind, target, args.limit_mb)
+            result = run_case(kind, target, args.limit_mb, args.timeout)
             growth = int(result.get("rss_growth_kb", 0)) * 1024
             row = {"case": name, "input_bytes": size, **result,
                    "rss_growth_bytes": growth, "x_input": growth / size if size else None}
