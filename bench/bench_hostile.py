@@ -102,15 +102,20 @@ def yaml_deep_front(folder: Path) -> Path:
 
 
 def yaml_bomb_codebook(folder: Path) -> Path:
+    """Codes whose children are aliases of the level below: 9**7 codes when expanded."""
+    lines = ["name: bom", "codes:", "  - &n0 {id: x, label: X}"]
+    for level in range(1, 8):
+        kids = ", ".join([f"*n{level - 1}"] * 9)
+        lines.append(f"  - &n{level} {{id: x{level}, label: X, children: [{kids}]}}")
     path = folder / "bomb_codebook.yaml"
-    path.write_text("name: bom\na: &a [x, x, x, x, x, x, x, x, x]\n" + LAUGH +
-                    "\ncodes:\n  - {id: a, label: A, codes: *i}\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def yaml_recursive_codebook(folder: Path) -> Path:
     path = folder / "recursive_codebook.yaml"
-    path.write_text("name: lus\ncodes:\n  - &c {id: a, label: A, codes: [*c]}\n", encoding="utf-8")
+    path.write_text("name: lus\ncodes:\n  - &c {id: a, label: A, children: [*c]}\n",
+                    encoding="utf-8")
     return path
 
 
@@ -125,18 +130,35 @@ def _docx(path: Path) -> Path:
 
 
 def _rewrite(source: Path, target: Path, replace: dict[str, bytes],
-             zeros: tuple[str, int] | None = None) -> Path:
+             padding: tuple[str, int] | None = None) -> Path:
+    """Copy a zip, replacing members; ``padding`` (name, n) streams n filler bytes into a part.
+
+    An XML part gets n spaces before its last closing tag (still valid XML, which
+    a parser would read in full); a new part gets n zero bytes.
+    """
+    pad_name, pad_size = padding if padding is not None else ("", 0)
+    block = 4194304
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
-        if zeros is not None:
-            name, size = zeros
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        names = src.namelist()
+        for filename in names:
+            data = replace.get(filename, src.read(filename))
+            if filename != pad_name:
+                dst.writestr(filename, data)
+                continue
+            cut = data.rindex(b"</")
+            info = zipfile.ZipInfo(filename, date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            block = bytes(4 * 1024 * 1024)
-            with dst.open(info, "w", force_zip64=size > 2**31 - 1) as member:
-                for _ in range(size // len(block)):
-                    member.write(block)
+            with dst.open(info, "w", force_zip64=pad_size > 2**31 - 1) as member:
+                member.write(data[:cut])
+                for _ in range(pad_size // block):
+                    member.write(b" " * block)
+                member.write(data[cut:])
+        if pad_name and pad_name not in names:
+            info = zipfile.ZipInfo(pad_name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(info, "w", force_zip64=pad_size > 2**31 - 1) as member:
+                for _ in range(pad_size // block):
+                    member.write(bytes(block))
     return target
 
 
@@ -145,21 +167,21 @@ def docx_good(folder: Path) -> Path:
 
 
 def docx_zip_bomb(folder: Path) -> Path:
-    # 2 GiB of zeros in a ~2 MB package (the issue's 4.8 MB docx inflated to 8 GB).
+    # 2 GiB of spaces in document.xml, a ~2 MB package (the issue's 4.8 MB docx took 8 GB).
     return _rewrite(_docx(folder / "base.docx"), folder / "zipbomb.docx", {},
-                    ("word/media/image1.png", 2 * 1024**3))
+                    ("word/document.xml", 2 * 1024**3))
 
 
 def docx_lying_sizes(folder: Path) -> Path:
-    """A part that declares 1,000 bytes and inflates to 512 MiB."""
+    """document.xml declares 1,000 bytes and inflates to 512 MiB."""
     import struct
 
     bomb = _rewrite(_docx(folder / "base.docx"), folder / "lying.docx", {},
-                    ("word/media/image1.png", 512 * 1024**2))
+                    ("word/document.xml", 512 * 1024**2))
     data = bytearray(bomb.read_bytes())
     with zipfile.ZipFile(bomb) as archive:
-        info = archive.getinfo("word/media/image1.png")
-    central = data.index(b"word/media/image1.png", data.index(b"PK\x01\x02")) - 46
+        info = archive.getinfo("word/document.xml")
+    central = data.index(b"word/document.xml", data.index(b"PK\x01\x02")) - 46
     struct.pack_into("<I", data, central + 24, 1000)  # central directory: uncompressed size
     struct.pack_into("<I", data, info.header_offset + 22, 1000)  # local header
     bomb.write_bytes(bytes(data))
@@ -192,7 +214,7 @@ def _odt(path: Path) -> Path:
 
 def odt_zip_bomb(folder: Path) -> Path:
     return _rewrite(_odt(folder / "base.odt"), folder / "zipbomb.odt", {},
-                    ("Pictures/x.png", 2 * 1024**3))
+                    ("content.xml", 2 * 1024**3))
 
 
 def odt_entities(folder: Path) -> Path:
@@ -220,10 +242,10 @@ CASES: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "codebook: alias bomb": ("codebook", yaml_bomb_codebook),
     "codebook: recursive alias": ("codebook", yaml_recursive_codebook),
     "docx: good (reference)": ("file", docx_good),
-    "docx: zip bomb 2 GiB": ("file", docx_zip_bomb),
+    "docx: zip bomb 2 GiB xml": ("file", docx_zip_bomb),
     "docx: lying sizes 512 MiB": ("file", docx_lying_sizes),
     "docx: entity laughs": ("file", docx_entities),
-    "odt: zip bomb 2 GiB": ("file", odt_zip_bomb),
+    "odt: zip bomb 2 GiB xml": ("file", odt_zip_bomb),
     "odt: entity laughs": ("file", odt_entities),
     "folder: symlink loops": ("folder", symlink_folder),
 }

@@ -236,9 +236,12 @@ def test_front_matter_bombs_fail_alone(proj: Path, tmp_path: Path, front: str, m
 
 
 @pytest.mark.parametrize("body, line", [
-    ('name: x\ncodes:\n  - &a {id: a, label: A, codes: [*a]}\n', 3),
-    ("name: x\nlol: &a [x, x, x, x, x, x, x, x]\nl2: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
-     "l3: [*b, *b, *b, *b, *b, *b, *b, *b]\ncodes:\n  - {id: a, label: A}\n", 2),
+    ("name: x\ncodes:\n  - &a {id: a, label: A, children: [*a]}\n", 3),
+    # Small here (4**3 codes); the same shape with 9 per level and 8 levels took 8 GB.
+    ("name: x\ncodes:\n  - &n0 {id: x, label: X}\n"
+     "  - &n1 {id: x1, label: X, children: [*n0, *n0, *n0, *n0]}\n"
+     "  - &n2 {id: x2, label: X, children: [*n1, *n1, *n1, *n1]}\n"
+     "  - {id: x3, label: X, children: [*n2, *n2, *n2, *n2]}\n", 3),
     ("name: x\ncodes:\n" + "  " + "[" * 3000 + "]" * 3000 + "\n", 3),
 ], ids=["recursive-alias", "alias-bomb", "deep-nesting"])
 def test_codebook_aliases_and_nesting_are_refused(tmp_path: Path, body: str, line: int) -> None:
@@ -254,19 +257,35 @@ def test_codebook_aliases_and_nesting_are_refused(tmp_path: Path, body: str, lin
 
 
 def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes],
-                extra: tuple[str, int] | None = None) -> Path:
-    """Copy a zip, replacing members; ``extra`` adds (name, n) of n zero bytes, streamed."""
+                padding: tuple[str, int] | None = None) -> Path:
+    """Copy a zip, replacing members; ``padding`` (name, n) streams n filler bytes into a part.
+
+    An XML part gets n spaces before its last closing tag (still valid XML, which
+    a parser would read in full); a new part gets n zero bytes.
+    """
+    pad_name, pad_size = padding if padding is not None else ("", 0)
+    block = 1048576
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
-        if extra is not None:
-            name, size = extra
-            block = bytes(1024 * 1024)
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        names = src.namelist()
+        for filename in names:
+            data = replace.get(filename, src.read(filename))
+            if filename != pad_name:
+                dst.writestr(filename, data)
+                continue
+            cut = data.rindex(b"</")
+            info = zipfile.ZipInfo(filename, date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            with dst.open(info, "w") as member:
-                for _ in range(size // len(block)):
-                    member.write(block)
+            with dst.open(info, "w", force_zip64=pad_size > 2**31 - 1) as member:
+                member.write(data[:cut])
+                for _ in range(pad_size // block):
+                    member.write(b" " * block)
+                member.write(data[cut:])
+        if pad_name and pad_name not in names:
+            info = zipfile.ZipInfo(pad_name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(info, "w", force_zip64=pad_size > 2**31 - 1) as member:
+                for _ in range(pad_size // block):
+                    member.write(bytes(block))
     return target
 
 
@@ -280,7 +299,7 @@ def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
 
 def test_docx_zip_bomb_is_refused(tmp_path: Path, small_cap: int) -> None:
     good = make_docx(tmp_path / "good.docx")
-    bomb = rewrite_zip(good, tmp_path / "bom.docx", {}, ("word/media/x.bin", small_cap + 2**20))
+    bomb = rewrite_zip(good, tmp_path / "bom.docx", {}, ("word/document.xml", small_cap + 2**20))
     assert bomb.stat().st_size < 100 * 1024
     with pytest.raises(ImportError_, match=r"refused: the \.docx package declares more than"):
         parse_file(bomb)
@@ -288,24 +307,24 @@ def test_docx_zip_bomb_is_refused(tmp_path: Path, small_cap: int) -> None:
 
 def test_docx_high_ratio_below_the_cap_is_refused(tmp_path: Path, small_cap: int) -> None:
     bomb = rewrite_zip(make_docx(tmp_path / "good.docx"), tmp_path / "bom.docx", {},
-                       ("word/media/x.bin", 8 * 2**20))
+                       ("word/document.xml", 8 * 2**20))
     with pytest.raises(ImportError_, match="times its compressed size"):
         parse_file(bomb)
 
 
 def test_docx_lying_sizes_are_caught_while_reading(tmp_path: Path) -> None:
     bomb = rewrite_zip(make_docx(tmp_path / "good.docx"), tmp_path / "bom.docx", {},
-                       ("word/media/x.bin", 8 * 2**20))
+                       ("word/document.xml", 8 * 2**20))
     data = bytearray(bomb.read_bytes())
     with zipfile.ZipFile(bomb) as archive:
-        info = archive.getinfo("word/media/x.bin")
+        info = archive.getinfo("word/document.xml")
     # Claim 1,000 bytes in the central directory entry and in the local header.
-    central = data.index(b"word/media/x.bin", data.index(b"PK\x01\x02")) - 46
+    central = data.index(b"word/document.xml", data.index(b"PK\x01\x02")) - 46
     assert data[central : central + 4] == b"PK\x01\x02"
     struct.pack_into("<I", data, central + 24, 1000)
     struct.pack_into("<I", data, info.header_offset + 22, 1000)
     bomb.write_bytes(bytes(data))
-    with pytest.raises(ImportError_, match=r"not a valid \.docx \(damaged part word/media/x\.bin"):
+    with pytest.raises(ImportError_, match=r"not a valid \.docx \(damaged part word/document\.xml"):
         parse_file(bomb)
 
 
@@ -335,7 +354,7 @@ def make_odt(path: Path) -> Path:
 def test_odt_bomb_and_entities_are_refused(tmp_path: Path, small_cap: int) -> None:
     good = make_odt(tmp_path / "good.odt")
     assert parse_file(good).text == "I: Hallo."
-    bomb = rewrite_zip(good, tmp_path / "bom.odt", {}, ("Pictures/x.bin", small_cap + 2**20))
+    bomb = rewrite_zip(good, tmp_path / "bom.odt", {}, ("content.xml", small_cap + 2**20))
     with pytest.raises(ImportError_, match=r"refused: the \.odt package declares"):
         parse_file(bomb)
     with zipfile.ZipFile(good) as archive:
