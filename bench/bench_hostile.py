@@ -172,6 +172,12 @@ def docx_zip_bomb(folder: Path) -> Path:
                     ("word/document.xml", 2 * 1024**3))
 
 
+def docx_below_floor(folder: Path) -> Path:
+    """The worst bomb still read: 15 MiB of spaces, just below RATIO_FLOOR (16 MiB)."""
+    return _rewrite(_docx(folder / "base.docx"), folder / "floor.docx", {},
+                    ("word/document.xml", 15 * 1024**2))
+
+
 def docx_lying_sizes(folder: Path) -> Path:
     """document.xml declares 1,000 bytes and inflates to 512 MiB."""
     import struct
@@ -243,6 +249,7 @@ CASES: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "codebook: recursive alias": ("codebook", yaml_recursive_codebook),
     "docx: good (reference)": ("file", docx_good),
     "docx: zip bomb 2 GiB xml": ("file", docx_zip_bomb),
+    "docx: 15 MiB xml (below floor)": ("file", docx_below_floor),
     "docx: lying sizes 512 MiB": ("file", docx_lying_sizes),
     "docx: entity laughs": ("file", docx_entities),
     "odt: zip bomb 2 GiB xml": ("file", odt_zip_bomb),
