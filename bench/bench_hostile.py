@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def docx_below_floor(folder: Path) -> Path:
 
 
 def docx_lying_sizes(folder: Path) -> Path:
-    """document.xml declares 1,000 bytes and inflates to 512 MiB."""
+    """document.xml declares 1,000 bytes (checksum to match) and inflates to 512 MiB."""
     import struct
 
     bomb = _rewrite(_docx(folder / "base.docx"), folder / "lying.docx", {},
@@ -187,9 +188,12 @@ def docx_lying_sizes(folder: Path) -> Path:
     data = bytearray(bomb.read_bytes())
     with zipfile.ZipFile(bomb) as archive:
         info = archive.getinfo("word/document.xml")
+        head = archive.open(info).read(1000)
     central = data.index(b"word/document.xml", data.index(b"PK\x01\x02")) - 46
-    struct.pack_into("<I", data, central + 24, 1000)  # central directory: uncompressed size
-    struct.pack_into("<I", data, info.header_offset + 22, 1000)  # local header
+    # Central directory entry and local header: the checksum of the first 1,000
+    # bytes, the real compressed size, 1,000 as the uncompressed size.
+    for field_at in (central + 16, info.header_offset + 14):
+        struct.pack_into("<III", data, field_at, zlib.crc32(head), info.compress_size, 1000)
     bomb.write_bytes(bytes(data))
     return bomb
 

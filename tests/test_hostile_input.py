@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -318,13 +319,19 @@ def test_docx_lying_sizes_are_caught_while_reading(tmp_path: Path) -> None:
     data = bytearray(bomb.read_bytes())
     with zipfile.ZipFile(bomb) as archive:
         info = archive.getinfo("word/document.xml")
-    # Claim 1,000 bytes in the central directory entry and in the local header.
+        head = archive.open(info).read(1000)
+    # Claim 1,000 bytes, with the checksum of those 1,000, in the central directory
+    # entry and in the local header: zipfile stops there and finds nothing wrong.
     central = data.index(b"word/document.xml", data.index(b"PK\x01\x02")) - 46
     assert data[central : central + 4] == b"PK\x01\x02"
-    struct.pack_into("<I", data, central + 24, 1000)
-    struct.pack_into("<I", data, info.header_offset + 22, 1000)
+    for field_at in (central + 16, info.header_offset + 14):
+        struct.pack_into("<II", data, field_at, zlib.crc32(head), info.compress_size)
+        struct.pack_into("<I", data, field_at + 8, 1000)
     bomb.write_bytes(bytes(data))
-    with pytest.raises(ImportError_, match=r"not a valid \.docx \(damaged part word/document\.xml"):
+    with zipfile.ZipFile(bomb) as archive:
+        assert len(archive.open("word/document.xml").read(2**20)) == 1000  # passes zipfile
+    with pytest.raises(ImportError_, match=r"part word/document\.xml declares 1,000 bytes but "
+                                           r"inflates to 8,3\d\d,\d\d\d \(a zip bomb\?\)"):
         parse_file(bomb)
 
 

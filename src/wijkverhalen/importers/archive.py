@@ -8,7 +8,8 @@ text they stand for. :func:`check_package` refuses both before any parsing:
 
 - at most :data:`MAX_MEMBERS` parts and :data:`MAX_TOTAL_BYTES` uncompressed in
   all, judged first by the sizes the archive declares and then by the bytes it
-  really inflates to, read in :data:`CHUNK` pieces so memory stays flat;
+  really inflates to, inflated :data:`CHUNK` at a time so memory stays flat;
+- every part inflates to exactly the size it declares, with a matching checksum;
 - an inflation ratio above :data:`MAX_RATIO` for archives beyond
   :data:`RATIO_FLOOR` bytes (text XML inflates 5-20 times; bombs 1,000 times);
 - no DTD (``<!DOCTYPE``) in any XML part: Word and LibreOffice never write one.
@@ -16,9 +17,12 @@ text they stand for. :func:`check_package` refuses both before any parsing:
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 from xml.parsers import expat
 
 from wijkverhalen.errors import ImportError_
@@ -95,32 +99,88 @@ def check_package(path: Path, kind: str) -> None:
         raise ImportError_(f"not a valid {kind} ({reason})", path=path) from exc
     with archive:
         infos = archive.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise ImportError_(f"refused: {len(infos)} parts in the {kind} package "
-                               f"(limit {MAX_MEMBERS})", path=path)
-        compressed = max(1, sum(info.compress_size for info in infos))
-        declared = sum(info.file_size for info in infos)
-        _check_total(path, kind, declared, compressed, "declares")
-        actual = 0
-        for info in infos:
-            if info.is_dir():
-                continue
-            xml = _PrologCheck() if info.filename.lower().endswith(_XML_SUFFIXES) else None
-            try:
-                with archive.open(info) as member:
-                    while chunk := member.read(CHUNK):
-                        actual += len(chunk)
-                        _check_total(path, kind, actual, compressed, "inflates to")
-                        if xml is not None:
-                            xml.feed(chunk)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
-                    RuntimeError) as exc:
-                # RuntimeError: an encrypted part; NotImplementedError: an unknown method.
-                raise ImportError_(f"not a valid {kind} (damaged part {info.filename}: {exc})",
-                                   path=path) from exc
-            if xml is not None and xml.refused:
-                raise ImportError_(f"refused: part {info.filename} contains {xml.refused}",
-                                   path=path)
+    if len(infos) > MAX_MEMBERS:
+        raise ImportError_(f"refused: {len(infos)} parts in the {kind} package "
+                           f"(limit {MAX_MEMBERS})", path=path)
+    compressed = max(1, sum(info.compress_size for info in infos))
+    _check_total(path, kind, sum(info.file_size for info in infos), compressed, "declares")
+    actual = 0
+    try:
+        with open(path, "rb") as raw:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                xml = _PrologCheck() if info.filename.lower().endswith(_XML_SUFFIXES) else None
+                size = 0
+                crc = 0
+                for chunk in _inflate(raw, info):
+                    size += len(chunk)
+                    actual += len(chunk)
+                    _check_total(path, kind, actual, compressed, "inflates to")
+                    crc = zlib.crc32(chunk, crc)
+                    if xml is not None:
+                        xml.feed(chunk)
+                if size != info.file_size:
+                    # zipfile would inflate the whole stream into memory before
+                    # noticing; the parsers would read it.
+                    raise ImportError_(f"refused: part {info.filename} declares {info.file_size:,} "
+                                       f"bytes but inflates to {size:,} (a zip bomb?)", path=path)
+                if crc != info.CRC:
+                    raise _Damaged(info.filename, "checksum does not match")
+                if xml is not None and xml.refused:
+                    raise ImportError_(f"refused: part {info.filename} contains {xml.refused}",
+                                       path=path)
+    except _Damaged as exc:
+        raise ImportError_(f"not a valid {kind} (damaged part {exc.args[0]}: {exc.args[1]})",
+                           path=path) from exc
+    except (OSError, zlib.error) as exc:
+        raise ImportError_(f"not a valid {kind} (damaged: {exc})", path=path) from exc
+
+
+class _Damaged(Exception):
+    """(part name, reason): a part that cannot be read as it claims to be."""
+
+
+def _inflate(raw: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The uncompressed bytes of one part, at most :data:`CHUNK` at a time.
+
+    Reads the compressed bytes straight from the file rather than through
+    :mod:`zipfile`, which stops at the size a part declares (so a lying part
+    passes) yet inflates the whole stream at once when read in full.
+    """
+    if info.flag_bits & 0x1:
+        raise _Damaged(info.filename, "encrypted")
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise _Damaged(info.filename, "no local header")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    left = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        while left:
+            chunk = raw.read(min(CHUNK, left))
+            if not chunk:
+                raise _Damaged(info.filename, "truncated")
+            left -= len(chunk)
+            yield chunk
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise _Damaged(info.filename, f"compression method {info.compress_type} is not used "
+                                      "by Word or LibreOffice")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    while left:
+        data = raw.read(min(CHUNK, left))
+        if not data:
+            raise _Damaged(info.filename, "truncated")
+        left -= len(data)
+        while data:
+            chunk = inflater.decompress(data, CHUNK)
+            data = inflater.unconsumed_tail
+            if chunk:
+                yield chunk
+    if tail := inflater.flush():
+        yield tail
 
 
 def _check_total(path: Path, kind: str, total: int, compressed: int, verb: str) -> None:
