@@ -453,3 +453,13 @@ def test_many_files_one_bomb_in_a_parallel_import(tmp_path: Path) -> None:
         report = import_paths(project, [corpus], "t", workers=2)
         assert len(report.imported) == 26
         assert sorted(Path(p).name for p, _ in report.failed) == ["bom.md", "kapot.docx"]
+
+
+def test_long_lists_of_unmatched_files_are_cut(proj: Path, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "in", [f"doc{i:02}.txt" for i in range(23)])
+    (tmp_path / "m.csv").write_text("file,rol\ndoc00.txt,bewoner\n", encoding="utf-8")
+    code, _, err = run("import", str(proj), str(corpus), "--metadata", str(tmp_path / "m.csv"),
+                       "--workers", "1")
+    assert code == 0
+    assert err.count("no metadata row for: ") == 21  # 20 named, then the count
+    assert "no metadata row for: ... and 2 more" in err

@@ -44,6 +44,10 @@ def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
     click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes)")
 
 
+# Unmatched sidecar rows and files listed one per line before "... and N more".
+_LISTED = 20
+
+
 @cli.command("import")
 @project_argument
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -102,10 +106,12 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
         click.echo(f"  skipped: {printable(path)}: {printable(reason)}", err=True)
     for warning in report.warnings:
         click.echo(f"  warning: {printable(warning)}", err=True)
-    for key in report.unmatched_rows:
-        click.echo(f"  metadata row matches no imported file: {printable(key)}", err=True)
-    for path in report.files_without_row:
-        click.echo(f"  no metadata row for: {printable(path)}", err=True)
+    for what, items in (("metadata row matches no imported file", report.unmatched_rows),
+                        ("no metadata row for", report.files_without_row)):
+        for item in items[:_LISTED]:
+            click.echo(f"  {what}: {printable(item)}", err=True)
+        if len(items) > _LISTED:
+            click.echo(f"  {what}: ... and {len(items) - _LISTED} more", err=True)
     if report.failed and not report.imported and not report.duplicates:
         raise SystemExit(1)
 
