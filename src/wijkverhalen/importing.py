@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ImportError_, WijkError
-from .store import DocumentInput, Project
+from .store import DocumentInput, ImportLog, Project
 from .textsafe import printable
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -176,11 +176,12 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
     total = len(jobs)
     done = 0
     batch: list[DocumentInput] = []
+    log = ImportLog()  # every batch joins one operation: one import, one undo step
 
     def flush() -> None:
         if not batch:
             return
-        for (name, doc_id, dup), item in zip(project.add_documents(batch, coder), batch, strict=True):
+        for (name, doc_id, dup), item in zip(project.add_documents(batch, coder, log), batch, strict=True):
             if doc_id is None:
                 report.duplicates.append((item.parsed.source_path, dup or ""))
             else:

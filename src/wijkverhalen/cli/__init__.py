@@ -16,19 +16,44 @@ from .. import __version__
 from ..errors import WijkError
 
 
+def usage_error_line(exc: click.ClickException) -> str:
+    """click's usage error as the house's one line: ``error: <message> (see '<cmd> --help')``."""
+    message = " ".join(exc.format_message().split())
+    command_ctx = getattr(exc, "ctx", None)
+    if command_ctx is not None:
+        message += f" (see '{command_ctx.command_path} --help')"
+    return f"error: {message}"
+
+
 class ProjectGroup(click.Group):
-    """A group where ``wijkverhalen PROJECT`` means ``wijkverhalen open PROJECT``."""
+    """A group where ``wijkverhalen PROJECT`` means ``wijkverhalen open PROJECT``.
+
+    Every error ends the same way: one line ``error: ...`` on stderr and exit code 1,
+    also click's own usage errors (unknown option, missing argument, bad value),
+    which click would print as a usage block with exit code 2.
+    """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and not args[0].startswith("-") and args[0] not in self.commands and "open" in self.commands:
             args = ["open", *args]
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            click.echo(usage_error_line(exc), err=True)
+            raise click.exceptions.Exit(1) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WijkError as exc:
             click.echo(f"error: {exc.one_line()}", err=True)
+            ctx.exit(1)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            click.echo(usage_error_line(exc), err=True)
             ctx.exit(1)
 
 
@@ -45,7 +70,7 @@ def cli() -> None:
     """
 
 
-from . import analysis, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
+from . import analysis, core, documents, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,9 +1,8 @@
-"""Core commands: init, import, documents, codebook, search, code, undo, segments, stats."""
+"""Core commands: init, import, codebook, search, code, undo, segments, stats."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -114,35 +113,6 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
             click.echo(f"  {what}: ... and {len(items) - _LISTED} more", err=True)
     if report.failed and not report.imported and not report.duplicates:
         raise SystemExit(1)
-
-
-@cli.command()
-@project_argument
-@json_option
-def documents(project: Path, as_json: bool) -> None:
-    """List documents with attributes, words, codings and coding progress.
-
-    \b
-    Example:
-      wijkverhalen documents botu.wijk --json
-    """
-    with opened(project) as proj:
-        docs = proj.documents()
-        progress = proj.document_progress()
-    rows: list[dict[str, Any]] = []
-    for d in docs:
-        n_codings, n_sent, n_coded = progress.get(d.id, (0, 0, 0))
-        rows.append({"id": d.id, "name": d.name, "format": d.format, "words": d.word_count,
-                     "codings": n_codings, "sentences": n_sent,
-                     "coded_share": round(n_coded / n_sent, 3) if n_sent else 0.0,
-                     "attributes": d.attributes, "source_path": d.source_path, "sha256": d.sha256,
-                     "imported_at": d.imported_at})
-    if as_json:
-        echo_json(rows)
-        return
-    table(f"{len(rows)} documents", ["id", "name", "rol", "wijk", "jaar", "words", "codings", "coded"],
-          [[r["id"], r["name"], r["attributes"].get("rol"), r["attributes"].get("wijk"),
-            r["attributes"].get("jaar"), r["words"], r["codings"], f"{r['coded_share']:.0%}"] for r in rows])
 
 
 @cli.group()
@@ -312,34 +282,52 @@ def uncode(project: Path, coding_id: int, coder: str | None) -> None:
     click.echo(f"removed coding {coding_id} ({removed.code_id})")
 
 
+def _step(project: Path, coder: str | None, skip: bool, redo: bool) -> None:
+    verb = "redo" if redo else "undo"
+    who = resolve_coder(coder)
+    with opened(project) as proj:
+        step = proj.redo_step(who, skip=skip) if redo else proj.undo_step(who, skip=skip)
+    if step is None:
+        click.echo(f"nothing to {verb} for {who}")
+        return
+    for conflict in step.skipped:
+        click.echo(f"skipped {conflict.short}")
+    click.echo(f"{verb}ne: {step.label} (#{step.op_id})")
+
+
 @cli.command()
 @project_argument
-@click.option("--coder", default=None, help="Only undo this coder's operations (default: anyone's).")
-def undo(project: Path, coder: str | None) -> None:
-    """Undo the last change (also after a restart).
+@click.option("--coder", default=None,
+              help="Whose change to undo (default: you: config, $WIJKVERHALEN_CODER or login name).")
+@click.option("--skip", is_flag=True,
+              help="Pass over changes that later work of others depends on; undo the next one.")
+def undo(project: Path, coder: str | None, skip: bool) -> None:
+    """Undo your last change (also after a restart).
+
+    Undo is per coder: it takes the newest change of --coder (default: you). A change
+    that someone's later work depends on is refused with the reason and what to do.
 
     \b
     Example:
       wijkverhalen undo botu.wijk
+      wijkverhalen undo botu.wijk --coder anna --skip
     """
-    with opened(project) as proj:
-        label = proj.undo(coder)
-    click.echo(f"undone: {label}" if label else "nothing to undo")
+    _step(project, coder, skip, redo=False)
 
 
 @cli.command()
 @project_argument
-@click.option("--coder", default=None, help="Only redo this coder's operations (default: anyone's).")
-def redo(project: Path, coder: str | None) -> None:
-    """Redo the last undone change.
+@click.option("--coder", default=None,
+              help="Whose change to redo (default: you: config, $WIJKVERHALEN_CODER or login name).")
+@click.option("--skip", is_flag=True, help="Pass over changes that cannot be redone; redo the next one.")
+def redo(project: Path, coder: str | None, skip: bool) -> None:
+    """Redo the change you undid last.
 
     \b
     Example:
       wijkverhalen redo botu.wijk
     """
-    with opened(project) as proj:
-        label = proj.redo(coder)
-    click.echo(f"redone: {label}" if label else "nothing to redo")
+    _step(project, coder, skip, redo=True)
 
 
 @cli.command()

@@ -17,12 +17,12 @@ from ..models import Code
 from .codes import CodesMixin, SyncReport, code_guid
 from .codings import VALENCES, CodingsMixin
 from .connection import open_database
-from .documents import DocumentInput, DocumentsMixin, text_sha256
+from .documents import DocumentInput, DocumentsMixin, ImportLog, text_sha256
 from .exchange import ExchangeMixin
 from .linking import LinkingMixin
 from .retrieval import RetrievalMixin, build_match
 
-__all__ = ["VALENCES", "DocumentInput", "Project", "SyncReport", "build_match", "code_guid", "text_sha256"]
+__all__ = ["VALENCES", "DocumentInput", "ImportLog", "Project", "SyncReport", "build_match", "code_guid", "text_sha256"]
 
 
 class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingMixin, ExchangeMixin):

@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import InvalidInput, NotFound
 from ..models import Code, IndicatorLink
 from .base import ProjectBase
+from .oplog import now
 
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -175,10 +176,34 @@ class CodesMixin(ProjectBase):
         return moved
 
     def _move_codings(self, op: Any, source_id: str, target_id: str) -> int:
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM codings WHERE code_id = ?", (source_id,))]
-        for cid in ids:
-            op.update("codings", {"id": cid}, {"code_id": target_id})
-        return len(ids)
+        """Give ``source_id``'s codings to ``target_id``; returns how many it had.
+
+        A passage already coded with the target by the same coder keeps that one
+        coding: the source's is removed, its memo appended to the target's memo and
+        its valence kept where the target has none. All rows go through ``op``, so
+        undoing the merge restores both codings exactly.
+        """
+        rows = self.conn.execute(
+            'SELECT id, document_id, start, "end", coder, memo, valence FROM codings WHERE code_id = ?'
+            " ORDER BY id", (source_id,)).fetchall()
+        for cid, doc, start, end, coder, memo, valence in rows:
+            twin = self.conn.execute(
+                'SELECT id, memo, valence FROM codings WHERE code_id = ? AND document_id = ? AND start = ?'
+                ' AND "end" = ? AND coder = ? ORDER BY id LIMIT 1',
+                (target_id, doc, start, end, coder)).fetchone()
+            if twin is None:
+                op.update("codings", {"id": cid}, {"code_id": target_id})
+                continue
+            twin_id, twin_memo, twin_valence = twin
+            values: dict[str, Any] = {}
+            if memo.strip() and memo.strip() != twin_memo.strip():
+                values["memo"] = f"{twin_memo}\n\n{memo}" if twin_memo.strip() else memo
+            if twin_valence is None and valence is not None:
+                values["valence"] = valence
+            if values:
+                op.update("codings", {"id": twin_id}, {**values, "updated_at": now()})
+            op.delete("codings", {"id": cid})
+        return len(rows)
 
     def delete_code(self, code_id: str, coder: str) -> None:
         """Remove a code without codings or sub-codes (merge it otherwise)."""
