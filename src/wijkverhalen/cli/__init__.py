@@ -48,7 +48,33 @@ def cli() -> None:
 from . import analysis, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
 
 
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into ``SystemExit(143)`` in this process, so ``finally`` blocks run.
+
+    Without it a killed export leaves its ``.part`` temp file behind and an open
+    transaction is not rolled back cleanly. Processes forked from this one (import
+    workers) inherit the handler; there it falls back to the default (die at once).
+    """
+    import os
+    import signal
+
+    owner = os.getpid()
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        if os.getpid() != owner:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # pragma: no cover - not the main thread (embedded use)
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
+    exit_on_sigterm()
     try:
         cli.main(args=argv, prog_name="wijkverhalen", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive

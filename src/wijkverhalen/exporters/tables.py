@@ -22,6 +22,7 @@ valence and timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 import re
@@ -56,10 +57,8 @@ def plain_value(value: Any) -> Any:
     if value is None:
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
+        with contextlib.suppress(AttributeError, ValueError, TypeError):
             value = value.item()
-        except (AttributeError, ValueError, TypeError):
-            pass
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (str, int, float, bool)):
@@ -141,21 +140,22 @@ def write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> None:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    for spec in sheets:
-        sheet = workbook.create_sheet(spec.name[:31])
-        n_cols = max((len(r) for r in spec.rows), default=0)
-        for col in range(1, n_cols + 1):
-            width = spec.widths.get(col, spec.default_width)
-            if width is not None:
-                sheet.column_dimensions[get_column_letter(col)].width = width
-        if spec.freeze:
-            sheet.freeze_panes = spec.freeze
-        if spec.auto_filter and n_cols:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{len(spec.rows)}"
-        for i, row in enumerate(spec.rows):
-            sheet.append(_xlsx_row(sheet, row, bold=i in spec.bold_rows, number_formats=spec.number_formats))
+    # The temp file exists from the start, so a kill while the rows are built is cleaned up too.
     with atomic_path(path) as tmp:
+        workbook = Workbook(write_only=True)
+        for spec in sheets:
+            sheet = workbook.create_sheet(spec.name[:31])
+            n_cols = max((len(r) for r in spec.rows), default=0)
+            for col in range(1, n_cols + 1):
+                width = spec.widths.get(col, spec.default_width)
+                if width is not None:
+                    sheet.column_dimensions[get_column_letter(col)].width = width
+            if spec.freeze:
+                sheet.freeze_panes = spec.freeze
+            if spec.auto_filter and n_cols:
+                sheet.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{len(spec.rows)}"
+            for i, row in enumerate(spec.rows):
+                sheet.append(_xlsx_row(sheet, row, bold=i in spec.bold_rows, number_formats=spec.number_formats))
         workbook.save(tmp)
 
 
