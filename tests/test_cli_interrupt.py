@@ -69,7 +69,6 @@ def test_sigterm_during_export_leaves_no_part_file(project: Project, tmp_path: P
     assert list(out_dir.iterdir()) == []
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # openpyxl's abandoned row writer
 @pytest.mark.parametrize("exc", [KeyboardInterrupt, OSError])
 def test_failure_mid_write_removes_the_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  exc: type[BaseException]) -> None:

@@ -55,6 +55,7 @@ def exit_on_sigterm() -> None:
     transaction is not rolled back cleanly. Processes forked from this one (import
     workers) inherit the handler; there it falls back to the default (die at once).
     """
+    import contextlib
     import os
     import signal
 
@@ -67,10 +68,8 @@ def exit_on_sigterm() -> None:
             return
         raise SystemExit(128 + signum)
 
-    try:
+    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave it
         signal.signal(signal.SIGTERM, on_sigterm)
-    except ValueError:  # pragma: no cover - not the main thread (embedded use)
-        pass
 
 
 def main(argv: list[str] | None = None) -> None:

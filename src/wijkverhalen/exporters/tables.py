@@ -138,25 +138,36 @@ def _xlsx_row(sheet: Any, values: Sequence[Any], *, bold: bool, number_formats: 
 def write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> None:
     """Write the sheets as one .xlsx workbook, atomically and formula-safe."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     # The temp file exists from the start, so a kill while the rows are built is cleaned up too.
     with atomic_path(path) as tmp:
         workbook = Workbook(write_only=True)
-        for spec in sheets:
-            sheet = workbook.create_sheet(spec.name[:31])
-            n_cols = max((len(r) for r in spec.rows), default=0)
-            for col in range(1, n_cols + 1):
-                width = spec.widths.get(col, spec.default_width)
-                if width is not None:
-                    sheet.column_dimensions[get_column_letter(col)].width = width
-            if spec.freeze:
-                sheet.freeze_panes = spec.freeze
-            if spec.auto_filter and n_cols:
-                sheet.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{len(spec.rows)}"
-            for i, row in enumerate(spec.rows):
-                sheet.append(_xlsx_row(sheet, row, bold=i in spec.bold_rows, number_formats=spec.number_formats))
+        try:
+            for spec in sheets:
+                _fill_sheet(workbook.create_sheet(spec.name[:31]), spec)
+        except BaseException:
+            # Close the half-written sheets so openpyxl drops its own temp files quietly.
+            for sheet in workbook.worksheets:
+                with contextlib.suppress(Exception):
+                    sheet.close()
+            raise
         workbook.save(tmp)
+
+
+def _fill_sheet(sheet: Any, spec: Sheet) -> None:
+    from openpyxl.utils import get_column_letter
+
+    n_cols = max((len(r) for r in spec.rows), default=0)
+    for col in range(1, n_cols + 1):
+        width = spec.widths.get(col, spec.default_width)
+        if width is not None:
+            sheet.column_dimensions[get_column_letter(col)].width = width
+    if spec.freeze:
+        sheet.freeze_panes = spec.freeze
+    if spec.auto_filter and n_cols:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{len(spec.rows)}"
+    for i, row in enumerate(spec.rows):
+        sheet.append(_xlsx_row(sheet, row, bold=i in spec.bold_rows, number_formats=spec.number_formats))
 
 
 def frame_rows(frame: Any, *, index: bool = False, index_label: str | None = None) -> list[list[Any]]:
