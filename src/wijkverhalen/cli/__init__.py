@@ -45,7 +45,7 @@ def cli() -> None:
     """
 
 
-from . import analysis, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
+from . import analysis, codebook_edit, core, exchange, export, linking, memos, tui  # noqa: E402,F401  (register the commands)
 
 
 def exit_on_sigterm() -> None:

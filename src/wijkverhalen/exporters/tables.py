@@ -212,7 +212,7 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
         wanted = []
         for cid in codes:
             if cid not in tree.by_id:
-                raise InvalidInput(f"no code '{cid}' (see 'wijkverhalen codebook show')")
+                raise project.no_code(cid)
             wanted.extend(c for c in tree.descendants(cid) if c not in wanted)
     doc_set: set[int] | None = None
     if case:
