@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from .. import __version__
-from ..errors import InvalidInput, NotFound
+from ..errors import NotFound
 from ..models import Code, Passage
 from . import ProgressCallback, no_progress
 from .pseudonymise import IDENTITY, Pseudonymiser

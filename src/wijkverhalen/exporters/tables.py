@@ -201,7 +201,6 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
                  progress: ProgressCallback | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """Header and rows of the segment table, ordered by document and position."""
     from ..analysis.frames import code_tree
-    from ..errors import InvalidInput
     from .report import resolve_case_documents
 
     progress = progress or no_progress
