@@ -16,13 +16,50 @@ from .. import __version__
 from ..errors import WijkError
 
 
-class ProjectGroup(click.Group):
+def no_such_command(group: click.Group, ctx: click.Context, name: str) -> str:
+    """``no such command 'x'; did you mean 'y'?`` (one line)."""
+    from ..suggest import closest, did_you_mean
+
+    return f"no such command '{name}'" + did_you_mean(closest(name, group.list_commands(ctx), n=1))
+
+
+class WijkGroup(click.Group):
+    """A command group whose unknown commands are one ``error:`` line and exit 1, with a suggestion."""
+
+    group_class = type  # sub-groups are WijkGroups too
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                               list[str]]:
+        name = args[0] if args else None
+        if name is not None and not name.startswith("-") and self.get_command(ctx, name) is None:
+            click.echo(f"error: {no_such_command(self, ctx, name)}", err=True)
+            ctx.exit(1)
+        return super().resolve_command(ctx, args)
+
+
+class ProjectGroup(WijkGroup):
     """A group where ``wijkverhalen PROJECT`` means ``wijkverhalen open PROJECT``."""
+
+    group_class = WijkGroup
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and not args[0].startswith("-") and args[0] not in self.commands and "open" in self.commands:
+            if self._looks_like_command(ctx, args[0]):
+                click.echo(f"error: {no_such_command(self, ctx, args[0])}", err=True)
+                ctx.exit(1)
             args = ["open", *args]
         return super().parse_args(ctx, args)
+
+    def _looks_like_command(self, ctx: click.Context, word: str) -> bool:
+        """A mistyped command rather than a project: no such file, no suffix, close to a command."""
+        from pathlib import Path
+
+        from ..suggest import closest
+
+        path = Path(word)
+        if path.exists() or path.suffix or len(path.parts) > 1:
+            return False
+        return bool(closest(word, self.list_commands(ctx), n=1))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,7 +82,7 @@ def cli() -> None:
     """
 
 
-from . import analysis, codebook_edit, core, exchange, export, linking, memos, tui  # noqa: E402,F401  (register the commands)
+from . import analysis, codebook_edit, coding, core, exchange, export, linking, memos, tui  # noqa: E402,F401  (register the commands)
 
 
 def exit_on_sigterm() -> None:

@@ -1,4 +1,4 @@
-"""Core commands: init, import, documents, codebook, search, code, undo, segments, stats."""
+"""Core commands: init, import, documents, codebook, search, uncode, undo, segments, stats."""
 
 from __future__ import annotations
 
@@ -249,32 +249,6 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
         return
     table(f"{len(hits)} hit(s)", ["document", "span", "speaker", "sentence"],
           [[h.document_name, f"{h.start}-{h.end}", h.speaker, snippet_text(h.snippet)] for h in hits])
-
-
-@cli.command()
-@project_argument
-@click.argument("document")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("code_id")
-@coder_option
-@click.option("--memo", default="", help="Memo on the coding.")
-@click.option("--valence", type=click.Choice(["positive", "negative", "mixed"]), default=None)
-def code(project: Path, document: str, start: int, end: int, code_id: str, coder: str | None, memo: str,
-         valence: str | None) -> None:
-    """Code characters START..END (code points, end exclusive) of DOCUMENT.
-
-    DOCUMENT is a document id or (a unique prefix of) its name.
-
-    \b
-    Example:
-      wijkverhalen code botu.wijk 01_bewoner_fatima 120 188 relaties.vertrouwen --memo "kernquote"
-    """
-    with opened(project) as proj:
-        doc_id = proj.resolve_document(document)
-        coding = proj.add_coding(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
-        text = proj.document_text(doc_id)[start:end]
-    click.echo(f"coding {coding.id}: {code_id} on \"{_short(text)}\"")
 
 
 @cli.command()
