@@ -205,9 +205,9 @@ def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str 
 
 @codebook.command("export")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: standard output).")
-def codebook_export(project: Path, output: Path | None) -> None:
+@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Write to this file (repeatable; default: standard output).")
+def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
     """Write the project's codebook back out as YAML.
 
     \b
@@ -215,14 +215,16 @@ def codebook_export(project: Path, output: Path | None) -> None:
       wijkverhalen codebook export botu.wijk -o codebook-2021.yaml
     """
     from ..codebook import dump_codebook
+    from ..exporters import atomic_output
 
     with opened(project) as proj:
         text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
                              version=proj.get_meta("codebook_version") or "")
-    if output is None:
+    if not outputs:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    for output in outputs:
+        with atomic_output(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
         click.echo(f"wrote {output}")
 
 

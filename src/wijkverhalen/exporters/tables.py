@@ -201,6 +201,7 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
                  progress: ProgressCallback | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """Header and rows of the segment table, ordered by document and position."""
     from ..analysis.frames import code_tree
+    from ..errors import InvalidInput
     from .report import resolve_case_documents
 
     progress = progress or no_progress
@@ -211,7 +212,7 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
         wanted = []
         for cid in codes:
             if cid not in tree.by_id:
-                raise project.no_code(cid)
+                raise InvalidInput(project.no_code(cid).message)
             wanted.extend(c for c in tree.descendants(cid) if c not in wanted)
     doc_set: set[int] | None = None
     if case:
@@ -249,9 +250,17 @@ def export_segments(project: Any, output: str | Path, *, fmt: str | None = None,
                     case: str | None = None, coder: str | None = None, pseudonymise: bool = False,
                     delimiter: str = ",", progress: ProgressCallback | None = None) -> int:
     """Write the segment table as .csv or .xlsx; returns the number of rows."""
-    chosen = output_format(output, TABLE_FORMATS, fmt)
+    output_format(output, TABLE_FORMATS, fmt)
     header, rows = segment_rows(project, codes=codes, case=case, coder=coder, pseudonymise=pseudonymise,
                                 progress=progress)
+    write_segment_table(output, header, rows, fmt=fmt, delimiter=delimiter)
+    return len(rows)
+
+
+def write_segment_table(output: str | Path, header: list[str], rows: Sequence[dict[str, Any]], *,
+                        fmt: str | None = None, delimiter: str = ",") -> None:
+    """Write rows of :func:`segment_rows` as .csv or .xlsx (by suffix or ``fmt``)."""
+    chosen = output_format(output, TABLE_FORMATS, fmt)
     table = [header, *([row.get(h, "") for h in header] for row in rows)]
     if chosen == "csv":
         write_csv(output, table, delimiter=delimiter)
@@ -259,4 +268,3 @@ def export_segments(project: Any, output: str | Path, *, fmt: str | None = None,
         named = {"text": 80, "memo": 40, "code_path": 40, "document": 30, "guid": 38}
         widths = {i: named[h] for i, h in enumerate(header, start=1) if h in named}
         write_xlsx(output, [Sheet("segmenten", table, widths=widths, default_width=14, auto_filter=True)])
-    return len(rows)
