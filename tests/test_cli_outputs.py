@@ -67,3 +67,26 @@ def test_a_bad_suffix_writes_nothing(proj: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", "segments", str(proj), "-o", str(good), "-o", str(bad)])
     assert result.exit_code == 1 and "t.pdf" in result.stderr
     assert not good.exists()
+
+
+def test_qdpx_import_takes_project_then_file(proj: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    qdpx, qdc = tmp_path / "p.qdpx", tmp_path / "p.qdc"
+    assert runner.invoke(cli, ["export", "qdpx", str(proj), "-o", str(qdpx), "--coder", "anna"]).exit_code == 0
+    assert runner.invoke(cli, ["export", "qdc", str(proj), "-o", str(qdc)]).exit_code == 0
+    new = runner.invoke(cli, ["qdpx", "import", str(tmp_path / "new.wijk"), str(qdpx), "--workers", "1"])
+    assert new.exit_code == 0, new.output
+    assert new.stderr == ""
+    with Project.open(tmp_path / "new.wijk") as p:
+        assert len(p.codings()) == 3
+    # the old order still works when the suffixes tell which is which, with a note
+    old = runner.invoke(cli, ["qdpx", "import", str(qdpx), str(tmp_path / "old.wijk"), "--workers", "1"])
+    assert old.exit_code == 0, old.output
+    assert old.stderr.startswith("note: 'qdpx import FILE PROJECT' is deprecated")
+    assert (tmp_path / "old.wijk").is_file() and not (qdpx.with_suffix(".qdpx.wijk")).exists()
+    qdc_new = runner.invoke(cli, ["codebook", "import-qdc", str(tmp_path / "c.wijk"), str(qdc)])
+    assert qdc_new.exit_code == 0 and qdc_new.stderr == ""
+    qdc_old = runner.invoke(cli, ["codebook", "import-qdc", str(qdc), str(tmp_path / "c.wijk")])
+    assert qdc_old.exit_code == 0 and "deprecated" in qdc_old.stderr
+    missing = runner.invoke(cli, ["qdpx", "import", str(tmp_path / "x.wijk"), str(tmp_path / "nope.qdpx")])
+    assert missing.exit_code == 1 and "nope.qdpx" in missing.stderr and "no such file" in missing.stderr
