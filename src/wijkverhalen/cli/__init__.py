@@ -26,7 +26,7 @@ def no_such_command(group: click.Group, ctx: click.Context, name: str) -> str:
 class WijkGroup(click.Group):
     """A command group whose unknown commands are one ``error:`` line and exit 1, with a suggestion."""
 
-    group_class = type  # sub-groups are WijkGroups too
+    group_class: type[click.Group] | type[type] | None = type  # sub-groups are WijkGroups too
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
                                                                                list[str]]:

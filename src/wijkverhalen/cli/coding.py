@@ -93,9 +93,10 @@ def code(project: Path, document: str, spec: tuple[str, ...], sentence: str | No
                                else "give the CODE after --sentence N")
     elif len(spec) != 3:
         raise InvalidInput("give START END CODE (or --sentence N CODE)")
-    code_id = spec[-1]
+    words = list(spec)
+    code_id = words[-1]
     if sentence is None:
-        start, end = parse_offset("start", spec[0]), parse_offset("end", spec[1])
+        start, end = parse_offset("start", words[0]), parse_offset("end", words[1])
         check_span(start, end)
     else:
         first, last = parse_sentence_range(sentence)

@@ -206,9 +206,12 @@ def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool
         for output in outputs:
             with progress_bar("qdpx") as bar:
                 task = bar.add_task("", total=None)
+
+                def progress(done: int, total: int, what: str, bar: Any = bar, task: Any = task) -> None:
+                    bar.update(task, completed=done, total=total, description=what)
+
                 summary = export_qdpx(proj, output, pseudonymise=pseudonymise, coder=resolve_coder(coder),
-                                      progress=lambda d, t, w, bar=bar, task=task: bar.update(
-                                          task, completed=d, total=t, description=w))
+                                      progress=progress)
             click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), "
                        f"{summary.codings} coding(s), {summary.notes} memo(s), {summary.variables} variable(s), "
                        f"{summary.cases} case(s), {summary.users} user(s)"

@@ -26,7 +26,7 @@ import contextlib
 import csv
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,16 +94,16 @@ class Sheet:
     """
 
     name: str
-    rows: list[Sequence[Any]]
+    rows: Sequence[Sequence[Any]]
     bold_rows: frozenset[int] = frozenset({0})
-    widths: dict[int, float] = field(default_factory=dict)
+    widths: Mapping[int, float] = field(default_factory=dict)
     default_width: float | None = None
     freeze: str | None = "A2"
     auto_filter: bool = False
-    number_formats: dict[int, str] = field(default_factory=dict)
+    number_formats: Mapping[int, str] = field(default_factory=dict)
 
 
-def _xlsx_row(sheet: Any, values: Sequence[Any], *, bold: bool, number_formats: dict[int, str]) -> list[Any]:
+def _xlsx_row(sheet: Any, values: Sequence[Any], *, bold: bool, number_formats: Mapping[int, str]) -> list[Any]:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
@@ -182,7 +182,7 @@ def frame_rows(frame: Any, *, index: bool = False, index_label: str | None = Non
 
 
 def write_table(path: str | Path, rows: Sequence[Sequence[Any]], *, fmt: str | None = None,
-                sheet_name: str = "data", delimiter: str = ",", widths: dict[int, float] | None = None) -> str:
+                sheet_name: str = "data", delimiter: str = ",", widths: Mapping[int, float] | None = None) -> str:
     """Write one table (header first) as .csv or .xlsx by suffix or ``fmt``; returns the format."""
     chosen = output_format(path, TABLE_FORMATS, fmt)
     if chosen == "csv":
