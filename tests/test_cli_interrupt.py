@@ -98,3 +98,24 @@ def test_failure_mid_write_removes_the_temp_file(tmp_path: Path, monkeypatch: py
     with pytest.raises(exc):
         write_xlsx(tmp_path / "t.xlsx", [Sheet("s", rows)])
     assert os.listdir(tmp_path) == []
+
+
+def test_network_and_validation_files_are_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import networkx as nx
+
+    from wijkverhalen.linking import network
+
+    graph = nx.Graph()
+    graph.add_node("actor:a", label="A", kind="actor")
+
+    def half_then_fail(g: object, path: object) -> None:
+        Path(str(path)).write_text("<gexf", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nx, "write_gexf", half_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        network.write_network(graph, tmp_path / "n.gexf")
+    monkeypatch.setattr(tables, "_fill_sheet", lambda sheet, spec: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        network.write_network(graph, tmp_path / "n.xlsx")
+    assert os.listdir(tmp_path) == []
