@@ -67,6 +67,7 @@ def test_code_by_sentence_and_range(proj: Path) -> None:
     (["0", "5", "vertrouwen"], "error: no code 'vertrouwen'; did you mean 'relaties.vertrouwen'?"),
     (["0", "5", "Onderling vertrouwen"], "did you mean 'relaties.vertrouwen'?"),
     (["0", "5", "netwerk"], "did you mean 'netwerken'?"),
+    (["0", "5", "netwerken", "--mem", "x"], "error: no such option '--mem'; did you mean '--memo'?"),
 ])
 def test_code_errors_are_precise(proj: Path, args: list[str], message: str) -> None:
     result = run("code", str(proj), "interview1", *args, ok=False)

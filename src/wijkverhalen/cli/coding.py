@@ -87,6 +87,7 @@ def code(project: Path, document: str, spec: tuple[str, ...], sentence: str | No
       wijkverhalen code botu.wijk 01_bewoner_fatima --sentence 32 relaties.vertrouwen
       wijkverhalen code botu.wijk 01_bewoner_fatima --sentence 32-34 netwerken
     """
+    _no_unknown_options(spec)
     if sentence is not None:
         if len(spec) != 1:
             raise InvalidInput("with --sentence give only the CODE (no START END)" if len(spec) == 3
@@ -108,6 +109,16 @@ def code(project: Path, document: str, spec: tuple[str, ...], sentence: str | No
         coding = proj.add_coding(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
         text = proj.document_text(doc_id)[start:end]
     click.echo(f"coding {coding.id}: {code_id} [{start}-{end}] on \"{_short(text)}\"")
+
+
+def _no_unknown_options(words: tuple[str, ...]) -> None:
+    """``code`` lets ``-5`` through as a word (to say it is negative); a mistyped option is an error."""
+    from ..suggest import closest, did_you_mean
+
+    for word in words:
+        if word.startswith("-") and not word.lstrip("-").isdigit():
+            options = ["--sentence", "--coder", "--memo", "--valence", "--help"]
+            raise InvalidInput(f"no such option '{word}'" + did_you_mean(closest(word.split("=")[0], options, n=1)))
 
 
 @cli.command()
