@@ -85,31 +85,9 @@ def cli() -> None:
 from . import analysis, codebook_edit, coding, core, exchange, export, linking, memos, tui  # noqa: E402,F401  (register the commands)
 
 
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM into ``SystemExit(143)`` in this process, so ``finally`` blocks run.
-
-    Without it a killed export leaves its ``.part`` temp file behind and an open
-    transaction is not rolled back cleanly. Processes forked from this one (import
-    workers) inherit the handler; there it falls back to the default (die at once).
-    """
-    import contextlib
-    import os
-    import signal
-
-    owner = os.getpid()
-
-    def on_sigterm(signum: int, frame: object) -> None:
-        if os.getpid() != owner:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
-            return
-        raise SystemExit(128 + signum)
-
-    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave it
-        signal.signal(signal.SIGTERM, on_sigterm)
-
-
 def main(argv: list[str] | None = None) -> None:
+    from .common import exit_on_sigterm
+
     exit_on_sigterm()
     try:
         cli.main(args=argv, prog_name="wijkverhalen", standalone_mode=True)

@@ -1,4 +1,4 @@
-"""Core commands: init, import, documents, codebook, search, uncode, undo, segments, stats."""
+"""Core commands: init, import, documents, codebook, search, code, undo, segments, stats."""
 
 from __future__ import annotations
 
