@@ -87,21 +87,21 @@ def code(project: Path, document: str, spec: tuple[str, ...], sentence: str | No
       wijkverhalen code botu.wijk 01_bewoner_fatima --sentence 32 relaties.vertrouwen
       wijkverhalen code botu.wijk 01_bewoner_fatima --sentence 32-34 netwerken
     """
-    _no_unknown_options(spec)
-    if sentence is not None:
-        if len(spec) != 1:
-            raise InvalidInput("with --sentence give only the CODE (no START END)" if len(spec) == 3
-                               else "give the CODE after --sentence N")
-    elif len(spec) != 3:
-        raise InvalidInput("give START END CODE (or --sentence N CODE)")
-    words = list(spec)
-    code_id = words[-1]
-    if sentence is None:
-        start, end = parse_offset("start", words[0]), parse_offset("end", words[1])
-        check_span(start, end)
-    else:
-        first, last = parse_sentence_range(sentence)
-    with opened(project) as proj:
+    with opened(project) as proj:  # a missing project is the first thing to say
+        _no_unknown_options(spec)
+        if sentence is not None:
+            if len(spec) != 1:
+                raise InvalidInput("with --sentence give only the CODE (no START END)" if len(spec) == 3
+                                   else "give the CODE after --sentence N")
+        elif len(spec) != 3:
+            raise InvalidInput("give START END CODE (or --sentence N CODE)")
+        words = list(spec)
+        code_id = words[-1]
+        if sentence is None:
+            start, end = parse_offset("start", words[0]), parse_offset("end", words[1])
+            check_span(start, end)
+        else:
+            first, last = parse_sentence_range(sentence)
         doc_id = proj.resolve_document(document)
         if sentence is not None:
             start, end = sentence_span(proj, doc_id, first, last)
@@ -191,22 +191,21 @@ def coding_edit(project: Path, coding_id: int, code_id: str | None, valence: str
       wijkverhalen coding edit botu.wijk 42 --code relaties.vertrouwen --valence positive
       wijkverhalen coding edit botu.wijk 42 --span 120-200
     """
-    values: dict[str, Any] = {}
-    if code_id is not None:
-        values["code_id"] = code_id
-    if valence is not None:
-        values["valence"] = None if valence == "none" else valence
-    if span is not None:
-        if span.count("-") != 1:
-            raise InvalidInput(f"--span '{span}' must be START-END (e.g. 120-200)")
-        a, b = span.split("-")
-        values["start"], values["end"] = parse_offset("start", a), parse_offset("end", b)
-        check_span(values["start"], values["end"])
-    if not values:
-        raise InvalidInput("nothing to change; give --code, --valence or --span")
-    with opened(project) as proj:
+    with opened(project) as proj:  # a missing project is the first thing to say
+        values: dict[str, Any] = {}
         if code_id is not None:
             proj.code(code_id)
+            values["code_id"] = code_id
+        if valence is not None:
+            values["valence"] = None if valence == "none" else valence
+        if span is not None:
+            if span.count("-") != 1:
+                raise InvalidInput(f"--span '{span}' must be START-END (e.g. 120-200)")
+            a, b = span.split("-")
+            values["start"], values["end"] = parse_offset("start", a), parse_offset("end", b)
+            check_span(values["start"], values["end"])
+        if not values:
+            raise InvalidInput("nothing to change; give --code, --valence or --span")
         coding = proj.update_coding(coding_id, resolve_coder(coder), **values)
     click.echo(f"coding {coding.id}: {coding.code_id} [{coding.start}-{coding.end}]"
                + (f" {coding.valence}" if coding.valence else ""))

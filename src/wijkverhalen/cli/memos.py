@@ -90,16 +90,16 @@ def memo_set(project: Path, kind: str, target: str, text: str | None, memo_file:
       wijkverhalen memo set botu.wijk code relaties.vertrouwen --file memo-vertrouwen.md
       wijkverhalen memo set botu.wijk document 01_bewoner_fatima "tweede gesprek volgt" --append
     """
-    if memo_file is not None and text is not None:
-        raise InvalidInput("give TEXT or --file, not both")
-    if memo_file is not None:
-        text = memo_file.read_text(encoding="utf-8")
-    elif text == "-":
-        text = sys.stdin.read()
-    elif text is None:
-        raise InvalidInput("give the memo TEXT (or --file FILE, or '-' for standard input)")
-    text = text.rstrip("\n")
-    with opened(project) as proj:
+    with opened(project) as proj:  # a missing project is the first thing to say
+        if memo_file is not None and text is not None:
+            raise InvalidInput("give TEXT or --file, not both")
+        if memo_file is not None:
+            text = memo_file.read_text(encoding="utf-8")
+        elif text == "-":
+            text = sys.stdin.read()
+        elif text is None:
+            raise InvalidInput("give the memo TEXT (or --file FILE, or '-' for standard input)")
+        text = text.rstrip("\n")
         if append:
             _, old = read_memo(kind, target, proj)
             text = f"{old}\n\n{text}" if old.strip() else text
