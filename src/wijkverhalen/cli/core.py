@@ -194,9 +194,9 @@ def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str 
 
 @codebook.command("export")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: standard output).")
-def codebook_export(project: Path, output: Path | None) -> None:
+@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Write to this file (repeatable; default: standard output).")
+def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
     """Write the project's codebook back out as YAML.
 
     \b
@@ -204,14 +204,16 @@ def codebook_export(project: Path, output: Path | None) -> None:
       wijkverhalen codebook export botu.wijk -o codebook-2021.yaml
     """
     from ..codebook import dump_codebook
+    from ..exporters import atomic_output
 
     with opened(project) as proj:
         text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
                              version=proj.get_meta("codebook_version") or "")
-    if output is None:
+    if not outputs:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    for output in outputs:
+        with atomic_output(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
         click.echo(f"wrote {output}")
 
 
@@ -238,32 +240,6 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
         return
     table(f"{len(hits)} hit(s)", ["document", "span", "speaker", "sentence"],
           [[h.document_name, f"{h.start}-{h.end}", h.speaker, snippet_text(h.snippet)] for h in hits])
-
-
-@cli.command()
-@project_argument
-@click.argument("document")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("code_id")
-@coder_option
-@click.option("--memo", default="", help="Memo on the coding.")
-@click.option("--valence", type=click.Choice(["positive", "negative", "mixed"]), default=None)
-def code(project: Path, document: str, start: int, end: int, code_id: str, coder: str | None, memo: str,
-         valence: str | None) -> None:
-    """Code characters START..END (code points, end exclusive) of DOCUMENT.
-
-    DOCUMENT is a document id or (a unique prefix of) its name.
-
-    \b
-    Example:
-      wijkverhalen code botu.wijk 01_bewoner_fatima 120 188 relaties.vertrouwen --memo "kernquote"
-    """
-    with opened(project) as proj:
-        doc_id = proj.resolve_document(document)
-        coding = proj.add_coding(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
-        text = proj.document_text(doc_id)[start:end]
-    click.echo(f"coding {coding.id}: {code_id} on \"{_short(text)}\"")
 
 
 @cli.command()
