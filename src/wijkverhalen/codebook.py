@@ -22,6 +22,7 @@ import yaml
 
 from wijkverhalen.errors import CodebookError
 from wijkverhalen.models import Code, IndicatorLink
+from wijkverhalen.safeyaml import CodebookLoader, RefusedYAML
 
 TOP_LEVEL_KEYS = ("name", "version", "language", "description", "codes")
 CODE_KEYS = ("id", "label", "gloss", "definition", "include", "exclude", "example",
@@ -130,12 +131,14 @@ def _read_text(path: str | Path) -> str:
 
 def _analyse(text: str, path: str) -> tuple[Codebook | None, list[CodebookError]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=CodebookLoader)  # no anchors/aliases: no bombs
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
         hints = [hint for key, hint in _SYNTAX_HINTS.items() if key in problem]
         message = f"YAML syntax error: {problem}" + (f" ({hints[0]})" if hints else "")
+        if isinstance(error, RefusedYAML):  # valid YAML, but refused (an anchor, deep nesting)
+            message = problem
         where = {"line": mark.line + 1, "column": mark.column + 1} if mark else {}
         return None, [CodebookError(message, path=path, **where)]
     except yaml.reader.ReaderError as error:  # a control character or similar
@@ -365,6 +368,10 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Never write anchors: the codebook loader refuses them (safeyaml).
+        return True
 
 
 _Dumper.add_representer(str, lambda d, v: d.represent_scalar(

@@ -77,8 +77,16 @@ class CodesMixin(ProjectBase):
     def code(self, code_id: str) -> Code:
         rows = list(self.db.query("SELECT * FROM codes WHERE id = ?", (code_id,)))
         if not rows:
-            raise NotFound(f"no code '{code_id}' (see 'wijkverhalen codebook show')")
+            raise self.no_code(code_id)
         return _code_from_row(rows[0])
+
+    def no_code(self, code_id: str) -> NotFound:
+        """The error for an unknown code id (or a label), naming the closest ids."""
+        from ..suggest import closest_codes, did_you_mean
+
+        pairs = [(r[0], r[1]) for r in self.conn.execute("SELECT id, label FROM codes")]
+        hint = did_you_mean(closest_codes(code_id, pairs))
+        return NotFound(f"no code '{code_id}'{hint}" + ("" if hint else " (see 'wijkverhalen codebook show')"))
 
     def has_code(self, code_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is not None
@@ -128,6 +136,12 @@ class CodesMixin(ProjectBase):
     def update_code(self, code_id: str, coder: str, **values: Any) -> Code:
         """Change label, gloss, definition, include, exclude, example, colour or memo."""
         self.code(code_id)
+        values = self._checked_code_values(values)
+        with self.operation(coder, f"edit code {code_id}: {', '.join(values)}") as op:
+            op.update("codes", {"id": code_id}, values)
+        return self.code(code_id)
+
+    def _checked_code_values(self, values: dict[str, Any]) -> dict[str, Any]:
         unknown = set(values) - set(_EDITABLE) - {"keywords"}
         if unknown:
             raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))} of a code")
@@ -136,14 +150,11 @@ class CodesMixin(ProjectBase):
         if "label" in values and not str(values["label"]).strip():
             raise InvalidInput("a code needs a label")
         if "keywords" in values:
-            values["keywords"] = json.dumps(list(values["keywords"]), ensure_ascii=False)
-        with self.operation(coder, f"edit code {code_id}: {', '.join(values)}") as op:
-            op.update("codes", {"id": code_id}, values)
-        return self.code(code_id)
+            values = {**values, "keywords": json.dumps(list(values["keywords"]), ensure_ascii=False)}
+        return values
 
-    def move_code(self, code_id: str, parent_id: str | None, coder: str, position: int | None = None) -> None:
-        """Put a code under another parent (None: top level) at ``position`` (default last)."""
-        self.code(code_id)
+    def _sibling_order(self, code_id: str, parent_id: str | None, position: int | None) -> list[str]:
+        """The new order of ``parent_id``'s children with ``code_id`` at ``position`` (default last)."""
         if parent_id is not None:
             self.code(parent_id)
             if parent_id in self.descendants(code_id):
@@ -152,12 +163,43 @@ class CodesMixin(ProjectBase):
             "SELECT id FROM codes WHERE parent_id IS ? AND id != ? ORDER BY position, id", (parent_id, code_id))]
         pos = len(siblings) if position is None else max(0, min(position, len(siblings)))
         siblings.insert(pos, code_id)
+        return siblings
+
+    @staticmethod
+    def _apply_order(op: Any, code_id: str, parent_id: str | None, siblings: list[str]) -> None:
+        for i, sid in enumerate(siblings):
+            values: dict[str, Any] = {"position": i}
+            if sid == code_id:
+                values["parent_id"] = parent_id
+            op.update("codes", {"id": sid}, values)
+
+    def move_code(self, code_id: str, parent_id: str | None, coder: str, position: int | None = None) -> None:
+        """Put a code under another parent (None: top level) at ``position`` (default last)."""
+        self.code(code_id)
+        siblings = self._sibling_order(code_id, parent_id, position)
         with self.operation(coder, f"move code {code_id}") as op:
-            for i, sid in enumerate(siblings):
-                values: dict[str, Any] = {"position": i}
-                if sid == code_id:
-                    values["parent_id"] = parent_id
-                op.update("codes", {"id": sid}, values)
+            self._apply_order(op, code_id, parent_id, siblings)
+
+    def edit_code(self, code_id: str, coder: str, values: dict[str, Any], *, move: bool = False,
+                  parent_id: str | None = None, position: int | None = None) -> Code:
+        """Change fields and (with ``move``) the parent or place of a code, as one undoable step.
+
+        ``position`` is 0-based among the new siblings (default: last when the parent
+        changes, unchanged otherwise).
+        """
+        current = self.code(code_id)
+        values = self._checked_code_values(values)
+        move = move and (parent_id != current.parent_id or position is not None)
+        if not values and not move:
+            return current
+        siblings = self._sibling_order(code_id, parent_id, position) if move else []
+        what = [*values, *(["parent"] if move else [])]
+        with self.operation(coder, f"edit code {code_id}: {', '.join(what)}") as op:
+            if values:
+                op.update("codes", {"id": code_id}, values)
+            if move:
+                self._apply_order(op, code_id, parent_id, siblings)
+        return self.code(code_id)
 
     def merge_codes(self, source_id: str, target_id: str, coder: str) -> int:
         """Move all codings (and sub-codes) of ``source_id`` to ``target_id``, then remove it."""

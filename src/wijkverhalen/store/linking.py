@@ -253,7 +253,7 @@ class LinkingMixin(IndicatorSettingsMixin):
     def _code_links(self, code_id: str) -> list[dict[str, str]]:
         row = self.conn.execute("SELECT indicators FROM codes WHERE id = ?", (code_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no code '{code_id}' (see 'wijkverhalen codebook show')")
+            raise self.no_code(code_id)  # type: ignore[attr-defined]
         return list(json.loads(row[0]))
 
     def set_indicator_link(self, code_id: str, indicator: str, direction: str, coder: str) -> None:
