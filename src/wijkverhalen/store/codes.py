@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..models import Code, IndicatorLink
+from . import schema
 from .base import ProjectBase
 
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -19,6 +21,22 @@ _EDITABLE = ("label", "gloss", "definition", "include", "exclude", "example", "c
 
 # REFI-QDA wants GUIDs; derive them from the stable id so every export of a code agrees.
 _GUID_NAMESPACE = uuid.UUID("6f1c7d2a-3b9e-4c55-9a0e-5d1b2f7e8c41")
+
+
+# Where in the seed a code comes from, and what a coding's valence means for it
+# (codebook 2021.2). ``valence_meaning``, not ``valence``: codings has a valence
+# column, and a join must never find two.
+MIGRATION_4 = """
+ALTER TABLE codes ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE codes ADD COLUMN valence_meaning TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migration_4(conn: sqlite3.Connection) -> None:
+    schema.run_script(conn, MIGRATION_4)
+
+
+schema.register_migration(4, _migration_4)
 
 
 def code_guid(code_id: str) -> str:
@@ -34,7 +52,7 @@ def _code_row(code: Code) -> dict[str, Any]:
         "keywords": json.dumps(list(code.keywords), ensure_ascii=False),
         "indicators": json.dumps([asdict(i) for i in code.indicators], ensure_ascii=False),
         "actors": json.dumps(list(code.actors), ensure_ascii=False),
-        "memo": code.memo,
+        "memo": code.memo, "source": code.source, "valence_meaning": code.valence,
     }
 
 
@@ -44,7 +62,8 @@ def _code_from_row(r: dict[str, Any]) -> Code:
         gloss=r["gloss"], definition=r["definition"], include=r["include"], exclude=r["exclude"],
         example=r["example"], color=r["color"], keywords=tuple(json.loads(r["keywords"])),
         indicators=tuple(IndicatorLink(**i) for i in json.loads(r["indicators"])),
-        actors=tuple(json.loads(r["actors"])), memo=r["memo"],
+        actors=tuple(json.loads(r["actors"])), memo=r["memo"], source=r["source"],
+        valence=r["valence_meaning"],
     )
 
 
