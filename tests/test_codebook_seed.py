@@ -290,10 +290,10 @@ def test_codebook_check_passes_on_the_shipped_file() -> None:
 def test_a_project_from_before_the_new_fields_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.wijk"
     Project.create(path, codes=load_codebook(OLD_CODEBOOK).codes).close()
-    with sqlite3.connect(path) as db:  # as a project written before migration 4
+    with sqlite3.connect(path) as db:  # as a project written before migration 5
         db.execute("ALTER TABLE codes DROP COLUMN source")
         db.execute("ALTER TABLE codes DROP COLUMN valence_meaning")
-        db.execute(f"PRAGMA user_version = {max(n for n in schema.MIGRATIONS if n < 4)}")
+        db.execute(f"PRAGMA user_version = {max(n for n in schema.MIGRATIONS if n < 5)}")
     db.close()
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(codes)")}
     assert "source" not in columns

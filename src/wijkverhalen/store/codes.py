@@ -25,18 +25,19 @@ _GUID_NAMESPACE = uuid.UUID("6f1c7d2a-3b9e-4c55-9a0e-5d1b2f7e8c41")
 
 # Where in the seed a code comes from, and what a coding's valence means for it
 # (codebook 2021.2). ``valence_meaning``, not ``valence``: codings has a valence
-# column, and a join must never find two.
-MIGRATION_4 = """
-ALTER TABLE codes ADD COLUMN source TEXT NOT NULL DEFAULT '';
-ALTER TABLE codes ADD COLUMN valence_meaning TEXT NOT NULL DEFAULT '';
-"""
+# column, and a join must never find two. Number 5: migration 4 is the indicator
+# metadata's (store/indicators.py).
+_NEW_CODE_COLUMNS = ("source", "valence_meaning")
 
 
-def _migration_4(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_4)
+def _migration_5(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(codes)")}
+    for column in _NEW_CODE_COLUMNS:
+        if column not in present:
+            conn.execute(f"ALTER TABLE codes ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
-schema.register_migration(4, _migration_4)
+schema.register_migration(5, _migration_5)
 
 
 def code_guid(code_id: str) -> str:
