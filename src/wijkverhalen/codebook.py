@@ -25,15 +25,17 @@ from wijkverhalen.models import Code, IndicatorLink
 from wijkverhalen.safeyaml import CodebookLoader, RefusedYAML
 
 TOP_LEVEL_KEYS = ("name", "version", "language", "description", "codes")
-CODE_KEYS = ("id", "label", "gloss", "definition", "include", "exclude", "example",
-             "memo", "color", "keywords", "indicators", "actors", "children")
-INDICATOR_KEYS = ("id", "direction")
+CODE_KEYS = ("id", "label", "gloss", "definition", "include", "exclude", "valence",
+             "example", "source", "memo", "color", "keywords", "indicators", "actors",
+             "children")
+INDICATOR_KEYS = ("id", "direction", "hypothesis")
 DEFAULT_COLOR = "#888888"  # for top-level codes without a colour; sub-codes inherit
-_TEXT_FIELDS = ("gloss", "definition", "include", "exclude", "example")
+_TEXT_FIELDS = ("gloss", "definition", "include", "exclude", "valence", "example", "source")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 # The YAML mistakes people make in codebooks, with the usual fix.
 _SYNTAX_HINTS = {
     "sequence entries are not allowed here": "a lone '-' must be quoted: direction: \"-\"",
@@ -324,11 +326,12 @@ class _Checker:
         return code_id
 
     def indicators(self, node: yaml.Node) -> tuple[IndicatorLink, ...]:
-        """Indicator links: a bare id (direction ``+``) or ``{id: ..., direction: ...}``."""
+        """Indicator links: a bare id (direction ``+``) or ``{id, direction, hypothesis}``."""
         links = []
         for item in self.items(node, "indicators"):
             id_node: yaml.Node = item
             direction: str | None = "+"
+            hypothesis: bool | None = False
             if isinstance(item, yaml.MappingNode):
                 keys = self.mapping(item, INDICATOR_KEYS, "in an indicator")
                 if "id" not in keys:
@@ -341,13 +344,20 @@ class _Checker:
                         self.error(keys["direction"], "indicator direction must be \"+\" "
                                                       f"or \"-\", not {direction!r}")
                         direction = None
+                if "hypothesis" in keys:
+                    flag = self.text(keys["hypothesis"], "hypothesis")
+                    hypothesis = _BOOLS.get((flag or "").lower())
+                    if flag is not None and hypothesis is None:
+                        self.error(keys["hypothesis"], "hypothesis must be true or false, "
+                                                       f"not {flag!r}")
             elif not isinstance(item, yaml.ScalarNode) or _is_null(item):
                 self.error(item, "an indicator must be an id or a mapping with id and "
                                  f"direction, not {_kind(item)}")
                 continue
             indicator = self.text(id_node, "indicator id", required=True)
-            if indicator and self.slug(id_node, indicator, "indicator id") and direction:
-                links.append(IndicatorLink(indicator, direction))
+            if (indicator and self.slug(id_node, indicator, "indicator id") and direction
+                    and hypothesis is not None):
+                links.append(IndicatorLink(indicator, direction, hypothesis))
         return tuple(links)
 
 
@@ -419,7 +429,8 @@ def dump_codebook(codebook: Codebook | Sequence[Code], *, name: str | None = Non
         if code.keywords:
             out["keywords"] = _Flow(code.keywords)
         if code.indicators:
-            out["indicators"] = [_FlowMap(id=link.indicator, direction=_Quoted(link.direction))
+            out["indicators"] = [_FlowMap(id=link.indicator, direction=_Quoted(link.direction),
+                                          **({"hypothesis": True} if link.hypothesis else {}))
                                  for link in code.indicators]
         if code.actors:
             out["actors"] = _Flow(code.actors)

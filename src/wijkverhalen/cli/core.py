@@ -24,23 +24,34 @@ from .common import (
 @project_argument
 @click.option("--codebook", "codebook_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Codebook YAML to seed the project (default: the bundled veerkracht codebook).")
+@click.option("--no-actors", is_flag=True,
+              help="Do not load the bundled registry of the actors named in the monitor.")
 @coder_option
-def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
-    """Create a new project file seeded with a codebook.
+def init(project: Path, codebook_file: Path | None, no_actors: bool, coder: str | None) -> None:
+    """Create a new project file seeded with a codebook and the monitor's actors.
+
+    The actors (Gemeente Rotterdam, Havensteder, Delfshaven Helpt!...) come from the
+    bundled registry, so 'actors detect' works at once; --no-actors leaves them out
+    ('actors import' adds a registry later).
 
     \b
     Example:
       wijkverhalen init botu.wijk
-      wijkverhalen init botu.wijk --codebook mijn-codeboek.yaml
+      wijkverhalen init botu.wijk --codebook mijn-codeboek.yaml --no-actors
     """
     from ..codebook import default_codebook_path, load_codebook
+    from ..linking.actors import parse_actor_registry
+    from ..resources import resource_path
     from ..store import Project
 
     cb = load_codebook(codebook_file or default_codebook_path())
-    with Project.create(project, codes=cb.codes, coder=resolve_coder(coder),
-                        codebook_name=cb.name, codebook_version=cb.version):
+    registry = resource_path("data/actors.yaml")
+    actors = () if no_actors else parse_actor_registry(registry)
+    with Project.create(project, codes=cb.codes, coder=resolve_coder(coder), codebook_name=cb.name,
+                        codebook_version=cb.version, actors=actors, actors_source=str(registry)):
         pass
-    click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+    with_actors = f" and {len(actors)} actors" if actors else ""
+    click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes){with_actors}")
 
 
 # Unmatched sidecar rows and files listed one per line before "... and N more".

@@ -183,12 +183,14 @@ def links_list(project: Path, as_json: bool) -> None:
     """
     with opened(project) as proj:
         rows = [{"code": code_id, "indicator": link.indicator, "direction": link.direction,
-                 "imported": proj.has_indicator(link.indicator)} for code_id, link in proj.indicator_links()]
+                 "hypothesis": link.hypothesis, "imported": proj.has_indicator(link.indicator)}
+                for code_id, link in proj.indicator_links()]
     if as_json:
         echo_json(rows)
         return
-    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "indicator imported"],
-          [[r["code"], r["indicator"], r["direction"], "yes" if r["imported"] else "NO"] for r in rows])
+    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "basis", "indicator imported"],
+          [[r["code"], r["indicator"], r["direction"], "hypothesis" if r["hypothesis"] else "seed / agreed",
+            "yes" if r["imported"] else "NO"] for r in rows])
 
 
 @links.command("add")
