@@ -25,7 +25,7 @@ NO_PROJECT = {"demo", "codebook check"}
 
 # Commands for which any text is a valid value (a query, a name): nonsense values are no
 # error there, so only the typed parameters (numbers, files) are made nonsense.
-ANY_TEXT_IS_VALID = {"search", "pseudonyms add"}
+ANY_TEXT_IS_VALID = {"search", "pseudonyms add", "codebook add"}
 
 # Output suffixes that the exporters accept, so the error is about the input.
 OUTPUT_SUFFIX = {"report": ".md", "network": ".gexf", "qdc": ".qdc", "qdpx": ".qdpx"}

@@ -55,7 +55,7 @@ def test_documents_still_lists_with_and_without_subcommand(proj: Path) -> None:
     assert [d["name"] for d in plain] == [d["name"] for d in listed] == ["a_initiatief", "b_bewoner"]
     assert "2 documents" in run("documents", str(proj)).output
     assert "remove" in run("documents", "--help").output
-    assert "did you mean 'remove'" in run("documents", "remov", str(proj), "x", code=2).output
+    assert "did you mean 'remove'" in run("documents", "remov", str(proj), "x", code=1).output
 
 
 # -- undo is per coder, the configured coder by default -------------------------------------------

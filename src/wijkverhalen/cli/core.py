@@ -24,23 +24,38 @@ from .common import (
 @project_argument
 @click.option("--codebook", "codebook_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Codebook YAML to seed the project (default: the bundled veerkracht codebook).")
+@click.option("--no-actors", is_flag=True,
+              help="Do not load the bundled registry of the actors named in the monitor.")
 @coder_option
-def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
-    """Create a new project file seeded with a codebook.
+def init(project: Path, codebook_file: Path | None, no_actors: bool, coder: str | None) -> None:
+    """Create a new project file seeded with a codebook and the monitor's actors.
+
+    The actors (Gemeente Rotterdam, Havensteder, Delfshaven Helpt!...) come from the
+    bundled registry, so 'actors detect' works at once; --no-actors leaves them out
+    ('actors import' adds a registry later).
 
     \b
     Example:
       wijkverhalen init botu.wijk
-      wijkverhalen init botu.wijk --codebook mijn-codeboek.yaml
+      wijkverhalen init botu.wijk --codebook mijn-codeboek.yaml --no-actors
     """
     from ..codebook import default_codebook_path, load_codebook
+    from ..linking.actors import parse_actor_registry
+    from ..resources import resource_path
     from ..store import Project
 
     cb = load_codebook(codebook_file or default_codebook_path())
-    with Project.create(project, codes=cb.codes, coder=resolve_coder(coder),
-                        codebook_name=cb.name, codebook_version=cb.version):
+    registry = resource_path("data/actors.yaml")
+    actors = () if no_actors else parse_actor_registry(registry)
+    with Project.create(project, codes=cb.codes, coder=resolve_coder(coder), codebook_name=cb.name,
+                        codebook_version=cb.version, actors=actors, actors_source=str(registry)):
         pass
-    click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+    with_actors = f" and {len(actors)} actors" if actors else ""
+    click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes){with_actors}")
+
+
+# Unmatched sidecar rows and files listed one per line before "... and N more".
+_LISTED = 20
 
 
 @cli.command("import")
@@ -53,18 +68,23 @@ def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
 @click.option("--pipeline", default=None,
               help="spaCy pipeline, e.g. nl_core_news_sm (default: blank Dutch + lookup lemmas).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--docx-properties", is_flag=True,
+              help="Keep a .docx/.odt's own title, author and created date as attributes.")
 @coder_option
 def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, speaker_pattern: str | None,
-            pipeline: str | None, workers: int | None, coder: str | None) -> None:
+            pipeline: str | None, workers: int | None, docx_properties: bool, coder: str | None) -> None:
     """Import interviews (txt, md, docx, odt; folders recursively).
 
-    Broken or unsupported files are listed with the reason; the others still import.
-    Importing the same text again is reported and skipped.
+    Broken, hostile or unsupported files and symbolic links out of a folder are
+    listed with the reason; the others still import. Importing the same text
+    again is reported and skipped. Sidecar rows that match no file, and files
+    without a row, are listed; a sidecar that matches no file is an error.
 
     \b
     Example:
       wijkverhalen import botu.wijk interviews/ --metadata interviews/metadata.csv
     """
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -74,6 +94,7 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
     )
 
     from ..importing import import_paths
+    from ..textsafe import printable
 
     with opened(project) as proj, Progress(
         TextColumn("[bold]import"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -82,16 +103,25 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=escape(printable(name)))
 
         report = import_paths(proj, list(paths), resolve_coder(coder), metadata_csv=metadata_csv,
                               speaker_pattern=speaker_pattern, pipeline=pipeline, workers=workers,
-                              progress=progress)
+                              progress=progress, docx_properties=docx_properties)
+    # File names and reasons come from outside: no terminal control characters.
     click.echo(f"imported {len(report.imported)} document(s), {report.words} words")
     for path, existing in report.duplicates:
-        click.echo(f"  already in project: {path} (same text as '{existing}')")
+        click.echo(f"  already in project: {printable(path)} (same text as '{printable(existing)}')")
     for path, reason in report.failed:
-        click.echo(f"  skipped: {path}: {reason}", err=True)
+        click.echo(f"  skipped: {printable(path)}: {printable(reason)}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  warning: {printable(warning)}", err=True)
+    for what, items in (("metadata row matches no imported file", report.unmatched_rows),
+                        ("no metadata row for", report.files_without_row)):
+        for item in items[:_LISTED]:
+            click.echo(f"  {what}: {printable(item)}", err=True)
+        if len(items) > _LISTED:
+            click.echo(f"  {what}: ... and {len(items) - _LISTED} more", err=True)
     if report.failed and not report.imported and not report.duplicates:
         raise SystemExit(1)
 
@@ -174,9 +204,9 @@ def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str 
 
 @codebook.command("export")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: standard output).")
-def codebook_export(project: Path, output: Path | None) -> None:
+@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Write to this file (repeatable; default: standard output).")
+def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
     """Write the project's codebook back out as YAML.
 
     \b
@@ -184,14 +214,16 @@ def codebook_export(project: Path, output: Path | None) -> None:
       wijkverhalen codebook export botu.wijk -o codebook-2021.yaml
     """
     from ..codebook import dump_codebook
+    from ..exporters import atomic_output
 
     with opened(project) as proj:
         text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
                              version=proj.get_meta("codebook_version") or "")
-    if output is None:
+    if not outputs:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    for output in outputs:
+        with atomic_output(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
         click.echo(f"wrote {output}")
 
 
@@ -218,32 +250,6 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
         return
     table(f"{len(hits)} hit(s)", ["document", "span", "speaker", "sentence"],
           [[h.document_name, f"{h.start}-{h.end}", h.speaker, snippet_text(h.snippet)] for h in hits])
-
-
-@cli.command()
-@project_argument
-@click.argument("document")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("code_id")
-@coder_option
-@click.option("--memo", default="", help="Memo on the coding.")
-@click.option("--valence", type=click.Choice(["positive", "negative", "mixed"]), default=None)
-def code(project: Path, document: str, start: int, end: int, code_id: str, coder: str | None, memo: str,
-         valence: str | None) -> None:
-    """Code characters START..END (code points, end exclusive) of DOCUMENT.
-
-    DOCUMENT is a document id or (a unique prefix of) its name.
-
-    \b
-    Example:
-      wijkverhalen code botu.wijk 01_bewoner_fatima 120 188 relaties.vertrouwen --memo "kernquote"
-    """
-    with opened(project) as proj:
-        doc_id = proj.resolve_document(document)
-        coding = proj.add_coding(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
-        text = proj.document_text(doc_id)[start:end]
-    click.echo(f"coding {coding.id}: {code_id} on \"{_short(text)}\"")
 
 
 @cli.command()

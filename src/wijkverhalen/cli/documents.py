@@ -133,8 +133,8 @@ def documents_set(project: Path, doc: str, assignments: tuple[str, ...], coder: 
     Example:
       wijkverhalen documents set botu.wijk interview_07 rol=bewoner jaar=2021 wijk=
     """
-    values = parse_assignments(assignments)
-    with opened(project) as proj:
+    with opened(project) as proj:  # a missing project is the first thing to say
+        values = parse_assignments(assignments)
         document = proj.document(doc)
         changed = proj.set_attributes(document.id, values, resolve_coder(coder))
         attributes = proj.attributes(document.id)
