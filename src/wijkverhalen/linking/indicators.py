@@ -143,18 +143,7 @@ def parse_number(raw: Any, *, decimal_comma: bool = False) -> tuple[float | None
         text = text.replace(".", "")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
         raise ValueError(raw)
-    number = float(text)
-    if not math.isfinite(number):  # 1e400 overflows to inf: refuse it rather than store Inf
-        raise ValueError(raw)
-    return number, percent
-
-
-def _overflows(raw: Any) -> bool:
-    """True for a well-formed number too large for a float (``1e400``)."""
-    try:
-        return math.isinf(float(str(raw).strip().replace(",", ".")))
-    except ValueError:
-        return False
+    return float(text), percent
 
 
 def _year(raw: Any) -> int | None:
@@ -375,8 +364,7 @@ def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: s
             try:
                 number, percent = parse_number(raw, decimal_comma=decimal_comma)
             except ValueError:
-                what = "is not a finite number (too large)" if _overflows(raw) else "is not a number"
-                raise DataError(f"row {row}, column '{col}': '{_text(raw)}' {what}",
+                raise DataError(f"row {row}, column '{col}': '{_text(raw)}' is not a number",
                                 path=where, line=row) from None
             if number is None:
                 skipped += 1
