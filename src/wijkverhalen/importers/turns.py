@@ -73,7 +73,7 @@ NOT_SPEAKERS = frozenset(
     """
     aanbeveling aanbevelingen aanpak aantekening aanvulling aanwezig aanwezigen achtergrond
     actie acties actiepunt actiepunten adres advies afspraak afspraken afsluiting afwezig agenda
-    antwoord bedankt begin belangrijk beroep besluit bestand bijlage bijvoorbeeld bron bronnen
+    antwoord bedankt begin casus belangrijk beroep besluit bestand bijlage bijvoorbeeld bron bronnen
     citaat code codering codes conclusie conclusies context correctie datum definitie deel dus
     doel doelen duur e-mail edit eerst einde email en fase figuur functie gelach geslacht goed
     hoe hoofdstuk indruk inleiding inzicht inzichten ja kader kanttekening kern kijk kortom
@@ -86,11 +86,12 @@ NOT_SPEAKERS = frozenset(
     trouwens uitkomst update url verder vervolg voorbeeld voorbeelden vraag vraagstelling want
     waar waarom wanneer wat website welke wie wijk buurt zie
     answer conclusion date example important location note notes question source summary
-    warning
+    warning maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart
+    april mei juni juli augustus september oktober november december vandaag gisteren morgen
     """.split()
 )
 # Endings of ordinary nouns that names rarely have (Opmerking, Conclusie, Gelegenheid).
-_NOUN_ENDINGS = ("heid", "schap", "ing", "tie", "sie", "nis", "teit", "isme", "ment")
+_NOUN_ENDINGS = ("heid", "schap", "ing", "tie", "sie", "nis", "teit", "isme", "ment", "ers")
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 # Optional timestamp such as "[00:01:23] " or "12:30 " before the label; the label;
@@ -168,6 +169,15 @@ def _plausible_once(label: str) -> bool:
     if first.rstrip(".") in NOT_SPEAKERS or label.endswith("."):
         return False
     return not (len(first) >= 6 and first.endswith(_NOUN_ENDINGS))
+
+
+def _opens_an_utterance(text: str, pos: int) -> bool:
+    """Spoken words after a label start with a capital, a quote or a bracket ("(lacht)");
+    prose after a colon goes on in lower case ("Conclusie: het werkte")."""
+    if pos >= len(text) or text[pos] == "\n":
+        return True
+    first = text[pos]
+    return first.isupper() or first in "\"'‘’“”„([…."
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -307,6 +317,7 @@ def _speaker_lines(text: str, hints: Sequence[LabelHint] = ()) -> list[Label]:
             and c.start > first
             and c.kind in ("colon", "alone", "hint")
             and _plausible_once(c.speaker)
+            and _opens_an_utterance(text, c.body_start)
         ]
         sure.sort()
     return [Label(c.start, c.body_start, c.speaker) for c in sure]
