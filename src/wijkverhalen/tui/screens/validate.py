@@ -105,7 +105,7 @@ class MentionsScreen(ModalScreen[bool]):
         Binding("f", "cycle_filter", "Filter", id="mentions.filter"),
         Binding("escape,q", "close", "Back", id="mentions.close"),
     ]
-    FILTERS = (None, "detected", "confirmed", "rejected")
+    FILTERS = (None, "detected", "suggested", "confirmed", "rejected")
     DEFAULT_CSS = """
     MentionsScreen { background: $background 60%; }
     MentionsScreen > Vertical { margin: 1 2; border: round $primary; background: $surface; }
@@ -147,7 +147,7 @@ class MentionsScreen(ModalScreen[bool]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        style = {"confirmed": "green", "rejected": "red strike", "detected": ""}
+        style = {"confirmed": "green", "rejected": "red strike", "detected": "", "suggested": "yellow italic"}
         for m in self.mentions:
             table.add_row(str(m.id), m.actor_id, m.document_name, Text(m.status, style=style[m.status]),
                           Text(m.context), key=str(m.id))
