@@ -281,6 +281,26 @@ def test_bad_pdfs_are_one_line(tmp_path: Path, make, message: str) -> None:  # t
     assert line.startswith(str(path)) and message in line and "\n" not in line
 
 
+def test_pdf_zip_bomb_is_refused(tmp_path: Path) -> None:
+    """A content stream that inflates past pypdf's cap (75 MB) is refused, not read."""
+    import zlib
+
+    from pdfmaker import pdf_bytes
+
+    squeeze = zlib.compressobj(9)
+    chunk = b"a" * 2**20
+    payload = squeeze.compress(b"BT /F1 11 Tf 56 780 Td (") + b"".join(squeeze.compress(chunk) for _ in range(80))
+    payload += squeeze.compress(b") Tj ET") + squeeze.flush()
+    raw = pdf_bytes([["I: Hallo", "R: Dag"]])
+    i = raw.index(b"<< /Length")
+    j = raw.index(b"endstream", i) + len(b"endstream")
+    head = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(payload)
+    path = tmp_path / "bom.pdf"
+    path.write_bytes(raw[:i] + head + payload + b"\nendstream" + raw[j:])
+    with pytest.raises(ImportError_, match="zip bomb"):
+        parse_file(path)
+
+
 def test_pdf_protected_without_a_user_password_opens(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "open.pdf", [["I: Hallo", "R: Dag"]], password="")
     assert [t.speaker for t in parse_file(path).turns] == ["I", "R"]

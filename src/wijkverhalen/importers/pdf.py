@@ -48,7 +48,7 @@ def extract_pdf(path: Path, *, properties: bool = False,
     if size > MAX_BYTES:
         raise ImportError_(f"refused: the PDF is larger than {MAX_BYTES // 2**20} MiB", path=path)
     from pypdf import PdfReader  # lazy: pypdf is only needed for PDFs
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
 
     # pypdf logs and warns about every oddity of a damaged file; the import reports one line.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -75,6 +75,9 @@ def extract_pdf(path: Path, *, properties: bool = False,
                         metadata[key] = str(value).strip()
         except ImportError_:
             raise
+        except LimitReachedError as exc:
+            raise ImportError_("refused: a part of the PDF inflates past pypdf's size limit (a zip bomb?)",
+                               path=path) from exc
         except (FileNotDecryptedError, DependencyError) as exc:
             raise ImportError_(f"encrypted PDF that cannot be opened ({_why(exc)}); "
                                "save an unprotected copy", path=path) from exc

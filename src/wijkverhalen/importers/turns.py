@@ -99,6 +99,8 @@ _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 # of the line (label on its own line) or, after "[Name]", nothing.
 DEFAULT_SPEAKER_PATTERN = (
     r"^[ \t]*"
+    # Fast refusal of the many lines with no colon, dash or bar near their start.
+    + r"(?=[^\n]{0,90}?(?:[:|–—]|[ \t]-[ \t]|$))"
     + r"(?:(?P<ts1>[\[(]?" + _TS + r"[\])]?)[ \t]+)?"
     + r"(?:\*\*)?"
     + r"(?:\[(?P<bracket>[^\]\n]{1,40})\]|(?P<plain>[^\W\d_][^:|\n]{0,39}?))"
@@ -255,22 +257,21 @@ def _custom_lines(text: str, regex: re.Pattern[str]) -> list[Label]:
 
 def _candidates(text: str) -> Iterator[_Candidate]:
     """Lines that look like a speaker label, by the default pattern."""
-    for match in _DEFAULT_RE.finditer(text):
-        if not _at_line_start(text, match):
-            continue
-        sep = match.group("sep")
-        timed = match.group("ts1") is not None or match.group("ts2") is not None
-        if not sep and match.group("bracket") is None and not timed:
+    for match in _DEFAULT_RE.finditer(text):  # anchored at line starts; never spans lines
+        group = match.group
+        sep, bracket = group("sep"), group("bracket")
+        timed = group("ts1") is not None or group("ts2") is not None
+        if not sep and bracket is None and not timed:
             continue  # a short line without a colon is a line of text
-        name = (match.group("bracket") or match.group("plain") or "").strip()
+        name = (bracket or group("plain") or "").strip()
         if len(name) > MAX_LABEL or not (_is_name(name) or _is_role(name)):
             continue
         if name.islower():  # "i:", "interviewer:" (only roles get here in lower case)
             name = name.upper() if len(name) <= 2 else name.capitalize()
-        paren = (match.group("paren") or "").strip()
+        paren = (group("paren") or "").strip()
         speaker = f"{name} ({paren})" if len(paren) > 3 else name
         kind = {":": "colon", "|": "bar"}.get(sep[:1], "dash" if sep else "colon")
-        if not sep and match.group("bracket") is None:
+        if not sep and bracket is None:
             kind = "alone"  # "Spreker 1  00:00:03": the words follow on the next line(s)
             if name.endswith((".", "?", "!")) or name.casefold() in NOT_SPEAKERS:
                 continue
