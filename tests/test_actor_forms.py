@@ -108,7 +108,6 @@ def test_challenge_set_meets_the_goals() -> None:
     """bench/bench_actors.py: recall >= 95% and precision >= 90% on the invented challenge set."""
     sys.path.insert(0, str(REPO / "bench"))
     import bench_actors
-
     import yaml
 
     items = yaml.safe_load((REPO / "tests" / "data" / "actors" / "challenge.yaml").read_text(encoding="utf-8"))

@@ -26,9 +26,9 @@ from wijkverhalen.importers.docx import extract_docx
 from wijkverhalen.importers.extracted import Extracted
 from wijkverhalen.importers.metadata import metadata_for, read_metadata_csv, split_front_matter
 from wijkverhalen.importers.odt import extract_odt
-from wijkverhalen.importers.text import extract_text
 from wijkverhalen.importers.pdf import extract_pdf
 from wijkverhalen.importers.subtitles import extract_srt, extract_vtt
+from wijkverhalen.importers.text import extract_text
 from wijkverhalen.importers.turns import DEFAULT_SPEAKER_PATTERN, detect_turns, turns_from_labels
 from wijkverhalen.models import ParsedDocument
 from wijkverhalen.textsafe import printable

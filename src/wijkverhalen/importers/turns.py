@@ -60,35 +60,50 @@ ROLE_LABELS = frozenset(
 )
 # Lower-case name particles (tussenvoegsels) allowed between capitalised words.
 _PARTICLES = frozenset(
-    "van de der den het ten ter te 't ’t 's ’s d' von la le el al da di du dos das del bin ben ibn".split()
+    [
+        "van", "de", "der", "den", "het", "ten", "ter", "te", "'t", "’t", "'s", "’s", "d'", "von",
+        "la", "le", "el", "al", "da", "di", "du", "dos", "das", "del", "bin", "ben", "ibn",
+    ]
 )
 _NAME_PUNCT = frozenset("'’-.")
 # Titles that make a one-word label a name at once ("Dhr. Jansen", "Mevrouw Bakker").
-_TITLES = frozenset("dhr dhr. mr mr. mw mw. mevr mevr. mevrouw meneer heer mijnheer dr dr. prof prof.".split())
+_TITLES = frozenset(
+    [
+        "dhr", "dhr.", "mr", "mr.", "mw", "mw.", "mevr", "mevr.", "mevrouw", "meneer", "heer",
+        "mijnheer", "dr", "dr.", "prof", "prof.",
+    ]
+)
 
 # Words that open ordinary sentences or notes with a colon ("Let op:", "Conclusie:"):
 # never a speaker when used once. Written from field notes, reports and transcript
 # headers; tests/test_turns_formats.py measures the false positives on prose.
 NOT_SPEAKERS = frozenset(
-    """
-    aanbeveling aanbevelingen aanpak aantekening aanvulling aanwezig aanwezigen achtergrond
-    actie acties actiepunt actiepunten adres advies afspraak afspraken afsluiting afwezig agenda
-    antwoord bedankt begin casus belangrijk beroep besluit bestand bijlage bijvoorbeeld bron bronnen
-    citaat code codering codes conclusie conclusies context correctie datum definitie deel dus
-    doel doelen duur e-mail edit eerst einde email en fase figuur functie gelach geslacht goed
-    hoe hoofdstuk indruk inleiding inzicht inzichten ja kader kanttekening kern kijk kortom
-    leeftijd les lessen let link locatie maar memo methode naam namelijk nb nee noot notitie
-    notities nou nu observatie observaties of ofwel oftewel oké ok onderbreking onderwerp
-    onverstaanbaar ook opgelet opmerking opmerkingen opname opzet oplossing overigens paragraaf
-    pauze plaats planning probleem project ps punt reactie resultaat resultaten samenvatting
-    samengevat sectie setting sfeer slot stap start status stelling stilte storing tabel thema
-    tijd tijdstip tip titel toelichting toen toevoeging transcript transcriptie transcribent
-    trouwens uitkomst update url verder vervolg voorbeeld voorbeelden vraag vraagstelling want
-    waar waarom wanneer wat website welke wie wijk buurt zie
-    answer conclusion date example important location note notes question source summary
-    warning maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart
-    april mei juni juli augustus september oktober november december vandaag gisteren morgen
-    """.split()
+    [
+        "aanbeveling", "aanbevelingen", "aanpak", "aantekening", "aanvulling", "aanwezig",
+        "aanwezigen", "achtergrond", "actie", "acties", "actiepunt", "actiepunten", "adres",
+        "advies", "afspraak", "afspraken", "afsluiting", "afwezig", "agenda", "antwoord", "bedankt",
+        "begin", "casus", "belangrijk", "beroep", "besluit", "bestand", "bijlage", "bijvoorbeeld",
+        "bron", "bronnen", "citaat", "code", "codering", "codes", "conclusie", "conclusies",
+        "context", "correctie", "datum", "definitie", "deel", "dus", "doel", "doelen", "duur",
+        "e-mail", "edit", "eerst", "einde", "email", "en", "fase", "figuur", "functie", "gelach",
+        "geslacht", "goed", "hoe", "hoofdstuk", "indruk", "inleiding", "inzicht", "inzichten", "ja",
+        "kader", "kanttekening", "kern", "kijk", "kortom", "leeftijd", "les", "lessen", "let",
+        "link", "locatie", "maar", "memo", "methode", "naam", "namelijk", "nb", "nee", "noot",
+        "notitie", "notities", "nou", "nu", "observatie", "observaties", "of", "ofwel", "oftewel",
+        "oké", "ok", "onderbreking", "onderwerp", "onverstaanbaar", "ook", "opgelet", "opmerking",
+        "opmerkingen", "opname", "opzet", "oplossing", "overigens", "paragraaf", "pauze", "plaats",
+        "planning", "probleem", "project", "ps", "punt", "reactie", "resultaat", "resultaten",
+        "samenvatting", "samengevat", "sectie", "setting", "sfeer", "slot", "stap", "start",
+        "status", "stelling", "stilte", "storing", "tabel", "thema", "tijd", "tijdstip", "tip",
+        "titel", "toelichting", "toen", "toevoeging", "transcript", "transcriptie", "transcribent",
+        "trouwens", "uitkomst", "update", "url", "verder", "vervolg", "voorbeeld", "voorbeelden",
+        "vraag", "vraagstelling", "want", "waar", "waarom", "wanneer", "wat", "website", "welke",
+        "wie", "wijk", "buurt", "zie", "answer", "conclusion", "date", "example", "important",
+        "location", "note", "notes", "question", "source", "summary", "warning", "maandag",
+        "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "januari", "februari",
+        "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+        "december", "vandaag", "gisteren", "morgen",
+    ]
 )
 # Endings of ordinary nouns that names rarely have (Opmerking, Conclusie, Gelegenheid).
 _NOUN_ENDINGS = ("heid", "schap", "ing", "tie", "sie", "nis", "teit", "isme", "ment", "ers")
