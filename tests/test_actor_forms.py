@@ -114,3 +114,33 @@ def test_challenge_set_meets_the_goals() -> None:
     result = bench_actors.evaluate(items, ACTORS)
     assert result["expected"] >= 45 and result["recall"] >= 0.95, result["misses"]
     assert result["precision"] >= 0.90, result["false_positives"]
+
+
+async def test_workbench_filters_and_confirms_suggestions(tmp_path: Path) -> None:
+    from wijkverhalen.tui.app import make_app
+    from wijkverhalen.tui.screens.validate import MentionsScreen
+
+    path = tmp_path / "tui.wijk"
+    with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
+        project.add_documents([sample_input("I: Wie?\nR: De gemeente en Havensteder.\n", "a")], "anna")
+        project.import_actors(ACTORS, "anna")
+        detect_in_project(project, "anna")
+    app = make_app(path, coder="anna", query_lemmas=lambda q: {})
+    async with app.run_test(size=(140, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.push_screen(MentionsScreen(app.session))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f", "f")  # all -> detected -> suggested
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MentionsScreen)
+        assert [(m.text, m.status) for m in screen.mentions] == [("De gemeente", "suggested")]
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with Project.open(path) as project:
+        assert {m.text: m.status for m in project.mentions()} == {"De gemeente": "confirmed",
+                                                                  "Havensteder": "detected"}
