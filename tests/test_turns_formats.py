@@ -61,6 +61,49 @@ def test_transcription_software_label_alone_on_a_line() -> None:
                           ("Spreker 1", "Mooi."), ("Spreker 3", "Ik ben de buurman.")]
 
 
+def test_timed_lines_without_speakers_stay_text() -> None:
+    text = "[00:00:01] Hallo allemaal.\n[00:00:05] Precies\n[00:00:09] Akkoord\n[00:00:12] Akkoord\n"
+    assert [s for s, _ in said(text)] == [None, None, None, None]
+
+
+def test_bracket_labels_on_long_lines() -> None:
+    long = "Wij adviseren de gemeente over de plannen voor de wijk, en dat doen we al een paar jaar samen. "
+    text = f"[Interviewer] Wat doet BoTu12 precies?\n\n[Samira] {long * 2}\n\n[Interviewer] {long}\n"
+    assert [s for s, _ in said(text)] == ["Interviewer", "Samira", "Interviewer"]
+
+
+_PIECES = st.sampled_from(
+    ["I: ", "i: ", "R - ", "Anna | ", "Interviewer (I): ", "Fatima [00:00:05]: ", "Spreker 1  00:00:03",
+     "00:00:20 Spreker 3", "[Jan] ", "\n", "\n\n", "Ja", "Let op: ", "Buurman: ", " ", "tekst. ", "É",
+     "😀", "\u00a0"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_new_labels_always_slice_the_text_exactly(text: str) -> None:
+    previous_end = 0
+    for turn in detect_turns(text):
+        assert previous_end <= turn.start <= turn.body_start <= turn.end <= len(text)
+        chunk = text[turn.start : turn.end]
+        assert chunk == chunk.strip() and chunk
+        previous_end = turn.end
+
+
+def test_demo_transcripts_keep_their_turns() -> None:
+    """Every demo transcript has its speakers, and nothing that is not one (issue 12 guard)."""
+    repo = Path(__file__).resolve().parents[1]
+    expected = {
+        "01": {"Interviewer", "Fatima"}, "08": {"Interviewer", "Samira"}, "10": {"I", "R", "Dochter"},
+        "11": {"Interviewer", "Karin"},
+    }
+    for path in sorted((repo / "data" / "demo").iterdir()):
+        if path.suffix == ".csv":
+            continue
+        speakers = {t.speaker for t in parse_file(path).turns} - {None}
+        assert speakers == expected.get(path.name[:2], {"I", "R"}), path.name
+
+
 def test_short_lines_without_colon_or_timestamp_stay_text() -> None:
     text = "I: Hoe gaat het?\nR: Goed.\nJa\nPrecies\nJa\nI: Mooi.\n"
     assert [s for s, _ in said(text)] == ["I", "R", "I"]

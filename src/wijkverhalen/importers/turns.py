@@ -98,7 +98,9 @@ NOT_SPEAKERS = frozenset(
         "titel", "toelichting", "toen", "toevoeging", "transcript", "transcriptie", "transcribent",
         "trouwens", "uitkomst", "update", "url", "verder", "vervolg", "voorbeeld", "voorbeelden",
         "vraag", "vraagstelling", "want", "waar", "waarom", "wanneer", "wat", "website", "welke",
-        "wie", "wijk", "buurt", "zie", "answer", "conclusion", "date", "example", "important",
+        "wie", "wijk", "buurt", "zie", "precies", "klopt", "inderdaad", "zeker", "prima", "hmm",
+        "eh", "uh", "uhm", "ehm", "oh", "ah", "hallo", "hoi", "dag", "doei", "sorry", "welkom",
+        "juist", "absoluut", "answer", "conclusion", "date", "example", "important",
         "location", "note", "notes", "question", "source", "summary", "warning", "maandag",
         "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "januari", "februari",
         "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
@@ -114,8 +116,8 @@ _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 # of the line (label on its own line) or, after "[Name]", nothing.
 DEFAULT_SPEAKER_PATTERN = (
     r"^[ \t]*"
-    # Fast refusal of the many lines with no colon, dash or bar near their start.
-    + r"(?=[^\n]{0,90}?(?:[:|–—]|[ \t]-[ \t]|$))"
+    # Fast refusal of the many lines with no colon, bracket, dash or bar near their start.
+    + r"(?=[^\n]{0,90}?(?:[:|\]–—]|[ \t]-[ \t]|$))"
     + r"(?:(?P<ts1>[\[(]?" + _TS + r"[\])]?)[ \t]+)?"
     + r"(?:\*\*)?"
     + r"(?:\[(?P<bracket>[^\]\n]{1,40})\]|(?P<plain>[^\W\d_][^:|\n]{0,39}?))"
@@ -125,6 +127,7 @@ DEFAULT_SPEAKER_PATTERN = (
     + r"(?P<sep>:(?:\*\*)?(?=[ \t]|$)|[-–—](?=[ \t])|\|(?=[ \t])|(?=[ \t]*$)|(?(bracket)(?=[ \t])|(?!)))"
 )
 _DEFAULT_RE = re.compile(DEFAULT_SPEAKER_PATTERN, re.MULTILINE)
+_TIMESTAMP_AT = re.compile(r"[ \t]*[\[(]?" + _TS)
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
@@ -291,8 +294,8 @@ def _candidates(text: str) -> Iterator[_Candidate]:
             if name.endswith((".", "?", "!")) or name.casefold() in NOT_SPEAKERS:
                 continue
             body = _skip_blanks(text, match.end(), newlines=True)
-            if body >= len(text):
-                continue
+            if body >= len(text) or _TIMESTAMP_AT.match(text, body):
+                continue  # no words follow, or the next line is itself timed: a line of text
         else:
             body = _skip_blanks(text, match.end())
             if sep == ":" and text.startswith("| ", body):  # "Fatima: | tekst" (a table row)
@@ -302,6 +305,8 @@ def _candidates(text: str) -> Iterator[_Candidate]:
 
 def _hint_candidates(text: str, hints: Sequence[LabelHint]) -> Iterator[_Candidate]:
     for start, end in hints:
+        if not 0 <= start < end <= len(text):
+            continue
         label = text[start:end].strip().rstrip(":").strip()
         if not label or len(label) > MAX_LABEL or "\n" in label:
             continue
