@@ -144,3 +144,14 @@ async def test_workbench_filters_and_confirms_suggestions(tmp_path: Path) -> Non
     with Project.open(path) as project:
         assert {m.text: m.status for m in project.mentions()} == {"De gemeente": "confirmed",
                                                                   "Havensteder": "detected"}
+
+
+def test_offsets_stay_exact_next_to_letters_whose_lower_case_is_longer() -> None:
+    text = "İstanbul en Havensteder; de Coöperatie's."
+    spans = [(f.actor_id, text[f.start:f.end]) for f in detect_mentions([(1, text)], ACTORS)[1]]
+    assert spans == [("havensteder", "Havensteder"), ("delfshaven_cooperatie", "de Coöperatie's")]
+
+
+def test_an_article_alias_needs_its_article() -> None:
+    assert found("De Coöperatie hielp.") == [("delfshaven_cooperatie", "De Coöperatie", False)]
+    assert found("Een Coöperatie hielp.") == []

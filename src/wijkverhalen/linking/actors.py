@@ -22,7 +22,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -216,7 +216,6 @@ _COMPOUND_MIN = 8
 _HYPHEN_HEAD = r"(?:-[^\W\d_][^\W_]*)*"
 # Words of a name may be split by a line break (a wrapped line in a transcript).
 _GAP = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
-_WORD_START = r"(?<![^\W_])"
 _WORD_END = r"(?![^\W_])"
 
 
@@ -233,8 +232,9 @@ class Found(NamedTuple):
 class AliasRule(NamedTuple):
     actor_id: str
     phrase: str
-    pattern: re.Pattern[str]
-    probe: str  # lower-case first word: a quick test whether the text can hold the phrase at all
+    key: str  # the first word after any article, lower case: where to look for the phrase
+    article: str  # "de" for "de Coöperatie": it must stand before the key word
+    pattern: re.Pattern[str]  # the phrase from its key word on, matched at a found key word
     capital: bool  # a one-word name that is also a word ("Rebel"): only with a capital in the text
     generic: bool  # written in lower case in the registry ("de gemeente"): a suggestion to review
 
@@ -247,10 +247,6 @@ def phrase_variants(phrase: str) -> list[str]:
         decomposed = unicodedata.normalize("NFKD", text)
         out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
     return [p for p in dict.fromkeys(out) if p.strip()]
-
-
-def _significant(words: list[str]) -> list[str]:
-    return [w for w in words if w.lower() not in _ARTICLES] or words
 
 
 def is_generic(phrase: str) -> bool:
@@ -275,22 +271,31 @@ def alias_rules(actors: Sequence[Actor]) -> list[AliasRule]:
             generic = is_generic(phrase)
             for variant in phrase_variants(phrase):
                 words = variant.split()
+                article = ""
+                if len(words) > 1 and words[0].lower() in _ARTICLES:
+                    article, words = words[0].lower(), words[1:]
                 if not words:
                     continue
                 body = _GAP.join(re.escape(w) for w in words)
-                capital = _needs_capital(_significant(words)) and not generic
+                capital = _needs_capital(words) and not generic
                 if words[-1][-1:].isalnum():
                     closed = capital and len(words[-1]) >= _COMPOUND_MIN
                     body += (_CLOSED_COMPOUND if closed else _INFLECTION) + _HYPHEN_HEAD
-                pattern = re.compile(_WORD_START + body + _WORD_END, re.IGNORECASE)
-                rules.append(AliasRule(actor.id, variant, pattern, words[0].lower(), capital, generic))
+                pattern = re.compile(body + _WORD_END, re.IGNORECASE)
+                rules.append(AliasRule(actor.id, variant, words[0].lower(), article, pattern, capital, generic))
     return rules
 
 
-def _capitalised(matched: str) -> bool:
-    words = matched.split()
-    head = _significant(words)[0]
-    return head[:1].isupper()
+_ARTICLE_BEFORE = re.compile(r"(?<![^\W_])(de|het|een|'t|’t)" + _GAP + r"\Z", re.IGNORECASE)
+
+
+def _key_positions(text: str, lowered: str, key: str) -> Iterator[int]:
+    """Where ``key`` starts a word in the text (``lowered`` is ``text.lower()``, same length)."""
+    pos = lowered.find(key)
+    while pos != -1:
+        if pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+            yield pos
+        pos = lowered.find(key, pos + 1)
 
 
 def longest_first(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -310,17 +315,30 @@ def find_mentions(text: str, rules: Sequence[AliasRule]) -> list[Found]:
 
     Where a generic alias and a proper name of the same actor both match, the
     longer span wins; a span found only through generic aliases is a suggestion.
+    Each key word is looked up with ``str.find`` and the phrase is matched only
+    there, so the cost does not grow with the number of aliases times the text.
     """
     lowered = text.lower()
-    best: dict[tuple[str, int, int], bool] = {}  # span -> generic only
+    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): keep offsets exact
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    by_key: dict[str, list[AliasRule]] = {}
     for rule in rules:
-        if rule.probe not in lowered:
-            continue
-        for match in rule.pattern.finditer(text):
-            if rule.capital and not _capitalised(match.group()):
-                continue
-            key = (rule.actor_id, match.start(), match.end())
-            best[key] = best.get(key, True) and rule.generic
+        by_key.setdefault(rule.key, []).append(rule)
+    best: dict[tuple[str, int, int], bool] = {}  # span -> generic only
+    for key, keyed in by_key.items():
+        for pos in _key_positions(text, lowered, key):
+            for rule in keyed:
+                match = rule.pattern.match(text, pos)
+                if match is None or (rule.capital and not match.group()[:1].isupper()):
+                    continue
+                start = pos
+                if rule.article:
+                    before = _ARTICLE_BEFORE.search(text, max(0, pos - 12), pos)
+                    if before is None or before.group(1).lower() != rule.article:
+                        continue
+                    start = before.start()
+                span = (rule.actor_id, start, match.end())
+                best[span] = best.get(span, True) and rule.generic
     return [Found(actor_id, start, end, text[start:end], best[(actor_id, start, end)])
             for actor_id, start, end in longest_first(best)]
 
