@@ -112,7 +112,7 @@ def _edit_in_place(text: str, values: dict[str, Any]) -> str | None:
         if len(found) > 1:
             return None
         if found:
-            text = pattern.sub(lambda _m, line=line: line, text)
+            text = pattern.sub(line.replace("\\", "\\\\"), text)
         else:
             text = (text if not text or text.endswith("\n") else text + "\n") + line + "\n"
     return text
