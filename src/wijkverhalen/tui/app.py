@@ -34,6 +34,7 @@ from .messages import PassageChosen
 from .screens.base import WijkScreen
 from .screens.dialogs import CoderNameDialog, ErrorDialog
 from .session import QueryLemmas, Session
+from .widgets.footer import NARROW
 
 T = TypeVar("T")
 
@@ -135,6 +136,9 @@ class WijkApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "wijkverhalen"
+    # Screen classes for app.tcss: 80x24 is "-narrow -short" (see the validate layout).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
         *_screen_bindings(),

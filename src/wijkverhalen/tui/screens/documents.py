@@ -15,11 +15,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...models import Document
 from ..messages import ImportFinished, ImportProgressed, ProgressLoaded
+from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 from .dialogs import ImportDialog, MemoDialog
 
@@ -89,7 +90,7 @@ class DocumentsScreen(WijkScreen):
         yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="import-progress", show_eta=True)
         yield Static(id="doc-summary")
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
