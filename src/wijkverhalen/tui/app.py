@@ -217,7 +217,8 @@ class WijkApp(App[None]):
             else:
                 self.notify(f"Coding as {name}. Saved in {saved}.", timeout=5)
 
-        self.push_screen(CoderNameDialog(suggestion, config_path()), named)
+        error = self.config_error.one_line() if self.config_error else None
+        self.push_screen(CoderNameDialog(suggestion, config_path(), error), named)
 
     def subtitle(self, what: str) -> str:
         coder = self.session.coder or "?"

@@ -182,7 +182,7 @@ class DocumentsScreen(WijkScreen):
             )
         else:
             summary.append("   Enter: open · f: filter · i: import", style="dim")
-        self.query_one("#doc-summary", Static).update(summary, layout=False)
+        self.query_one("#doc-summary", Static).update(summary)  # may wrap to 2 lines at 80 columns
 
     def selected_document_id(self) -> int | None:
         table = self.query_one(DataTable)

@@ -88,7 +88,7 @@ class SearchScreen(WijkScreen):
             results.focus()
 
     def _status(self, text: Text | str) -> None:
-        self.query_one("#search-status", Static).update(text, layout=False)
+        self.query_one("#search-status", Static).update(text)  # may wrap to 2 lines at 80 columns
 
     # -- workers -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lemmatizer")
