@@ -129,3 +129,74 @@ async def test_transcript_rewraps_when_shown_again_after_a_resize(demo_path: Pat
         await pilot.pause()
         shown = await read_whole_transcript(pilot)
     assert not missing_words(text, shown)
+
+
+# -- every screen's keys, and Validate, at 80x24 ------------------------------------------
+def link_indicators(path: Path) -> None:
+    """Two indicators linked to codes of the fixture project, so Validate has findings."""
+    from wijkverhalen.linking.models import IndicatorValue
+
+    values = [
+        IndicatorValue(ind, area, year, v, unit="%", label=f"% bewoners: {ind}")
+        for ind, start in (("vertrouwen_gebiedsbestuur", 38), ("contact_buren", 50))
+        for area, step in (("BoTu", 3), ("Rotterdam", 0))
+        for year, v in zip((2014, 2016, 2018, 2020), range(start, start + 4 * step + 1, step or 1))
+    ]
+    with Project.open(path) as project:
+        project.import_indicator_values(values, file="indicatoren.csv", coder=CODER)
+        project.set_indicator_link("relaties.vertrouwen", "vertrouwen_gebiedsbestuur", "+", CODER)
+        project.set_indicator_link("relaties.samenhang", "contact_buren", "-", CODER)
+
+
+FOOTER_KEYS = {
+    "d": ["f Filter", "i Import"],
+    "enter": ["v Select", "c Code", "x Remove", "m Memo"],
+    "slash": ["/ Search"],  # typing in the query box: letters are text, not keys
+    "b": ["a Add", "e Rename", "g Merge"],
+    "V": ["c Case", "b Trend/level", "a Link", "- Flip link", "x Unlink", "m Mentions"],
+    "E": ["^e Export"],
+}
+
+
+@pytest.mark.parametrize("key", list(FOOTER_KEYS))
+async def test_footer_keeps_screen_keys_and_undo_help_quit_at_80(
+    make: Any, project_path: Path, key: str
+) -> None:
+    link_indicators(project_path)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()  # the footer recomposes after the focus settles
+        footer = screen_rows(app)[-1]
+    always = [] if key == "slash" else ["u Undo", "? Help", "q Quit"]
+    for label in [*FOOTER_KEYS[key], *always]:
+        assert label in footer, f"{label!r} not in the footer: {footer!r}"
+
+
+async def test_validate_is_usable_at_80x24(make: Any, project_path: Path) -> None:
+    from wijkverhalen.tui.screens.validate import ValidateScreen
+
+    link_indicators(project_path)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("V")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ValidateScreen) and screen.result is not None
+        findings = screen.result.findings
+        assert len(findings) == 2
+        text = "\n".join(screen_rows(app))
+        for finding in findings:  # each row's verdict and code are in view, whole
+            assert any(
+                finding.verdict in row and finding.code_id in row for row in screen_rows(app)
+            ), text
+        table = screen.query_one("#validate-table")
+        assert table.region.height >= 7  # a header and at least six rows
+        detail = screen.query_one("#validate-detail")
+        assert detail.region.right <= 80 and detail.max_scroll_y == 0, text  # reasoning fits
+        assert "rule:" in text
+

@@ -171,8 +171,16 @@ def linked_path(coded_path: Path) -> Path:
 
 
 def small(snap_compare: Any, path: Path, press: list[str], **kw: Any) -> bool:
-    kw.setdefault("run_before", settle)
-    return bool(snap_compare(app_on(path), press=press, terminal_size=SMALL, **kw))
+    """Snapshot at 80x24 after ``press``, waiting for the workers the keys started."""
+    before = kw.pop("run_before", settle)
+
+    async def run_before(pilot: Any) -> None:
+        await before(pilot)
+        for key in press:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return bool(snap_compare(app_on(path), terminal_size=SMALL, run_before=run_before, **kw))
 
 
 def test_documents_screen_80x24(snap_compare: Any, coded_path: Path) -> None:

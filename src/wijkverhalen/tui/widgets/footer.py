@@ -2,10 +2,10 @@
 
 At 80 columns Textual's footer cuts off whatever does not fit, which is the end
 of the line: the undo, help and quit keys. Below :data:`NARROW` columns this
-footer is compact and leaves out the keys that switch screens (``d``, ``r``,
-``/``, ``b``: shown on the help screen and in the command palette); if the
-screen's own keys still do not fit, the last of them give way, so ``u``, ``?``
-and ``q`` are always in view and ``?`` lists every key.
+footer is compact, and what does not fit gives way in this order: the keys that
+switch screens (``d``, ``r``, ``/``, ``b``: on the help screen and in the command
+palette), then the last of the screen's own keys. ``u``, ``?`` and ``q`` are
+always in view, and ``?`` lists every key.
 """
 
 from __future__ import annotations
@@ -60,8 +60,11 @@ class WijkFooter(Footer):
         if not self._is_narrow():
             yield from widgets
             return
-        keys = [w for w in widgets if isinstance(w, FooterKey) and not is_screen_switch(w)]
-        optional = [k for k in keys if _action(k) not in ALWAYS]
-        while optional and sum(_cells(k) for k in keys) - 1 > self.app.size.width:
-            keys.remove(optional.pop())
+        keys = [w for w in widgets if isinstance(w, FooterKey)]
+        # What gives way first: screen switches (last first), then the screen's own keys.
+        switches = [k for k in keys if is_screen_switch(k)]
+        own = [k for k in keys if not is_screen_switch(k) and _action(k) not in ALWAYS]
+        give_way = switches[::-1] + own[::-1]
+        while give_way and sum(_cells(k) for k in keys) - 1 > self.app.size.width:
+            keys.remove(give_way.pop(0))
         yield from (w for w in widgets if not isinstance(w, FooterKey) or w in keys)
