@@ -140,7 +140,8 @@ def link_indicators(path: Path) -> None:
         IndicatorValue(ind, area, year, v, unit="%", label=f"% bewoners: {ind}")
         for ind, start in (("vertrouwen_gebiedsbestuur", 38), ("contact_buren", 50))
         for area, step in (("BoTu", 3), ("Rotterdam", 0))
-        for year, v in zip((2014, 2016, 2018, 2020), range(start, start + 4 * step + 1, step or 1))
+        for i, year in enumerate((2014, 2016, 2018, 2020))
+        for v in [start + i * step]
     ]
     with Project.open(path) as project:
         project.import_indicator_values(values, file="indicatoren.csv", coder=CODER)
