@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test check lint typecheck bench clean
+.PHONY: install demo test check lint typecheck docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,16 +19,21 @@ demo: $(STAMP)
 	$(PY) -m wijkverhalen demo
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/lint-imports
+	$(PY) tools/gen_docs.py --check
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy src
 
 check: lint typecheck test
+
+# docs/cli.md and docs/keys.md are generated from the code; tests/test_docs.py fails when they drift.
+docs: $(STAMP)
+	$(PY) tools/gen_docs.py
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py

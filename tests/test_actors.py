@@ -203,7 +203,7 @@ def test_cli_actor_flow(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "dh.txt").write_text(TEXT, encoding="utf-8")
     path = tmp_path / "p.wijk"
-    run("init", str(path))
+    run("init", str(path), "--no-actors")  # init loads the same registry otherwise
     run("import", str(path), str(folder))
     assert "12 actor(s) added" in run("actors", "import", str(path)).output  # the bundled registry
     out = run("actors", "detect", str(path)).output

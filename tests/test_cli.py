@@ -83,9 +83,9 @@ def test_code_segments_undo_redo_stats(proj: Path) -> None:
     assert "Had u vertrouwen in de gemeente?" in passages[0]["before"]
     stats = json.loads(run("stats", str(proj), "--json").output)
     assert stats["codings"] == 1 and stats["per_coder"] == [{"coder": "anna", "codings": 1, "documents": 1}]
-    assert "undone" in run("undo", str(proj)).output
+    assert "undone" in run("undo", str(proj), "--coder", "anna").output  # undo is per coder
     assert json.loads(run("stats", str(proj), "--json").output)["codings"] == 0
-    assert "redone" in run("redo", str(proj)).output
+    assert "redone" in run("redo", str(proj), "--coder", "anna").output
     history = json.loads(run("history", str(proj), "--json").output)
     assert history[0]["coder"] == "anna" and history[0]["state"] == "done"
     assert "removed coding 1" in run("uncode", str(proj), "1").output

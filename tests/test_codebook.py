@@ -77,14 +77,14 @@ def test_default_path_prefers_the_packaged_resource(tmp_path: Path,
 def test_shipped_codebook_metadata(veerkracht: Codebook) -> None:
     assert veerkracht.name == "Veerkracht in BoTu"
     assert veerkracht.language == "nl"
-    assert veerkracht.version == "2021.1"
+    assert veerkracht.version == "2021.2"
     assert "Bospolder-Tussendijken" in veerkracht.description
 
 
 def test_shipped_top_level_branches(veerkracht: Codebook) -> None:
     assert [c.id for c in veerkracht.children(None)] == [
         "governance", "handelen", "capaciteiten", "relaties", "buurt", "netwerken", "sibd",
-        "delfshaven_helpt"]
+        "casus"]
 
 
 @pytest.mark.parametrize(("code_id", "dimension", "quality"), [
@@ -103,7 +103,7 @@ def test_governance_dimensions_carry_their_quality(veerkracht: Codebook, code_id
 
 
 def test_governance_dimensions_are_in_the_seed_order(veerkracht: Codebook) -> None:
-    assert [c.id for c in veerkracht.children("governance")] == [
+    assert [c.id for c in veerkracht.children("governance")][:5] == [
         "governance.sociaal_kapitaal", "governance.leiderschap", "governance.betrokken_bestuur",
         "governance.probleemoplossend_vermogen", "governance.communicatieomgeving"]
 
@@ -131,9 +131,9 @@ def test_governance_dimensions_are_in_the_seed_order(veerkracht: Codebook) -> No
     ("sibd.botu12", "BoTu12"),
     ("sibd.fasering", "Fasering en tempo"),
     ("sibd.financiering", "Financiering en privaat kapitaal"),
-    ("sibd.verkokering", "Verkokering"),
-    ("delfshaven_helpt.coronahulp", "Corona-hulp"),
-    ("delfshaven_helpt.voedselhulp", "Voedselhulp"),
+    ("sibd.kaders_regelgeving", "Kaders en regelgeving: speelruimte samen bepalen"),
+    ("delfshaven_helpt.samenwerking", "Samenwerking formeel en informeel"),
+    ("delfshaven_helpt.inclusiviteit", "Inclusiviteit / niet bereikt"),
 ])
 def test_resilience_factors_and_inventories(veerkracht: Codebook, code_id: str,
                                             label: str) -> None:
@@ -142,13 +142,19 @@ def test_resilience_factors_and_inventories(veerkracht: Codebook, code_id: str,
     assert code.parent_id == code_id.rsplit(".", 1)[0]
 
 
+# Codes that moved to another parent keep their id (ids are stable): code -> new parent.
+MOVED = {"delfshaven_helpt": "casus", "sibd.verkokering": "governance"}
+
+
 def test_shipped_codes_are_complete(veerkracht: Codebook) -> None:
-    assert 35 <= len(veerkracht.codes) <= 50
+    assert 35 <= len(veerkracht.codes) <= 60
     ids = [c.id for c in veerkracht.codes]
     assert len(ids) == len(set(ids))
     for code in veerkracht.codes:
         assert re.fullmatch(r"[a-z0-9][a-z0-9_.]*", code.id), code.id
-        if code.parent_id:  # ids nest like the tree, so a passage's id says where it sits
+        if code.id in MOVED:  # moved codes keep their id; the tree says where they sit
+            assert code.parent_id == MOVED[code.id], code.id
+        elif code.parent_id:  # otherwise ids nest like the tree
             assert code.id.startswith(code.parent_id + "."), code.id
         for field in ("label", "gloss", "definition", "include", "exclude", "example"):
             assert getattr(code, field).strip(), f"{code.id} has no {field}"
@@ -168,7 +174,7 @@ def test_shipped_indicator_and_actor_ids(veerkracht: Codebook) -> None:
     assert {link.direction for c in veerkracht.codes for link in c.indicators} == {"+", "-"}
     assert {a for c in veerkracht.codes for a in c.actors} <= ACTOR_IDS
     kwetsbaar = veerkracht.by_id()["buurt.kwetsbaarheid"]
-    assert IndicatorLink("kwaliteit_van_leven", "-") in kwetsbaar.indicators
+    assert IndicatorLink("kwaliteit_van_leven", "-", hypothesis=True) in kwetsbaar.indicators
 
 
 def _luminance(color: str) -> float:
@@ -206,7 +212,7 @@ def test_shipped_keywords_are_spacy_lemmas(veerkracht: Codebook) -> None:
                 not_lemmas[keyword] = lemma
     assert not_lemmas == {}
     assert nlp("vrijwilligers")[0].lemma_ in veerkracht.by_id()[
-        "delfshaven_helpt.vrijwilligers"].keywords
+        "handelen.effectief"].keywords
 
 
 # ----------------------------------------------------------------- parsing
@@ -644,7 +650,8 @@ def test_round_trip_of_the_shipped_codebook(veerkracht: Codebook) -> None:
     assert "financiële" in text and "continuïteit" in text  # Dutch stays readable
     assert "\\x" not in text and "\\u" not in text
     assert "keywords: [gemeente, overheid" in text
-    assert '- {id: kwaliteit_van_leven, direction: "-"}' in text
+    assert '- {id: kwaliteit_van_leven, direction: "-", hypothesis: true}' in text
+    assert '- {id: tevreden_woning, direction: "-"}' in text  # a pairing of the seed
 
 
 def test_dump_omits_empty_fields_and_inherited_colours() -> None:

@@ -81,11 +81,11 @@ def test_qdpx_and_qdc_commands_round_trip(demo: Path, tmp_path: Path) -> None:
     assert "12 document(s)" in out or "document(s)" in out
     assert "project.qde" in zipfile.ZipFile(tmp_path / "d.qdpx").namelist()
     assert "code(s)" in run("export", "qdc", str(demo), "-o", str(tmp_path / "d.qdc")).output
-    out = run("qdpx", "import", str(tmp_path / "d.qdpx"), str(tmp_path / "back.wijk")).output
+    out = run("qdpx", "import", str(tmp_path / "back.wijk"), str(tmp_path / "d.qdpx")).output
     assert out.startswith("imported") and "offsets counted as codepoints" in out
     with Project.open(demo) as a, Project.open(tmp_path / "back.wijk") as b:
         assert len(a.codings()) == len(b.codings()) and a.codes() == b.codes()
-    out = run("codebook", "import-qdc", str(tmp_path / "d.qdc"), str(tmp_path / "back.wijk")).output
+    out = run("codebook", "import-qdc", str(tmp_path / "back.wijk"), str(tmp_path / "d.qdc")).output
     assert "0 new code(s)" in out and "kept as they are" in out
 
 

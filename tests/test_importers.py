@@ -178,9 +178,16 @@ def test_metadata_for_matches_name_case_and_stem() -> None:
     assert metadata_for(rows, Path("onbekend.docx")) == {}
 
 
-def test_metadata_csv_first_column_is_key_and_values_stripped(tmp_path: Path) -> None:
-    path = write(tmp_path, "m.csv", "naam,wijk\n a.txt , Bospolder \n")
+def test_metadata_csv_key_column_by_name_and_values_stripped(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.csv", "wijk,File Name\n Bospolder , a.txt \n")
     assert read_metadata_csv(path) == {"a.txt": {"wijk": "Bospolder"}}
+
+
+def test_metadata_csv_without_file_column_lists_the_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.csv", "naam,wijk\na.txt,Bospolder\n")
+    with pytest.raises(ImportError_, match="no file column .*its columns are: 'naam', 'wijk'") as info:
+        read_metadata_csv(path)
+    assert info.value.line == 1
 
 
 def test_metadata_csv_duplicate_key_names_line(tmp_path: Path) -> None:
@@ -199,7 +206,7 @@ def test_metadata_csv_missing_key_value_names_line(tmp_path: Path) -> None:
 
 def test_metadata_csv_without_key_header_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "m.csv", ",wijk\na.txt,Bospolder\n")
-    with pytest.raises(ImportError_, match="no key column") as info:
+    with pytest.raises(ImportError_, match="no file column") as info:
         read_metadata_csv(path)
     assert info.value.line == 1
 
@@ -242,9 +249,12 @@ def test_docx_paragraphs_and_table_in_document_order(tmp_path: Path) -> None:
         "I: Voor de tabel.\nWijk | Bospolder genest\nRol | bewoner sinds 1990\n"
         "R: Na de tabel.\nI: Regel met\tTab."
     )
-    assert parsed.metadata["title"] == "Gesprek Delfshaven Helpt"
-    assert parsed.metadata["author"] == "Veldacademie"
-    assert parsed.metadata["created"].startswith("20")
+    # Core properties (author: often a login name) stay out unless asked for.
+    assert parsed.metadata == {}
+    with_props = parse_file(tmp_path / "gesprek.docx", properties=True)
+    assert with_props.metadata["title"] == "Gesprek Delfshaven Helpt"
+    assert with_props.metadata["author"] == "Veldacademie"
+    assert with_props.metadata["created"].startswith("20")
     assert speakers(parsed.text) == ["I", "R", "I"]
     # The table rows belong to the first turn.
     first = parsed.turns[0]
@@ -317,7 +327,8 @@ def test_odt_paragraphs_headings_tables_lists_in_order(tmp_path: Path) -> None:
         "Gesprek\nFatima: Eerste regel.\nWijk | Tussendijken (BoTu)\nJan: Twee\nregels.\n"
         "Fatima: In een lijst."
     )
-    assert parsed.metadata == {"title": "Buurtgesprek"}
+    assert parsed.metadata == {}  # meta fields only with properties=True
+    assert parse_file(tmp_path / "gesprek.odt", properties=True).metadata == {"title": "Buurtgesprek"}
     # "Jan:" occurs once, so it is not trusted as a speaker label.
     assert speakers(parsed.text) == [None, "Fatima", "Fatima"]
 

@@ -178,7 +178,7 @@ def test_xlsx_sheet_and_missing_sheet(proj: Project, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "line", "message"), [
     ("bad_duplicate.csv", 4, "duplicate value for indicator 'contact_buren', area 'BoTu', year 2020 (also on row 3)"),
     ("bad_value.csv", 3, "row 3, column 'value': 'veel' is not a number"),
-    ("bad_area.csv", 3, "unknown area 'Delfshaven'"),
+    ("bad_area.csv", 3, "unknown area 'Spangen'"),
     ("bad_year.csv", 2, "'twintig' is not a year"),
 ])
 def test_bad_tables_name_file_and_row_and_write_nothing(proj: Project, name: str, line: int, message: str) -> None:
@@ -193,9 +193,9 @@ def test_bad_tables_name_file_and_row_and_write_nothing(proj: Project, name: str
 
 def test_new_area_is_added_with_its_group(proj: Project) -> None:
     report = import_indicator_file(proj, DATA / "bad_area.csv", "anna",
-                                   new_areas=(parse_new_area("Delfshaven=other", 20),))
-    assert report.new_areas == ("Delfshaven",)
-    area = next(a for a in proj.areas() if a.name == "Delfshaven")
+                                   new_areas=(parse_new_area("Spangen=other", 20),))
+    assert report.new_areas == ("Spangen",)
+    area = next(a for a in proj.areas() if a.name == "Spangen")
     assert area.group == "other"
     with pytest.raises(DataError, match="group must be one of"):
         parse_new_area("Delfshaven=stad", 1)
@@ -287,8 +287,8 @@ def test_cli_indicators(tmp_path: Path) -> None:
     bad = run("indicators", "import", str(path), str(DATA / "bad_value.csv"), code=1)
     assert bad.stderr.strip().startswith("error: ") and "bad_value.csv:3: row 3" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
-    new = run("indicators", "import", str(path), str(DATA / "bad_area.csv"), "--new-area", "Delfshaven=other").output
-    assert "new areas: Delfshaven" in new
+    new = run("indicators", "import", str(path), str(DATA / "bad_area.csv"), "--new-area", "Spangen=other").output
+    assert "new areas: Spangen" in new
 
 
 def test_cli_links(tmp_path: Path) -> None:
@@ -297,7 +297,11 @@ def test_cli_links(tmp_path: Path) -> None:
     run("indicators", "import", str(path), str(REPO / "data" / "indicators_illustrative.csv"))
     run("links", "add", str(path), "relaties.samenhang", "contact_buren", "--direction", "down")
     links = json.loads(run("links", "list", str(path), "--json").output)
-    assert {"code": "relaties.samenhang", "indicator": "contact_buren", "direction": "-", "imported": True} in links
+    assert {"code": "relaties.samenhang", "indicator": "contact_buren", "direction": "-", "hypothesis": False,
+            "imported": True} in links
+    basis = {(link["code"], link["indicator"]): link["hypothesis"] for link in links}
+    assert basis[("relaties.samenhang", "verbonden_buurt")] is True  # a default, not in the seed
+    assert basis[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] is False  # Fig. 1.5
     err = run("links", "add", str(path), "relaties.samenhang", "onbekend", code=1).stderr
     assert "no indicator 'onbekend'" in err
     run("links", "remove", str(path), "relaties.samenhang", "contact_buren")

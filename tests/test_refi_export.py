@@ -18,24 +18,19 @@ from wijkverhalen.models import Code, IndicatorLink
 from wijkverhalen.store import Project
 
 xmlschema = pytest.importorskip("xmlschema")
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+# The REFI-QDA 1.0 schemas (MIT), vendored so these tests run in every clone.
+SCHEMAS = Path(__file__).resolve().parent / "data" / "refi" / "xsd"
 NS = {"p": "urn:QDA-XML:project:1.0"}
 
 
 @pytest.fixture(scope="module")
 def project_schema():  # type: ignore[no-untyped-def]
-    path = SCHEMAS / "Project-mrt2019.xsd"
-    if not path.exists():
-        pytest.skip("REFI-QDA schemas not found beside the repository (../shared/refi-qda)")
-    return xmlschema.XMLSchema(str(path))
+    return xmlschema.XMLSchema(str(SCHEMAS / "Project-mrt2019.xsd"))
 
 
 @pytest.fixture(scope="module")
 def codebook_schema():  # type: ignore[no-untyped-def]
-    path = SCHEMAS / "Codebook-mrt2019.xsd"
-    if not path.exists():
-        pytest.skip("REFI-QDA schemas not found beside the repository (../shared/refi-qda)")
-    return xmlschema.XMLSchema(str(path))
+    return xmlschema.XMLSchema(str(SCHEMAS / "Codebook-mrt2019.xsd"))
 
 
 @pytest.fixture

@@ -181,14 +181,14 @@ def test_detection_needs_astral_characters() -> None:
 def test_cli_qdpx_import_json_and_qdc(tmp_path: Path) -> None:
     qdpx = zip_folder(DATA / "messy", tmp_path / "messy.qdpx")
     runner = CliRunner()
-    result = runner.invoke(cli, ["qdpx", "import", str(qdpx), str(tmp_path / "m.wijk"), "--json", "--workers", "1"],
+    result = runner.invoke(cli, ["qdpx", "import", str(tmp_path / "m.wijk"), str(qdpx), "--json", "--workers", "1"],
                            catch_exceptions=False)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["codings"] == 3 and data["skipped_counts"]["source"] == 2
-    result = runner.invoke(cli, ["codebook", "import-qdc", str(DATA / "taguette.qdc"), str(tmp_path / "m.wijk")])
+    result = runner.invoke(cli, ["codebook", "import-qdc", str(tmp_path / "m.wijk"), str(DATA / "taguette.qdc")])
     assert result.exit_code == 0 and "2 new code(s)" in result.output
-    result = runner.invoke(cli, ["qdpx", "import", str(qdpx), str(tmp_path / "m.wijk")])
+    result = runner.invoke(cli, ["qdpx", "import", str(tmp_path / "m.wijk"), str(qdpx)])
     assert result.exit_code == 1 and "--merge" in result.output
 
 

@@ -175,8 +175,8 @@ def test_level_basis_and_focus_area(proj: Project) -> None:
     contact = finding(level, "relaties.contact", "ind_down")
     assert contact.quant.direction == -1 and contact.verdict == DIVERGES  # 44 is below Rotterdam's 51
     assert "minus Rotterdam" in dict(level.rules)["quantitative direction"]
-    with pytest.raises(DataError, match="unknown area 'Delfshaven'"):
-        validate(proj, ValidationOptions(area="Delfshaven"))
+    with pytest.raises(DataError, match="unknown area 'Spangen'"):
+        validate(proj, ValidationOptions(area="Spangen"))
     with pytest.raises(NotFound, match="no case 'onbekend'"):
         validate(proj, ValidationOptions(case="onbekend"))
     with pytest.raises(NotFound, match="no code 'nee'"):
@@ -294,8 +294,8 @@ def test_cli_validate_outputs(proj: Project, tmp_path: Path) -> None:
     assert data["options"]["min_passages"] == 4
     err = run("validate", path, "-o", str(tmp_path / "r.pdf"), code=1).stderr
     assert "end it in .md, .xlsx or .json" in err
-    err = run("validate", path, "--area", "Delfshaven", code=1).stderr
-    assert err.startswith("error: unknown area 'Delfshaven'")
+    err = run("validate", path, "--area", "Spangen", code=1).stderr
+    assert err.startswith("error: unknown area 'Spangen'")
 
 
 def test_every_linking_command_has_help_with_an_example() -> None:
@@ -421,6 +421,8 @@ async def test_validate_screen_flow(demo: Path) -> None:
         await pilot.pause()
         assert screen.selected().verdict == CONVERGES
         assert screen.query_one(PlotextPlot).plt is not None
+        detail = str(screen.query_one("#validate-detail").render())
+        assert "indicator: %; higher is better" in detail  # the metadata travels with the values
         await pilot.press("minus")  # flip the link: more trust should go with *less* trust in the index
         await app.workers.wait_for_complete()
         await pilot.pause()

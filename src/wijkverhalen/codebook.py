@@ -22,17 +22,20 @@ import yaml
 
 from wijkverhalen.errors import CodebookError
 from wijkverhalen.models import Code, IndicatorLink
+from wijkverhalen.safeyaml import CodebookLoader, RefusedYAML
 
 TOP_LEVEL_KEYS = ("name", "version", "language", "description", "codes")
-CODE_KEYS = ("id", "label", "gloss", "definition", "include", "exclude", "example",
-             "memo", "color", "keywords", "indicators", "actors", "children")
-INDICATOR_KEYS = ("id", "direction")
+CODE_KEYS = ("id", "label", "gloss", "definition", "include", "exclude", "valence",
+             "example", "source", "memo", "color", "keywords", "indicators", "actors",
+             "children")
+INDICATOR_KEYS = ("id", "direction", "hypothesis")
 DEFAULT_COLOR = "#888888"  # for top-level codes without a colour; sub-codes inherit
-_TEXT_FIELDS = ("gloss", "definition", "include", "exclude", "example")
+_TEXT_FIELDS = ("gloss", "definition", "include", "exclude", "valence", "example", "source")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 # The YAML mistakes people make in codebooks, with the usual fix.
 _SYNTAX_HINTS = {
     "sequence entries are not allowed here": "a lone '-' must be quoted: direction: \"-\"",
@@ -130,12 +133,14 @@ def _read_text(path: str | Path) -> str:
 
 def _analyse(text: str, path: str) -> tuple[Codebook | None, list[CodebookError]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=CodebookLoader)  # no anchors/aliases: no bombs
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
         hints = [hint for key, hint in _SYNTAX_HINTS.items() if key in problem]
         message = f"YAML syntax error: {problem}" + (f" ({hints[0]})" if hints else "")
+        if isinstance(error, RefusedYAML):  # valid YAML, but refused (an anchor, deep nesting)
+            message = problem
         where = {"line": mark.line + 1, "column": mark.column + 1} if mark else {}
         return None, [CodebookError(message, path=path, **where)]
     except yaml.reader.ReaderError as error:  # a control character or similar
@@ -321,11 +326,12 @@ class _Checker:
         return code_id
 
     def indicators(self, node: yaml.Node) -> tuple[IndicatorLink, ...]:
-        """Indicator links: a bare id (direction ``+``) or ``{id: ..., direction: ...}``."""
+        """Indicator links: a bare id (direction ``+``) or ``{id, direction, hypothesis}``."""
         links = []
         for item in self.items(node, "indicators"):
             id_node: yaml.Node = item
             direction: str | None = "+"
+            hypothesis: bool | None = False
             if isinstance(item, yaml.MappingNode):
                 keys = self.mapping(item, INDICATOR_KEYS, "in an indicator")
                 if "id" not in keys:
@@ -338,13 +344,20 @@ class _Checker:
                         self.error(keys["direction"], "indicator direction must be \"+\" "
                                                       f"or \"-\", not {direction!r}")
                         direction = None
+                if "hypothesis" in keys:
+                    flag = self.text(keys["hypothesis"], "hypothesis")
+                    hypothesis = _BOOLS.get((flag or "").lower())
+                    if flag is not None and hypothesis is None:
+                        self.error(keys["hypothesis"], "hypothesis must be true or false, "
+                                                       f"not {flag!r}")
             elif not isinstance(item, yaml.ScalarNode) or _is_null(item):
                 self.error(item, "an indicator must be an id or a mapping with id and "
                                  f"direction, not {_kind(item)}")
                 continue
             indicator = self.text(id_node, "indicator id", required=True)
-            if indicator and self.slug(id_node, indicator, "indicator id") and direction:
-                links.append(IndicatorLink(indicator, direction))
+            if (indicator and self.slug(id_node, indicator, "indicator id") and direction
+                    and hypothesis is not None):
+                links.append(IndicatorLink(indicator, direction, hypothesis))
         return tuple(links)
 
 
@@ -365,6 +378,10 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Never write anchors: the codebook loader refuses them (safeyaml).
+        return True
 
 
 _Dumper.add_representer(str, lambda d, v: d.represent_scalar(
@@ -412,7 +429,8 @@ def dump_codebook(codebook: Codebook | Sequence[Code], *, name: str | None = Non
         if code.keywords:
             out["keywords"] = _Flow(code.keywords)
         if code.indicators:
-            out["indicators"] = [_FlowMap(id=link.indicator, direction=_Quoted(link.direction))
+            out["indicators"] = [_FlowMap(id=link.indicator, direction=_Quoted(link.direction),
+                                          **({"hypothesis": True} if link.hypothesis else {}))
                                  for link in code.indicators]
         if code.actors:
             out["actors"] = _Flow(code.actors)

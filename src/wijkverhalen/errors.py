@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .textsafe import printable
+
 
 class WijkError(Exception):
     """Base class: a user-facing error with a one-line message."""
@@ -31,7 +33,8 @@ class WijkError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
-        return (where + self.message).replace("\n", " ")
+        # Paths and messages quote user files: no terminal control characters.
+        return printable((where + self.message).replace("\n", " "))
 
 
 class ProjectError(WijkError):

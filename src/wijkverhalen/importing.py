@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import WijkError
-from .store import DocumentInput, Project
+from .errors import ImportError_, WijkError
+from .store import DocumentInput, ImportLog, Project
+from .textsafe import printable
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -30,6 +32,12 @@ class ImportReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, existing document)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     words: int = 0
+    # Notes that did not stop a file: ``file:line: ...`` (e.g. a line read as cp1252).
+    warnings: list[str] = field(default_factory=list)
+    # Sidecar rows (their file name as written) that matched no imported file,
+    # and imported files that matched no sidecar row; empty without a sidecar.
+    unmatched_rows: list[str] = field(default_factory=list)
+    files_without_row: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -39,9 +47,49 @@ class ImportReport:
 _worker_options: dict[str, object] = {}
 
 
-def _init_worker(speaker_pattern: str | None, pipeline: str | None, load: bool = False) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker process when ``parent`` (the importing process) goes away.
+
+    A pool's workers wait on a pipe that they hold open themselves (fork), so
+    they never see the parent die: a killed import left them running for good.
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG);
+    elsewhere, and as a backstop, a daemon thread checks the parent every second.
+    """
+    import signal
+    import sys
+    import threading
+
+    # Ctrl-C reaches the whole process group; the parent decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread remains
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init_worker(speaker_pattern: str | None, pipeline: str | None, load: bool = False,
+                 properties: bool = False, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     _worker_options["speaker_pattern"] = speaker_pattern
     _worker_options["pipeline"] = pipeline
+    _worker_options["properties"] = properties
     if load:
         from . import nlp
 
@@ -49,12 +97,14 @@ def _init_worker(speaker_pattern: str | None, pipeline: str | None, load: bool =
 
 
 def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str | None = None,
-                     pipeline: str | None = None) -> DocumentInput:
+                     pipeline: str | None = None, properties: bool = False,
+                     warnings: list[str] | None = None) -> DocumentInput:
     """Parse and segment one file (runs in a worker process)."""
     from . import nlp
     from .importers import parse_file
 
-    parsed = parse_file(path, speaker_pattern=speaker_pattern)
+    parsed = parse_file(path, speaker_pattern=speaker_pattern, properties=properties,
+                        warnings=warnings)
     sentences = nlp.segment_turns(parsed.text, parsed.turns, nlp.load_pipeline(pipeline))
     attributes = {**parsed.metadata, **metadata}
     # Words of the spoken text, counted from the lemmas spaCy already made
@@ -66,38 +116,72 @@ def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str 
                          attributes=attributes)
 
 
-def _prepare_in_worker(args: tuple[Path, dict[str, str]]) -> DocumentInput | WijkError:
+Prepared = tuple[DocumentInput | WijkError, list[str]]
+
+
+def _prepare_in_worker(args: tuple[Path, dict[str, str]]) -> Prepared:
+    """One file's document (or its error) and its warnings; never raises for one bad file."""
     path, metadata = args
+    warnings: list[str] = []
     try:
         return prepare_document(path, metadata, _worker_options.get("speaker_pattern"),  # type: ignore[arg-type]
-                                _worker_options.get("pipeline"))  # type: ignore[arg-type]
+                                _worker_options.get("pipeline"),  # type: ignore[arg-type]
+                                bool(_worker_options.get("properties")), warnings), warnings
     except WijkError as exc:
-        return exc
+        return exc, warnings
+    except Exception as exc:  # a bug or a library failure on one file must not stop the others
+        return ImportError_(f"could not be read ({type(exc).__name__}: {exc}); "
+                            "please report this file's problem", path=path), warnings
 
 
 def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
                  metadata_csv: Path | None = None, speaker_pattern: str | None = None,
                  pipeline: str | None = None, workers: int | None = None,
-                 progress: ProgressCallback | None = None) -> ImportReport:
-    """Import files and folders; broken files are reported, the others still import."""
-    from .importers import iter_import_paths, read_metadata_csv
-    from .importers.metadata import MetadataIndex
+                 progress: ProgressCallback | None = None,
+                 docx_properties: bool = False) -> ImportReport:
+    """Import files and folders; broken files are reported, the others still import.
 
-    sidecar = MetadataIndex(read_metadata_csv(metadata_csv) if metadata_csv is not None else {})
+    With ``metadata_csv``, rows that match no file and files without a row are
+    reported; when not one row matches, :class:`ImportError_` is raised before
+    anything is written. ``docx_properties`` keeps a .docx/.odt's own title,
+    author and creation date as attributes (off by default: they leak account names).
+    """
+    from .importers import iter_import_paths
+    from .importers.metadata import MetadataIndex, read_metadata_table
+
+    table = read_metadata_table(metadata_csv) if metadata_csv is not None else None
+    sidecar = MetadataIndex(table.rows if table is not None else {})
     files, unsupported = iter_import_paths(paths)
     if metadata_csv is not None:  # named explicitly: it is the sidecar, not a document
         sidecar_path = Path(metadata_csv).resolve()
         unsupported = [(p, r) for p, r in unsupported if Path(p).resolve() != sidecar_path]
     report = ImportReport(failed=[(str(p), reason) for p, reason in unsupported])
     jobs = [(f, sidecar.lookup(f)) for f in files]
+    if table is not None:
+        report.warnings.extend(table.warnings)
+        report.unmatched_rows = sidecar.unmatched()
+        report.files_without_row = [str(f) for f in files if sidecar.key_for(f) is None]
+        if files and not table.rows:
+            raise ImportError_("metadata table has a header but no rows; nothing imported",
+                               path=metadata_csv)
+        if files and not sidecar.used:
+            rows = ", ".join(printable(k) for k in list(table.rows)[:3])
+            names = ", ".join(printable(f.name) for f in files[:3])
+            raise ImportError_(
+                f"no row matches a file being imported (column '{printable(table.key_column)}' "
+                f"has {rows}{', ...' if len(table.rows) > 3 else ''}; "
+                f"the files are {names}{', ...' if len(files) > 3 else ''}); nothing imported",
+                path=metadata_csv,
+            )
     total = len(jobs)
     done = 0
     batch: list[DocumentInput] = []
+    log = ImportLog()  # every batch joins one operation: one import, one undo step
 
     def flush() -> None:
         if not batch:
             return
-        for (name, doc_id, dup), item in zip(project.add_documents(batch, coder), batch, strict=True):
+        for (name, doc_id, dup), item in zip(project.add_documents(batch, coder, log), batch, strict=True):
             if doc_id is None:
                 report.duplicates.append((item.parsed.source_path, dup or ""))
             else:
@@ -105,17 +189,20 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
                 report.words += item.word_count
         batch.clear()
 
-    def handle(path: Path, result: DocumentInput | WijkError) -> None:
+    def handle(path: Path, prepared: Prepared) -> None:
         nonlocal done
         done += 1
+        result, warnings = prepared
+        report.warnings.extend(warnings)
         if isinstance(result, WijkError):
-            report.failed.append((str(path), result.message))
+            where = f"line {result.line}: " if result.line is not None else ""
+            report.failed.append((str(path), where + result.message))
         else:
             batch.append(result)
             if len(batch) >= BATCH_SIZE:
                 flush()
         if progress is not None:
-            progress(done, total, path.name)
+            progress(done, total, printable(path.name))
 
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n_workers > 1 and total >= PARALLEL_THRESHOLD:
@@ -129,14 +216,40 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
             # worker then only builds its pipeline (in parallel, both cores busy).
             nlp.import_spacy()
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(speaker_pattern, pipeline, True)) as pool:
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(speaker_pattern, pipeline, True, docx_properties,
+                                             os.getpid()))
+        try:
             for (path, _), result in zip(jobs, pool.map(_prepare_in_worker, jobs, chunksize=4), strict=True):
                 handle(path, result)
+        except BrokenProcessPool:
+            # A worker was killed (the kernel's out-of-memory killer, a crash in a
+            # C library): keep what was read, name the files that were not.
+            _stop_pool(pool)
+            for path, _ in jobs[done:]:
+                report.failed.append((str(path), "not read: an import worker process died "
+                                                 "(out of memory?); import it again on its own"))
+        except BaseException:
+            # Ctrl-C, a cancelled TUI worker or a failed write: do not wait for the
+            # workers to finish every remaining file; end them now.
+            _stop_pool(pool)
+            raise
+        else:
+            pool.shutdown(wait=True)
     else:
-        _init_worker(speaker_pattern, pipeline)
+        _init_worker(speaker_pattern, pipeline, properties=docx_properties)
         for job in jobs:
             handle(job[0], _prepare_in_worker(job))
     flush()
     return report
 
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Terminate a pool's worker processes and return without waiting for queued work."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)

@@ -55,10 +55,13 @@ class IndicatorLink:
     """A code's link to an indicator, with the direction a story should move it.
 
     ``direction`` is ``"+"`` (more of the theme goes with a higher value) or ``"-"``.
+    ``hypothesis`` marks a default link that the seed does not make itself: one to
+    agree (or drop) per monitor year, not a finding.
     """
 
     indicator: str
     direction: str = "+"
+    hypothesis: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Code:
     indicators: tuple[IndicatorLink, ...] = ()
     actors: tuple[str, ...] = ()
     memo: str = ""
+    source: str = ""  # where in the seed the code comes from, with a short quote
+    valence: str = ""  # what a coding's positive/negative valence means for this code
 
 
 @dataclass(frozen=True)

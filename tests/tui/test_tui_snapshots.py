@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from wijkverhalen.store import Project
 from wijkverhalen.tui.app import make_app
@@ -66,6 +67,10 @@ def app_on(path: Path, coder: str | None = CODER) -> Any:
 async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    # A blinking cursor is shown or not depending on when the picture is taken (on a
+    # loaded machine or under pytest-xdist it is often off): hold it on.
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
 
 

@@ -16,19 +16,81 @@ from .. import __version__
 from ..errors import WijkError
 
 
-class ProjectGroup(click.Group):
-    """A group where ``wijkverhalen PROJECT`` means ``wijkverhalen open PROJECT``."""
+def usage_error_line(exc: click.ClickException) -> str:
+    """click's usage error as the house's one line: ``error: <message> (see '<cmd> --help')``."""
+    message = " ".join(exc.format_message().split())
+    command_ctx = getattr(exc, "ctx", None)
+    if command_ctx is not None:
+        message += f" (see '{command_ctx.command_path} --help')"
+    return f"error: {message}"
+
+
+def no_such_command(group: click.Group, ctx: click.Context, name: str) -> str:
+    """``no such command 'x'; did you mean 'y'?`` (one line)."""
+    from ..suggest import closest, did_you_mean
+
+    return f"no such command '{name}'" + did_you_mean(closest(name, group.list_commands(ctx), n=1))
+
+
+class WijkGroup(click.Group):
+    """A command group whose unknown commands are one ``error:`` line and exit 1, with a suggestion."""
+
+    group_class: type[click.Group] | type[type] | None = type  # sub-groups are WijkGroups too
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                               list[str]]:
+        name = args[0] if args else None
+        if name is not None and not name.startswith("-") and self.get_command(ctx, name) is None:
+            click.echo(f"error: {no_such_command(self, ctx, name)}", err=True)
+            ctx.exit(1)
+        return super().resolve_command(ctx, args)
+
+
+class ProjectGroup(WijkGroup):
+    """A group where ``wijkverhalen PROJECT`` means ``wijkverhalen open PROJECT``.
+
+    Every error ends the same way: one line ``error: ...`` on stderr and exit code 1,
+    also click's own usage errors (unknown option, missing argument, bad value),
+    which click would print as a usage block with exit code 2.
+    """
+
+    group_class = WijkGroup
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and not args[0].startswith("-") and args[0] not in self.commands and "open" in self.commands:
+            if self._looks_like_command(ctx, args[0]):
+                click.echo(f"error: {no_such_command(self, ctx, args[0])}", err=True)
+                ctx.exit(1)
             args = ["open", *args]
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            click.echo(usage_error_line(exc), err=True)
+            raise click.exceptions.Exit(1) from exc
+
+    def _looks_like_command(self, ctx: click.Context, word: str) -> bool:
+        """A mistyped command rather than a project: no such file, no suffix, close to a command."""
+        from pathlib import Path
+
+        from ..suggest import closest
+
+        path = Path(word)
+        if path.exists() or path.suffix or len(path.parts) > 1:
+            return False
+        return bool(closest(word, self.list_commands(ctx), n=1))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WijkError as exc:
             click.echo(f"error: {exc.one_line()}", err=True)
+            ctx.exit(1)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            click.echo(usage_error_line(exc), err=True)
             ctx.exit(1)
 
 
@@ -45,10 +107,25 @@ def cli() -> None:
     """
 
 
-from . import analysis, core, exchange, export, linking, tui  # noqa: E402,F401  (register the commands)
+from . import (  # noqa: E402,F401,E501  (register the commands)
+    analysis,
+    codebook_edit,
+    coding,
+    core,
+    documents,
+    exchange,
+    export,
+    indicators,
+    linking,
+    memos,
+    tui,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .common import exit_on_sigterm
+
+    exit_on_sigterm()
     try:
         cli.main(args=argv, prog_name="wijkverhalen", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive

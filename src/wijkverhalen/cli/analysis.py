@@ -17,10 +17,10 @@ from .common import echo_json, json_option, opened, project_argument, table
 @click.option("--coders", default=None, metavar="A,B,...",
               help="Coders to compare (default: everyone who coded).")
 @click.option("--children", is_flag=True, help="Count a sub-code's passages for its parent codes too.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the table to .csv or .xlsx.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table to .csv or .xlsx (repeatable).")
 @json_option
-def agreement(project: Path, coders: str | None, children: bool, output: Path | None, as_json: bool) -> None:
+def agreement(project: Path, coders: str | None, children: bool, outputs: tuple[Path, ...], as_json: bool) -> None:
     """Inter-coder agreement per code (Krippendorff's alpha over sentences).
 
     Units are the sentences of documents that at least two of the coders coded; a
@@ -33,10 +33,12 @@ def agreement(project: Path, coders: str | None, children: bool, output: Path | 
       wijkverhalen agreement botu.wijk --coders anna,bram -o overeenstemming.xlsx
     """
     from ..analysis.agreement import agreement as compute
+    from ..exporters.tables import frame_rows, write_table
 
     chosen = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
-    if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
-        raise InvalidInput("output must end in .csv or .xlsx", path=output)
+    for out in outputs:
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise InvalidInput("output must end in .csv or .xlsx", path=out)
     with opened(project) as proj:
         known = set(proj.coders())
         if chosen:
@@ -47,11 +49,8 @@ def agreement(project: Path, coders: str | None, children: bool, output: Path | 
             raise InvalidInput("agreement needs codings by at least two coders")
         frame = compute(proj, chosen, include_children=children)
     rated = frame[frame["alpha"].notna()]
-    if output is not None:
-        if output.suffix.lower() == ".csv":
-            frame.to_csv(output)
-        else:
-            frame.to_excel(output, sheet_name="agreement")
+    for out in outputs:
+        write_table(out, frame_rows(frame, index=True, index_label="code"), sheet_name="agreement")
     if as_json:
         echo_json([{"code": k, **{c: (None if isinstance(v, float) and math.isnan(v) else v)
                                   for c, v in row.items()}} for k, row in frame.to_dict("index").items()])
@@ -61,5 +60,5 @@ def agreement(project: Path, coders: str | None, children: bool, output: Path | 
                f"{len(rated)} code(s) with an alpha")
     table(None, ["code", "label", "alpha", "sentences"],
           [[k, r["label"], f"{r['alpha']:.2f}", r["sentences"]] for k, r in rated.iterrows()])
-    if output is not None:
-        click.echo(f"wrote {output}")
+    for out in outputs:
+        click.echo(f"wrote {out}")

@@ -1,9 +1,8 @@
-"""Core commands: init, import, documents, codebook, search, code, undo, segments, stats."""
+"""Core commands: init, import, codebook, search, code, undo, segments, stats."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -25,23 +24,38 @@ from .common import (
 @project_argument
 @click.option("--codebook", "codebook_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Codebook YAML to seed the project (default: the bundled veerkracht codebook).")
+@click.option("--no-actors", is_flag=True,
+              help="Do not load the bundled registry of the actors named in the monitor.")
 @coder_option
-def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
-    """Create a new project file seeded with a codebook.
+def init(project: Path, codebook_file: Path | None, no_actors: bool, coder: str | None) -> None:
+    """Create a new project file seeded with a codebook and the monitor's actors.
+
+    The actors (Gemeente Rotterdam, Havensteder, Delfshaven Helpt!...) come from the
+    bundled registry, so 'actors detect' works at once; --no-actors leaves them out
+    ('actors import' adds a registry later).
 
     \b
     Example:
       wijkverhalen init botu.wijk
-      wijkverhalen init botu.wijk --codebook mijn-codeboek.yaml
+      wijkverhalen init botu.wijk --codebook mijn-codeboek.yaml --no-actors
     """
     from ..codebook import default_codebook_path, load_codebook
+    from ..linking.actors import parse_actor_registry
+    from ..resources import resource_path
     from ..store import Project
 
     cb = load_codebook(codebook_file or default_codebook_path())
-    with Project.create(project, codes=cb.codes, coder=resolve_coder(coder),
-                        codebook_name=cb.name, codebook_version=cb.version):
+    registry = resource_path("data/actors.yaml")
+    actors = () if no_actors else parse_actor_registry(registry)
+    with Project.create(project, codes=cb.codes, coder=resolve_coder(coder), codebook_name=cb.name,
+                        codebook_version=cb.version, actors=actors, actors_source=str(registry)):
         pass
-    click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+    with_actors = f" and {len(actors)} actors" if actors else ""
+    click.echo(f"created {project} with codebook '{cb.name}' ({len(cb.codes)} codes){with_actors}")
+
+
+# Unmatched sidecar rows and files listed one per line before "... and N more".
+_LISTED = 20
 
 
 @cli.command("import")
@@ -54,18 +68,23 @@ def init(project: Path, codebook_file: Path | None, coder: str | None) -> None:
 @click.option("--pipeline", default=None,
               help="spaCy pipeline, e.g. nl_core_news_sm (default: blank Dutch + lookup lemmas).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--docx-properties", is_flag=True,
+              help="Keep a .docx/.odt's own title, author and created date as attributes.")
 @coder_option
 def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, speaker_pattern: str | None,
-            pipeline: str | None, workers: int | None, coder: str | None) -> None:
+            pipeline: str | None, workers: int | None, docx_properties: bool, coder: str | None) -> None:
     """Import interviews (txt, md, docx, odt; folders recursively).
 
-    Broken or unsupported files are listed with the reason; the others still import.
-    Importing the same text again is reported and skipped.
+    Broken, hostile or unsupported files and symbolic links out of a folder are
+    listed with the reason; the others still import. Importing the same text
+    again is reported and skipped. Sidecar rows that match no file, and files
+    without a row, are listed; a sidecar that matches no file is an error.
 
     \b
     Example:
       wijkverhalen import botu.wijk interviews/ --metadata interviews/metadata.csv
     """
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -75,6 +94,7 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
     )
 
     from ..importing import import_paths
+    from ..textsafe import printable
 
     with opened(project) as proj, Progress(
         TextColumn("[bold]import"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -83,47 +103,27 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=escape(printable(name)))
 
         report = import_paths(proj, list(paths), resolve_coder(coder), metadata_csv=metadata_csv,
                               speaker_pattern=speaker_pattern, pipeline=pipeline, workers=workers,
-                              progress=progress)
+                              progress=progress, docx_properties=docx_properties)
+    # File names and reasons come from outside: no terminal control characters.
     click.echo(f"imported {len(report.imported)} document(s), {report.words} words")
     for path, existing in report.duplicates:
-        click.echo(f"  already in project: {path} (same text as '{existing}')")
+        click.echo(f"  already in project: {printable(path)} (same text as '{printable(existing)}')")
     for path, reason in report.failed:
-        click.echo(f"  skipped: {path}: {reason}", err=True)
+        click.echo(f"  skipped: {printable(path)}: {printable(reason)}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  warning: {printable(warning)}", err=True)
+    for what, items in (("metadata row matches no imported file", report.unmatched_rows),
+                        ("no metadata row for", report.files_without_row)):
+        for item in items[:_LISTED]:
+            click.echo(f"  {what}: {printable(item)}", err=True)
+        if len(items) > _LISTED:
+            click.echo(f"  {what}: ... and {len(items) - _LISTED} more", err=True)
     if report.failed and not report.imported and not report.duplicates:
         raise SystemExit(1)
-
-
-@cli.command()
-@project_argument
-@json_option
-def documents(project: Path, as_json: bool) -> None:
-    """List documents with attributes, words, codings and coding progress.
-
-    \b
-    Example:
-      wijkverhalen documents botu.wijk --json
-    """
-    with opened(project) as proj:
-        docs = proj.documents()
-        progress = proj.document_progress()
-    rows: list[dict[str, Any]] = []
-    for d in docs:
-        n_codings, n_sent, n_coded = progress.get(d.id, (0, 0, 0))
-        rows.append({"id": d.id, "name": d.name, "format": d.format, "words": d.word_count,
-                     "codings": n_codings, "sentences": n_sent,
-                     "coded_share": round(n_coded / n_sent, 3) if n_sent else 0.0,
-                     "attributes": d.attributes, "source_path": d.source_path, "sha256": d.sha256,
-                     "imported_at": d.imported_at})
-    if as_json:
-        echo_json(rows)
-        return
-    table(f"{len(rows)} documents", ["id", "name", "rol", "wijk", "jaar", "words", "codings", "coded"],
-          [[r["id"], r["name"], r["attributes"].get("rol"), r["attributes"].get("wijk"),
-            r["attributes"].get("jaar"), r["words"], r["codings"], f"{r['coded_share']:.0%}"] for r in rows])
 
 
 @cli.group()
@@ -205,9 +205,9 @@ def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str 
 
 @codebook.command("export")
 @project_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: standard output).")
-def codebook_export(project: Path, output: Path | None) -> None:
+@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Write to this file (repeatable; default: standard output).")
+def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
     """Write the project's codebook back out as YAML.
 
     \b
@@ -215,14 +215,16 @@ def codebook_export(project: Path, output: Path | None) -> None:
       wijkverhalen codebook export botu.wijk -o codebook-2021.yaml
     """
     from ..codebook import dump_codebook
+    from ..exporters import atomic_output
 
     with opened(project) as proj:
         text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
                              version=proj.get_meta("codebook_version") or "")
-    if output is None:
+    if not outputs:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    for output in outputs:
+        with atomic_output(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
         click.echo(f"wrote {output}")
 
 
@@ -256,32 +258,6 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
 
 @cli.command()
 @project_argument
-@click.argument("document")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("code_id")
-@coder_option
-@click.option("--memo", default="", help="Memo on the coding.")
-@click.option("--valence", type=click.Choice(["positive", "negative", "mixed"]), default=None)
-def code(project: Path, document: str, start: int, end: int, code_id: str, coder: str | None, memo: str,
-         valence: str | None) -> None:
-    """Code characters START..END (code points, end exclusive) of DOCUMENT.
-
-    DOCUMENT is a document id or (a unique prefix of) its name.
-
-    \b
-    Example:
-      wijkverhalen code botu.wijk 01_bewoner_fatima 120 188 relaties.vertrouwen --memo "kernquote"
-    """
-    with opened(project) as proj:
-        doc_id = proj.resolve_document(document)
-        coding = proj.add_coding(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
-        text = proj.document_text(doc_id)[start:end]
-    click.echo(f"coding {coding.id}: {code_id} on \"{_short(text)}\"")
-
-
-@cli.command()
-@project_argument
 @click.argument("coding_id", type=int)
 @coder_option
 def uncode(project: Path, coding_id: int, coder: str | None) -> None:
@@ -296,34 +272,52 @@ def uncode(project: Path, coding_id: int, coder: str | None) -> None:
     click.echo(f"removed coding {coding_id} ({removed.code_id})")
 
 
+def _step(project: Path, coder: str | None, skip: bool, redo: bool) -> None:
+    verb = "redo" if redo else "undo"
+    who = resolve_coder(coder)
+    with opened(project) as proj:
+        step = proj.redo_step(who, skip=skip) if redo else proj.undo_step(who, skip=skip)
+    if step is None:
+        click.echo(f"nothing to {verb} for {who}")
+        return
+    for conflict in step.skipped:
+        click.echo(f"skipped {conflict.short}")
+    click.echo(f"{verb}ne: {step.label} (#{step.op_id})")
+
+
 @cli.command()
 @project_argument
-@click.option("--coder", default=None, help="Only undo this coder's operations (default: anyone's).")
-def undo(project: Path, coder: str | None) -> None:
-    """Undo the last change (also after a restart).
+@click.option("--coder", default=None,
+              help="Whose change to undo (default: you: config, $WIJKVERHALEN_CODER or login name).")
+@click.option("--skip", is_flag=True,
+              help="Pass over changes that later work of others depends on; undo the next one.")
+def undo(project: Path, coder: str | None, skip: bool) -> None:
+    """Undo your last change (also after a restart).
+
+    Undo is per coder: it takes the newest change of --coder (default: you). A change
+    that someone's later work depends on is refused with the reason and what to do.
 
     \b
     Example:
       wijkverhalen undo botu.wijk
+      wijkverhalen undo botu.wijk --coder anna --skip
     """
-    with opened(project) as proj:
-        label = proj.undo(coder)
-    click.echo(f"undone: {label}" if label else "nothing to undo")
+    _step(project, coder, skip, redo=False)
 
 
 @cli.command()
 @project_argument
-@click.option("--coder", default=None, help="Only redo this coder's operations (default: anyone's).")
-def redo(project: Path, coder: str | None) -> None:
-    """Redo the last undone change.
+@click.option("--coder", default=None,
+              help="Whose change to redo (default: you: config, $WIJKVERHALEN_CODER or login name).")
+@click.option("--skip", is_flag=True, help="Pass over changes that cannot be redone; redo the next one.")
+def redo(project: Path, coder: str | None, skip: bool) -> None:
+    """Redo the change you undid last.
 
     \b
     Example:
       wijkverhalen redo botu.wijk
     """
-    with opened(project) as proj:
-        label = proj.redo(coder)
-    click.echo(f"redone: {label}" if label else "nothing to redo")
+    _step(project, coder, skip, redo=True)
 
 
 @cli.command()

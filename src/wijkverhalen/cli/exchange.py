@@ -20,6 +20,21 @@ from .common import (
 from .core import codebook
 
 
+def project_then_file(command: str, first: Path, second: Path, suffixes: tuple[str, ...]) -> tuple[Path, Path]:
+    """``(project, file)`` from ``PROJECT FILE``; the old order ``FILE PROJECT`` still works, with a note.
+
+    The old order is recognised only when it is unambiguous: the first path ends in
+    one of ``suffixes`` (.qdpx, .qdc...) and the second does not.
+    """
+    if first.suffix.lower() in suffixes and second.suffix.lower() not in suffixes:
+        click.echo(f"note: '{command} FILE PROJECT' is deprecated; give the project first: "
+                   f"wijkverhalen {command} {second} {first}", err=True)
+        first, second = second, first
+    if not second.is_file():
+        raise InvalidInput("no such file" if not second.exists() else "is not a file", path=second)
+    return first, second
+
+
 def _print_summary(summary: object, as_json: bool) -> None:
     if as_json:
         echo_json(summary.to_dict())  # type: ignore[attr-defined]
@@ -34,8 +49,8 @@ def qdpx() -> None:
 
 
 @qdpx.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_argument
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--offsets", type=click.Choice(["auto", "codepoints", "utf16"]), default="auto", show_default=True,
               help="How the file counts selection offsets: code points (the standard) or UTF-16 units "
                    "(NVivo for Windows); auto decides from the selections.")
@@ -45,7 +60,7 @@ def qdpx() -> None:
               help="Processes for sentence segmentation (default: cores).")
 @coder_option
 @json_option
-def qdpx_import(file: Path, project: Path, offsets: str, merge: bool, dry_run: bool, workers: int | None,
+def qdpx_import(project: Path, file: Path, offsets: str, merge: bool, dry_run: bool, workers: int | None,
                 coder: str | None, as_json: bool) -> None:
     """Import FILE.qdpx into PROJECT (created if it does not exist).
 
@@ -55,10 +70,11 @@ def qdpx_import(file: Path, project: Path, offsets: str, merge: bool, dry_run: b
 
     \b
     Example:
-      wijkverhalen qdpx import collega.qdpx botu-collega.wijk
-      wijkverhalen qdpx import nvivo.qdpx botu.wijk --merge --offsets utf16
-      wijkverhalen qdpx import atlas.qdpx x.wijk --dry-run
+      wijkverhalen qdpx import botu-collega.wijk collega.qdpx
+      wijkverhalen qdpx import botu.wijk nvivo.qdpx --merge --offsets utf16
+      wijkverhalen qdpx import x.wijk atlas.qdpx --dry-run
     """
+    project, file = project_then_file("qdpx import", project, file, (".qdpx", ".qde", ".zip"))
     from ..exporters.refi import import_qdpx
     from .export import progress_bar
 
@@ -71,12 +87,12 @@ def qdpx_import(file: Path, project: Path, offsets: str, merge: bool, dry_run: b
 
 
 @codebook.command("import-qdc")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_argument
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be imported without writing.")
 @coder_option
 @json_option
-def codebook_import_qdc(file: Path, project: Path, dry_run: bool, coder: str | None, as_json: bool) -> None:
+def codebook_import_qdc(project: Path, file: Path, dry_run: bool, coder: str | None, as_json: bool) -> None:
     """Add the codes of a REFI-QDA codebook (.qdc) to PROJECT (created if missing).
 
     Codes already in the project (same id or GUID) are kept as they are; new codes
@@ -84,8 +100,9 @@ def codebook_import_qdc(file: Path, project: Path, dry_run: bool, coder: str | N
 
     \b
     Example:
-      wijkverhalen codebook import-qdc taguette-codes.qdc botu.wijk
+      wijkverhalen codebook import-qdc botu.wijk taguette-codes.qdc
     """
+    project, file = project_then_file("codebook import-qdc", project, file, (".qdc", ".xml"))
     from ..exporters.refi import import_qdc
 
     summary = import_qdc(file, project, coder=resolve_coder(coder), dry_run=dry_run)

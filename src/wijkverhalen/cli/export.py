@@ -15,8 +15,9 @@ import click
 from . import cli
 from .common import coder_option, opened, project_argument, resolve_coder
 
-output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                             help="File to write; its suffix picks the format.")
+output_option = click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path),
+                             required=True, multiple=True,
+                             help="File to write; its suffix picks the format (repeatable: every file is written).")
 pseudonymise_option = click.option("--pseudonymise", "--pseudonymize", "pseudonymise", is_flag=True,
                                    help="Replace names from the pseudonym table in everything written.")
 case_option = click.option("--case", default=None, help="Only documents of this case (name, acronym or prefix).")
@@ -63,8 +64,8 @@ def export() -> None:
 @click.option("--all-codes", is_flag=True, help="Also show codes without passages.")
 @click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None,
               help="Format (default: from the suffix of --output).")
-def export_report(project: Path, output: Path, case: str | None, codes: str | None, pseudonymise: bool,
-                  quotes: int, all_codes: bool, fmt: str | None) -> None:
+def export_report(project: Path, outputs: tuple[Path, ...], case: str | None, codes: str | None,
+                  pseudonymise: bool, quotes: int, all_codes: bool, fmt: str | None) -> None:
     """Write the coded summary for the report as Markdown or Word (.docx).
 
     Structured by the codebook; with --case by the monitor's "rode lijn"
@@ -75,32 +76,35 @@ def export_report(project: Path, output: Path, case: str | None, codes: str | No
     \b
     Example:
       wijkverhalen export report botu.wijk -o samenvatting.docx
+      wijkverhalen export report botu.wijk -o samenvatting.docx -o samenvatting.md
       wijkverhalen export report botu.wijk -o dh.md --case "Delfshaven Helpt" --pseudonymise
       wijkverhalen export report botu.wijk -o gov.md --codes governance,relaties.vertrouwen
     """
     from ..exporters import output_format
 
-    chosen = output_format(output, ("md", "docx"), fmt)
-    with opened(project) as proj, progress_bar("report") as bar:
-        task = bar.add_task("", total=None)
+    formats = [output_format(output, ("md", "docx"), fmt) for output in outputs]
+    with opened(project) as proj:
+        for output, chosen in zip(outputs, formats, strict=True):
+            with progress_bar("report") as bar:
+                task = bar.add_task("", total=None)
 
-        def progress(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=what)
+                def progress(done: int, total: int, what: str, bar: Any = bar, task: Any = task) -> None:
+                    bar.update(task, completed=done, total=total, description=what)
 
-        kwargs = dict(case=case, codes=_code_list(codes), pseudonymise=pseudonymise, quotes=quotes,
-                      all_codes=all_codes, progress=progress)
-        if chosen == "docx":
-            from ..exporters.docx import export_docx
+                kwargs = dict(case=case, codes=_code_list(codes), pseudonymise=pseudonymise, quotes=quotes,
+                              all_codes=all_codes, progress=progress)
+                if chosen == "docx":
+                    from ..exporters.docx import export_docx
 
-            report = export_docx(proj, output, **kwargs)  # type: ignore[arg-type]
-        else:
-            from ..exporters.markdown import export_markdown
+                    report = export_docx(proj, output, **kwargs)  # type: ignore[arg-type]
+                else:
+                    from ..exporters.markdown import export_markdown
 
-            report = export_markdown(proj, output, **kwargs)  # type: ignore[arg-type]
+                    report = export_markdown(proj, output, **kwargs)  # type: ignore[arg-type]
+            sections = sum(1 for _ in report.overview)
+            click.echo(f"wrote {output}: {sections} code(s), {report.codings} passage(s) in "
+                       f"{report.documents} document(s)" + (" (pseudonymised)" if pseudonymise else ""))
         remind_pseudonyms(proj, pseudonymise)
-    sections = sum(1 for _ in report.overview)
-    click.echo(f"wrote {output}: {sections} code(s), {report.codings} passage(s) in {report.documents} document(s)"
-               + (" (pseudonymised)" if pseudonymise else ""))
     if report.triangulation_note:
         click.echo(f"  note: {report.triangulation_note}")
 
@@ -114,8 +118,8 @@ def export_report(project: Path, output: Path, case: str | None, codes: str | No
 @pseudonymise_option
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
               help="CSV separator (Dutch Excel expects ';').")
-def export_segments_cmd(project: Path, output: Path, case: str | None, codes: str | None, coder: str | None,
-                        pseudonymise: bool, delimiter: str) -> None:
+def export_segments_cmd(project: Path, outputs: tuple[Path, ...], case: str | None, codes: str | None,
+                        coder: str | None, pseudonymise: bool, delimiter: str) -> None:
     """One row per coding as CSV or Excel (.xlsx).
 
     Columns: document, its attributes, speaker, paragraph and sentence, span,
@@ -124,15 +128,21 @@ def export_segments_cmd(project: Path, output: Path, case: str | None, codes: st
     \b
     Example:
       wijkverhalen export segments botu.wijk -o passages.xlsx
+      wijkverhalen export segments botu.wijk -o passages.xlsx -o passages.csv
       wijkverhalen export segments botu.wijk -o passages.csv --delimiter ';' --pseudonymise
     """
-    from ..exporters.tables import export_segments
+    from ..exporters import output_format
+    from ..exporters.tables import TABLE_FORMATS, segment_rows, write_segment_table
 
+    for output in outputs:
+        output_format(output, TABLE_FORMATS)
     with opened(project) as proj:
-        n = export_segments(proj, output, codes=_code_list(codes), case=case, coder=coder,
-                            pseudonymise=pseudonymise, delimiter="\t" if delimiter == "tab" else delimiter)
+        header, rows = segment_rows(proj, codes=_code_list(codes), case=case, coder=coder,
+                                    pseudonymise=pseudonymise)
+        for output in outputs:
+            write_segment_table(output, header, rows, delimiter="\t" if delimiter == "tab" else delimiter)
+            click.echo(f"wrote {output}: {len(rows)} coding(s)")
         remind_pseudonyms(proj, pseudonymise)
-    click.echo(f"wrote {output}: {n} coding(s)")
 
 
 @export.command("matrix")
@@ -148,25 +158,30 @@ def export_segments_cmd(project: Path, output: Path, case: str | None, codes: st
 @click.option("--drop-empty", is_flag=True, help="Leave out codes without passages.")
 @case_option
 @pseudonymise_option
-def export_matrix_cmd(project: Path, output: Path, rows: str, cols: str, include_children: bool, measure: str,
-                      drop_empty: bool, case: str | None, pseudonymise: bool) -> None:
+def export_matrix_cmd(project: Path, outputs: tuple[Path, ...], rows: str, cols: str, include_children: bool,
+                      measure: str, drop_empty: bool, case: str | None, pseudonymise: bool) -> None:
     """Code x attribute, code x document or code x code matrices (counts and shares).
 
     \b
     Example:
       wijkverhalen export matrix botu.wijk --cols rol -o codes-per-rol.xlsx
+      wijkverhalen export matrix botu.wijk --cols rol -o codes-per-rol.xlsx -o codes-per-rol.csv
       wijkverhalen export matrix botu.wijk --cols codes -o co-occurrence.xlsx
       wijkverhalen export matrix botu.wijk --cols documents --children -o dekking.xlsx
     """
+    from ..exporters import output_format
     from ..exporters.matrix import export_matrix
 
+    for output in outputs:
+        output_format(output, ("xlsx", "csv"))
     with opened(project) as proj:
-        matrix = export_matrix(proj, output, cols=cols, rows=rows, measure=measure,
-                               include_children=include_children, case=case, pseudonymise=pseudonymise,
-                               drop_empty=drop_empty)
+        for output in outputs:
+            matrix = export_matrix(proj, output, cols=cols, rows=rows, measure=measure,
+                                   include_children=include_children, case=case, pseudonymise=pseudonymise,
+                                   drop_empty=drop_empty)
+            click.echo(f"wrote {output}: {matrix.counts.shape[0]} codes x {matrix.counts.shape[1]} "
+                       f"{matrix.columns_label} column(s)")
         remind_pseudonyms(proj, pseudonymise)
-    click.echo(f"wrote {output}: {matrix.counts.shape[0]} codes x {matrix.counts.shape[1]} {matrix.columns_label}"
-               f" column(s)")
 
 
 @export.command("qdpx")
@@ -174,7 +189,7 @@ def export_matrix_cmd(project: Path, output: Path, rows: str, cols: str, include
 @output_option
 @pseudonymise_option
 @coder_option
-def export_qdpx_cmd(project: Path, output: Path, pseudonymise: bool, coder: str | None) -> None:
+def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool, coder: str | None) -> None:
     """The whole project as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder...
 
     Users, the codebook (hierarchy, colours, descriptions), the texts, every coding
@@ -187,20 +202,27 @@ def export_qdpx_cmd(project: Path, output: Path, pseudonymise: bool, coder: str 
     """
     from ..exporters.refi import export_qdpx
 
-    with opened(project) as proj, progress_bar("qdpx") as bar:
-        task = bar.add_task("", total=None)
-        summary = export_qdpx(proj, output, pseudonymise=pseudonymise, coder=resolve_coder(coder),
-                              progress=lambda d, t, w: bar.update(task, completed=d, total=t, description=w))
+    with opened(project) as proj:
+        for output in outputs:
+            with progress_bar("qdpx") as bar:
+                task = bar.add_task("", total=None)
+
+                def progress(done: int, total: int, what: str, bar: Any = bar, task: Any = task) -> None:
+                    bar.update(task, completed=done, total=total, description=what)
+
+                summary = export_qdpx(proj, output, pseudonymise=pseudonymise, coder=resolve_coder(coder),
+                                      progress=progress)
+            click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), "
+                       f"{summary.codings} coding(s), {summary.notes} memo(s), {summary.variables} variable(s), "
+                       f"{summary.cases} case(s), {summary.users} user(s)"
+                       + (" (pseudonymised)" if pseudonymise else ""))
         remind_pseudonyms(proj, pseudonymise)
-    click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), "
-               f"{summary.codings} coding(s), {summary.notes} memo(s), {summary.variables} variable(s), "
-               f"{summary.cases} case(s), {summary.users} user(s)" + (" (pseudonymised)" if pseudonymise else ""))
 
 
 @export.command("qdc")
 @project_argument
 @output_option
-def export_qdc_cmd(project: Path, output: Path) -> None:
+def export_qdc_cmd(project: Path, outputs: tuple[Path, ...]) -> None:
     """The codebook as a REFI-QDA codebook (.qdc).
 
     \b
@@ -210,5 +232,6 @@ def export_qdc_cmd(project: Path, output: Path) -> None:
     from ..exporters.refi import export_qdc
 
     with opened(project) as proj:
-        n = export_qdc(proj, output)
-    click.echo(f"wrote {output}: {n} code(s)")
+        for output in outputs:
+            n = export_qdc(proj, output)
+            click.echo(f"wrote {output}: {n} code(s)")

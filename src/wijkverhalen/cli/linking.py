@@ -40,37 +40,58 @@ def indicators() -> None:
 @project_argument
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sheet", default=None, help="Sheet of an XLSX/ODS workbook (default: the first).")
-@click.option("--form", type=click.Choice(["auto", "long", "wide-years", "wide-indicators"]), default="auto",
-              show_default=True, help="Layout of the table (auto detects it from the column names).")
+@click.option("--form", type=click.Choice(["auto", "long", "wide-years", "wide-indicators", "wide-areas"]),
+              default="auto", show_default=True, help="Layout of the table (auto detects it from the column names).")
+@click.option("--area-column", default=None, help="The column with the neighbourhood names (default: detected).")
+@click.option("--year-column", default=None, help="The column with the year or edition (default: detected).")
+@click.option("--year", type=click.IntRange(1900, 2100), default=None,
+              help="The edition of a table without a year column (a detail export of one year).")
+@click.option("--only", multiple=True, metavar="INDICATOR", help="Import only this indicator (repeatable).")
+@click.option("--skip", multiple=True, metavar="INDICATOR", help="Leave this indicator out (repeatable).")
+@click.option("--districts", is_flag=True,
+              help="The area column holds districts (gebieden such as Delfshaven): import them as districts.")
+@click.option("--source", default="", help="Source of values without a source column, e.g. 'Wijkprofiel Rotterdam'.")
 @click.option("--new-area", "new_areas", multiple=True, metavar="NAME=GROUP",
               help="Accept an area the project does not know yet; GROUP is botu, nprz, reference or other.")
 @coder_option
-def indicators_import(project: Path, file: Path, sheet: str | None, form: str, new_areas: tuple[str, ...],
-                      coder: str | None) -> None:
-    """Import a CSV/XLSX table of indicator values (long or wide form).
+def indicators_import(project: Path, file: Path, sheet: str | None, form: str, area_column: str | None,
+                      year_column: str | None, year: int | None, only: tuple[str, ...], skip: tuple[str, ...],
+                      districts: bool, source: str, new_areas: tuple[str, ...], coder: str | None) -> None:
+    """Import a CSV/XLSX table of indicator values (Wijkprofiel, CBS or your own).
 
-    Long form has the columns area, year, indicator, value (and optionally unit,
-    source, label); wide form has area, indicator and one column per year, or area,
-    year and one column per indicator. Dutch decimal commas and percent signs are
-    read. Importing a changed table again updates the values it holds (undoable).
+    The layout and the role of each column are detected and printed: area and
+    year columns (jaar, editie, periode), identifiers (wijk_slug, wijkcode),
+    districts (gebied) and text are never read as indicators. Long form has
+    area, year, indicator, value (and optionally unit, schaal, beter, bron,
+    label); wide forms have one column per year, per indicator or per area. A
+    table without a year column needs --year. A district where a neighbourhood
+    is expected is an error (older map exports put the district in 'wijknaam').
+    Importing a changed table again updates the values it holds (undoable).
 
     \b
     Example:
       wijkverhalen indicators import botu.wijk data/indicators_illustrative.csv
-      wijkverhalen indicators import botu.wijk wijkprofiel.xlsx --sheet "BoTu 2020"
-      wijkverhalen indicators import botu.wijk extra.csv --new-area "Delfshaven=other"
+      wijkverhalen indicators import botu.wijk wijkprofiel.csv --skip veiligheidsindex
+      wijkverhalen indicators import botu.wijk detail_bospolder.csv --year 2020 --source "Wijkprofiel 2020"
+      wijkverhalen indicators import botu.wijk kaart.csv --area-column buurtnaam
+      wijkverhalen indicators import botu.wijk extra.csv --new-area "Spangen=other"
     """
     from ..linking.areas import parse_new_area
-    from ..linking.indicators import import_indicator_file
+    from ..linking.indicators import TableOptions, import_indicator_file
 
+    options = TableOptions(sheet=sheet, form=form, area_column=area_column, year_column=year_column, year=year,
+                           only=only, skip=skip, districts=districts, source=source)
     with opened(project) as proj:
         start = len(proj.areas())
         areas = tuple(parse_new_area(spec, start + i) for i, spec in enumerate(new_areas))
-        report = import_indicator_file(proj, file, resolve_coder(coder), sheet=sheet, form=form, new_areas=areas)
+        report = import_indicator_file(proj, file, resolve_coder(coder), new_areas=areas, options=options)
     where = f"{file}" + (f" [{report.sheet}]" if report.sheet else "")
     click.echo(f"{where} ({report.form}): {report.added} value(s) added, {report.changed} changed, "
                f"{report.unchanged} unchanged" + (f", {report.skipped_empty} empty cell(s) skipped"
                                                   if report.skipped_empty else ""))
+    read = [f"{col} = {role}" for col, role in report.columns.items()]
+    if read:
+        click.echo("  columns: " + "; ".join(read))
     if report.new_indicators:
         click.echo(f"  new indicators: {', '.join(report.new_indicators)}")
     if report.new_areas:
@@ -83,7 +104,7 @@ def indicators_import(project: Path, file: Path, sheet: str | None, form: str, n
 @click.option("--indicator", "indicator_ids", multiple=True, help="Only this indicator (repeatable).")
 @json_option
 def indicators_list(project: Path, show_values: bool, indicator_ids: tuple[str, ...], as_json: bool) -> None:
-    """List indicators with areas, years, source and the codes that link them.
+    """List indicators with unit, scale, better direction, source, years and linked codes.
 
     \b
     Example:
@@ -103,13 +124,17 @@ def indicators_list(project: Path, show_values: bool, indicator_ids: tuple[str, 
                   else [asdict(i) for i in inds])
         return
     if show_values:
-        table(f"{len(values)} value(s)", ["indicator", "area", "year", "value", "unit", "file", "row", "imported"],
-              [[v["indicator"], v["area"], v["year"], f"{v['value']:g}", v["unit"],
-                v["file"] + (f" [{v['sheet']}]" if v["sheet"] else ""), v["row"], v["imported_at"]] for v in values])
+        meta = {i.id: i for i in inds}
+        table(f"{len(values)} value(s)", ["indicator", "area", "year", "value", "unit", "scale", "better",
+                                          "source", "edition", "file", "row"],
+              [[v["indicator"], v["area"], v["year"], f"{v['value']:g}", v["unit"], meta[v["indicator"]].scale,
+                meta[v["indicator"]].better, v["source"], v["edition"] or v["year"],
+                v["file"] + (f" [{v['sheet']}]" if v["sheet"] else ""), v["row"]] for v in values])
         return
-    table(f"{len(inds)} indicator(s)", ["id", "label", "unit", "years", "areas", "values", "linked codes"],
-          [[i.id, i.label, i.unit, _years(i.years), ", ".join(i.areas), i.values, ", ".join(i.linked_codes)]
-           for i in inds])
+    table(f"{len(inds)} indicator(s)", ["id", "label", "unit (scale)", "better", "source", "years", "areas",
+                                        "linked codes"],
+          [[i.id, i.label, i.unit + (f" ({i.scale})" if i.scale else ""), i.better, i.meta.source, _years(i.years),
+            len(i.areas), ", ".join(i.linked_codes)] for i in inds])
 
 
 def _years(years: tuple[int, ...]) -> str:
@@ -133,8 +158,9 @@ def indicators_areas(project: Path, as_json: bool) -> None:
     if as_json:
         echo_json([asdict(a) for a in areas])
         return
-    table(None, ["area", "group", "aggregate", "also written as"],
-          [[a.name, a.group, "yes" if a.aggregate else "", ", ".join(a.aliases)] for a in areas])
+    table(None, ["area", "group", "level", "district", "aggregate", "also written as"],
+          [[a.name, a.group, a.level, a.district, "yes" if a.aggregate else "", ", ".join(a.aliases)]
+           for a in areas])
 
 
 # ----------------------------------------------------------------------------- links
@@ -157,12 +183,14 @@ def links_list(project: Path, as_json: bool) -> None:
     """
     with opened(project) as proj:
         rows = [{"code": code_id, "indicator": link.indicator, "direction": link.direction,
-                 "imported": proj.has_indicator(link.indicator)} for code_id, link in proj.indicator_links()]
+                 "hypothesis": link.hypothesis, "imported": proj.has_indicator(link.indicator)}
+                for code_id, link in proj.indicator_links()]
     if as_json:
         echo_json(rows)
         return
-    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "indicator imported"],
-          [[r["code"], r["indicator"], r["direction"], "yes" if r["imported"] else "NO"] for r in rows])
+    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "basis", "indicator imported"],
+          [[r["code"], r["indicator"], r["direction"], "hypothesis" if r["hypothesis"] else "seed / agreed",
+            "yes" if r["imported"] else "NO"] for r in rows])
 
 
 @links.command("add")

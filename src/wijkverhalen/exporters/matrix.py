@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import atomic_output, atomic_path, output_format
+from . import output_format
 from .pseudonymise import IDENTITY, Pseudonymiser
 
 MEASURES = ("counts", "documents", "shares")
@@ -86,9 +86,10 @@ def export_matrix(project: Any, output: str | Path, *, cols: str, rows: str = "c
     anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY
     matrix = build_matrix(project, cols, include_children=include_children, case=case)
     if chosen == "csv":
+        from .tables import frame_rows, write_csv
+
         frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
-        with atomic_output(output, "w", encoding="utf-8-sig", newline="") as fh:
-            frame.to_csv(fh, index=False)
+        write_csv(output, frame_rows(frame))
         return matrix
     _write_xlsx(output, matrix, anonymise, drop_empty=drop_empty, include_children=include_children,
                 case=anonymise(case) if case else None)
@@ -97,34 +98,22 @@ def export_matrix(project: Any, output: str | Path, *, cols: str, rows: str = "c
 
 def _write_xlsx(output: str | Path, matrix: Any, anonymise: Pseudonymiser, *, drop_empty: bool,
                 include_children: bool, case: str | None) -> None:
-    import pandas as pd
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from .tables import Sheet, frame_rows, write_xlsx
 
-    with atomic_path(output) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for sheet_name, measure in SHEETS[matrix.kind]:
-            frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
-            frame.to_excel(writer, sheet_name=sheet_name, index=False)
-            sheet = writer.sheets[sheet_name]
-            sheet.freeze_panes = "C2"
-            sheet.column_dimensions["A"].width = 48
-            sheet.column_dimensions["B"].width = 28
-            for i in range(3, frame.shape[1] + 1):
-                sheet.column_dimensions[get_column_letter(i)].width = 14
-                if measure == "shares":
-                    for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                        cell.number_format = "0.0%"
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        totals = pd.DataFrame({"kolom": [anonymise(str(c)) if matrix.kind != "codes"
-                                         else matrix.tree.by_id[c].label for c in matrix.column_totals.index],
-                               "documenten": list(matrix.column_totals.values)})
-        notes = [line.format(label=matrix.columns_label) for line in EXPLANATION[matrix.kind]]
-        notes.append("Subcodes tellen mee bij hun bovenliggende code." if include_children
-                     else "Elke code telt alleen zijn eigen passages (gebruik --children om subcodes mee te tellen).")
-        if case:
-            notes.append(f"Alleen documenten van casus '{case}'.")
-        explanation = pd.DataFrame({"toelichting": notes})
-        explanation.to_excel(writer, sheet_name="toelichting", index=False)
-        totals.to_excel(writer, sheet_name="toelichting", index=False, startrow=len(notes) + 2)
-        writer.sheets["toelichting"].column_dimensions["A"].width = 100
+    sheets: list[Sheet] = []
+    for sheet_name, measure in SHEETS[matrix.kind]:
+        frame = _labelled(getattr(matrix, measure), matrix, anonymise, drop_empty=drop_empty)
+        formats = {i: "0.0%" for i in range(3, frame.shape[1] + 1)} if measure == "shares" else {}
+        sheets.append(Sheet(sheet_name, frame_rows(frame), widths={1: 48, 2: 28}, default_width=14,
+                            freeze="C2", number_formats=formats))
+    notes = [line.format(label=matrix.columns_label) for line in EXPLANATION[matrix.kind]]
+    notes.append("Subcodes tellen mee bij hun bovenliggende code." if include_children
+                 else "Elke code telt alleen zijn eigen passages (gebruik --children om subcodes mee te tellen).")
+    if case:
+        notes.append(f"Alleen documenten van casus '{case}'.")
+    totals = [[anonymise(str(c)) if matrix.kind != "codes" else matrix.tree.by_id[c].label, n]
+              for c, n in zip(matrix.column_totals.index, matrix.column_totals.values, strict=True)]
+    rows: list[list[Any]] = [["toelichting"], *([n] for n in notes), [], ["kolom", "documenten"], *totals]
+    sheets.append(Sheet("toelichting", rows, bold_rows=frozenset({0, len(notes) + 2}), widths={1: 100},
+                        freeze=None))
+    write_xlsx(output, sheets)

@@ -265,7 +265,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         selected = set()
         for cid in codes:
             if cid not in tree.by_id:
-                raise InvalidInput(f"no code '{cid}' (see 'wijkverhalen codebook show')")
+                raise InvalidInput(project.no_code(cid).message)
             selected.update(tree.descendants(cid))
     own, total = code_frequencies_with_children(project, document_ids=sorted(doc_set))
     role_cols = [c for c in own.columns if c.startswith("role:")]

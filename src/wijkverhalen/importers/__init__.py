@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,6 +28,7 @@ from wijkverhalen.importers.odt import extract_odt
 from wijkverhalen.importers.text import extract_text
 from wijkverhalen.importers.turns import DEFAULT_SPEAKER_PATTERN, detect_turns
 from wijkverhalen.models import ParsedDocument
+from wijkverhalen.textsafe import printable
 
 __all__ = [
     "DEFAULT_SPEAKER_PATTERN",
@@ -46,7 +48,8 @@ class Importer(NamedTuple):
     """A format: its short name (stored as ``Document.format``) and its reader."""
 
     format: str
-    extract: Callable[[Path], tuple[str, dict[str, str]]]
+    # extract(path, *, properties: bool, warnings: list[str] | None) -> (text, metadata)
+    extract: Callable[..., tuple[str, dict[str, str]]]
 
 
 IMPORTERS: dict[str, Importer] = {
@@ -83,11 +86,16 @@ def _is_supported(path: Path) -> bool:
     return path.suffix.lower() in IMPORTERS and not path.name.startswith("~$")
 
 
-def parse_file(path: Path, *, speaker_pattern: str | None = None) -> ParsedDocument:
+def parse_file(path: Path, *, speaker_pattern: str | None = None, properties: bool = False,
+               warnings: list[str] | None = None) -> ParsedDocument:
     """Read one interview file: canonical text, own metadata and speaker turns.
 
     Raises :class:`ImportError_` (naming the file) for unsupported, unreadable,
-    corrupt, binary or empty files; see :func:`detect_turns` for ``speaker_pattern``.
+    corrupt, hostile (zip bomb, DTD, YAML alias), binary or empty files; see
+    :func:`detect_turns` for ``speaker_pattern``. ``properties`` keeps a .docx's or
+    .odt's own title/author/created as metadata (off: they leak account names).
+    Notes that do not stop the import (a line read as Windows-1252) are appended
+    to ``warnings``.
     """
     path = Path(path)
     importer = IMPORTERS.get(path.suffix.lower())
@@ -95,39 +103,91 @@ def parse_file(path: Path, *, speaker_pattern: str | None = None) -> ParsedDocum
         raise ImportError_(_unsupported_reason(path), path=path)
     if not path.is_file():
         raise ImportError_("not found" if not path.exists() else "not a file", path=path)
-    text, metadata = importer.extract(path)
+    try:
+        text, metadata = importer.extract(path, properties=properties, warnings=warnings)
+        turns = detect_turns(text, speaker_pattern)
+    except RecursionError as exc:  # e.g. lists nested thousands deep in an .odt
+        raise ImportError_("refused: the document is nested too deeply to read", path=path) from exc
+    except MemoryError as exc:
+        raise ImportError_("refused: the document is too large to read into memory", path=path) from exc
     return ParsedDocument(
-        name=path.stem,
+        # A name is a label shown everywhere: no terminal control characters in it.
+        name=printable(path.stem),
         text=text,
         format=importer.format,
         source_path=str(path),
         metadata=metadata,
-        turns=detect_turns(text, speaker_pattern),
+        turns=turns,
     )
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    """Files under ``folder``, sorted, without hidden files or folders."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+def _symlink_reason(link: Path, root: Path) -> str | None:
+    """Why a symbolic link found in a folder is not followed, or None when it stays inside."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        return "symbolic link loop; not followed"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop; not followed"
+        return "broken symbolic link (its target does not exist)"
+    if not target.is_relative_to(root):
+        return f"symbolic link pointing outside the imported folder (to {printable(target)}); not followed"
+    return None
+
+
+def _walk(folder: Path, skipped: list[tuple[Path, str]]) -> Iterable[Path]:
+    """Files under ``folder``, sorted, without hidden files or folders.
+
+    Symbolic links that stay inside ``folder`` are kept (a linked folder is
+    walked where it really is); links out of it, loops and broken links are
+    added to ``skipped`` with the reason, never followed.
+    """
+    root_real = folder.resolve()
+    for root, dirs, files in os.walk(folder):  # followlinks=False: linked folders not entered
+        kept = []
+        for name in sorted(dirs):
+            if name.startswith("."):
+                continue
+            sub = Path(root) / name
+            if sub.is_symlink():
+                reason = _symlink_reason(sub, root_real)
+                if reason is not None:
+                    skipped.append((sub, reason))
+                continue
+            kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+            if name.startswith("."):
+                continue
+            found = Path(root) / name
+            if found.is_symlink():
+                reason = _symlink_reason(found, root_real)
+                if reason is not None:
+                    skipped.append((found, reason))
+                    continue
+            yield found
 
 
 def iter_import_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand files and folders into importable files and ``(path, reason)`` skips.
 
     Folders are searched recursively in sorted order; hidden files and folders
-    and CSV tables (metadata sidecars) in them are passed over silently. A file
-    named explicitly is kept when supported even if hidden. Each file appears once.
+    and CSV tables (metadata sidecars) in them are passed over silently, symbolic
+    links leading out of the folder (or in a loop) are skipped with a reason. A
+    file named explicitly is kept when supported even if hidden or a link. Each
+    file appears once.
     """
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):
+            skipped.append((path, "cannot resolve the path (a symbolic link loop?)"))
+            return
         if key in seen:
             return
         seen.add(key)
@@ -139,13 +199,15 @@ def iter_import_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Pat
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in _walk(path):
+            for found in _walk(path, skipped):
                 # A folder of transcripts often holds its metadata sidecar; that
                 # is not a failed import. A .csv named explicitly is reported.
                 if found.suffix.lower() != ".csv":
                     add(found)
         elif path.is_file():
             add(path)
+        elif path.is_symlink():
+            skipped.append((path, _symlink_reason(path, Path("/")) or "not a file"))
         else:
             skipped.append((path, "not found"))
     return files, skipped

@@ -5,17 +5,18 @@ Body paragraphs and tables are read in document order by walking the XML body
 becomes one line with its cells joined by `` | ``, which keeps a two-column
 transcript table (speaker | text) readable and codable. Text inserted with
 tracked changes is included, deleted text is not; comments, headers and footers
-are left out. python-docx is imported lazily to keep ``wijkverhalen --help`` fast.
+are left out. The package is checked for zip bombs and DTDs before python-docx
+reads it. python-docx is imported lazily to keep ``wijkverhalen --help`` fast.
 """
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from wijkverhalen.errors import ImportError_
+from wijkverhalen.importers.archive import check_package
 
 CELL_SEPARATOR = " | "
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -67,13 +68,18 @@ def _core_metadata(document: Any) -> dict[str, str]:
     return metadata
 
 
-def extract_docx(path: Path) -> tuple[str, dict[str, str]]:
-    """Text (paragraphs and table rows, one per line) and core properties of a .docx."""
+def extract_docx(path: Path, *, properties: bool = False,
+                 warnings: list[str] | None = None) -> tuple[str, dict[str, str]]:
+    """Text (paragraphs and table rows, one per line) of a .docx.
+
+    The core properties (title, author, created) become metadata only with
+    ``properties=True``: the author is often a login name that would otherwise
+    end up in every export. The package is checked first (size limits, no DTD;
+    see :mod:`wijkverhalen.importers.archive`).
+    """
     from docx import Document  # lazy: lxml and python-docx are slow to import
 
-    if not zipfile.is_zipfile(path):
-        reason = "not a zip archive" if path.is_file() else "cannot read file"
-        raise ImportError_(f"not a valid .docx ({reason})", path=path)
+    check_package(path, ".docx")
     try:
         document = Document(str(path))
     except KeyError as exc:
@@ -84,4 +90,4 @@ def extract_docx(path: Path) -> tuple[str, dict[str, str]]:
     text = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ImportError_("empty file (no text in the document)", path=path)
-    return text, _core_metadata(document)
+    return text, (_core_metadata(document) if properties else {})

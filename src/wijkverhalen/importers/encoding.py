@@ -29,6 +29,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SAMPLE = 65536
 _MAX_CONTROL_SHARE = 0.05
+_MAX_LINE_WARNINGS = 5
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class DecodedText:
 
     text: str
     encoding: str
+    #: ``file:line: ...`` notes for lines read differently from the rest of the file.
+    warnings: tuple[str, ...] = ()
 
 
 def normalise_newlines(text: str) -> str:
@@ -61,8 +64,53 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+def _where(path: str | Path | None, line: int) -> str:
+    return f"{path}:{line}" if path is not None else f"line {line}"
+
+
+def _decode_lines(body: bytes, path: str | Path | None,
+                  utf8_known: bool = False) -> tuple[str, str, tuple[str, ...]]:
+    """Decode a file that is not valid UTF-8 line by line: UTF-8 where it is, else cp1252.
+
+    A file pasted together from two editors (one UTF-8, one Windows) has both
+    kinds of line; decoding all of it as cp1252 turns every UTF-8 accent into
+    mojibake ("CafÃ©"). A wholly cp1252 file (no UTF-8 line with accents) comes
+    back as ``cp1252`` without warnings, as before; a mixed one as ``mixed`` with
+    one warning per cp1252 line (the first few, then a count).
+    """
+    parts: list[str] = []
+    utf8_accented = utf8_known
+    cp1252_lines: list[int] = []
+    for number, raw in enumerate(body.split(b"\n"), start=1):
+        try:
+            part = raw.decode("utf-8")
+            utf8_accented = utf8_accented or not raw.isascii()
+        except UnicodeDecodeError:
+            try:
+                part = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise ImportError_(
+                    f"cannot decode text (byte 0x{raw[exc.start]:02x} is not UTF-8 or Windows-1252)",
+                    path=path, line=number,
+                ) from exc
+            cp1252_lines.append(number)
+        parts.append(part)
+    text = "\n".join(parts)
+    if not utf8_accented:
+        return text, "cp1252", ()
+    shown = cp1252_lines[:_MAX_LINE_WARNINGS]
+    warnings = [f"{_where(path, n)}: not UTF-8 like the rest of the file; read as Windows-1252"
+                for n in shown]
+    if len(cp1252_lines) > len(shown):
+        warnings.append(f"{path}: {len(cp1252_lines) - len(shown)} more line(s) read as Windows-1252")
+    return text, "mixed", tuple(warnings)
+
+
 def decode_text(data: bytes, path: str | Path | None = None) -> DecodedText:
     """Decode a text file's bytes: BOM'd UTF-8/16/32, plain UTF-8, else cp1252.
+
+    A file with both UTF-8 and cp1252 lines is decoded line by line (encoding
+    ``mixed``) and its ``warnings`` name each cp1252 line; nothing is garbled.
 
     Raises :class:`ImportError_` for an empty or whitespace-only file, for binary
     data (NUL bytes outside UTF-16/32, or many control characters) and for bytes
@@ -70,6 +118,7 @@ def decode_text(data: bytes, path: str | Path | None = None) -> DecodedText:
     """
     if not data:
         raise ImportError_("empty file", path=path)
+    warnings: tuple[str, ...] = ()
     encoding: str | None = None
     body = data
     for bom, name in _BOMS:
@@ -84,21 +133,20 @@ def decode_text(data: bytes, path: str | Path | None = None) -> DecodedText:
         try:
             text = body.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ImportError_(
-                f"cannot decode as {encoding.upper()} (byte {exc.start})", path=path
-            ) from exc
+            if encoding == "utf-8":  # a UTF-8 BOM, yet a line from a Windows editor
+                text, _, warnings = _decode_lines(body, path, utf8_known=True)
+                encoding = "mixed"
+            else:
+                raise ImportError_(
+                    f"cannot decode as {encoding.upper()} (byte {exc.start})", path=path
+                ) from exc
     else:
         try:
             text, encoding = body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             # Only after UTF-8 fails: cp1252 accepts almost any byte sequence, so
             # trying it first would garble every UTF-8 file with accents.
-            try:
-                text, encoding = body.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError as exc:
-                raise ImportError_(
-                    "cannot decode text (not UTF-8, UTF-16 or Windows-1252)", path=path
-                ) from exc
+            text, encoding, warnings = _decode_lines(body, path)
     sample = text[:_SAMPLE]
     # A regex scan runs in C; the search short-circuits for the usual clean file.
     if _CONTROL.search(sample) is not None and len(
@@ -108,7 +156,7 @@ def decode_text(data: bytes, path: str | Path | None = None) -> DecodedText:
     text = normalise_newlines(text)
     if not text.strip():
         raise ImportError_("empty file", path=path)
-    return DecodedText(text, encoding)
+    return DecodedText(text, encoding, warnings)
 
 
 def read_text_file(path: Path) -> DecodedText:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkverhalen.errors import ImportError_
+from wijkverhalen.importers.archive import check_package
 
 CELL_SEPARATOR = " | "
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -102,10 +103,16 @@ def _meta(document: Any) -> dict[str, str]:
     return metadata
 
 
-def extract_odt(path: Path) -> tuple[str, dict[str, str]]:
-    """Text (paragraphs, headings, table rows) and meta fields of an .odt."""
+def extract_odt(path: Path, *, properties: bool = False,
+                warnings: list[str] | None = None) -> tuple[str, dict[str, str]]:
+    """Text (paragraphs, headings, table rows) of an .odt.
+
+    Its meta fields (title, author, created) become metadata only with
+    ``properties=True``, as for .docx. The package is checked first.
+    """
     from odf.opendocument import load  # lazy: odfpy builds big tables at import
 
+    check_package(path, ".odt")
     try:
         document = load(str(path))
     except KeyError as exc:
@@ -118,4 +125,4 @@ def extract_odt(path: Path) -> tuple[str, dict[str, str]]:
     text = "\n".join(_block_lines(body)).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ImportError_("empty file (no text in the document)", path=path)
-    return text, _meta(document)
+    return text, (_meta(document) if properties else {})

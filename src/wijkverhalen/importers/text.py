@@ -14,9 +14,15 @@ from wijkverhalen.importers.encoding import read_text_file
 from wijkverhalen.importers.metadata import split_front_matter
 
 
-def extract_text(path: Path) -> tuple[str, dict[str, str]]:
-    """Canonical text and front-matter metadata of a .txt/.md file."""
+def extract_text(path: Path, *, properties: bool = False,
+                 warnings: list[str] | None = None) -> tuple[str, dict[str, str]]:
+    """Canonical text and front-matter metadata of a .txt/.md file.
+
+    Notes about lines decoded differently (mixed encodings) go to ``warnings``.
+    """
     decoded = read_text_file(path)
+    if warnings is not None:
+        warnings.extend(decoded.warnings)
     metadata, text = split_front_matter(decoded.text, path)
     if not text.strip():
         raise ImportError_("empty file (front matter only)", path=path)

@@ -27,27 +27,41 @@ GROUP_LABELS = {
 }
 
 DEFAULT_AREAS: tuple[Area, ...] = (
-    Area("BoTu", "botu", aggregate=True, position=0,
+    Area("BoTu", "botu", aggregate=True, position=0, level="group", district="Delfshaven",
          aliases=("Bospolder-Tussendijken", "Bospolder/Tussendijken", "Bospolder en Tussendijken",
                   "BoTu totaal", "Bo-Tu")),
-    Area("Bospolder", "botu", position=1),
-    Area("Tussendijken", "botu", position=2),
-    Area("NPRZ-focuswijken", "nprz", aggregate=True, position=3,
+    Area("Bospolder", "botu", position=1, level="neighbourhood", district="Delfshaven"),
+    Area("Tussendijken", "botu", position=2, level="neighbourhood", district="Delfshaven"),
+    Area("NPRZ-focuswijken", "nprz", aggregate=True, position=3, level="group",
          aliases=("NPRZ", "NPRZ focuswijken", "NPRZ-wijken", "NPRZ wijken", "focuswijken NPRZ",
                   "focuswijken", "NPRZ gemiddelde", "3 NPRZ-focuswijken", "drie NPRZ-focuswijken")),
     # The seven focus neighbourhoods of Rotterdam-Zuid, for tables that list them one by one.
-    Area("Afrikaanderwijk", "nprz", position=4),
-    Area("Bloemhof", "nprz", position=5),
-    Area("Carnisse", "nprz", position=6),
-    Area("Feijenoord", "nprz", position=7),
-    Area("Hillesluis", "nprz", position=8),
-    Area("Oud-Charlois", "nprz", position=9),
-    Area("Tarwewijk", "nprz", position=10),
-    Area("Rotterdam", "reference", aggregate=True, position=11,
+    Area("Afrikaanderwijk", "nprz", position=4, level="neighbourhood", district="Feijenoord"),
+    Area("Bloemhof", "nprz", position=5, level="neighbourhood", district="Feijenoord"),
+    Area("Carnisse", "nprz", position=6, level="neighbourhood", district="Charlois"),
+    Area("Feijenoord", "nprz", position=7, level="neighbourhood", district="Feijenoord"),
+    Area("Hillesluis", "nprz", position=8, level="neighbourhood", district="Feijenoord"),
+    Area("Oud-Charlois", "nprz", position=9, level="neighbourhood", district="Charlois"),
+    Area("Tarwewijk", "nprz", position=10, level="neighbourhood", district="Charlois"),
+    Area("Rotterdam", "reference", aggregate=True, position=11, level="city",
          aliases=("Rotterdam gemiddelde", "Rotterdam gemiddeld", "gemiddelde Rotterdam",
                   "Rotterdam (gemiddelde)", "Rotterdam totaal", "Rotterdam stad", "stad",
                   "stedelijk gemiddelde", "Gemeente Rotterdam")),
 )
+# The districts (gebieden) the monitor's neighbourhoods lie in, so that a table whose area
+# column holds districts (older map exports call them "wijknaam") is recognised instead of
+# read as neighbourhoods. Added by migration 4. The gebied Feijenoord is left out on
+# purpose: it has the name of one of its own neighbourhoods, and "Feijenoord" in an area
+# column is read as the neighbourhood (a column that also holds Delfshaven or Charlois is
+# still recognised as a district column).
+DISTRICT_AREAS: tuple[Area, ...] = (
+    Area("Delfshaven", "other", position=12, level="district",
+         aliases=("gebied Delfshaven", "stadsdeel Delfshaven", "deelgemeente Delfshaven")),
+    Area("Charlois", "other", position=13, level="district",
+         aliases=("gebied Charlois", "stadsdeel Charlois", "deelgemeente Charlois")),
+)
+LEVEL_WORDS = {"neighbourhood": "a neighbourhood (wijk)", "district": "a district (gebied)",
+               "city": "the city", "group": "a group of neighbourhoods", "": "an area"}
 
 
 def area_key(name: str) -> str:
@@ -80,8 +94,26 @@ class AreaRegistry:
     def require(self, name: str) -> str:
         found = self.resolve(name)
         if found is None:
-            raise DataError(f"unknown area '{name}' (known: {', '.join(self.areas)})")
+            raise DataError(f"unknown area '{name}' ({self.suggest(name)})")
         return found
+
+    def suggest(self, name: str) -> str:
+        """``"did you mean Bospolder?; known: BoTu, ..."`` for an error about ``name``."""
+        import difflib
+
+        names = {area_key(alias): area.name for area in self.areas.values()
+                 for alias in (area.name, *area.aliases)}
+        close = difflib.get_close_matches(area_key(name), list(names), n=3, cutoff=0.75)
+        hint = list(dict.fromkeys(names[c] for c in close))
+        known = "known: " + ", ".join(self.areas)
+        return (f"did you mean {' or '.join(hint)}?; " if hint else "") + known
+
+    def level(self, name: str) -> str:
+        return self.areas[name].level
+
+    def in_district(self, district: str) -> list[str]:
+        """The neighbourhoods the registry places in ``district``."""
+        return [a.name for a in self.areas.values() if a.district == district and a.level == "neighbourhood"]
 
     def group(self, group: str) -> list[Area]:
         return [a for a in self.areas.values() if a.group == group]
@@ -124,7 +156,7 @@ def resolve_values(values: Iterable[IndicatorValue], registry: AreaRegistry,
         area = registry.resolve(v.area)
         if area is None:
             raise DataError(
-                f"row {v.row}: unknown area '{v.area}' (known: {', '.join(registry.areas)}); "
+                f"row {v.row}: unknown area '{v.area}' ({registry.suggest(v.area)}); "
                 f"add it with --new-area '{v.area}=other' (groups: {', '.join(AREA_GROUPS)})",
                 path=file, line=v.row)
         if not _INDICATOR_ID.match(v.indicator):

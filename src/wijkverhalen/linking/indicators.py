@@ -1,16 +1,19 @@
-"""Read Wijkprofiel / Index+ tables (CSV, XLSX, ODS) into indicator values with pandas.
+"""Read Wijkprofiel / Index+ / CBS tables (CSV, XLSX, ODS) into indicator values with pandas.
 
-Three layouts are recognised from the column names (Dutch or English):
-
-``long``            area, year, indicator, value [, unit, source, label]
-``wide-years``      area, indicator, 2014, 2016, 2018, 2020 [, unit, source, label]
-``wide-indicators`` area, year, <one column per indicator> [, source]
+The layout (long, wide-years, wide-indicators, wide-areas) and the role of each
+column (area, year, identifier, district, metadata, indicator) are found by
+:mod:`.columns`; this module reads the cells.
 
 Numbers may use Dutch decimal commas ("43,5"), thousands dots ("1.234,5") and a
 percent sign ("43,5%", which also sets the unit to "%"). Empty cells and the
 placeholders of published tables ("-", "n.b.", "..") are skipped, any other text
 in a value cell is an error naming file, row and column. Rows are numbered as a
 spreadsheet shows them (the header is row 1), so an error can be found and fixed.
+Areas are checked against the project's area registry: a district (gebied) where a
+neighbourhood (wijk) is expected is an error unless ``--districts`` says so.
+
+Each value keeps what it means (unit, scale, which direction is better) and where it
+came from (source, edition, file, sheet, row).
 
 pandas is imported inside the functions: importing this module stays cheap.
 """
@@ -22,36 +25,22 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from .models import IndicatorValue
+from .areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry, area_key
+from .columns import FORMS, Layout, column_key, detect_layout
+from .models import IndicatorMeta, IndicatorValue
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FORMS = ("long", "wide-years", "wide-indicators")
+__all__ = ["FORMS", "TableOptions", "detect_form", "import_indicator_file", "parse_indicator_table"]
 
-# Column name synonyms (compared after lower-casing and stripping accents/punctuation).
-COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "area": ("area", "gebied", "wijk", "buurt", "gebiedsnaam", "wijknaam", "regio", "areaname"),
-    "year": ("year", "jaar", "jaartal", "peiljaar", "editie"),
-    "indicator": ("indicator", "indicatorid", "id", "code", "kenmerk", "variabele"),
-    "label": ("label", "omschrijving", "indicatornaam", "naam", "name", "description", "vraag"),
-    "value": ("value", "waarde", "score", "percentage", "aandeel"),
-    "unit": ("unit", "eenheid"),
-    "source": ("source", "bron"),
-}
-EXPECTED = {
-    "long": ("area", "year", "indicator", "value"),
-    "wide-years": ("area", "indicator"),
-    "wide-indicators": ("area", "year"),
-}
 _MISSING = {"", "-", "–", "—", ".", "..", "...", "nb", "n.b.", "n.b", "na", "n/a", "nan", "x", "*", "?",
             "geen", "onbekend", "none", "null"}
-_YEAR_HEADER = re.compile(r"^(19|20)\d{2}(\.0)?$")
 _THOUSANDS_DOTS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -72,6 +61,20 @@ KNOWN_INDICATORS: dict[str, str] = {
     "werkloosheid": "% werkloze bewoners",
     "eenzaamheid": "% bewoners dat zich wel eens eenzaam voelt",
     "tevreden_woning": "% bewoners tevreden over de woning",
+    "fysieke_index": "Fysieke index (Wijkprofiel)",
+    "veiligheidsindex": "Veiligheidsindex (Wijkprofiel)",
+    "sociale_index": "Sociale index (Wijkprofiel)",
+    "aantal_inwoners": "aantal inwoners",
+}
+# What the Wijkprofiel's own indices and a population count mean, used when a table does
+# not say it. The three Wijkprofiel indices are scored against Rotterdam in 2014 (= 100),
+# and a higher score is better.
+_WIJKPROFIEL_INDEX = IndicatorMeta(unit="index", scale="Rotterdam 2014 = 100", better="higher")
+KNOWN_META: dict[str, IndicatorMeta] = {
+    "fysieke_index": _WIJKPROFIEL_INDEX,
+    "veiligheidsindex": _WIJKPROFIEL_INDEX,
+    "sociale_index": _WIJKPROFIEL_INDEX,
+    "aantal_inwoners": IndicatorMeta(unit="inwoners"),
 }
 
 
@@ -85,15 +88,12 @@ class IndicatorTable:
     values: tuple[IndicatorValue, ...]
     skipped_empty: int
     columns: tuple[str, ...]
+    layout: Layout | None = None
 
 
 def _plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def column_key(name: Any) -> str:
-    return re.sub(r"[^0-9a-z]+", "", _plain(str(name)).lower())
 
 
 def slugify(text: str) -> str:
@@ -152,7 +152,21 @@ def _year(raw: Any) -> int | None:
     text = str(raw).strip()
     if re.fullmatch(r"(19|20)\d{2}(\.0+)?", text):
         return int(float(text))
+    if re.fullmatch(r"(19|20)\d{2}JJ00", text):  # CBS StatLine periods: "2020JJ00"
+        return int(text[:4])
     return None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+def _text(value: Any) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 # ----------------------------------------------------------------------------- reading files
@@ -221,89 +235,131 @@ def read_table(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame
 # ----------------------------------------------------------------------------- layouts
 
 
-def _roles(columns: list[Any]) -> dict[str, str]:
-    """Role (area, year, ...) -> the actual column name, for the columns that are present."""
-    found: dict[str, str] = {}
-    for col in columns:
-        key = column_key(col)
-        for role, names in COLUMN_NAMES.items():
-            if key in names and role not in found:
-                found[role] = col
-                break
-    return found
+@dataclass(frozen=True)
+class TableOptions:
+    """How to read a table; every field is a CLI option of ``indicators import``."""
+
+    sheet: str | None = None
+    form: str = "auto"
+    area_column: str | None = None
+    year_column: str | None = None
+    year: int | None = None  # the edition of a table without a year column
+    only: tuple[str, ...] = ()  # only these indicators (ids or column names)
+    skip: tuple[str, ...] = ()  # leave these out
+    districts: bool = False  # the area column holds districts (gebieden): import them as such
+    source: str = ""  # for values without a source column ("Wijkprofiel Rotterdam")
 
 
 def detect_form(columns: list[Any]) -> str:
-    roles = _roles(columns)
-    year_cols = [c for c in columns if _YEAR_HEADER.match(str(c).strip())]
-    if {"area", "year", "indicator", "value"} <= roles.keys():
-        return "long"
-    if year_cols and {"area", "indicator"} <= roles.keys():
-        return "wide-years"
-    if {"area", "year"} <= roles.keys() and "value" not in roles and "indicator" not in roles:
-        return "wide-indicators"
-    raise DataError(
-        "cannot tell the layout of the table; expected columns area, year, indicator, value "
-        "(long), or area, indicator and one column per year such as 2014, 2016 (wide-years), "
-        "or area, year and one column per indicator (wide-indicators); found: "
-        + ", ".join(str(c) for c in columns))
+    """The layout :func:`parse_indicator_table` would read ``columns`` as."""
+    registry = AreaRegistry(DEFAULT_AREAS + DISTRICT_AREAS)
+    return detect_layout([str(c) for c in columns], resolves=lambda c: registry.resolve(c) is not None).form
 
 
-def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: str = "auto") -> IndicatorTable:
-    """Read and check a whole table; raises :class:`DataError` naming file and row on bad input."""
-    frame, sheet_name = read_table(path, sheet)
+_BETTER_WORDS = {
+    "higher": ("higher", "hoger", "hoog", "high", "+", "positief", "hogerisbeter", "meerisbeter", "up", "omhoog"),
+    "lower": ("lower", "lager", "laag", "low", "-", "negatief", "lagerisbeter", "minderisbeter", "down", "omlaag"),
+    "": ("", "nvt", "neutraal", "onbekend", "?"),
+}
+
+
+def parse_better(raw: str) -> str:
+    """``"hoger is beter"`` -> ``"higher"``; raises ValueError for anything else."""
+    key = re.sub(r"[^a-z+-]+", "", _plain(raw).lower())
+    for better, words in _BETTER_WORDS.items():
+        if key in words:
+            return better
+    raise ValueError(raw)
+
+
+def _default_meta(ind: str, column: str) -> IndicatorMeta:
+    known = KNOWN_META.get(ind)
+    if known:
+        return known
+    key = column_key(column)
+    if key.startswith(("perc", "aandeel")) or str(column).strip().startswith("%"):
+        return IndicatorMeta(unit="%")
+    return IndicatorMeta()
+
+
+def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: str = "auto",
+                          options: TableOptions | None = None,
+                          registry: AreaRegistry | None = None) -> IndicatorTable:
+    """Read and check a whole table; raises :class:`DataError` naming file and row on bad input.
+
+    ``registry`` is the project's (default: the built-in areas); it tells districts from
+    neighbourhoods and recognises area names in the headers of a wide-areas table.
+    """
+    o = options or TableOptions(sheet=sheet, form=form)
+    reg = registry or AreaRegistry(DEFAULT_AREAS + DISTRICT_AREAS)
+    frame, sheet_name = read_table(path, o.sheet)
     where = f"{path}" + (f"[{sheet_name}]" if sheet_name else "")
-    columns = [c for c in frame.columns if not str(c).startswith("Unnamed:")]
+    frame.columns = [_text(c) or str(c) for c in frame.columns]
+    columns = [c for c in frame.columns if not c.startswith("Unnamed:")]
     if not columns:
         raise DataError("the table is empty", path=where)
-    if form == "auto":
-        form = detect_form(columns)
-    elif form not in FORMS:
-        raise DataError(f"unknown layout '{form}' (use auto, {', '.join(FORMS)})")
-    roles = _roles(columns)
-    missing = [r for r in EXPECTED[form] if r not in roles]
-    if missing:
-        raise DataError(f"a {form} table needs column(s) {', '.join(missing)}; found: "
-                        + ", ".join(str(c) for c in columns), path=where)
-    year_cols = [c for c in columns if _YEAR_HEADER.match(str(c).strip())]
-    meta = set(roles.values())
-    if form == "long":
-        value_cols = [roles["value"]]
-    elif form == "wide-years":
-        value_cols = year_cols
-    else:
-        value_cols = [c for c in columns if c not in meta]
-        if not value_cols:
-            raise DataError("a wide-indicators table needs at least one indicator column", path=where)
-    decimal_comma = any("," in str(v) for col in value_cols for v in frame[col].tolist()
-                        if isinstance(v, str))
+    records = frame.to_dict("records")
+
+    def area_hits(col: str) -> int:
+        """Values of ``col`` that the registry knows as areas other than districts."""
+        found = [reg.resolve(_text(r.get(col))) for r in records if _text(r.get(col))]
+        return sum(1 for name in found if name is not None and reg.level(name) != "district")
+
+    try:
+        layout = detect_layout(columns, form=o.form, area_column=o.area_column, year_column=o.year_column,
+                               resolves=lambda c: reg.resolve(c) is not None, area_resolves=area_hits)
+    except DataError as exc:
+        raise DataError(exc.message, path=where) from None
+    if layout.form == "wide-years" and o.year is not None:
+        raise DataError("--year is for a table without years; this one has a column per year", path=where)
+    if layout.form != "wide-years":
+        if layout.year is not None and o.year is not None:
+            raise DataError(f"the table has a year column '{layout.year}'; --year is for a table without one "
+                            "(name another column with --year-column)", path=where)
+        if layout.year is None and o.year is None:
+            raise DataError("the table has no year column (jaar, editie, year, periode): give its edition "
+                            "with --year 2020, or name the column with --year-column", path=where)
+    value_cols = _chosen_columns(layout, records, o, where)
+    layout = replace(layout, value_columns=tuple(value_cols))
+    _check_area_level(layout, records, reg, o, where)
+    decimal_comma = any("," in str(v) for col in value_cols for r in records
+                        for v in [r.get(col)] if isinstance(v, str))
     values: list[IndicatorValue] = []
     skipped = 0
-    for index, record in enumerate(frame.to_dict("records")):
+    for index, record in enumerate(records):
         row = index + 2  # the header is row 1
-        if all(_blank(record.get(c)) for c in columns):
-            continue
-        area = _text(record.get(roles["area"]))
-        if not area:
-            raise DataError(f"row {row}: no area", path=where, line=row)
-        unit = _text(record.get(roles["unit"])) if "unit" in roles else ""
-        source = _text(record.get(roles["source"])) if "source" in roles else ""
-        label_cell = _text(record.get(roles["label"])) if "label" in roles else ""
+        if all(_blank(record.get(c)) for c in value_cols):
+            continue  # an empty line, or a note under the table ("Bron: CBS")
+        area = _text(record.get(layout.area)) if layout.area else ""
+        if layout.area and not area:
+            raise DataError(f"row {row}: no area in column '{layout.area}'", path=where, line=row)
+        row_year = o.year
+        if layout.year is not None:
+            row_year = _year(record.get(layout.year))
+            if row_year is None:
+                raise DataError(f"row {row}, column '{layout.year}': '{_text(record.get(layout.year))}' "
+                                "is not a year", path=where, line=row)
+        cells = {role: _text(record.get(col)) for role, col in layout.meta.items()}
+        better = ""
+        if cells.get("better"):
+            try:
+                better = parse_better(cells["better"])
+            except ValueError:
+                raise DataError(f"row {row}, column '{layout.meta['better']}': '{cells['better']}' does not say "
+                                "which direction is better (hoger/lager, higher/lower)", path=where,
+                                line=row) from None
         for col in value_cols:
-            if form == "wide-indicators":
-                ind, label = indicator_id_and_label(str(col))
-                year = _year(record.get(roles["year"]))
-                year_col = roles["year"]
+            if layout.form == "wide-indicators":
+                ind, label = indicator_id_and_label(col)
             else:
-                raw_ind = _text(record.get(roles["indicator"]))
+                raw_ind = _text(record.get(layout.indicator))
                 if not raw_ind:
                     raise DataError(f"row {row}: no indicator", path=where, line=row)
                 ind, label = indicator_id_and_label(raw_ind)
-                year_col = roles["year"] if form == "long" else col
-                year = _year(record.get(roles["year"])) if form == "long" else _year(str(col).strip())
-            if year is None:
-                raise DataError(f"row {row}, column '{year_col}': '{_text(record.get(year_col))}' is not a year",
-                                path=where, line=row)
+            if not _wanted(ind, col if layout.form == "wide-indicators" else _text(record.get(layout.indicator)), o):
+                continue
+            year = _year(col) if layout.form == "wide-years" else row_year
+            value_area = col if layout.form == "wide-areas" else area
             raw = record.get(col)
             try:
                 number, percent = parse_number(raw, decimal_comma=decimal_comma)
@@ -313,37 +369,118 @@ def parse_indicator_table(path: str | Path, *, sheet: str | None = None, form: s
             if number is None:
                 skipped += 1
                 continue
-            values.append(IndicatorValue(indicator=ind, area=area, year=year, value=number,
-                                         unit=unit or ("%" if percent else ""), source=source,
-                                         label=label_cell or label, row=row))
+            if not math.isfinite(number):
+                raise DataError(f"row {row}, column '{col}': '{_text(raw)}' is not a finite number",
+                                path=where, line=row)
+            default = _default_meta(ind, label or ind)
+            if year is None:  # a year header that is not one (wide-years forced with --form)
+                raise DataError(f"column '{col}' is not a year", path=where)
+            values.append(IndicatorValue(
+                indicator=ind, area=value_area, year=year, value=number,
+                unit=cells.get("unit") or ("%" if percent else default.unit), source=cells.get("source") or o.source,
+                label=cells.get("label") or label, row=row, scale=cells.get("scale") or default.scale,
+                better=better or default.better, edition=cells.get("edition", "")))
     if not values:
         raise DataError("the table holds no numbers", path=where)
-    return IndicatorTable(path=str(path), sheet=sheet_name, form=form, values=tuple(values),
-                          skipped_empty=skipped, columns=tuple(str(c) for c in columns))
+    return IndicatorTable(path=str(path), sheet=sheet_name, form=layout.form, values=tuple(values),
+                          skipped_empty=skipped, columns=tuple(columns), layout=layout)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+def _wanted(ind: str, name: str, o: TableOptions) -> bool:
+    """Whether ``--only``/``--skip`` let indicator ``ind`` (read from column or cell ``name``) in."""
+    keys = {column_key(ind), column_key(name)}
+    if o.only and not keys & {column_key(x) for x in o.only}:
+        return False
+    return not keys & {column_key(x) for x in o.skip}
 
 
-def _text(value: Any) -> str:
-    if _blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _chosen_columns(layout: Layout, records: list[dict[str, Any]], o: TableOptions, where: str) -> list[str]:
+    """The value columns to read: text-only columns of a wide table are left out (and said)."""
+    cols = list(layout.value_columns)
+    if layout.form == "wide-indicators":
+        for col in list(cols):
+            cells = [r.get(col) for r in records if not _blank(r.get(col))]
+            if cells and not any(_is_number(c) for c in cells) and not _named_in(col, o.only):
+                cols.remove(col)
+                layout.ignored[col] = "text"
+        names = {c: indicator_id_and_label(c)[0] for c in cols}
+        asked = [x for x in (*o.only, *o.skip)
+                 if not any(column_key(x) in (column_key(c), column_key(i)) for c, i in names.items())]
+        if asked:
+            raise DataError(f"no indicator {', '.join(asked)} in the table (indicators: "
+                            f"{', '.join(names.values())})", path=where)
+        cols = [c for c in cols if _wanted(names[c], c, o)]
+    elif o.only or o.skip:
+        cells = [_text(r.get(layout.indicator or "")) for r in records]
+        found = {column_key(c) for c in cells if c} | {column_key(indicator_id_and_label(c)[0]) for c in cells if c}
+        asked = [x for x in (*o.only, *o.skip) if column_key(x) not in found]
+        if asked:
+            raise DataError(f"no indicator {', '.join(asked)} in column '{layout.indicator}'", path=where)
+    if not cols:
+        raise DataError("no indicator columns left to read", path=where)
+    return cols
+
+
+def _named_in(col: str, names: tuple[str, ...]) -> bool:
+    return any(column_key(x) in (column_key(col), column_key(indicator_id_and_label(col)[0])) for x in names)
+
+
+def _is_number(cell: Any) -> bool:
+    try:
+        return parse_number(cell)[0] is not None
+    except ValueError:
+        return False
+
+
+def _check_area_level(layout: Layout, records: list[dict[str, Any]], reg: AreaRegistry, o: TableOptions,
+                      where: str) -> None:
+    """A district where a neighbourhood is expected is an error, never read silently."""
+    if o.districts:
+        return
+    if layout.form == "wide-areas":
+        places = [(1, col, col) for col in layout.value_columns]
+    else:
+        places = [(i + 2, layout.area or "", _text(r.get(layout.area))) for i, r in enumerate(records)
+                  if layout.area and _text(r.get(layout.area))]
+    district_col = next((c for c, why in layout.ignored.items() if why == "district (context)"), None)
+    for row, col, name in places:
+        found = reg.resolve(name)
+        if found is not None and district_col is not None and reg.areas[found].district:
+            # The export's own district column must agree with where the registry puts the neighbourhood.
+            said = _text(records[row - 2].get(district_col))
+            if said and area_key(said) != area_key(reg.areas[found].district):
+                raise DataError(f"row {row}: '{name}' lies in {reg.areas[found].district}, but column "
+                                f"'{district_col}' says '{said}'; check the row (or the area column, "
+                                "--area-column)", path=where, line=row)
+        if found is None or reg.level(found) != "district":
+            continue
+        inside = reg.in_district(found)
+        others = [c for c, why in layout.ignored.items() if why == "area name (context)"]
+        hint = (f"read the neighbourhoods from another column with --area-column "
+                f"{' or '.join(repr(c) for c in others)}" if others else
+                "read the neighbourhoods from another column with --area-column")
+        raise DataError(
+            f"row {row}, column '{col}': '{name}' is a district (gebied), not a neighbourhood (wijk)"
+            + (f"; it holds {', '.join(inside)}" if inside else "")
+            + f" (older map exports put the district in 'wijknaam'): {hint}, or pass --districts to "
+            "import the figures as those of the district", path=where, line=row if row > 1 else None)
 
 
 def import_indicator_file(project: Any, path: str | Path, coder: str, *, sheet: str | None = None,
-                          form: str = "auto", new_areas: tuple[Any, ...] = ()) -> Any:
+                          form: str = "auto", new_areas: tuple[Any, ...] = (),
+                          options: TableOptions | None = None) -> Any:
     """Parse ``path`` and store its values in ``project`` (all or nothing).
 
     Returns the store's :class:`~wijkverhalen.linking.models.IndicatorImportReport`
-    with ``skipped_empty`` filled in.
+    with ``skipped_empty`` and ``columns`` (what each column was read as) filled in.
     """
-    from dataclasses import replace
-
-    table = parse_indicator_table(path, sheet=sheet, form=form)
+    registry = project.area_registry()
+    for area in new_areas:
+        if registry.resolve(area.name) is None:
+            registry.add(area)
+    table = parse_indicator_table(path, options=options or TableOptions(sheet=sheet, form=form),
+                                  registry=registry)
     report = project.import_indicator_values(list(table.values), file=table.path, coder=coder,
                                              sheet=table.sheet, form=table.form, new_areas=new_areas)
-    return replace(report, skipped_empty=table.skipped_empty)
+    columns = table.layout.describe() if table.layout else {}
+    return replace(report, skipped_empty=table.skipped_empty, columns=columns)

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 AREA_GROUPS = ("botu", "nprz", "reference", "other")
+# What kind of place an area is. Rotterdam's wijken (Bospolder, Carnisse) are neighbourhoods,
+# its gebieden (Delfshaven, Charlois) districts; BoTu and the NPRZ focus neighbourhoods are
+# groups of neighbourhoods. "" means not said (areas added by hand).
+AREA_LEVELS = ("neighbourhood", "district", "city", "group", "")
+BETTER = ("higher", "lower", "")
 MENTION_STATUSES = ("detected", "confirmed", "rejected")
 
 
@@ -29,6 +34,8 @@ class Area:
     aggregate: bool = False
     aliases: tuple[str, ...] = ()
     position: int = 0
+    level: str = ""
+    district: str = ""  # the gebied a neighbourhood lies in (Bospolder -> Delfshaven)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,30 @@ class IndicatorValue:
     source: str = ""
     label: str = ""
     row: int | None = None  # 1-based row in the file (header = 1) or sheet
+    scale: str = ""  # what the number is measured against ("Rotterdam 2014 = 100")
+    better: str = ""  # "higher", "lower" or "" (not said)
+    edition: str = ""  # the edition of the source ("Wijkprofiel 2020"); "" = the year
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    """What a number of an indicator means: shown wherever its values are shown."""
+
+    unit: str = ""
+    scale: str = ""
+    better: str = ""
+    source: str = ""
+
+    def describe(self) -> str:
+        """One line: ``"%; higher is better; source Wijkprofiel"`` (parts that are known)."""
+        parts = []
+        if self.unit or self.scale:
+            parts.append(" ".join(p for p in (self.unit, f"({self.scale})" if self.scale else "") if p))
+        if self.better:
+            parts.append(f"{self.better} is better")
+        if self.source:
+            parts.append(f"source {self.source}")
+        return "; ".join(parts) or "unit, scale and direction not given"
 
 
 @dataclass(frozen=True)
@@ -53,12 +84,20 @@ class Indicator:
     label: str
     unit: str = ""
     memo: str = ""
+    scale: str = ""
+    better: str = ""
+    source: str = ""  # the indicator's own source (sources of values: ``sources``)
     areas: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     values: int = 0
     sources: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     linked_codes: tuple[str, ...] = ()
+
+    @property
+    def meta(self) -> IndicatorMeta:
+        return IndicatorMeta(unit=self.unit, scale=self.scale, better=self.better,
+                             source=self.source or ", ".join(self.sources))
 
 
 @dataclass(frozen=True)
@@ -74,6 +113,7 @@ class IndicatorImportReport:
     skipped_empty: int = 0
     new_indicators: tuple[str, ...] = ()
     new_areas: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)  # column -> what it was read as
 
 
 @dataclass(frozen=True)

@@ -216,34 +216,31 @@ def write_network(graph: nx.Graph, path: str | Path, fmt: str | None = None) -> 
     fmt = network_format(path, fmt)
     if not path.parent.exists():
         raise InvalidInput("folder does not exist", path=path.parent)
-    if fmt == "gexf":
-        nx.write_gexf(graph, path)
-    elif fmt == "graphml":
-        nx.write_graphml(graph, path)
+    if fmt in ("gexf", "graphml"):
+        from ..exporters import atomic_path
+
+        with atomic_path(path) as tmp:
+            (nx.write_gexf if fmt == "gexf" else nx.write_graphml)(graph, tmp)
     else:
         _write_kumu(graph, path)
     return fmt
 
 
 def _write_kumu(graph: nx.Graph, path: Path) -> None:
-    from openpyxl import Workbook
+    from ..exporters.tables import Sheet, write_xlsx
 
     labels = _unique_labels(graph)
-    book = Workbook()
-    elements = book.active
-    elements.title = "Elements"
-    elements.append(["Label", "Type", "Kind", "Inventory", "Mentions", "Documents", "ID"])
+    elements: list[list[Any]] = [["Label", "Type", "Kind", "Inventory", "Mentions", "Documents", "ID"]]
     type_names = {"actor": None, "code": "code", "respondent": "respondent"}
     for node, data in graph.nodes(data=True):
         element_type = type_names[data["kind"]] or data.get("type") or "actor"
         elements.append([labels[node], element_type, data["kind"], data.get("inventory", ""),
                          data.get("mentions", 0), data.get("documents", 0), node])
-    connections = book.create_sheet("Connections")
-    connections.append(["From", "To", "Type", "Weight", "Documents", "Passages"])
+    connections: list[list[Any]] = [["From", "To", "Type", "Weight", "Documents", "Passages"]]
     for a, b, data in graph.edges(data=True):
         connections.append([labels[a], labels[b], data["kind"], data["weight"], data.get("documents", 0),
                             data.get("passages", 0)])
-    book.save(path)
+    write_xlsx(path, [Sheet("Elements", elements, freeze=None), Sheet("Connections", connections, freeze=None)])
 
 
 def network_summary(graph: nx.Graph) -> dict[str, Any]:

@@ -199,19 +199,13 @@ def to_json(v: Validation) -> dict[str, Any]:
 
 
 def to_xlsx(v: Validation, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """Findings, series, rules and cases as sheets (formula-safe, written atomically)."""
+    from ..exporters.tables import Sheet, write_xlsx
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Findings"
-    rows = [finding_row(f) for f in v.findings]
     header = list(FINDING_COLUMNS)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([row[k] for k in header])
-    series = book.create_sheet("Series")
-    series.append(["code", "indicator", "area", "derived_from", "year", "value", "coded_passages_that_year"])
+    findings: list[list[Any]] = [header, *([row[k] for k in header] for row in map(finding_row, v.findings))]
+    series: list[list[Any]] = [["code", "indicator", "area", "derived_from", "year", "value",
+                                "coded_passages_that_year"]]
     for f in v.findings:
         for s in [f.quant.focus, *f.quant.members, f.quant.nprz, f.quant.reference]:
             if s is None:
@@ -219,14 +213,10 @@ def to_xlsx(v: Validation, path: Path) -> None:
             for year, value in s.values.items():
                 series.append([f.code_id, f.indicator, s.area, ", ".join(s.derived_from), year, value,
                                f.qual.years.get(year, 0)])
-    rules = book.create_sheet("Rules")
-    rules.append(["rule", "text"])
-    for name, text in v.rules:
-        rules.append([name, text])
+    rules: list[list[Any]] = [["rule", "text"], *([name, text] for name, text in v.rules)]
     for key, value in asdict(v.options).items():
         rules.append([f"option {key}", "" if value is None else str(value)])
-    cases = book.create_sheet("Cases")
-    cases.append(["case", "inventory", "item", "count", "positive", "negative", "mixed", "detail"])
+    cases: list[list[Any]] = [["case", "inventory", "item", "count", "positive", "negative", "mixed", "detail"]]
     for case in v.cases:
         for a in case.actors:
             cases.append([case.name, "netwerken", a["name"], a["mentions"], None, None, None,
@@ -237,11 +227,8 @@ def to_xlsx(v: Validation, path: Path) -> None:
         for inventory, items in (("sibd", case.sibd), ("governance", case.governance)):
             for c in items:
                 cases.append([case.name, inventory, c.label, c.passages, c.positive, c.negative, c.mixed, c.code_id])
-    for ws in book.worksheets:
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    book.save(path)
+    write_xlsx(path, [Sheet("Findings", findings), Sheet("Series", series), Sheet("Rules", rules),
+                      Sheet("Cases", cases)])
 
 
 def write_report(v: Validation, path: str | Path, *, title: str = "",
@@ -251,11 +238,13 @@ def write_report(v: Validation, path: str | Path, *, title: str = "",
     fmt = report_format(path)
     if not path.parent.exists():
         raise InvalidInput("folder does not exist", path=path.parent)
-    if fmt == "md":
-        path.write_text(to_markdown(v, title=title, plots=plots, relative_to=path.parent.resolve()),
-                        encoding="utf-8")
-    elif fmt == "json":
-        path.write_text(json.dumps(to_json(v), ensure_ascii=False, indent=2), encoding="utf-8")
+    if fmt in ("md", "json"):
+        from ..exporters import atomic_output
+
+        text = (to_markdown(v, title=title, plots=plots, relative_to=path.parent.resolve()) if fmt == "md"
+                else json.dumps(to_json(v), ensure_ascii=False, indent=2))
+        with atomic_output(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
     else:
         to_xlsx(v, path)
     return fmt

@@ -94,6 +94,8 @@ class Series:
     area: str
     values: dict[int, float]
     derived_from: tuple[str, ...] = ()  # mean of these areas when the table has no aggregate row
+    rule: str = ""  # how the series was made (comparison.Aggregate.rule), to be stated with it
+    flags: tuple[str, ...] = ()  # e.g. "NPRZ = Carnisse only: 1 of 3"
 
 
 @dataclass
@@ -101,6 +103,9 @@ class QuantEvidence:
     indicator: str
     label: str = ""
     unit: str = ""
+    scale: str = ""  # what the numbers mean (indicator metadata, shown with the values)
+    better: str = ""
+    source: str = ""
     imported: bool = False
     focus: Series | None = None
     nprz: Series | None = None
@@ -244,35 +249,42 @@ class _Evidence:
         return q
 
 
-def _series(values: dict[str, dict[int, float]], registry: AreaRegistry, area: str | None) -> Series | None:
+def _series(values: dict[str, dict[int, float]], registry: AreaRegistry, area: str | None,
+            members: list[str] | None = None, inhabitants: dict[str, dict[int, float]] | None = None,
+            weight_indicator: str = "") -> Series | None:
+    """The series of ``area``: its table row, else the (population-weighted) mean of its members."""
+    from .comparison import MISSING, TABLE, aggregate
+
     if area is None:
         return None
-    if values.get(area):
-        return Series(area, dict(sorted(values[area].items())))
-    members = [m for m in registry.members(area) if values.get(m)]
-    if not members:
+    label = "NPRZ" if registry.areas[area].group == "nprz" else area
+    agg = aggregate(area, label, registry.members(area) if members is None else members, values, inhabitants,
+                    weight_indicator=weight_indicator)
+    if agg.method == MISSING or not agg.values:
         return None
-    years = sorted(set.intersection(*(set(values[m]) for m in members)))
-    if not years:
-        return None
-    mean = {y: round(sum(values[m][y] for m in members) / len(members), 3) for y in years}
-    return Series(area, mean, derived_from=tuple(members))
+    return Series(area, agg.values, derived_from=() if agg.method == TABLE else agg.members, rule=agg.rule,
+                  flags=agg.flags)
 
 
 def _quant(indicator: str, meta: dict[str, tuple[str, str]], values: dict[str, dict[int, float]],
            registry: AreaRegistry, focus_area: str, story_years: list[int],
-           o: ValidationOptions) -> QuantEvidence:
+           o: ValidationOptions, setup: dict[str, Any] | None = None) -> QuantEvidence:
     label, unit = meta.get(indicator, (indicator, ""))
     q = QuantEvidence(indicator=indicator, label=label or indicator, unit=unit, imported=indicator in meta)
     if not q.imported:
         return q
-    q.focus = _series(values, registry, focus_area)
+    setup = setup or {}
+    described = setup.get("indicators", {}).get(indicator)
+    if described is not None:
+        q.scale, q.better, q.source = described.scale, described.better, described.meta.source
+    weights = {"inhabitants": setup.get("inhabitants"), "weight_indicator": setup.get("weight_indicator", "")}
+    q.focus = _series(values, registry, focus_area, **weights)
     ref = registry.aggregate("reference")
     nprz = registry.aggregate("nprz")
     if ref is not None and ref.name != focus_area:
         q.reference = _series(values, registry, ref.name)
     if nprz is not None and nprz.name != focus_area:
-        q.nprz = _series(values, registry, nprz.name)
+        q.nprz = _series(values, registry, nprz.name, setup.get("nprz_members"), **weights)
     q.members = [Series(m, dict(sorted(values[m].items()))) for m in registry.members(focus_area) if values.get(m)]
     if q.focus is None:
         return q
@@ -385,6 +397,8 @@ class Context:
     values: dict[str, dict[str, dict[int, float]]]  # indicator -> area -> year -> value
     roles: dict[int, str]
     years: dict[int, int | None]
+    # Indicator metadata, NPRZ members and inhabitants for the comparison areas (linking.comparison).
+    setup: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def read(cls, project: Any, o: ValidationOptions) -> Context:
@@ -396,10 +410,17 @@ class Context:
         values: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
         for row in project.indicator_values():
             values[row["indicator"]][row["area"]][row["year"]] = row["value"]
+        from .comparison import inhabitants_from
+
+        described = project.indicators()
+        weight_indicator, inhabitants = inhabitants_from(values)
+        setup = {"indicators": {i.id: i for i in described}, "nprz_members": project.nprz_members(),
+                 "inhabitants": inhabitants, "weight_indicator": weight_indicator}
         return cls(project=project, options=o, registry=registry, focus=focus, codes=codes,
-                   trees=_subtrees(codes), meta={i.id: (i.label, i.unit) for i in project.indicators()},
+                   trees=_subtrees(codes), meta={i.id: (i.label, i.unit) for i in described},
                    values=values, roles=project.attribute_map(o.role_attribute),
-                   years={d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()})
+                   years={d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()},
+                   setup=setup)
 
     def evidence(self, document_ids: list[int] | None) -> _Evidence:
         rows = self.project.coding_evidence(document_ids=document_ids, coder=self.options.coder)
@@ -415,7 +436,7 @@ class Context:
             qual = evidence.collect(self.trees[code.id] if o.include_children else [code.id], o)
             for link in code.indicators:
                 quant = _quant(link.indicator, self.meta, self.values.get(link.indicator, {}), self.registry,
-                               self.focus, list(qual.years), o)
+                               self.focus, list(qual.years), o, self.setup)
                 expected, verdict, reason = _decide(qual, quant, -1 if link.direction == "-" else 1, o)
                 out.append(Finding(code.id, code.label, link.indicator, link.direction, qual, quant,
                                    expected, verdict, reason))
@@ -436,6 +457,17 @@ def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> 
         result.warnings.append("linked indicator(s) not imported: " + ", ".join(missing))
     if not ctx.meta:
         result.warnings.append("no indicators imported yet (wijkverhalen indicators import PROJECT FILE)")
+    # The comparison areas: a missing Rotterdam row and an incomplete group are said, not left blank.
+    no_city = sorted({f.indicator for f in findings if f.quant.imported and f.quant.reference is None})
+    if no_city:
+        result.warnings.append("no Rotterdam row (city average) for: " + ", ".join(no_city))
+    flagged: dict[str, list[str]] = {}
+    for f in findings:
+        for series in (f.quant.focus, f.quant.nprz):
+            for flag in series.flags if series is not None else ():
+                flagged.setdefault(flag, []).append(f.indicator)
+    for flag, inds in flagged.items():
+        result.warnings.append(f"{flag} ({', '.join(sorted(set(inds)))})")
     if not findings:
         result.warnings.append("no code links an indicator (codebook 'indicators:' or 'wijkverhalen links add')")
     for code in ctx.codes:

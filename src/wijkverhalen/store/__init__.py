@@ -13,16 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..linking.models import Actor
 from ..models import Code
 from .codes import CodesMixin, SyncReport, code_guid
 from .codings import VALENCES, CodingsMixin
 from .connection import open_database
-from .documents import DocumentInput, DocumentsMixin, text_sha256
+from .documents import DocumentInput, DocumentsMixin, ImportLog, text_sha256
 from .exchange import ExchangeMixin
 from .linking import LinkingMixin
 from .retrieval import RetrievalMixin, build_match
 
-__all__ = ["VALENCES", "DocumentInput", "Project", "SyncReport", "build_match", "code_guid", "text_sha256"]
+__all__ = ["VALENCES", "DocumentInput", "ImportLog", "Project", "SyncReport", "build_match", "code_guid", "text_sha256"]
 
 
 class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingMixin, ExchangeMixin):
@@ -35,7 +36,12 @@ class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingM
 
     @classmethod
     def create(cls, path: str | Path, *, codes: Sequence[Code] = (), coder: str = "wijkverhalen",
-               codebook_name: str = "", codebook_version: str = "") -> Project:
+               codebook_name: str = "", codebook_version: str = "", actors: Sequence[Actor] = (),
+               actors_source: str = "") -> Project:
+        """A new project file seeded with ``codes`` and an actor registry (``actors``).
+
+        Nothing is left behind when seeding fails.
+        """
         path = Path(path)
         project = cls(open_database(path, create=True), path)
         try:
@@ -43,6 +49,8 @@ class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingM
                 project.load_codes(codes, coder, label=f"load codebook {codebook_name}".strip())
             project.set_meta("codebook_name", codebook_name)
             project.set_meta("codebook_version", codebook_version)
+            if actors:
+                project.import_actors(actors, coder, source=actors_source)
         except BaseException:
             project.close()
             path.unlink(missing_ok=True)

@@ -57,13 +57,31 @@ class ProjectBase:
             rec.save(coder, label, undoable=undoable)
 
     def undo(self, coder: str | None = None) -> str | None:
-        """Undo the newest operation (of ``coder``); returns its label or None."""
-        with self.transaction():
-            return oplog.undo(self.conn, coder)
+        """Undo ``coder``'s newest operation (anyone's if None); returns its label or None.
+
+        Raises :class:`~.oplog.OperationConflict` (a ``UndoConflict``) naming the
+        operation, why it cannot be undone and what to do; nothing changes then.
+        """
+        step = self.undo_step(coder)
+        return step.label if step else None
 
     def redo(self, coder: str | None = None) -> str | None:
+        """Redo ``coder``'s most recently undone operation; returns its label or None."""
+        step = self.redo_step(coder)
+        return step.label if step else None
+
+    def undo_step(self, coder: str | None = None, *, skip: bool = False) -> oplog.Step | None:
+        """Undo, passing over conflicting operations when ``skip`` (listed in the step)."""
         with self.transaction():
-            return oplog.redo(self.conn, coder)
+            step = oplog.step(self.conn, redo=False, coder=coder, skip=skip)
+        self.__dict__.pop("_length_cache", None)  # document ids may have come or gone
+        return step
+
+    def redo_step(self, coder: str | None = None, *, skip: bool = False) -> oplog.Step | None:
+        with self.transaction():
+            step = oplog.step(self.conn, redo=True, coder=coder, skip=skip)
+        self.__dict__.pop("_length_cache", None)
+        return step
 
     def history(self, limit: int = 100, coder: str | None = None) -> list[Any]:
         return oplog.history(self.conn, limit, coder)

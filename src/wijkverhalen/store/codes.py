@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -11,7 +12,9 @@ from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..models import Code, IndicatorLink
+from . import schema
 from .base import ProjectBase
+from .oplog import now
 
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -19,6 +22,23 @@ _EDITABLE = ("label", "gloss", "definition", "include", "exclude", "example", "c
 
 # REFI-QDA wants GUIDs; derive them from the stable id so every export of a code agrees.
 _GUID_NAMESPACE = uuid.UUID("6f1c7d2a-3b9e-4c55-9a0e-5d1b2f7e8c41")
+
+
+# Where in the seed a code comes from, and what a coding's valence means for it
+# (codebook 2021.2). ``valence_meaning``, not ``valence``: codings has a valence
+# column, and a join must never find two. Number 5: migration 4 is the indicator
+# metadata's (store/indicators.py).
+_NEW_CODE_COLUMNS = ("source", "valence_meaning")
+
+
+def _migration_5(conn: sqlite3.Connection) -> None:
+    present = {row[1] for row in conn.execute("PRAGMA table_info(codes)")}
+    for column in _NEW_CODE_COLUMNS:
+        if column not in present:
+            conn.execute(f"ALTER TABLE codes ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
+schema.register_migration(5, _migration_5)
 
 
 def code_guid(code_id: str) -> str:
@@ -34,7 +54,7 @@ def _code_row(code: Code) -> dict[str, Any]:
         "keywords": json.dumps(list(code.keywords), ensure_ascii=False),
         "indicators": json.dumps([asdict(i) for i in code.indicators], ensure_ascii=False),
         "actors": json.dumps(list(code.actors), ensure_ascii=False),
-        "memo": code.memo,
+        "memo": code.memo, "source": code.source, "valence_meaning": code.valence,
     }
 
 
@@ -44,7 +64,8 @@ def _code_from_row(r: dict[str, Any]) -> Code:
         gloss=r["gloss"], definition=r["definition"], include=r["include"], exclude=r["exclude"],
         example=r["example"], color=r["color"], keywords=tuple(json.loads(r["keywords"])),
         indicators=tuple(IndicatorLink(**i) for i in json.loads(r["indicators"])),
-        actors=tuple(json.loads(r["actors"])), memo=r["memo"],
+        actors=tuple(json.loads(r["actors"])), memo=r["memo"], source=r["source"],
+        valence=r["valence_meaning"],
     )
 
 
@@ -76,8 +97,16 @@ class CodesMixin(ProjectBase):
     def code(self, code_id: str) -> Code:
         rows = list(self.db.query("SELECT * FROM codes WHERE id = ?", (code_id,)))
         if not rows:
-            raise NotFound(f"no code '{code_id}' (see 'wijkverhalen codebook show')")
+            raise self.no_code(code_id)
         return _code_from_row(rows[0])
+
+    def no_code(self, code_id: str) -> NotFound:
+        """The error for an unknown code id (or a label), naming the closest ids."""
+        from ..suggest import closest_codes, did_you_mean
+
+        pairs = [(r[0], r[1]) for r in self.conn.execute("SELECT id, label FROM codes")]
+        hint = did_you_mean(closest_codes(code_id, pairs))
+        return NotFound(f"no code '{code_id}'{hint}" + ("" if hint else " (see 'wijkverhalen codebook show')"))
 
     def has_code(self, code_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is not None
@@ -127,6 +156,12 @@ class CodesMixin(ProjectBase):
     def update_code(self, code_id: str, coder: str, **values: Any) -> Code:
         """Change label, gloss, definition, include, exclude, example, colour or memo."""
         self.code(code_id)
+        values = self._checked_code_values(values)
+        with self.operation(coder, f"edit code {code_id}: {', '.join(values)}") as op:
+            op.update("codes", {"id": code_id}, values)
+        return self.code(code_id)
+
+    def _checked_code_values(self, values: dict[str, Any]) -> dict[str, Any]:
         unknown = set(values) - set(_EDITABLE) - {"keywords"}
         if unknown:
             raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))} of a code")
@@ -135,14 +170,11 @@ class CodesMixin(ProjectBase):
         if "label" in values and not str(values["label"]).strip():
             raise InvalidInput("a code needs a label")
         if "keywords" in values:
-            values["keywords"] = json.dumps(list(values["keywords"]), ensure_ascii=False)
-        with self.operation(coder, f"edit code {code_id}: {', '.join(values)}") as op:
-            op.update("codes", {"id": code_id}, values)
-        return self.code(code_id)
+            values = {**values, "keywords": json.dumps(list(values["keywords"]), ensure_ascii=False)}
+        return values
 
-    def move_code(self, code_id: str, parent_id: str | None, coder: str, position: int | None = None) -> None:
-        """Put a code under another parent (None: top level) at ``position`` (default last)."""
-        self.code(code_id)
+    def _sibling_order(self, code_id: str, parent_id: str | None, position: int | None) -> list[str]:
+        """The new order of ``parent_id``'s children with ``code_id`` at ``position`` (default last)."""
         if parent_id is not None:
             self.code(parent_id)
             if parent_id in self.descendants(code_id):
@@ -151,12 +183,43 @@ class CodesMixin(ProjectBase):
             "SELECT id FROM codes WHERE parent_id IS ? AND id != ? ORDER BY position, id", (parent_id, code_id))]
         pos = len(siblings) if position is None else max(0, min(position, len(siblings)))
         siblings.insert(pos, code_id)
+        return siblings
+
+    @staticmethod
+    def _apply_order(op: Any, code_id: str, parent_id: str | None, siblings: list[str]) -> None:
+        for i, sid in enumerate(siblings):
+            values: dict[str, Any] = {"position": i}
+            if sid == code_id:
+                values["parent_id"] = parent_id
+            op.update("codes", {"id": sid}, values)
+
+    def move_code(self, code_id: str, parent_id: str | None, coder: str, position: int | None = None) -> None:
+        """Put a code under another parent (None: top level) at ``position`` (default last)."""
+        self.code(code_id)
+        siblings = self._sibling_order(code_id, parent_id, position)
         with self.operation(coder, f"move code {code_id}") as op:
-            for i, sid in enumerate(siblings):
-                values: dict[str, Any] = {"position": i}
-                if sid == code_id:
-                    values["parent_id"] = parent_id
-                op.update("codes", {"id": sid}, values)
+            self._apply_order(op, code_id, parent_id, siblings)
+
+    def edit_code(self, code_id: str, coder: str, values: dict[str, Any], *, move: bool = False,
+                  parent_id: str | None = None, position: int | None = None) -> Code:
+        """Change fields and (with ``move``) the parent or place of a code, as one undoable step.
+
+        ``position`` is 0-based among the new siblings (default: last when the parent
+        changes, unchanged otherwise).
+        """
+        current = self.code(code_id)
+        values = self._checked_code_values(values)
+        move = move and (parent_id != current.parent_id or position is not None)
+        if not values and not move:
+            return current
+        siblings = self._sibling_order(code_id, parent_id, position) if move else []
+        what = [*values, *(["parent"] if move else [])]
+        with self.operation(coder, f"edit code {code_id}: {', '.join(what)}") as op:
+            if values:
+                op.update("codes", {"id": code_id}, values)
+            if move:
+                self._apply_order(op, code_id, parent_id, siblings)
+        return self.code(code_id)
 
     def merge_codes(self, source_id: str, target_id: str, coder: str) -> int:
         """Move all codings (and sub-codes) of ``source_id`` to ``target_id``, then remove it."""
@@ -175,10 +238,34 @@ class CodesMixin(ProjectBase):
         return moved
 
     def _move_codings(self, op: Any, source_id: str, target_id: str) -> int:
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM codings WHERE code_id = ?", (source_id,))]
-        for cid in ids:
-            op.update("codings", {"id": cid}, {"code_id": target_id})
-        return len(ids)
+        """Give ``source_id``'s codings to ``target_id``; returns how many it had.
+
+        A passage already coded with the target by the same coder keeps that one
+        coding: the source's is removed, its memo appended to the target's memo and
+        its valence kept where the target has none. All rows go through ``op``, so
+        undoing the merge restores both codings exactly.
+        """
+        rows = self.conn.execute(
+            'SELECT id, document_id, start, "end", coder, memo, valence FROM codings WHERE code_id = ?'
+            " ORDER BY id", (source_id,)).fetchall()
+        for cid, doc, start, end, coder, memo, valence in rows:
+            twin = self.conn.execute(
+                'SELECT id, memo, valence FROM codings WHERE code_id = ? AND document_id = ? AND start = ?'
+                ' AND "end" = ? AND coder = ? ORDER BY id LIMIT 1',
+                (target_id, doc, start, end, coder)).fetchone()
+            if twin is None:
+                op.update("codings", {"id": cid}, {"code_id": target_id})
+                continue
+            twin_id, twin_memo, twin_valence = twin
+            values: dict[str, Any] = {}
+            if memo.strip() and memo.strip() != twin_memo.strip():
+                values["memo"] = f"{twin_memo}\n\n{memo}" if twin_memo.strip() else memo
+            if twin_valence is None and valence is not None:
+                values["valence"] = valence
+            if values:
+                op.update("codings", {"id": twin_id}, {**values, "updated_at": now()})
+            op.delete("codings", {"id": cid})
+        return len(rows)
 
     def delete_code(self, code_id: str, coder: str) -> None:
         """Remove a code without codings or sub-codes (merge it otherwise)."""

@@ -28,7 +28,7 @@ class CodingsMixin(ProjectBase):
 
     def _check_code(self, code_id: str) -> None:
         if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is None:
-            raise NotFound(f"no code '{code_id}' (see 'wijkverhalen codebook show')")
+            raise self.no_code(code_id)  # type: ignore[attr-defined]
 
     def add_coding(self, document_id: int, start: int, end: int, code_id: str, coder: str,
                    memo: str = "", valence: str | None = None) -> Coding:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..models import Document, ParsedDocument, Segment, Sentence
+from . import oplog
 from .base import ProjectBase
 from .oplog import now
 from .schema import CHUNK
@@ -17,6 +18,28 @@ from .schema import CHUNK
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ImportLog:
+    """The one undoable operation of an import that writes several batches.
+
+    Only document ids go into the log (and the row images of cases the import
+    created), never the texts: undo captures the documents when it removes them.
+    """
+
+    op_id: int | None = None
+    ids: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+
+    def label(self) -> str:
+        shown = ", ".join(self.names[:5]) + (" ..." if len(self.names) > 5 else "")
+        return f"import {len(self.ids)} document(s): {shown}"
+
+    def changes(self) -> list[dict[str, Any]]:
+        # Cases first: undo runs backwards, so the documents leave their cases first.
+        return [*self.cases, {"docs": self.ids, "present": True, "rows": None}]
 
 
 @dataclass(frozen=True)
@@ -42,12 +65,16 @@ class DocumentsMixin(ProjectBase):
             n += 1
         return candidate
 
-    def add_documents(self, items: Iterable[DocumentInput], coder: str) -> list[tuple[str, int | None, str | None]]:
+    def add_documents(self, items: Iterable[DocumentInput], coder: str,
+                      log: ImportLog | None = None) -> list[tuple[str, int | None, str | None]]:
         """Store documents atomically (all or none of this batch).
 
         Returns ``(name, document_id, duplicate_of)`` per item: a document whose
         text is already in the project is skipped and names the one it duplicates.
+        The batch is one undoable operation, or part of ``log``'s operation when an
+        import writes several batches (one import command, one undo step).
         """
+        log = log if log is not None else ImportLog()
         results: list[tuple[str, int | None, str | None]] = []
         with self.transaction():
             for item in items:
@@ -66,13 +93,14 @@ class DocumentsMixin(ProjectBase):
                 )
                 case_name = item.attributes.get("casus") or item.attributes.get("case")
                 if case_name:
-                    self._assign_case(doc_id, case_name)
+                    created = self._assign_case(doc_id, case_name)
+                    if created is not None:
+                        log.cases.append(created)
                 results.append((name, doc_id, None))
-            imported = [r for r in results if r[1] is not None]
-            if imported:
-                rec_sql = "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)"
-                names = ", ".join(r[0] for r in imported[:5]) + (" ..." if len(imported) > 5 else "")
-                self.conn.execute(rec_sql, (now(), coder, f"import {len(imported)} document(s): {names}", "[]"))
+                log.ids.append(doc_id)
+                log.names.append(name)
+            if log.ids:
+                log.op_id = oplog.save_import(self.conn, log.op_id, coder, log.label(), log.changes())
         return results
 
     def _insert_document(self, name: str, text: str, sha: str, source_path: str, fmt: str,
@@ -240,21 +268,87 @@ class DocumentsMixin(ProjectBase):
             else:
                 op.insert("attributes", {**pk, "value": value})
 
+    def set_attributes(self, document_id: int, values: dict[str, str | None], coder: str) -> int:
+        """Set several attributes of one document as one undoable operation.
+
+        A value of ``None`` or ``""`` removes the attribute. Returns how many changed.
+        """
+        doc = self.document(document_id)
+        for name in values:
+            if not name.strip():
+                raise InvalidInput("attribute name is empty")
+        with self.operation(coder, f"attributes of document {doc.id}: {', '.join(values)}") as op:
+            changed = self._write_attributes(op, doc.id, values)
+        return changed
+
+    def apply_attributes(self, per_document: dict[int, dict[str, str]], coder: str, label: str) -> int:
+        """Set attributes of many documents (a metadata sidecar) as one undoable operation."""
+        with self.operation(coder, label) as op:
+            return sum(self._write_attributes(op, doc_id, values) for doc_id, values in per_document.items())
+
+    def _write_attributes(self, op: oplog.Recorder, document_id: int, values: Mapping[str, str | None]) -> int:
+        changed = 0
+        current = self.attributes(document_id)
+        for name, value in values.items():
+            name = name.strip()
+            pk = {"document_id": document_id, "name": name}
+            if value is None or str(value) == "":
+                if name in current:
+                    op.delete("attributes", pk)
+                    changed += 1
+            elif name not in current:
+                op.insert("attributes", {**pk, "value": str(value)})
+                changed += 1
+            elif op.update("attributes", pk, {"value": str(value)}):
+                changed += 1
+        return changed
+
+    def remove_documents(self, refs: Sequence[int | str], coder: str, *, force: bool = False) -> list[Document]:
+        """Remove documents (and with ``force`` their codings) as one undoable operation.
+
+        A coded document is refused without ``force``. Undo puts the documents back
+        with their segments, attributes, cases and codings under their own ids.
+        """
+        ids = list(dict.fromkeys(self.resolve_document(ref) for ref in refs))
+        if not ids:
+            raise InvalidInput("name at least one document to remove")
+        docs = [self.document(i) for i in ids]
+        coded = self.conn.execute(
+            f"SELECT document_id, COUNT(*) FROM codings WHERE document_id IN ({', '.join('?' for _ in ids)})"
+            " GROUP BY document_id", ids).fetchall()
+        if coded and not force:
+            by_id = {d.id: d.name for d in docs}
+            listed = ", ".join(f"'{by_id[d]}' ({n})" for d, n in coded)
+            raise InvalidInput(f"document(s) with codings: {listed}; pass --force to remove them "
+                               "with their codings (undo brings both back)")
+        names = ", ".join(d.name for d in docs[:3]) + (" ..." if len(docs) > 3 else "")
+        with self.operation(coder, f"remove {len(ids)} document(s): {names}") as op:
+            for (cid,) in self.conn.execute(
+                    f"SELECT id FROM codings WHERE document_id IN ({', '.join('?' for _ in ids)}) ORDER BY id",
+                    ids).fetchall():
+                op.delete("codings", {"id": cid})
+            op.remove_documents(ids)
+        self.__dict__.pop("_length_cache", None)
+        return docs
+
     def set_document_memo(self, document_id: int, memo: str, coder: str) -> None:
         self.resolve_document(document_id)
         with self.operation(coder, f"memo on document {document_id}") as op:
             op.update("documents", {"id": document_id}, {"memo": memo})
 
-    def _assign_case(self, document_id: int, case_name: str) -> None:
+    def _assign_case(self, document_id: int, case_name: str) -> dict[str, Any] | None:
+        """Put a document in a case; returns the insert image of the case if it is new."""
         row = self.conn.execute("SELECT id FROM cases WHERE name = ?", (case_name,)).fetchone()
+        created = None
         if row is None:
-            case_id = self.conn.execute(
-                "INSERT INTO cases (guid, name) VALUES (?, ?)", (str(uuid.uuid4()).upper(), case_name)
-            ).lastrowid
+            rec = oplog.Recorder(self.conn)
+            case_id = rec.insert("cases", {"guid": str(uuid.uuid4()).upper(), "name": case_name})
+            created = rec.changes[0]
         else:
             case_id = row[0]
         self.conn.execute(
             "INSERT OR IGNORE INTO case_documents (case_id, document_id) VALUES (?, ?)", (case_id, document_id))
+        return created
 
     def cases(self) -> dict[str, list[int]]:
         """Case name -> document ids."""

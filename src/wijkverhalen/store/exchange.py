@@ -291,13 +291,13 @@ class ExchangeMixin(ProjectBase):
             color = code.color if COLOR_RE.match(code.color) else "#888888"
             self.conn.execute(
                 "INSERT INTO codes (id, guid, parent_id, position, label, gloss, definition, include,"
-                " exclude, example, color, keywords, indicators, actors, memo)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " exclude, example, color, keywords, indicators, actors, memo, source, valence_meaning)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (code.id, guid, code.parent_id, code.position, code.label, code.gloss, code.definition,
                  code.include, code.exclude, code.example, color,
                  json.dumps(list(code.keywords), ensure_ascii=False),
                  json.dumps([asdict(i) for i in code.indicators], ensure_ascii=False),
-                 json.dumps(list(code.actors), ensure_ascii=False), code.memo))
+                 json.dumps(list(code.actors), ensure_ascii=False), code.memo, code.source, code.valence))
             used_guids.add(guid)
             result.codes_added.append(code.id)
 

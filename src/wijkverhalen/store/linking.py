@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.areas import DEFAULT_AREAS, AreaRegistry, area_key, resolve_values
+from ..linking.areas import DEFAULT_AREAS, area_key, resolve_values
 from ..linking.models import (
     MENTION_STATUSES,
     Actor,
@@ -34,7 +34,7 @@ from ..linking.models import (
 )
 from ..models import IndicatorLink
 from . import oplog, schema
-from .base import ProjectBase
+from .indicators import IndicatorSettingsMixin
 from .oplog import now
 
 MIGRATION_2 = """
@@ -116,16 +116,8 @@ def _in(values: Sequence[Any]) -> str:
     return "(" + ", ".join("?" for _ in values) + ")"
 
 
-class LinkingMixin(ProjectBase):
-    # -- areas ---------------------------------------------------------------------------
-    def areas(self) -> list[Area]:
-        return [Area(name=r[0], group=r[1], aggregate=bool(r[2]), aliases=tuple(json.loads(r[3])),
-                     position=r[4])
-                for r in self.conn.execute(
-                    "SELECT name, area_group, aggregate, aliases, position FROM areas ORDER BY position, name")]
-
-    def area_registry(self) -> AreaRegistry:
-        return AreaRegistry(self.areas())
+class LinkingMixin(IndicatorSettingsMixin):
+    # -- areas: areas() and area_registry() are in .indicators (IndicatorSettingsMixin) ---------
 
     # -- indicators ------------------------------------------------------------------------
     def import_indicator_values(self, values: Sequence[IndicatorValue], *, file: str, coder: str,
@@ -150,10 +142,11 @@ class LinkingMixin(ProjectBase):
         resolved = resolve_values(values, registry, file)
         ts = now()
         ind_ids = sorted({k[0] for k in resolved})
-        existing_ind = {r[0]: (r[1], r[2]) for r in self.conn.execute(
-            f"SELECT id, label, unit FROM indicators WHERE id IN {_in(ind_ids)}", ind_ids)}
-        old = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in self.conn.execute(
-            "SELECT indicator_id, area, year, value, unit, source FROM indicator_values"
+        existing_ind = {r[0]: (r[1], r[2], {"scale": r[3], "better": r[4], "source": r[5]})
+                        for r in self.conn.execute(
+            f"SELECT id, label, unit, scale, better, source FROM indicators WHERE id IN {_in(ind_ids)}", ind_ids)}
+        old = {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in self.conn.execute(
+            "SELECT indicator_id, area, year, value, unit, source, edition FROM indicator_values"
             f" WHERE indicator_id IN {_in(ind_ids)}", ind_ids)}
         added = changed = unchanged = 0
         new_inds: list[str] = []
@@ -162,12 +155,16 @@ class LinkingMixin(ProjectBase):
             for area in added_areas:
                 op.insert("areas", {"name": area.name, "area_group": area.group,
                                     "aggregate": int(area.aggregate),
-                                    "aliases": json.dumps(list(area.aliases)), "position": area.position})
+                                    "aliases": json.dumps(list(area.aliases)), "position": area.position,
+                                    "level": area.level, "district": area.district})
             for ind in ind_ids:
                 sample = next(v for k, v in resolved.items() if k[0] == ind)
                 label = next((v.label for k, v in resolved.items() if k[0] == ind and v.label), "")
+                # What the table says about the indicator (the first row that says it).
+                said = {f: next((getattr(v, f) for k, v in resolved.items() if k[0] == ind and getattr(v, f)), "")
+                        for f in ("scale", "better", "source")}
                 if ind not in existing_ind:
-                    op.insert("indicators", {"id": ind, "label": label, "unit": sample.unit})
+                    op.insert("indicators", {"id": ind, "label": label, "unit": sample.unit, **said})
                     new_inds.append(ind)
                 else:
                     updates = {}
@@ -175,6 +172,7 @@ class LinkingMixin(ProjectBase):
                         updates["label"] = label
                     if sample.unit and not existing_ind[ind][1]:
                         updates["unit"] = sample.unit
+                    updates.update({f: text for f, text in said.items() if text and text != existing_ind[ind][2][f]})
                     if updates:
                         op.update("indicators", {"id": ind}, updates)
             for (ind, area_name, year), v in resolved.items():
@@ -182,13 +180,15 @@ class LinkingMixin(ProjectBase):
                 # A table without a unit or source column leaves those of an earlier import alone.
                 unit = v.unit or (before[1] if before else "")
                 source = v.source or (before[2] if before else "")
-                prov = {"unit": unit, "source": source, "file": file, "sheet": sheet, "row": v.row,
-                        "imported_at": ts}
+                edition = v.edition or (before[3] if before else "")
+                prov = {"unit": unit, "source": source, "edition": edition, "file": file, "sheet": sheet,
+                        "row": v.row, "imported_at": ts}
                 if before is None:
                     op.insert("indicator_values", {"indicator_id": ind, "area": area_name, "year": year,
                                                    "value": v.value, **prov})
                     added += 1
-                elif abs(before[0] - v.value) > 1e-9 or before[1] != unit or before[2] != source:
+                elif (abs(before[0] - v.value) > 1e-9 or before[1] != unit or before[2] != source
+                      or before[3] != edition):
                     op.update("indicator_values", {"indicator_id": ind, "area": area_name, "year": year},
                               {"value": v.value, **prov})
                     changed += 1
@@ -215,11 +215,11 @@ class LinkingMixin(ProjectBase):
             a["files"].add(file)
         order = {a.name: a.position for a in self.areas()}
         out = []
-        for ind, label, unit, memo in self.conn.execute(
-                "SELECT id, label, unit, memo FROM indicators ORDER BY id"):
+        for ind, label, unit, memo, scale, better, source in self.conn.execute(
+                "SELECT id, label, unit, memo, scale, better, source FROM indicators ORDER BY id"):
             a = agg.get(ind, {"areas": set(), "years": set(), "n": 0, "sources": set(), "files": set()})
             out.append(Indicator(
-                id=ind, label=label or ind, unit=unit, memo=memo,
+                id=ind, label=label or ind, unit=unit, memo=memo, scale=scale, better=better, source=source,
                 areas=tuple(sorted(a["areas"], key=lambda n: (order.get(n, 999), n))),
                 years=tuple(sorted(a["years"])), values=a["n"], sources=tuple(sorted(a["sources"])),
                 files=tuple(sorted(a["files"])), linked_codes=tuple(links.get(ind, ()))))
@@ -231,7 +231,7 @@ class LinkingMixin(ProjectBase):
     def indicator_values(self, indicator_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """Values with provenance, ordered by indicator, area position and year."""
         sql = ("SELECT v.indicator_id AS indicator, v.area, a.area_group AS area_group, v.year, v.value,"
-               " v.unit, v.source, v.file, v.sheet, v.row, v.imported_at"
+               " v.unit, v.source, v.edition, v.file, v.sheet, v.row, v.imported_at"
                " FROM indicator_values v JOIN areas a ON a.name = v.area")
         params: list[Any] = []
         if indicator_ids is not None:
@@ -253,7 +253,7 @@ class LinkingMixin(ProjectBase):
     def _code_links(self, code_id: str) -> list[dict[str, str]]:
         row = self.conn.execute("SELECT indicators FROM codes WHERE id = ?", (code_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no code '{code_id}' (see 'wijkverhalen codebook show')")
+            raise self.no_code(code_id)  # type: ignore[attr-defined]
         return list(json.loads(row[0]))
 
     def set_indicator_link(self, code_id: str, indicator: str, direction: str, coder: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import getpass
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,10 +29,11 @@ from textual.worker import Worker
 from ..config import config_path, configured_coder, load_config, save_config
 from ..errors import ConfigError, ProjectLocked, WijkError
 from ..store import Project
+from ..store.oplog import OperationConflict, Step
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
 from .messages import PassageChosen
 from .screens.base import WijkScreen
-from .screens.dialogs import CoderNameDialog, ErrorDialog
+from .screens.dialogs import CoderNameDialog, ConfirmDialog, ErrorDialog
 from .session import QueryLemmas, Session
 from .widgets.footer import NARROW
 
@@ -315,25 +316,7 @@ class WijkApp(App[None]):
 
     def binding_sources(self) -> list[tuple[str, Iterable[Any]]]:
         """Where the bindings live, by group, for the help screen and keymap checks."""
-        from .widgets.passage_list import PassageList
-
-        sources: list[tuple[str, Iterable[Any]]] = [("everywhere", self.BINDINGS)]
-        titles = {"coding": "coding", "retrieval": "retrieval"}
-        for entry in SCREENS:
-            if not self._available.get(entry.name):
-                continue
-            bindings = list(getattr(entry.load(), "BINDINGS", []))
-            if entry.name == "documents":
-                bindings.insert(0, Binding("enter", "open", "Open the document"))
-            if entry.name == "retrieval":
-                bindings += PassageList.BINDINGS
-            if entry.name == "coding":
-                bindings += [
-                    Binding("enter", "choose", "In the code tree: apply the code"),
-                    Binding("space", "fold", "In the code tree: fold or unfold"),
-                ]
-            sources.append((titles.get(entry.name, entry.name), bindings))
-        return sources
+        return binding_sources(self._available)
 
     def help_rows(self) -> list[KeyHelp]:
         return help_rows(self.binding_sources(), self.keymap)
@@ -396,21 +379,55 @@ class WijkApp(App[None]):
             )
 
     # -- undo and redo -------------------------------------------------------------------------
-    def _undo_redo(self, which: str) -> None:
-        result = self.attempt(lambda: (getattr(self.session, which)(),))
+    def _undo_redo(self, which: str, skip: bool = False) -> None:
+        """Undo or redo this coder's change; a conflict is explained and may be passed over."""
+        conflicts: list[OperationConflict] = []
+
+        def step() -> tuple[Step | None] | None:
+            try:
+                return (getattr(self.session, which)(skip=skip),)
+            except OperationConflict as exc:  # explained in a dialog, not as a bare error
+                conflicts.append(exc)
+                return None
+
+        result = self.attempt(step)
+        if conflicts:
+            self.explain_conflict(which, conflicts[0])
+            return
         if result is None:
             return
-        label = result[0]
-        if label is None:
+        done = result[0]
+        if done is None:
             self.notify(f"Nothing to {which}.", timeout=3)
             return
+        passed = f" (passed over #{', #'.join(str(c.op_id) for c in done.skipped)})" if done.skipped else ""
         self.notify(
-            f"{'undone' if which == 'undo' else 'redone'}: {self.readable(label)}", timeout=4
+            f"{'undone' if which == 'undo' else 'redone'}: {self.readable(done.label)}{passed}",
+            timeout=4,
         )
         screen = self.screen
         if isinstance(screen, WijkScreen):
             screen.loaded_generation = self.session.generation
             screen.refresh_from_project()
+
+    def explain_conflict(self, which: str, conflict: OperationConflict) -> None:
+        """Say which change cannot be undone, why and how to go on; offer to pass over it."""
+        self.bell()
+
+        def decided(past: bool | None) -> None:
+            if past:
+                self._undo_redo(which, skip=True)
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Cannot {which} #{conflict.op_id}",
+                f"{self.readable(conflict.label)} (by {conflict.coder}): {conflict.reason}.\n\n"
+                f"To {which} it, {conflict.hint}. Or {which} your next change past it now; "
+                "this one stays as it is.",
+                yes=f"{which.capitalize()} past it",
+            ),
+            decided,
+        )
 
     def readable(self, label: str) -> str:
         """An operation label with code ids shown as their labels ("code Stressor in ...")."""
@@ -466,3 +483,31 @@ def make_app(
         coder = None  # the app reports the broken config and asks who is coding
     project = Project.open(project_path)
     return WijkApp(Session(project, coder, query_lemmas))
+
+
+def binding_sources(available: Mapping[str, bool] | None = None) -> list[tuple[str, Iterable[Any]]]:
+    """The bindings by group (app first, then each available main screen), in help order.
+
+    Needs no running app: ``tools/gen_docs.py`` renders ``docs/keys.md`` from it.
+    """
+    from .widgets.passage_list import PassageList
+
+    if available is None:
+        available = {e.name: e.available for e in SCREENS}
+    sources: list[tuple[str, Iterable[Any]]] = [("everywhere", WijkApp.BINDINGS)]
+    titles = {"coding": "coding", "retrieval": "retrieval"}
+    for entry in SCREENS:
+        if not available.get(entry.name):
+            continue
+        bindings = list(getattr(entry.load(), "BINDINGS", []))
+        if entry.name == "documents":
+            bindings.insert(0, Binding("enter", "open", "Open the document"))
+        if entry.name == "retrieval":
+            bindings += PassageList.BINDINGS
+        if entry.name == "coding":
+            bindings += [
+                Binding("enter", "choose", "In the code tree: apply the code"),
+                Binding("space", "fold", "In the code tree: fold or unfold"),
+            ]
+        sources.append((titles.get(entry.name, entry.name), bindings))
+    return sources

@@ -7,9 +7,10 @@ Every binding that a user may want to change has an ``id`` (``coding.code``,
       coding.next_sentence: "n,down"
       coding.code: "enter"
 
-Textual's keymap applies the overrides; the help screen and the README table are
-generated from the same ``BINDINGS`` lists with the overrides applied, so what
-the help shows is always what the keys do.
+Textual's keymap applies the overrides; the help screen is generated from the
+same ``BINDINGS`` lists with the overrides applied, so what the help shows is
+always what the keys do. ``docs/keys.md`` is rendered from them too, without
+overrides (``tools/gen_docs.py``).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def help_rows(
 
 
 def markdown_table(rows: Iterable[KeyHelp]) -> str:
-    """The bindings as a Markdown table (for the README's key table)."""
+    """The bindings as a Markdown table (docs/keys.md, rendered by tools/gen_docs.py)."""
     lines = [
         "| where | keys | what | id (for `keys:` in the config) |",
         "| --- | --- | --- | --- |",

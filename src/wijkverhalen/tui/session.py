@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import ProjectLocked
 from ..models import Code, Coding, Document
 from ..store import Project
+from ..store.oplog import Step
 
 RECENT_SIZE = 9
 
@@ -210,19 +211,40 @@ class Session:
         if self._counts is not None:
             self._counts[code_id] = max(0, self._counts.get(code_id, 0) + delta)
 
-    def undo(self) -> str | None:
-        with self._writing():
-            label = self.project.undo(self.who)
-        if label is not None:
-            self.invalidate()
-        return label
+    def undo(self, *, skip: bool = False) -> Step | None:
+        """Undo this coder's newest change (per coder, as in the CLI).
 
-    def redo(self) -> str | None:
+        Raises :class:`~wijkverhalen.store.oplog.OperationConflict` when someone's
+        later work depends on it; ``skip`` passes over such changes.
+        """
         with self._writing():
-            label = self.project.redo(self.who)
-        if label is not None:
+            step = self.project.undo_step(self.who, skip=skip)
+        if step is not None:
             self.invalidate()
-        return label
+        return step
+
+    def redo(self, *, skip: bool = False) -> Step | None:
+        """Redo the change this coder undid last."""
+        with self._writing():
+            step = self.project.redo_step(self.who, skip=skip)
+        if step is not None:
+            self.invalidate()
+        return step
+
+    # -- documents -----------------------------------------------------------------------
+    def remove_document(self, document_id: int, *, force: bool = False) -> Document:
+        """Remove a document (with ``force`` also its codings); one undoable change."""
+        with self._writing():
+            [doc] = self.project.remove_documents([document_id], self.who, force=force)
+        self.invalidate(codes=False)
+        return doc
+
+    def set_attributes(self, document_id: int, values: dict[str, str | None]) -> int:
+        """Set (``None``: remove) attributes of a document; one undoable change."""
+        with self._writing():
+            changed = self.project.set_attributes(document_id, values, self.who)
+        self.generation += 1
+        return changed
 
     # -- codebook ----------------------------------------------------------------------
     def add_code(self, code: Code) -> Code:

@@ -9,8 +9,10 @@ back, the description is written as labelled paragraphs::
     Wel coderen: ...
     Niet coderen: ...
     Voorbeeld: ...
+    Valentie: ...
+    Bron: ...
     Trefwoorden: vertrouwen, vertrouwd
-    Indicatoren: vertrouwen_gebiedsbestuur (+)
+    Indicatoren: vertrouwen_gebiedsbestuur (+), bereid_zorgen (+, hypothese)
     [wijkverhalen-id: relaties.vertrouwen]
 
 The last line carries the stable code id, so a codebook that went through another
@@ -29,8 +31,8 @@ from ...models import Code, IndicatorLink
 
 _ID_LINE = re.compile(r"^\[wijkverhalen-id: ?([a-z0-9][a-z0-9_.-]*)\]\s*$")
 _FIELDS = (("gloss", "Gloss"), ("include", "Wel coderen"), ("exclude", "Niet coderen"),
-           ("example", "Voorbeeld"), ("memo", "Memo"))
-_INDICATOR = re.compile(r"^\s*([^\s(]+)\s*(?:\(([+-])\))?\s*$")
+           ("example", "Voorbeeld"), ("valence", "Valentie"), ("source", "Bron"), ("memo", "Memo"))
+_INDICATOR = re.compile(r"^\s*([^\s(]+)\s*(?:\(([+-])(, hypothese)?\))?\s*$")
 
 
 def compose_description(code: Code, *, memo: bool = False) -> str:
@@ -39,14 +41,15 @@ def compose_description(code: Code, *, memo: bool = False) -> str:
         paragraphs.append(f"Gloss: {code.gloss}")
     if code.definition:
         paragraphs.append(code.definition)
-    for attr, label in _FIELDS[1:4]:
+    for attr, label in _FIELDS[1:6]:
         value = getattr(code, attr)
         if value:
             paragraphs.append(f"{label}: {value}")
     if code.keywords:
         paragraphs.append("Trefwoorden: " + ", ".join(code.keywords))
     if code.indicators:
-        paragraphs.append("Indicatoren: " + ", ".join(f"{i.indicator} ({i.direction})" for i in code.indicators))
+        paragraphs.append("Indicatoren: " + ", ".join(
+            f"{i.indicator} ({i.direction}{', hypothese' if i.hypothesis else ''})" for i in code.indicators))
     if code.actors:
         paragraphs.append("Actoren: " + ", ".join(code.actors))
     if memo and code.memo:
@@ -76,10 +79,10 @@ def parse_description(text: str) -> tuple[str | None, dict[str, object]]:
             fields["actors"] = tuple(a.strip() for a in rest.split(",") if a.strip())
         elif sep and head == "Indicatoren":
             links = []
-            for item in rest.split(","):
+            for item in re.split(r",(?![^(]*\))", rest):  # not the comma in "(+, hypothese)"
                 m = _INDICATOR.match(item)
                 if m:
-                    links.append(IndicatorLink(m.group(1), m.group(2) or "+"))
+                    links.append(IndicatorLink(m.group(1), m.group(2) or "+", bool(m.group(3))))
             fields["indicators"] = tuple(links)
         else:
             definition.append(paragraph)

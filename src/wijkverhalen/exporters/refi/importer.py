@@ -153,9 +153,10 @@ def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: 
                     exclude=extra.get("exclude", ""), example=extra.get("example", ""),
                     color=rc.color or extra.get("color") or "#888888",
                     keywords=tuple(extra.get("keywords", ())),
-                    indicators=tuple(IndicatorLink(i["indicator"], i.get("direction", "+"))
+                    indicators=tuple(IndicatorLink(i["indicator"], i.get("direction", "+"), i.get("hypothesis") is True)
                                      for i in extra.get("indicators", ()) if isinstance(i, dict) and i.get("indicator")),
-                    actors=tuple(extra.get("actors", ())), memo=extra.get("memo", memo))
+                    actors=tuple(extra.get("actors", ())), memo=extra.get("memo", memo),
+                    source=str(extra.get("source", "")), valence=str(extra.get("valence", "")))
             else:
                 code = Code(id=code_id, label=rc.name or code_id, parent_id=parent, position=position,
                             color=rc.color or "#888888", memo=memo or str(fields.pop("memo", "")),

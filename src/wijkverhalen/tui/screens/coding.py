@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static
 
+from ...errors import NotFound
 from ...models import Coding
 from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
@@ -186,7 +187,15 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         if self.model is None:
             return
         project = self.session.project
-        self.model.document = project.document(self.model.document.id)
+        try:
+            self.model.document = project.document(self.model.document.id)
+        except NotFound:  # removed, or its import undone: back to the list
+            name = self.model.document.name
+            self.model = None
+            self.loaded_generation = self.session.generation
+            self.notify(f"{name} is no longer in the project.", timeout=5)
+            self.call_later(self.app.switch_mode, "documents")
+            return
         fresh = TranscriptModel(
             document=self.model.document,
             text=self.model.text,

@@ -1,7 +1,9 @@
 """The documents screen: every interview with its attributes, size and coding progress.
 
 Type in the filter to narrow the list (words match the name or any attribute;
-``rol=bewoner jaar=2020`` matches attributes); Enter opens a document. Coding
+``rol=bewoner jaar=2020`` matches attributes); Enter opens a document; ``a`` edits
+the highlighted document's attributes and ``x`` removes it (after asking; a coded
+document goes with its codings), both one undoable change through the session. Coding
 progress (share of sentences with at least one coding) is computed in a worker
 so the list appears at once even on a large project.
 """
@@ -21,8 +23,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ...models import Document
 from ..messages import ImportFinished, ImportProgressed, ProgressLoaded
 from ..widgets.footer import WijkFooter
+from .attributes_dialog import AttributesDialog
 from .base import WijkScreen
-from .dialogs import ImportDialog, MemoDialog
+from .dialogs import ConfirmDialog, ImportDialog, MemoDialog
 
 PREFERRED_ATTRIBUTES = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
 MAX_ATTRIBUTE_COLUMNS = 4
@@ -70,6 +73,8 @@ class DocumentsScreen(WijkScreen):
         Binding("escape", "clear_filter", "Clear filter", id="documents.clear_filter", show=False),
         Binding("i", "import", "Import", id="documents.import"),
         Binding("m", "memo", "Memo", id="documents.memo"),
+        Binding("a", "attributes", "Attributes", id="documents.attributes"),
+        Binding("x", "remove", "Remove", id="documents.remove"),
     ]
 
     SCREEN_NAME = "documents"
@@ -181,7 +186,7 @@ class DocumentsScreen(WijkScreen):
                 style="bold",
             )
         else:
-            summary.append("   Enter: open · f: filter · i: import", style="dim")
+            summary.append("   Enter: open · f: filter · i: import · a: attributes · x: remove", style="dim")
         self.query_one("#doc-summary", Static).update(summary)  # may wrap to 2 lines at 80 columns
 
     def selected_document_id(self) -> int | None:
@@ -242,6 +247,51 @@ class DocumentsScreen(WijkScreen):
                 self.reload()
 
         self.app.push_screen(MemoDialog(f"Memo on document {doc.name}", doc.memo), saved)
+
+    def action_attributes(self) -> None:
+        """Edit the highlighted document's attributes (one undoable change)."""
+        doc_id = self.selected_document_id()
+        if doc_id is None:
+            return
+        doc = next(d for d in self.docs if d.id == doc_id)
+
+        def saved(changes: dict[str, str | None] | None) -> None:
+            if not changes:
+                return
+            if self.wapp.attempt(self.wapp.session.set_attributes, doc.id, changes) is not None:
+                self.notify(f"✓ attributes of {doc.name} saved · u to undo", timeout=4)
+                self.reload()
+
+        self.app.push_screen(AttributesDialog(doc.name, doc.attributes), saved)
+
+    def action_remove(self) -> None:
+        """Remove the highlighted document after asking; a coded one says what goes with it."""
+        doc_id = self.selected_document_id()
+        if doc_id is None:
+            return
+        doc = next(d for d in self.docs if d.id == doc_id)
+        codings = self.wapp.session.project.codings(document_id=doc.id)
+        n_codings = len(codings)
+        if n_codings:
+            coders = ", ".join(sorted({c.coder for c in codings}))
+            title = f"Remove {doc.name} and its {n_codings} coding(s)?"
+            message = (f"{doc.name} has {n_codings} coding(s) (by {coders}). They are removed "
+                       "with it. u undoes the removal and brings both back.")
+            yes = "Remove with codings"
+        else:
+            title = f"Remove {doc.name}?"
+            message = "The document, its sentences and attributes leave the project. u undoes it."
+            yes = "Remove"
+
+        def decided(sure: bool | None) -> None:
+            if not sure:
+                return
+            removed = self.wapp.attempt(self.wapp.session.remove_document, doc.id, force=bool(n_codings))
+            if removed is not None:
+                self.notify(f"✓ removed {doc.name} · u to undo", timeout=4)
+                self.reload()
+
+        self.app.push_screen(ConfirmDialog(title, message, yes=yes), decided)
 
     def action_import(self) -> None:
         def chosen(answer: tuple[Path, Path | None] | None) -> None:

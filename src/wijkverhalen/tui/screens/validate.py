@@ -28,7 +28,7 @@ from textual.widgets import Button, DataTable, Header, Label, Select, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
-from ...linking.models import Mention
+from ...linking.models import IndicatorMeta, Mention
 from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
 from ..messages import PassageChosen
@@ -319,6 +319,10 @@ class ValidateScreen(WijkScreen):
             text.append(f"vs NPRZ {_num(n.vs_nprz, True)} · vs Rotterdam {_num(n.vs_reference, True)}"
                         + (f" · gap to Rotterdam changed {_num(n.gap_change, True)}" if n.gap_change is not None
                            else "") + "\n")
+        text.append("indicator: " + IndicatorMeta(n.unit, n.scale, n.better, n.source).describe() + "\n")
+        for series in (n.focus, n.nprz):
+            if series is not None and series.rule:
+                text.append("; ".join((series.rule, *series.flags)) + "\n", style="dim")
         text.append(f"\nrule: {rule}", style="dim")
         detail.update(text)
 

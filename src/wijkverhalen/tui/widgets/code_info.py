@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from ...models import Code
 
+EXAMPLE_TITLE = "voorbeeld (verzonnen, ter illustratie)"
+
 
 def code_card(code: Code | None, count: int | None = None, *, full: bool = False) -> Group | Text:
     """Rich renderable describing a code (``full`` adds keywords, indicators, actors, memo)."""
@@ -34,11 +36,17 @@ def code_card(code: Code | None, count: int | None = None, *, full: bool = False
     field("Definition", code.definition)
     field("✓ Include", code.include)
     field("✗ Exclude", code.exclude)
+    field("± Valence", code.valence)
     if code.example.strip():
-        parts.append(Text(f"„{' '.join(code.example.split())}”", style="italic"))
+        # The codebook's examples are invented: say so wherever one is shown.
+        example = Text(EXAMPLE_TITLE + " ", style="dim")
+        example.append(f"„{' '.join(code.example.split())}”", style="italic")
+        parts.append(example)
     if full:
+        field("Source", code.source)
         field("Keywords", ", ".join(code.keywords))
-        field("Indicators", ", ".join(f"{i.indicator} ({i.direction})" for i in code.indicators))
+        field("Indicators", ", ".join(f"{i.indicator} ({i.direction}{', hypothese' if i.hypothesis else ''})"
+                                      for i in code.indicators))
         field("Actors", ", ".join(code.actors))
         field("Colour", code.color)
         field("Memo", code.memo)

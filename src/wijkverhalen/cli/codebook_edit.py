@@ -1,0 +1,133 @@
+"""Codebook editing commands: ``codebook edit``, ``add``, ``merge`` and ``delete``.
+
+What the workbench's codebook screen does, from the command line; each command is
+one undoable step in the operation log (``wijkverhalen undo``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InvalidInput
+from . import cli  # noqa: F401  (the package registers the group first)
+from .common import coder_option, opened, project_argument, resolve_coder
+from .core import codebook
+
+TEXT_FIELDS = {"label": "New label.", "gloss": "New English gloss.", "definition": "New definition.",
+               "include": "When to use the code (inclusion rule).", "exclude": "When not to (exclusion rule).",
+               "example": "An example passage."}
+
+
+def _keywords(value: str) -> tuple[str, ...]:
+    return tuple(k.strip() for k in value.split(",") if k.strip())
+
+
+def _field_options(f: Any) -> Any:
+    f = click.option("--keywords", default=None, metavar="WORD,...",
+                     help="Keywords for suggestions, comma-separated ('' clears them).")(f)
+    f = click.option("--colour", "--color", "colour", default=None, metavar="#RRGGBB", help="New colour.")(f)
+    for name, text in reversed(TEXT_FIELDS.items()):
+        f = click.option(f"--{name}", default=None, metavar="TEXT", help=text)(f)
+    return f
+
+
+@codebook.command("edit")
+@project_argument
+@click.argument("code_id")
+@_field_options
+@click.option("--parent", default=None, help="Move the code under this code.")
+@click.option("--top-level", is_flag=True, help="Move the code to the top level.")
+@click.option("--position", type=click.IntRange(1), default=None,
+              help="Place among its siblings (1 is first; default: last when the parent changes).")
+@coder_option
+def codebook_edit(project: Path, code_id: str, parent: str | None, top_level: bool, position: int | None,
+                  colour: str | None, keywords: str | None, coder: str | None, **fields: str | None) -> None:
+    """Change a code's label, gloss, definition, rules, colour, keywords or place (one undoable step).
+
+    The id stays the same, so codings keep their code.
+
+    \b
+    Example:
+      wijkverhalen codebook edit botu.wijk relaties.vertrouwen --label "Onderling vertrouwen" --colour "#3399ff"
+      wijkverhalen codebook edit botu.wijk relaties.vertrouwen --parent governance --position 1
+      wijkverhalen codebook edit botu.wijk netwerken --keywords "netwerk,contacten,kennen"
+    """
+    if parent is not None and top_level:
+        raise InvalidInput("give --parent or --top-level, not both")
+    values: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+    if colour is not None:
+        values["color"] = colour
+    if keywords is not None:
+        values["keywords"] = _keywords(keywords)
+    with opened(project) as proj:
+        current = proj.code(code_id)
+        move = parent is not None or top_level or position is not None
+        new_parent = None if top_level else (parent if parent is not None else current.parent_id)
+        if not values and not move:
+            raise InvalidInput("nothing to change; give --label, --gloss, ... or --parent (see --help)")
+        code = proj.edit_code(code_id, resolve_coder(coder), values, move=move, parent_id=new_parent,
+                              position=None if position is None else position - 1)
+    changed = [*(k if k != "color" else "colour" for k in values), *(["place"] if move else [])]
+    click.echo(f"edited {code.id}: {', '.join(changed)}")
+
+
+@codebook.command("add")
+@project_argument
+@click.argument("code_id")
+@click.argument("label")
+@click.option("--parent", default=None, help="Add it under this code (default: top level).")
+@click.option("--gloss", default="", help="English gloss.")
+@click.option("--definition", default="", help="When the code applies.")
+@click.option("--colour", "--color", "colour", default="#888888", show_default=True, metavar="#RRGGBB")
+@click.option("--keywords", default="", metavar="WORD,...", help="Keywords for suggestions, comma-separated.")
+@coder_option
+def codebook_add(project: Path, code_id: str, label: str, parent: str | None, gloss: str, definition: str,
+                 colour: str, keywords: str, coder: str | None) -> None:
+    """Add a code to the project's codebook (undoable).
+
+    \b
+    Example:
+      wijkverhalen codebook add botu.wijk relaties.buren "Burenhulp" --parent relaties --gloss "neighbour help"
+    """
+    from ..models import Code
+
+    with opened(project) as proj:
+        code = proj.add_code(Code(id=code_id, label=label, parent_id=parent, gloss=gloss, definition=definition,
+                                  color=colour, keywords=_keywords(keywords)), resolve_coder(coder))
+    click.echo(f"added {code.id}" + (f" under {code.parent_id}" if code.parent_id else ""))
+
+
+@codebook.command("merge")
+@project_argument
+@click.argument("source")
+@click.argument("target")
+@coder_option
+def codebook_merge(project: Path, source: str, target: str, coder: str | None) -> None:
+    """Move the codings and sub-codes of SOURCE to TARGET and remove SOURCE (undoable).
+
+    \b
+    Example:
+      wijkverhalen codebook merge botu.wijk relaties.contact relaties
+    """
+    with opened(project) as proj:
+        moved = proj.merge_codes(source, target, resolve_coder(coder))
+    click.echo(f"merged {source} into {target}: {moved} coding(s) moved")
+
+
+@codebook.command("delete")
+@project_argument
+@click.argument("code_id")
+@coder_option
+def codebook_delete(project: Path, code_id: str, coder: str | None) -> None:
+    """Remove a code without codings or sub-codes (merge it otherwise); undoable.
+
+    \b
+    Example:
+      wijkverhalen codebook delete botu.wijk relaties.oud
+    """
+    with opened(project) as proj:
+        proj.delete_code(code_id, resolve_coder(coder))
+    click.echo(f"deleted {code_id}")

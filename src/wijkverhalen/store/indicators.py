@@ -1,0 +1,136 @@
+"""Store side of indicator metadata, area levels and the comparison groups.
+
+Migration 4 adds what a number means to the indicator tables (scale, which
+direction is better, the indicator's source, the edition of each value), the
+level of each area (neighbourhood, district, city, group) with the district a
+neighbourhood lies in, and the districts of the monitor's neighbourhoods. The
+members of the NPRZ reference group are a project setting (``meta`` table).
+
+Only SQL lives here; :mod:`wijkverhalen.linking.areas` and
+:mod:`wijkverhalen.linking.comparison` hold the rules.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from ..errors import InvalidInput, NotFound
+from ..linking.areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry
+from ..linking.models import BETTER, Area
+from . import schema
+from .base import ProjectBase
+
+MIGRATION_4 = """
+ALTER TABLE areas ADD COLUMN level TEXT NOT NULL DEFAULT '';
+ALTER TABLE areas ADD COLUMN district TEXT NOT NULL DEFAULT '';
+ALTER TABLE indicators ADD COLUMN scale TEXT NOT NULL DEFAULT '';
+ALTER TABLE indicators ADD COLUMN better TEXT NOT NULL DEFAULT '' CHECK (better IN ('', 'higher', 'lower'));
+ALTER TABLE indicators ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE indicator_values ADD COLUMN edition TEXT NOT NULL DEFAULT '';
+"""
+
+NPRZ_MEMBERS_KEY = "comparison.nprz_members"
+# The seed compares BoTu with "3 focuswijken" without naming them; the project says which.
+NPRZ_EXPECTED = 3
+
+
+def _migration_4(conn: sqlite3.Connection) -> None:
+    schema.run_script(conn, MIGRATION_4)
+    for area in DEFAULT_AREAS:
+        conn.execute("UPDATE areas SET level = ?, district = ? WHERE name = ?",
+                     (area.level, area.district, area.name))
+    position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM areas").fetchone()[0]
+    for offset, area in enumerate(DISTRICT_AREAS):
+        # A district the researcher already added by hand (--new-area Delfshaven=other) keeps its
+        # group and place and is marked a district.
+        conn.execute(
+            "INSERT INTO areas (name, area_group, aggregate, aliases, position, level) VALUES (?, ?, 0, ?, ?, ?)"
+            " ON CONFLICT(name) DO UPDATE SET level = excluded.level",
+            (area.name, area.group, json.dumps(list(area.aliases), ensure_ascii=False), position + offset,
+             area.level))
+
+
+schema.register_migration(4, _migration_4)
+
+
+class IndicatorSettingsMixin(ProjectBase):
+    """Areas, indicator metadata set by hand and the comparison-group setting."""
+
+    def areas(self) -> list[Area]:
+        return [Area(name=r[0], group=r[1], aggregate=bool(r[2]), aliases=tuple(json.loads(r[3])),
+                     position=r[4], level=r[5], district=r[6])
+                for r in self.conn.execute(
+                    "SELECT name, area_group, aggregate, aliases, position, level, district FROM areas"
+                    " ORDER BY position, name")]
+
+    def area_registry(self) -> AreaRegistry:
+        return AreaRegistry(self.areas())
+
+    def add_area_aliases(self, area: str, aliases: Sequence[str], coder: str) -> list[str]:
+        """Let ``aliases`` (a CBS code, a spelling of an export) name ``area``; one undoable step.
+
+        Returns the aliases that were new. An alias that already names another area is an error.
+        """
+        registry = self.area_registry()
+        name = registry.resolve(area)
+        if name is None:
+            raise NotFound(f"unknown area '{area}' ({registry.suggest(area)})")
+        new: list[str] = []
+        for alias in aliases:
+            alias = alias.strip()
+            if not alias:
+                raise InvalidInput("an alias cannot be empty")
+            other = registry.resolve(alias)
+            if other is not None and other != name:
+                raise InvalidInput(f"'{alias}' already names the area '{other}'")
+            if other is None and alias not in new:
+                new.append(alias)
+        if new:
+            current = registry.areas[name].aliases
+            with self.operation(coder, f"add alias(es) {', '.join(new)} to area {name}") as op:
+                op.update("areas", {"name": name},
+                          {"aliases": json.dumps([*current, *new], ensure_ascii=False)})
+        return new
+
+    def set_indicator_meta(self, indicator_id: str, coder: str, **fields: str) -> bool:
+        """Set ``label``, ``unit``, ``scale``, ``better`` or ``source`` of an indicator (undoable).
+
+        Returns False when nothing changed.
+        """
+        allowed = {"label", "unit", "scale", "better", "source"}
+        unknown = sorted(set(fields) - allowed)
+        if unknown:
+            raise InvalidInput(f"unknown indicator field(s) {', '.join(unknown)}")
+        if "better" in fields and fields["better"] not in BETTER:
+            raise InvalidInput("better must be 'higher', 'lower' or '' (not said)")
+        row = self.conn.execute("SELECT label, unit, scale, better, source FROM indicators WHERE id = ?",
+                                (indicator_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no indicator '{indicator_id}' (see 'wijkverhalen indicators list')")
+        current = dict(zip(("label", "unit", "scale", "better", "source"), row, strict=True))
+        changes = {k: v for k, v in fields.items() if current[k] != v}
+        if not changes:
+            return False
+        with self.operation(coder, f"describe indicator {indicator_id}") as op:
+            op.update("indicators", {"id": indicator_id}, changes)
+        return True
+
+    def nprz_members(self) -> list[str] | None:
+        """The neighbourhoods of the NPRZ reference group, or None when the project has not set them."""
+        raw = self.get_meta(NPRZ_MEMBERS_KEY)
+        return list(json.loads(raw)) if raw else None
+
+    def set_nprz_members(self, names: Sequence[str]) -> list[str]:
+        """Set (or with no names, clear) the NPRZ reference group; names go through the area registry."""
+        if not names:
+            with self.transaction():
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (NPRZ_MEMBERS_KEY,))
+            return []
+        from ..linking.comparison import check_members
+
+        members = check_members(names, self.area_registry(), "nprz")
+        self.set_meta(NPRZ_MEMBERS_KEY, json.dumps(members, ensure_ascii=False))
+        return members
+
