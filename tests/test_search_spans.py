@@ -90,7 +90,18 @@ def test_search_json_gives_matches_as_offsets(
 def test_search_table_highlights_matches_and_keeps_brackets(
     bracket_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from wijkverhalen.cli import common
+
     monkeypatch.setattr(nlp, "query_lemmas", lambda query: {})
+    # piped: the sentences whole and as they are, no markers
+    piped = CliRunner().invoke(cli, ["search", str(bracket_project), "hielpen"])
+    assert piped.exit_code == 0, piped.output
+    assert piped.output.splitlines()[2:] == [
+        "\t".join(["haakjes", f"{a}-{b}", "R", text])
+        for (a, b), text in zip(_offsets(bracket_project), [LACHT, UNBALANCED], strict=True)
+    ]
+    # on a terminal: the matches styled, the brackets kept
+    monkeypatch.setattr(common, "stdout_is_terminal", lambda: True)
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     result = CliRunner().invoke(cli, ["search", str(bracket_project), "hielpen"])
@@ -99,3 +110,8 @@ def test_search_table_highlights_matches_and_keeps_brackets(
     assert "\x1b[1;7mhielpen\x1b[0m" in out  # bold reverse on the match
     assert "[lacht]" in out and "\x1b[1;7mlacht" not in out
     assert "[onverstaanbaar en we" in out
+
+
+def _offsets(path: Path) -> list[tuple[int, int]]:
+    with Project.open(path) as project:
+        return [(h.start, h.end) for h in project.search("hielpen")]

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Header, Label, Select, Static
@@ -211,7 +211,9 @@ class ValidateScreen(WijkScreen):
         yield DataTable(id="validate-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="validate-bottom"):
             yield PlotextPlot(id="validate-plot")
-            yield Static(id="validate-detail")
+            # Focusable (Tab) so the reasoning can be scrolled with the keys when it does not fit.
+            with VerticalScroll(id="validate-detail-pane"):
+                yield Static(id="validate-detail")
         yield WijkFooter()
 
     def on_mount(self) -> None:
