@@ -45,6 +45,22 @@ class ProjectLocked(ProjectError):
     """Another process holds the write lock for longer than we wait."""
 
 
+class StorageError(ProjectError):
+    """SQLite could not read or write the project file (disk, permissions, damage)."""
+
+
+class ProjectFull(StorageError):
+    """The disk (or the project's size limit) is full; the change was not saved."""
+
+
+class ProjectReadOnly(StorageError):
+    """The project file or its folder cannot be written."""
+
+
+class ProjectCorrupt(StorageError):
+    """The project file is damaged; only a backup can bring it back."""
+
+
 class CodebookError(WijkError):
     """The codebook YAML is invalid (names file, line and column)."""
 

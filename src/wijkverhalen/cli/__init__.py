@@ -7,6 +7,7 @@ imported inside commands so ``wijkverhalen --help`` stays instant.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
@@ -92,6 +93,14 @@ class ProjectGroup(WijkGroup):
         except click.ClickException as exc:
             click.echo(usage_error_line(exc), err=True)
             ctx.exit(1)
+        except sqlite3.Error as exc:  # a storage failure outside `opened` (disk, permissions, damage)
+            from ..store import storage_error
+
+            mapped = storage_error(exc, None)
+            if mapped is None:
+                raise
+            click.echo(f"error: {mapped.one_line()}", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=ProjectGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,6 +118,7 @@ def cli() -> None:
 
 from . import (  # noqa: E402,F401,E501  (register the commands)
     analysis,
+    backup,
     codebook_edit,
     coding,
     core,

@@ -35,11 +35,12 @@ def resolve_coder(coder: str | None) -> str:
 
 @contextmanager
 def opened(path: Path) -> Iterator[Project]:
-    from ..store import Project
+    from ..store import Project, storage_errors
 
     project = Project.open(path)
     try:
-        yield project
+        with storage_errors(path):  # a damaged page met while reading: one line, no traceback
+            yield project
     finally:
         project.close()
 

@@ -196,8 +196,7 @@ def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str 
 
     cb = load_codebook(file)
     with opened(project) as proj:
-        report = proj.sync_codes(cb.codes, resolve_coder(coder), merge_into=merge_into)
-        proj.set_meta("codebook_version", cb.version)
+        report = proj.sync_codes(cb.codes, resolve_coder(coder), merge_into=merge_into, version=cb.version)
     click.echo(f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}")
     for old, new in report.merged.items():
         click.echo(f"  codings of {old} moved to {new}")

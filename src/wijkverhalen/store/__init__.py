@@ -20,10 +20,12 @@ from .codings import VALENCES, CodingsMixin
 from .connection import open_database
 from .documents import DocumentInput, DocumentsMixin, ImportLog, text_sha256
 from .exchange import ExchangeMixin
+from .faults import storage_error, storage_errors
 from .linking import LinkingMixin
 from .retrieval import RetrievalMixin, build_match
 
-__all__ = ["VALENCES", "DocumentInput", "ImportLog", "Project", "SyncReport", "build_match", "code_guid", "text_sha256"]
+__all__ = ["VALENCES", "DocumentInput", "ImportLog", "Project", "SyncReport", "build_match", "code_guid",
+           "storage_error", "storage_errors", "text_sha256"]
 
 
 class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingMixin, ExchangeMixin):

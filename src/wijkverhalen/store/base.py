@@ -31,15 +31,47 @@ class ProjectBase:
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
-        """Checkpoint and close; closing twice is harmless."""
+        """Checkpoint (without waiting) and close; closing twice is harmless.
+
+        Folding the WAL back makes the single .wijk file complete to copy or mail.
+        The checkpoint never waits: with another process reading, a TRUNCATE
+        checkpoint would sit in the busy handler for the whole busy timeout, so we
+        drop the timeout to 0 first. What another reader still pins stays in the
+        WAL, where it is safe, and is folded back by the next checkpoint.
+        """
         if getattr(self, "_closed", False):
             return
         self._closed = True
-        # Fold the WAL back so the single .wijk file is complete to copy or mail; if
-        # another process still reads, the WAL stays and is still safe.
-        with contextlib.suppress(sqlite3.OperationalError):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.close()
+        # Let a write of another thread (a TUI worker) finish before closing under it.
+        locked = self.transaction.lock.acquire(timeout=self.transaction.wait)
+        try:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA busy_timeout = 0")
+                if not self.conn.in_transaction:
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.close()
+        finally:
+            if locked:
+                self.transaction.lock.release()
+
+    def checkpoint(self) -> bool:
+        """Fold committed WAL content back into the project file now, never waiting.
+
+        A PASSIVE checkpoint: it copies what no reader still needs and returns at
+        once. Skipped (False) while any thread holds a write transaction. True when
+        the project file alone holds every committed change.
+        """
+        if getattr(self, "_closed", False) or not self.transaction.lock.acquire(blocking=False):
+            return False
+        try:
+            if self.conn.in_transaction:
+                return False
+            busy, frames, done = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            return False
+        finally:
+            self.transaction.lock.release()
+        return bool(busy == 0 and frames == done)
 
     def __enter__(self) -> ProjectBase:
         return self

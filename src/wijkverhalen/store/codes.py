@@ -279,11 +279,13 @@ class CodesMixin(ProjectBase):
             op.delete("codes", {"id": code_id})
 
     # -- sync with a changed codebook file ---------------------------------------------------
-    def sync_codes(self, new_codes: Sequence[Code], coder: str, merge_into: str | None = None) -> SyncReport:
+    def sync_codes(self, new_codes: Sequence[Code], coder: str, merge_into: str | None = None,
+                   *, version: str | None = None) -> SyncReport:
         """Apply a changed codebook by id: update and add codes, remove dropped ones.
 
         A dropped code that has codings is refused unless ``merge_into`` names the
-        code (in the new codebook) that receives them. All of it is one operation.
+        code (in the new codebook) that receives them. All of it, with the
+        codebook's ``version`` when given, is one operation (one transaction).
         """
         report = SyncReport()
         new_ids = {c.id for c in new_codes}
@@ -319,6 +321,8 @@ class CodesMixin(ProjectBase):
                     report.merged[cid] = merge_into
                 op.delete("codes", {"id": cid})
                 report.removed.append(cid)
+            if version is not None:
+                self.set_meta("codebook_version", version)  # joins this operation's transaction
         return report
 
     def descendants_path(self, code_id: str) -> list[str]:

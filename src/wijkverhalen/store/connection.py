@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError, ProjectLocked
+from ..errors import ProjectCorrupt, ProjectError, ProjectLocked, StorageError
 from . import schema
+from .faults import CORRUPT_MESSAGE, storage_error, storage_errors
 
 
 def _import_sqlite_utils() -> Any:
@@ -74,9 +76,10 @@ def _connect(path: Path, durability: str) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    except sqlite3.OperationalError as exc:  # locked during first WAL switch
+    except sqlite3.OperationalError as exc:  # locked during first WAL switch, or read-only
         conn.close()
-        raise ProjectLocked(f"cannot open the project: {exc}", path=path) from exc
+        raise (storage_error(exc, path)
+               or ProjectLocked(f"cannot open the project: {exc}", path=path)) from exc
     if mode.lower() != "wal":
         conn.close()
         raise ProjectError("cannot switch the project to WAL mode (read-only folder?)", path=path)
@@ -106,9 +109,12 @@ def check_is_project(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc):
+            raise ProjectCorrupt(CORRUPT_MESSAGE, path=path) from exc
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise ProjectError("not a wijkverhalen project (not an SQLite file)", path=path) from exc
-        raise ProjectError(f"cannot read the project: {exc}", path=path) from exc
+        # A WAL project needs a writable folder even to be read (its -shm file).
+        raise storage_error(exc, path) or ProjectError(f"cannot read the project: {exc}", path=path) from exc
     if app_id != schema.APPLICATION_ID:
         raise ProjectError("not a wijkverhalen project (an SQLite file of another program)", path=path)
 
@@ -123,16 +129,18 @@ def open_database(path: Path, *, create: bool = False, durability: str | None = 
             raise ProjectError("folder does not exist", path=path.parent)
     else:
         check_is_project(path)
-    conn = _connect(path, _durability(durability))
-    try:
-        if create:
-            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-        migrate(conn, path)
-        if create:  # put the header (application id) in the main file for other processes
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except BaseException:
-        conn.close()
-        raise
+    chosen = _durability(durability)
+    with storage_errors(path):  # a read-only folder or a damaged file: one line, no traceback
+        conn = _connect(path, chosen)
+        try:
+            if create:
+                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            migrate(conn, path)
+            if create:  # put the header (application id) in the main file for other processes
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException:
+            conn.close()
+            raise
     return sqlite_utils.Database(conn)
 
 
@@ -155,48 +163,103 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
     return latest
 
 
 class Transactions:
-    """Nesting-aware write transactions on one connection (BEGIN IMMEDIATE)."""
+    """Write transactions on one connection: one thread at a time, nesting counted per thread.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    The rule: a transaction belongs to the thread that began it. ``lock`` is held by
+    that thread from BEGIN IMMEDIATE to COMMIT or ROLLBACK, so a write from another
+    thread (a keypress while the import worker stores a batch) *waits* for the lock
+    (up to the busy timeout, then :class:`ProjectLocked`) instead of joining the
+    transaction, and cannot be lost when that batch rolls back. A ``with`` inside a
+    transaction of the same thread joins it; the depth lives in a ``threading.local``,
+    so no other thread can move it, and every exit path puts it back.
+
+    Failures become one-line :class:`~wijkverhalen.errors.StorageError` s. We roll back
+    only while a transaction is really active: after a full disk SQLite has already
+    rolled it back, and a second ROLLBACK would hide the real error.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *,
+                 wait: float = BUSY_TIMEOUT_MS / 1000) -> None:
         self.conn = conn
         self.path = path
-        self.depth = 0
+        self.wait = wait
+        self.lock = threading.RLock()
+        self._local = threading.local()
+
+    @property
+    def depth(self) -> int:
+        """How deep the calling thread is nested in its transaction (0: none)."""
+        return int(getattr(self._local, "depth", 0))
 
     @contextmanager
     def __call__(self) -> Iterator[sqlite3.Connection]:
-        if self.depth:
-            self.depth += 1
+        if not self.lock.acquire(timeout=self.wait):
+            raise ProjectLocked(
+                "another task of this wijkverhalen is still writing to the project; try again in a moment",
+                path=self.path,
+            )
+        try:
+            depth = self.depth
+            if depth:
+                self._local.depth = depth + 1
+                try:
+                    yield self.conn
+                finally:
+                    self._local.depth = depth
+                return
+            self._begin()
+            self._local.depth = 1
             try:
                 yield self.conn
+            except BaseException as exc:
+                self._rollback()
+                if isinstance(exc, sqlite3.Error):
+                    mapped = storage_error(exc, self.path)
+                    if mapped is not None:
+                        raise mapped from exc
+                raise
+            else:
+                self._commit()
             finally:
-                self.depth -= 1
-            return
+                self._local.depth = 0
+        finally:
+            self.lock.release()
+
+    def _begin(self) -> None:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectLocked(
-                    "another wijkverhalen is writing to this project; try again in a moment",
-                    path=self.path,
-                ) from exc
-            raise
-        self.depth = 1
-        try:
-            yield self.conn
-        except BaseException:
-            self.depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.depth = 0
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:  # never leave a half-open transaction behind
                 self.conn.execute("ROLLBACK")
-                raise ProjectLocked(f"could not commit: {exc}", path=self.path) from exc
+            mapped = storage_error(exc, self.path)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):  # the error being raised says more than this one
+                self.conn.execute("ROLLBACK")
+
+    def _commit(self) -> None:
+        if not self.conn.in_transaction:
+            # SQLite rolled back underneath us (full disk, I/O error) and the caller
+            # went on: nothing of the transaction is saved; never report success.
+            raise StorageError("the change was not saved (SQLite rolled it back after an error)",
+                               path=self.path)
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            mapped = storage_error(exc, self.path)
+            if mapped is None:
+                raise StorageError(f"could not save the change: {exc}", path=self.path) from exc
+            raise mapped from exc

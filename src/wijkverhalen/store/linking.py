@@ -15,6 +15,7 @@ Only SQL lives here. Reading files (pandas, YAML) and phrase matching are in
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -139,6 +140,10 @@ class LinkingMixin(IndicatorSettingsMixin):
                 added_areas.append(area)
         if not values:
             raise DataError("the table holds no indicator values", path=file)
+        for v in values:  # the parsers refuse these; a value from elsewhere must not be stored as Inf
+            if not math.isfinite(v.value):
+                raise DataError(f"{v.indicator}, {v.area} {v.year}: '{v.value}' is not a finite number",
+                                path=file, line=v.row or None)
         resolved = resolve_values(values, registry, file)
         ts = now()
         ind_ids = sorted({k[0] for k in resolved})

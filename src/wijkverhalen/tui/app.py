@@ -189,6 +189,8 @@ class WijkApp(App[None]):
         else:
             self.session.seed_recent()
         self.sub_title = self.subtitle("")
+        # Fold the WAL back into the .wijk a few seconds after the last write (Session).
+        self.set_interval(1.0, self.session.checkpoint_if_idle, name="checkpoint")
 
     def on_unmount(self) -> None:
         self.session.close()

@@ -6,23 +6,32 @@ in-memory caches the screens paint from (code list, counts per code, the nine
 most recent codes) consistent without re-querying the whole project. A
 ``generation`` counter goes up on every change, so a screen that was not on top
 knows to reload when it comes back.
+
+The write rule: screens never call a writing method of ``session.project``; the
+Session is the one write path (workers use :meth:`Session.writer`). Storage
+failures (full disk, read-only file, damaged page) come out as one-line
+``WijkError`` s, which ``app.attempt`` shows as a notification. Which thread may
+write is decided in the store: a transaction belongs to one thread from BEGIN to
+COMMIT, and a write from another thread waits for it.
 """
 
 from __future__ import annotations
 
 import re
-import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectLocked
 from ..models import Code, Coding, Document
-from ..store import Project
+from ..store import Project, storage_errors
 from ..store.oplog import Step
 
 RECENT_SIZE = 9
+
+# Seconds without a write after which the TUI folds the WAL back into the project file.
+IDLE_CHECKPOINT_S = 3.0
 
 QueryLemmas = Callable[[str], dict[str, list[str]]]
 
@@ -61,8 +70,10 @@ class Session:
         self._counts: dict[str, int] | None = None
         self.recent: list[str] = []
         self._recent_seeded = False
-        # One writer at a time on the shared connection (a background import vs. a keypress).
-        self._write_lock = threading.RLock()
+        # When the last write committed, and whether the WAL still holds some (see checkpoint_if_idle).
+        # True at the start too: a crash may have left committed work in the -wal file.
+        self.last_write = 0.0
+        self._unfolded = True
 
     @property
     def path(self) -> Path:
@@ -90,21 +101,48 @@ class Session:
 
     @contextmanager
     def writer(self) -> Iterator[Project]:
-        """The project for writing in a worker (import); UI writes wait for it to finish."""
-        with self._write_lock:
-            yield self.project
+        """The project for writing in a worker (import).
+
+        The worker's transactions hold the store's write lock from BEGIN to COMMIT;
+        a keypress that writes meanwhile waits for the current batch (never joins
+        it), so a batch that rolls back cannot take a coding with it.
+        """
+        try:
+            with storage_errors(self.path):
+                yield self.project
+        finally:
+            self._wrote()
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        if not self._write_lock.acquire(blocking=False):
-            raise ProjectLocked(
-                "an import is running in the background; try again when it has finished",
-                path=self.path,
-            )
+        """Every UI write runs in here: storage failures become one-line errors."""
         try:
-            yield
+            with storage_errors(self.path):
+                yield
         finally:
-            self._write_lock.release()
+            self._wrote()
+
+    # -- durability ------------------------------------------------------------------
+    def _wrote(self) -> None:
+        self.last_write = time.monotonic()
+        self._unfolded = True
+
+    def checkpoint_if_idle(self, now: float | None = None) -> bool:
+        """Fold the WAL into the project file once no write came for ``IDLE_CHECKPOINT_S``.
+
+        Called by the app's timer. Without it the newest codings live only in the
+        -wal file while the TUI is open, and a copy of the .wijk misses them. True
+        when a checkpoint ran and folded everything back.
+        """
+        if not self._unfolded:
+            return False
+        now = time.monotonic() if now is None else now
+        if now - self.last_write < IDLE_CHECKPOINT_S:
+            return False
+        done = self.project.checkpoint()
+        if done:
+            self._unfolded = False
+        return done
 
     # -- codes -----------------------------------------------------------------------
     def codes(self) -> list[Code]:
@@ -286,6 +324,23 @@ class Session:
             self.project.set_document_memo(document_id, memo, self.who)
         self.generation += 1
         return self.project.document(document_id)
+
+    # -- linking (Validate screen) --------------------------------------------------------
+    def set_mention_status(self, mention_ids: list[int], status: str) -> int:
+        with self._writing():
+            changed = self.project.set_mention_status(mention_ids, status, self.who)
+        self.invalidate(codes=False)
+        return changed
+
+    def set_indicator_link(self, code_id: str, indicator: str, direction: str) -> None:
+        with self._writing():
+            self.project.set_indicator_link(code_id, indicator, direction, self.who)
+        self.invalidate()
+
+    def remove_indicator_link(self, code_id: str, indicator: str) -> None:
+        with self._writing():
+            self.project.remove_indicator_link(code_id, indicator, self.who)
+        self.invalidate()
 
     def new_code_id(self, label: str, parent_id: str | None) -> str:
         """A free, valid code id derived from a label: ``parent.slug`` or ``slug-2``."""

@@ -163,9 +163,8 @@ class MentionsScreen(ModalScreen[bool]):
         if mention is None:
             return
         app: Any = self.app
-        done = app.attempt(self.session.project.set_mention_status, [mention.id], status, self.session.who)
+        done = app.attempt(self.session.set_mention_status, [mention.id], status)
         if done is not None:
-            self.session.invalidate(codes=False)
             self.changed = True
             self.load()
             self.query_one(DataTable).move_cursor(row=self.query_one(DataTable).cursor_row + 1, animate=False)
@@ -352,7 +351,6 @@ class ValidateScreen(WijkScreen):
 
     def _write(self, action: Any, *args: Any) -> None:
         if self.wapp.attempt(lambda: action(*args) or True) is not None:
-            self.session.invalidate()
             self.loaded_generation = self.session.generation
             self.compute()
 
@@ -367,7 +365,7 @@ class ValidateScreen(WijkScreen):
 
         def chosen(answer: tuple[str, str, str] | None) -> None:
             if answer is not None:
-                self._write(project.set_indicator_link, answer[0], answer[1], answer[2], self.session.who)
+                self._write(self.session.set_indicator_link, answer[0], answer[1], answer[2])
 
         self.app.push_screen(LinkDialog(codes, indicators, finding.code_id if finding else None,
                                         finding.indicator if finding else None,
@@ -382,14 +380,12 @@ class ValidateScreen(WijkScreen):
                         severity="warning")
             return
         new = "-" if finding.link_direction == "+" else "+"
-        self._write(self.session.project.set_indicator_link, finding.code_id, finding.indicator, new,
-                    self.session.who)
+        self._write(self.session.set_indicator_link, finding.code_id, finding.indicator, new)
 
     def action_unlink(self) -> None:
         finding = self.selected()
         if finding is not None:
-            self._write(self.session.project.remove_indicator_link, finding.code_id, finding.indicator,
-                        self.session.who)
+            self._write(self.session.remove_indicator_link, finding.code_id, finding.indicator)
             self.notify(f"unlinked {finding.code_id} × {finding.indicator} (u undoes)", timeout=4)
 
     def action_mentions(self) -> None:
