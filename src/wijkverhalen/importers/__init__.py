@@ -35,6 +35,7 @@ from wijkverhalen.textsafe import printable
 
 __all__ = [
     "DEFAULT_SPEAKER_PATTERN",
+    "FORMAT_NAMES",
     "IMPORTERS",
     "Extracted",
     "SUPPORTED_SUFFIXES",
@@ -68,6 +69,8 @@ IMPORTERS: dict[str, Importer] = {
     ".pdf": Importer("pdf", extract_pdf),
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(IMPORTERS)
+#: The format names, for help texts that list what can be imported ("txt, md, docx, ...").
+FORMAT_NAMES: tuple[str, ...] = tuple(dict.fromkeys(i.format for i in IMPORTERS.values()))
 
 # Why common look-alikes are refused, so the user knows what to do instead.
 _UNSUPPORTED_REASONS = {
