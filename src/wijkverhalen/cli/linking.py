@@ -293,7 +293,7 @@ def actors_detect(project: Path, documents: tuple[str, ...], pipeline: str | Non
                f"{report.kept} already known, {report.removed} no longer found")
     if suggested:
         click.echo(f"  {suggested} suggestion(s) from generic aliases such as 'de gemeente' to review: "
-                   "wijkverhalen actors mentions PROJECT --status suggested")
+                   f"wijkverhalen actors mentions {project} --status suggested")
     for actor_id, n in sorted(report.per_actor.items(), key=lambda t: (-t[1], t[0])):
         click.echo(f"  {names.get(actor_id, actor_id)}: {n}")
     missing = sorted(set(names) - set(report.per_actor))
