@@ -104,15 +104,16 @@ def test_older_projects_get_the_suggested_status(tmp_path: Path) -> None:
         assert [m.status for m in project.mentions(statuses=["suggested"])] == ["suggested"]
 
 
-def test_challenge_set_meets_the_goals() -> None:
-    """bench/bench_actors.py: recall >= 95% and precision >= 90% on the invented challenge set."""
+@pytest.mark.parametrize("name", ["challenge.yaml", "challenge_heldout.yaml"])
+def test_challenge_set_meets_the_goals(name: str) -> None:
+    """bench/bench_actors.py: recall >= 95% and precision >= 90% on the invented challenge sets."""
     sys.path.insert(0, str(REPO / "bench"))
     import bench_actors
     import yaml
 
-    items = yaml.safe_load((REPO / "tests" / "data" / "actors" / "challenge.yaml").read_text(encoding="utf-8"))
+    items = yaml.safe_load((REPO / "tests" / "data" / "actors" / name).read_text(encoding="utf-8"))
     result = bench_actors.evaluate(items, ACTORS)
-    assert result["expected"] >= 45 and result["recall"] >= 0.95, result["misses"]
+    assert result["expected"] >= 15 and result["recall"] >= 0.95, result["misses"]
     assert result["precision"] >= 0.90, result["false_positives"]
 
 
