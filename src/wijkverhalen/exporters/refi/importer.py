@@ -120,6 +120,22 @@ def _load_sidecar(archive: SafeArchive) -> dict[str, Any]:
     return data
 
 
+def join_memos(description: str, notes: Sequence[str]) -> str:
+    """One memo from a ``Description`` and the notes referred to, each text once.
+
+    wijkverhalen writes a memo both ways (QualCoder reads only the description,
+    the others the note), so the same text in both is one memo, kept as the note
+    has it (verbatim, where the description may have lost surrounding white space).
+    """
+    parts: dict[str, str] = {}
+    if description.strip():
+        parts[description.strip()] = description.strip()
+    for note in notes:
+        if note:  # a note is verbatim, even one of only white space
+            parts[note.strip() or note] = note
+    return "\n\n".join(parts.values())
+
+
 def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: dict[str, str],
                existing: dict[str, str] | None = None) -> tuple[list[ExchangeCode], dict[str, str], list[Skipped]]:
     """Codes in tree order with ids, and code GUID -> id."""
@@ -145,6 +161,9 @@ def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: 
             if not rc.name and not extra:
                 skipped.append(Skipped("code", rc.guid, "has no name; imported as 'code'"))
             memo = "\n\n".join(notes[r] for r in rc.note_refs if r in notes)
+            if memo:  # the memo is also in the description (for QualCoder): read it once
+                marker, fields = parse_description(rc.description)
+                fields.pop("memo", None)
             if extra:
                 code = Code(
                     id=code_id, label=extra.get("label") or rc.name or code_id, parent_id=parent,
@@ -266,8 +285,7 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
         text = conv.canonical
         key = source.guid or f"source-{len(plan.documents)}"
         attributes = {variables[g][0]: v for g, v in source.values if g in variables and variables[g][0] and v != ""}
-        memo_parts = [source.description.strip()] + [notes[r] for r in source.note_refs if r in notes]
-        memo = "\n\n".join(p for p in memo_parts if p)
+        memo = join_memos(source.description, [notes[r] for r in source.note_refs if r in notes])
         plan.memos += bool(memo)
         plan.attributes += len(attributes)
         turns: tuple[Turn, ...] = ()
@@ -357,11 +375,10 @@ def _add_coding(plan: ImportPlan, key: str, start: int, end: int, coding: Any, s
         plan.users.setdefault(who, user)
     parts: list[str] = []
     if sel is not None:
-        parts.append(sel.description.strip())
         parts += [notes[r] for r in sel.note_refs if r in notes]
         parts += linked.get(sel.guid, [])
     parts += [notes[r] for r in coding.note_refs if r in notes]
-    memo = "\n\n".join(dict.fromkeys(p for p in parts if p))
+    memo = join_memos(sel.description if sel is not None else "", parts)
     plan.memos += bool(memo)
     valence = extra.get("valence")
     plan.codings.append(ExchangeCoding(
