@@ -59,6 +59,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 OFFSET_MODES = ("codepoints", "utf16")
 CODE_SETS_META = "refi_code_sets"  # JSON {set name: [code id, ...]}: code groups (ATLAS.ti, MAXQDA)
 UNCODABLE_META = "refi_uncodable"  # JSON [code id, ...]: codes that came as isCodable="false"
+PROJECT_MEMO_META = "project_memo"  # free-standing notes of imported projects
 
 
 def utf16_counter(text: str) -> Any:
