@@ -227,8 +227,8 @@ def _open(path: Path, limits: Limits) -> tuple[SafeArchive | None, bytes | None]
         return SafeArchive(path, limits), None
     if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and not head.startswith(b"\xef\xbb\xbf"):
         raise ExchangeError("not a zip archive (a .qdpx is a zip file) nor the XML of a project.qde", path=path)
-    if size > limits.member_bytes:
-        raise ExchangeError(f"is {size} bytes, over the limit of {limits.member_bytes} for a project.qde",
+    if size > limits.qde_bytes:
+        raise ExchangeError(f"is {size} bytes, over the limit of {limits.qde_bytes} for a project.qde",
                             path=path)
     return None, path.read_bytes()
 
@@ -264,8 +264,8 @@ def _read_qdpx(path: Path, offsets: str, coder: str, existing_codes: dict[str, s
     try:
         if archive is not None:
             qde = find_qde(archive)
-            archive.check_declared([qde])
-            data = archive.read(qde)
+            archive.check_declared([qde], limits.qde_bytes)
+            data = archive.read(qde, limits.qde_bytes)
         else:
             qde, data = path.name, bare or b""
         project = parse_project(parse_xml(data, qde))
@@ -480,7 +480,7 @@ def read_qdc(path: str | Path, existing_codes: dict[str, str] | None = None) -> 
         raise ExchangeError(f"cannot read ({exc.strerror or exc})", path=path) from exc
     if data[:2] == b"PK":  # a .qdpx given where a .qdc was expected: take its codebook
         with SafeArchive(path) as archive:
-            data = archive.read(find_qde(archive))
+            data = archive.read(find_qde(archive), archive.limits.qde_bytes)
     try:
         roots, origin = parse_codebook(parse_xml(data, path.name))
     except RecursionError as exc:

@@ -25,7 +25,8 @@ from ...errors import ExchangeError
 from .reader import clip
 
 MAX_MEMBERS = 100_000
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one source file (or project.qde)
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one source or note file (ten times a 1000-page transcript)
+MAX_QDE_BYTES = 256 * 1024 * 1024  # project.qde (NVivo projects with inline texts and many selections)
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # everything read from one archive
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -36,6 +37,7 @@ class Limits:
     members: int = MAX_MEMBERS
     member_bytes: int = MAX_MEMBER_BYTES
     total_bytes: int = MAX_TOTAL_BYTES
+    qde_bytes: int = MAX_QDE_BYTES
 
 
 def safe_member_name(name: str) -> str | None:
@@ -100,29 +102,30 @@ class SafeArchive:
             return normal
         return self.folded.get(normal.casefold())
 
-    def check_declared(self, names: list[str]) -> None:
+    def check_declared(self, names: list[str], cap: int | None = None) -> None:
         """Refuse, before reading any of them, members whose declared sizes pass the caps."""
         total = 0
         for name in dict.fromkeys(names):
             info = self.members[name]
-            self._check_member(name, info)
+            self._check_member(name, info, cap or self.limits.member_bytes)
             total += info.file_size
         if total + self.read_bytes > self.limits.total_bytes:
             raise ExchangeError(f"the files to import unpack to {total + self.read_bytes} bytes, over the limit of "
                                 f"{self.limits.total_bytes} (zip bomb?); refused", path=self.path)
 
-    def _check_member(self, name: str, info: zipfile.ZipInfo) -> None:
+    def _check_member(self, name: str, info: zipfile.ZipInfo, cap: int) -> None:
         if info.flag_bits & 0x1:
             raise ExchangeError(f"'{clip(name)}' is encrypted; export the project again without a password",
                                 path=self.path)
-        if info.file_size > self.limits.member_bytes:
+        if info.file_size > cap:
             raise ExchangeError(f"'{clip(name)}' is {info.file_size} bytes unpacked, over the limit of "
-                                f"{self.limits.member_bytes} (zip bomb?); refused", path=self.path)
+                                f"{cap} (zip bomb?); refused", path=self.path)
 
-    def read(self, name: str) -> bytes:
-        """Read a member, stopping at the per-member and total caps."""
+    def read(self, name: str, cap: int | None = None) -> bytes:
+        """Read a member, stopping at the per-member (or ``cap``) and total caps."""
         info = self.members[name]
-        self._check_member(name, info)
+        cap = cap or self.limits.member_bytes
+        self._check_member(name, info, cap)
         chunks: list[bytes] = []
         size = 0
         try:
@@ -133,8 +136,8 @@ class SafeArchive:
                         break
                     size += len(chunk)
                     self.read_bytes += len(chunk)
-                    if size > self.limits.member_bytes:
-                        raise ExchangeError(f"'{clip(name)}' unpacks to more than {self.limits.member_bytes} "
+                    if size > cap:
+                        raise ExchangeError(f"'{clip(name)}' unpacks to more than {cap} "
                                             "bytes (zip bomb?); refused", path=self.path)
                     if self.read_bytes > self.limits.total_bytes:
                         raise ExchangeError(f"archive unpacks to more than {self.limits.total_bytes} "

@@ -100,7 +100,7 @@ def load_sidecar(archive: SafeArchive | None) -> dict[str, Any]:
     if archive is None or name is None:
         return {}
     try:
-        data = json.loads(archive.read(name).decode("utf-8"))
+        data = json.loads(archive.read(name, archive.limits.qde_bytes).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
