@@ -64,8 +64,7 @@ after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"wall": wall, "rss_mb": (after - before) / 1024, "result": result[:160]}))
 """
 
-WORDS = ("de het een en van in is dat op te buren wijk gemeente hulp vertrouwen we ze hielpen "
-         "boodschappen Delfshaven Bospolder Tussendijken samen later eerst zorg").split()
+WORDS = ["de", "het", "een", "en", "van", "in", "is", "dat", "op", "te", "buren", "wijk", "gemeente", "hulp", "vertrouwen", "we", "ze", "hielpen", "boodschappen", "Delfshaven", "Bospolder", "Tussendijken", "samen", "later", "eerst", "zorg"]
 
 
 def _text(size: int, seed: int = 0) -> str:

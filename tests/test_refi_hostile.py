@@ -58,7 +58,7 @@ def test_default_caps_refuse_the_three_500_mb_members_before_reading(tmp_path: P
         patch_central_directory(path, f"sources/s{n}.txt", size=500 * 1024 * 1024)
     read: list[str] = []
     original = SafeArchive.read
-    monkeypatch.setattr(SafeArchive, "read", lambda self, name: read.append(name) or original(self, name))
+    monkeypatch.setattr(SafeArchive, "read", lambda self, name, cap=None: read.append(name) or original(self, name, cap))
     with pytest.raises(ExchangeError, match="over the limit"):
         read_qdpx(path)
     assert read == ["project.qde"]  # refused before any source was unpacked
@@ -70,7 +70,7 @@ def test_total_cap_is_checked_before_any_source_is_read(tmp_path: Path, monkeypa
                 {f"sources/s{n}.txt": b"R: " + b"a" * 40_000 for n in (1, 2, 3)})
     read: list[str] = []
     original = SafeArchive.read
-    monkeypatch.setattr(SafeArchive, "read", lambda self, name: read.append(name) or original(self, name))
+    monkeypatch.setattr(SafeArchive, "read", lambda self, name, cap=None: read.append(name) or original(self, name, cap))
     with pytest.raises(ExchangeError, match="zip bomb"):
         read_qdpx(path, limits=Limits(member_bytes=50_000, total_bytes=100_000))
     assert read == ["project.qde"]
