@@ -66,6 +66,13 @@ def test_sets_become_document_attributes_and_code_groups(tmp_path: Path) -> None
     assert [(s.kind, s.subject) for s in summary.skipped] == [("set", "'Alleen notities'")]
     again = zipfile.ZipFile(tmp_path / "again.qdpx").read("project.qde").decode()
     assert 'name="Sociaal"' in again and again.count("<MemberCode ") == 2
+    _valid(again)
+
+
+def _valid(qde_text: str) -> None:
+    xmlschema = pytest.importorskip("xmlschema")
+    xsd = Path(__file__).resolve().parent / "data" / "refi" / "xsd" / "Project-mrt2019.xsd"
+    xmlschema.XMLSchema(str(xsd)).validate(qde_text)
 
 
 def test_notes_become_memos_and_links_graphs_are_listed(tmp_path: Path) -> None:
@@ -125,3 +132,4 @@ def test_bare_qde_is_accepted_and_is_codable_false_is_kept(tmp_path: Path) -> No
         export_qdpx(project, tmp_path / "b.qdpx", coder="t")
     again = zipfile.ZipFile(tmp_path / "b.qdpx").read("project.qde").decode()
     assert 'name="Thema" isCodable="false"' in again and 'name="Buren" isCodable="true"' in again
+    _valid(again)

@@ -10,6 +10,7 @@ the same for a codebook. :mod:`.apply` segments the texts and writes the plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from typing import Any
 
 from ...errors import ExchangeError, InvalidInput
 from ...models import Code, IndicatorLink, Sentence, Turn
+from ...store.codes import code_guid
 from ...store.exchange import ExchangeCase, ExchangeCode, ExchangeCoding, ExchangeDocument
 from .. import ProgressCallback, no_progress
 from .codetext import parse_description, slug_id
@@ -91,6 +93,17 @@ def _timestamp(value: str) -> str | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_GUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+
+
+def stored_guid(guid: str) -> str:
+    """The GUID to keep, or "" (the store then gives a new one) when it is not a valid GUID.
+
+    Kept as it is, an invalid GUID would make our own export invalid against the schema.
+    """
+    return guid if _GUID.match(guid) else ""
 
 
 def find_qde(archive: SafeArchive) -> str:
@@ -192,7 +205,7 @@ def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: 
                             **{k: v for k, v in fields.items() if k != "memo"})  # type: ignore[arg-type]
             mapping[rc.guid] = code_id
             taken.add(code_id)
-            planned.append(ExchangeCode(code=code, guid=rc.guid))
+            planned.append(ExchangeCode(code=code, guid=stored_guid(rc.guid) or code_guid(code_id)))
             walk(rc.children, code_id)
 
     walk(roots, None)
@@ -375,7 +388,7 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
             plan.needs_segmenting.append(len(plan.documents))
         name = source.name or PurePosixPath(source.plain_path.replace("\\", "/")).stem or key
         plan.documents.append(ExchangeDocument(
-            key=key, guid=source.guid, name=name, text=text,
+            key=key, guid=stored_guid(source.guid), name=name, text=text,
             format=str(extra.get("format") or "qdpx"),
             source_path=str(extra.get("source_path") or f"{plan.source}:{source.plain_path or source.guid}"),
             turns=turns, sentences=sentences, word_count=int(extra.get("word_count") or 0),
@@ -407,7 +420,7 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
         doc_keys += [selection_source[s] for s in case.selection_refs if s in selection_source]
         doc_keys = list(dict.fromkeys(doc_keys))
         name = case.name or f"case-{case.guid[:8].lower()}"
-        plan.cases.append(ExchangeCase(guid=case.guid, name=name, memo=case.description.strip(),
+        plan.cases.append(ExchangeCase(guid=stored_guid(case.guid), name=name, memo=case.description.strip(),
                                        document_keys=tuple(doc_keys)))
         values = {variables[g][0]: v for g, v in case.values if g in variables and v != ""}
         if values:  # case variables describe its documents: fill in what they lack
@@ -466,7 +479,7 @@ def _add_coding(plan: ImportPlan, key: str, start: int, end: int, coding: Any, s
     plan.memos += bool(memo)
     valence = extra.get("valence")
     plan.codings.append(ExchangeCoding(
-        guid=coding.guid, document_key=key, start=start, end=end, code_id=code_id, coder=who, memo=memo,
+        guid=stored_guid(coding.guid), document_key=key, start=start, end=end, code_id=code_id, coder=who, memo=memo,
         valence=valence if valence in ("positive", "negative", "mixed") else None,
         created_at=_timestamp(coding.created or (sel.created if sel else "")),
         updated_at=_timestamp(sel.modified if sel else "") or None))
