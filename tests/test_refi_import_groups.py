@@ -133,3 +133,15 @@ def test_bare_qde_is_accepted_and_is_codable_false_is_kept(tmp_path: Path) -> No
     again = zipfile.ZipFile(tmp_path / "b.qdpx").read("project.qde").decode()
     assert 'name="Thema" isCodable="false"' in again and 'name="Buren" isCodable="true"' in again
     _valid(again)
+
+
+def test_a_memo_in_description_and_note_is_read_once(tmp_path: Path) -> None:
+    """Our own files (and QualCoder-minded ones) hold each memo as Description and as a Note."""
+    memo = "Zij noemt de buren eerst."
+    sel = selection("a1", 3, 6, "c1", f"<Description>{memo}</Description>").replace(
+        "</Coding>", f'</Coding><NoteRef targetGUID="{U}b1"/>', 1)
+    src = source("d1", "een", f'<Description>{memo}</Description>{sel}<NoteRef targetGUID="{U}b2"/>')
+    notes = (f'<Note guid="{U}b1"><PlainTextContent>{memo}</PlainTextContent></Note>'
+             f'<Note guid="{U}b2"><PlainTextContent>{memo}</PlainTextContent></Note>')
+    plan = read_qdpx(write(tmp_path / "m.qdpx", qde(codes=code("c1", "Buren"), sources=src, notes=notes)))
+    assert plan.documents[0].memo == memo and [c.memo for c in plan.codings] == [memo]
