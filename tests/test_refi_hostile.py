@@ -147,8 +147,11 @@ def test_hostile_values_are_cut_short_in_messages(tmp_path: Path) -> None:
            f'name="{name}"><PlainTextContent>R: tekst hier</PlainTextContent>{sel}</TextSource>'
            f'<PDFSource guid="00000000-0000-4000-8000-000000000002" name="{name}" path="internal://x.pdf"/>'
            "</Sources></Project>")
+    digits = "7" * 4000  # below Python's int() limit, so it parses as a number
+    sel2 = sel.replace(f'startPosition="x{long}" endPosition="{long}"', f'startPosition="{digits}" endPosition="{digits}1"')
+    qde = qde.replace("</TextSource>", sel2.replace("A" * 5000, "B" * 5000) + "</TextSource>", 1)
     plan = read_qdpx(qdpx(tmp_path / "long.qdpx", qde))
-    assert len(plan.skipped) == 2
+    assert len(plan.skipped) == 3
     for skipped in plan.skipped:
         assert len(skipped.subject) + len(skipped.reason) < 400, skipped
 

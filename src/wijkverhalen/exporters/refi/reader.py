@@ -136,7 +136,7 @@ class RefiProject:
 
 
 def _int(value: str | None) -> int | None:
-    if value is None:
+    if value is None or len(value.strip()) > 20:  # no text has offsets of more than 20 digits
         return None
     try:
         return int(value.strip())
@@ -253,7 +253,7 @@ def _source(element: Element, kind: str) -> RefiSource:
 
 def parse_project(root: Element) -> RefiProject:
     if local(root.tag) != "Project":
-        raise ExchangeError(f"project.qde has root element <{local(root.tag)}>, expected <Project>")
+        raise ExchangeError(f"project.qde has root element <{clip(local(root.tag))}>, expected <Project>")
     project = RefiProject(name=root.get("name") or "", origin=root.get("origin") or "",
                           description=child_text(root, "Description"))
     users = child(root, "Users")
@@ -308,4 +308,4 @@ def parse_codebook(root: Element) -> tuple[list[RefiCode], str]:
     if tag == "Project":
         codebook = child(root, "CodeBook")
         return parse_codes(child(codebook, "Codes") if codebook is not None else None), root.get("origin") or ""
-    raise ExchangeError(f"root element <{tag}> is neither <CodeBook> nor <Project>")
+    raise ExchangeError(f"root element <{clip(tag)}> is neither <CodeBook> nor <Project>")
