@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
+from wijkverhalen.lemmas import lemma_of, load_table, query_terms
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def import_spacy() -> None:
     import spacy  # noqa: F401
     import spacy.lang.nl  # noqa: F401
 
-    _lemma_dict()
+    load_table()
     import spacy.pipeline  # noqa: F401
 
 
@@ -80,15 +81,16 @@ def load_pipeline(name: str | None = None) -> Language:
 
 
 def _lookup_tables() -> Any:
-    """spacy-lookups-data's Dutch lemma table, loaded as a plain dict.
+    """A lookups object whose ``lemma_lookup`` table answers with ``lemmas.lemma_of``.
 
-    spaCy's own loader hashes all 213k keys into a ``Table`` (about a second per
-    process); a dict read straight from the package's JSON takes a fraction of
-    that, and every import worker pays it.
+    spaCy's own loader hashes all 213k keys of spacy-lookups-data into a ``Table``
+    (about a second per process); the merged table of ``wijkverhalen.lemmas`` is a
+    plain dict read from the user cache, and every import worker shares it.
     """
     from spacy.lookups import Lookups
 
-    data = _lemma_dict()
+    data = load_table()
+
     class FastLookups(Lookups):  # type: ignore[misc]
         def to_bytes(self, **kwargs: Any) -> bytes:
             # A saved pipeline loads with spaCy's own classes: write their format.
@@ -99,17 +101,6 @@ def _lookup_tables() -> Any:
     lookups = FastLookups()
     lookups._tables["lemma_lookup"] = _StringTable("lemma_lookup", data)  # no public setter keeps the type
     return lookups
-
-
-@functools.lru_cache(maxsize=1)
-def _lemma_dict() -> dict[str, str]:
-    import gzip
-    import importlib.resources
-    import json
-
-    resource = importlib.resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
-    data: dict[str, str] = json.loads(gzip.decompress(resource.read_bytes()))
-    return data
 
 
 def _string_table_class() -> Any:
@@ -123,10 +114,11 @@ def _string_table_class() -> Any:
             self.strings = data
 
         def get(self, key: Any, default: Any = None) -> Any:
-            return self.strings.get(key, default) if isinstance(key, str) else default
+            # The same answer as the replayed path and as a search's query words.
+            return lemma_of(key) if isinstance(key, str) else default
 
         def __contains__(self, key: Any) -> bool:
-            return key in self.strings
+            return isinstance(key, str)
 
 
     return StringTable
@@ -213,14 +205,9 @@ class _Plan:
         ):
             skip.append(lemmatizers[0])
             self.lemma_attr = ORTH
-            table = component.lookups.get_table("lemma_lookup", {})
-            lower_first = isinstance(component, DutchLemmatizer)
-
-            def lookup(text: str) -> str:
-                key = text.lower() if lower_first else text
-                result = table.get(key, key)
-                return result if isinstance(result, str) else result[0]
-
+            # Every Dutch lookup lemmatizer is replayed with the one lemma function
+            # that search uses too (wijkverhalen.lemmas), whatever table it was saved with.
+            lookup = lemma_of
             self.lemmas = _LemmaCache(nlp.vocab.strings, lookup)
         self.kinds: _PunctKinds | None = None
         other_bounds = any(f in ("parser", "beam_parser", "senter") for f in factories.values())
@@ -393,13 +380,15 @@ def lemmatize_query(q: str, nlp: Language | None = None) -> list[str]:
 
 
 def query_lemmas(query: str, nlp: Language | None = None) -> dict[str, list[str]]:
-    """Each distinct ``\\w+`` word of a search query -> its lemmas (may equal the word).
+    """Each distinct ``\\w+`` word of a search query -> the lemmas to search for.
 
+    See ``lemmas.query_terms``: a word that is itself a lemma is searched as such
+    (``zijn`` finds "is"), any other word as its lemma (``mensen`` -> ``mens``).
+    spaCy is not loaded (``nlp`` is accepted for compatibility and ignored).
     Keys are the words as typed, which is how ``store.retrieval.build_match`` looks
     them up; words inside quoted phrases are included too (harmless extra keys).
     """
-    nlp = nlp or load_pipeline()
-    return {word: lemmatize_query(word, nlp) for word in dict.fromkeys(_WORD.findall(query))}
+    return query_terms(dict.fromkeys(_WORD.findall(query)))
 
 
 def count_words(text: str) -> int:
