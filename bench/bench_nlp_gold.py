@@ -18,8 +18,11 @@ Measures, printed beside the goals of issue 12:
   own lemma, ``lemmas.lemma_of(form)``, is in ``Q`` or its lower-case form is
   ``L``, as ``store.retrieval.build_match`` asks the lemma and text columns). Recall = gold tokens with lemma ``L`` found / gold tokens with
   lemma ``L``, summed over all verb lemmas (micro average); precision = found
-  tokens whose gold lemma is ``L`` / all tokens found, summed likewise. Tokens of
-  any UPOS count, so "search zijn" finding the possessive "zijn" lowers precision.
+  tokens whose gold lemma is ``L`` / all tokens found, summed likewise; a found
+  finite form of a separable verb with head ``L`` ("vindt" of ``plaats_vinden``
+  when searching ``vinden``) counts as right, the strict figure (only gold
+  lemma ``L``) is printed beside it. Tokens of any UPOS count, so "search werken"
+  finding the plural noun "werken" lowers precision.
 * **sentence bounds**: sentences of one Wikipedia paragraph (sent ids
   ``doc.p.N.s.M``) are joined with a space and segmented as one turn by
   ``nlp.segment_turns``; a bound is the character offset where a sentence ends
@@ -124,13 +127,17 @@ def verb_search(sentences: list[GoldSentence], lemma_of: Callable[[str], str],
     """Micro-averaged recall and precision of searching each gold verb lemma (see module doc)."""
     tokens = [(f.lower(), gold_lemma(lem), upos) for s in sentences for f, lem, upos in s.tokens
               if upos not in SKIP_UPOS]
+    # The verb a separable verb's finite form belongs to ("vindt" in "vindt plaats",
+    # gold plaats_vinden): a search for "vinden" that finds it is not wrong.
+    heads = [lem.rsplit("_", 1)[-1].lower() for s in sentences for _, lem, upos in s.tokens
+             if upos not in SKIP_UPOS]
     by_lemma: dict[str, list[int]] = defaultdict(list)
     by_form: dict[str, list[int]] = defaultdict(list)
     for i, (form, _, _) in enumerate(tokens):
         by_lemma[lemma_of(form)].append(i)
         by_form[form].append(i)
     verbs = sorted({lem for _, lem, upos in tokens if upos in ("VERB", "AUX") and lem.isalpha()})
-    gold_n = found_right = found_all = 0
+    gold_n = found_right = found_all = found_separable = 0
     for verb in verbs:
         wanted = {i for i, (_, lem, _) in enumerate(tokens) if lem == verb}
         q = {w for values in query_lemmas(verb).values() for w in values}
@@ -141,8 +148,10 @@ def verb_search(sentences: list[GoldSentence], lemma_of: Callable[[str], str],
         gold_n += len(wanted)
         found_right += len(found & wanted)
         found_all += len(found)
+        found_separable += sum(1 for i in found - wanted if heads[i] == verb)
     return {"verb_lemmas": len(verbs), "recall": found_right / gold_n,
-            "precision": found_right / found_all if found_all else 0.0}
+            "precision": (found_right + found_separable) / found_all if found_all else 0.0,
+            "precision_strict": found_right / found_all if found_all else 0.0}
 
 
 def _paragraphs(sentences: list[GoldSentence]) -> Iterator[tuple[str, list[int]]]:
@@ -239,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_row(f"verb search recall ({search['verb_lemmas']} lemmas)", search["recall"],
                GOALS["verb_search_recall"]))
     print(_row("verb search precision", search["precision"], GOALS["verb_search_precision"]))
+    print(_row("  strict (separable verbs wrong)", search["precision_strict"], None))
     print(_row(f"sentence bound precision ({bounds['bounds']})", bounds["precision"],
                GOALS["sentence_precision"]))
     print(_row("sentence bound recall", bounds["recall"], None))

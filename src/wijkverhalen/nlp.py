@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.lemmas import lemma_of, load_table, query_terms
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
+from wijkverhalen.sentence_rules import WIJK_SENTENCES, register_component, sentence_starts, token_kind
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -61,9 +62,10 @@ def load_pipeline(name: str | None = None) -> Language:
     """
     import spacy
 
+    register_component()  # also needed to load a saved default pipeline
     if name is None:
         nlp = spacy.blank("nl")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe(WIJK_SENTENCES)
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         # Rule-based components only: no nlp.initialize(), which would load the
         # tables again the slow way.
@@ -73,8 +75,8 @@ def load_pipeline(name: str | None = None) -> Language:
         nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
     except OSError as exc:
         raise PipelineNotInstalled(f"spaCy pipeline '{name}' is not installed") from exc
-    if not any(nlp.has_pipe(p) for p in ("parser", "senter", "sentencizer")):
-        nlp.add_pipe("sentencizer", first=True)
+    if not any(nlp.has_pipe(p) for p in ("parser", "senter", "sentencizer", WIJK_SENTENCES)):
+        nlp.add_pipe(WIJK_SENTENCES, first=True)
     elif nlp.has_pipe("senter") and nlp.has_pipe("parser"):
         nlp.disable_pipe("senter")  # the parser sets sentence bounds itself
     return nlp
@@ -152,7 +154,7 @@ class _LemmaCache(dict[int, str]):
 
 
 class _PunctKinds(dict[int, int]):
-    """ORTH hash -> 2 for a sentence-final character, 1 other punctuation, 0 else."""
+    """ORTH hash -> ``sentence_rules.token_kind`` of that text."""
 
     def __init__(self, vocab: Any, punct_chars: set[str]) -> None:
         super().__init__()
@@ -161,7 +163,7 @@ class _PunctKinds(dict[int, int]):
 
     def __missing__(self, key: int) -> int:
         text = self.vocab.strings[key]
-        value = 2 if text in self.punct_chars else int(self.vocab[text].is_punct)
+        value = token_kind(text, bool(self.vocab[text].is_punct), self.punct_chars)
         self[key] = value
         return value
 
@@ -191,7 +193,7 @@ class _Plan:
 
         factories = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
         lemmatizers = [n for n, f in factories.items() if "lemmatizer" in f]
-        sentencizers = [n for n, f in factories.items() if f == "sentencizer"]
+        sentencizers = [n for n, f in factories.items() if f in ("sentencizer", WIJK_SENTENCES)]
         skip: list[str] = []
         self.lemma_attr = LEMMA if lemmatizers else LOWER
         self.lemmas = _LemmaCache(nlp.vocab.strings, None)
@@ -231,15 +233,7 @@ class _Plan:
             for sent in doc.sents:
                 yield sent.start, sent.end, sent.start_char, sent.end_char, lemma_hashes
             return
-        kinds = self.kinds
-        starts = [0]
-        seen_final = False
-        for i, kind in enumerate(map(kinds.__getitem__, orths)):
-            if kind == 2:
-                seen_final = True
-            elif seen_final and kind == 0:
-                starts.append(i)
-                seen_final = False
+        starts = sentence_starts(list(map(self.kinds.__getitem__, orths)), doc)
         starts.append(len(doc))
         for first, stop in zip(starts, starts[1:], strict=False):
             last = doc[stop - 1]
@@ -274,10 +268,15 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     """``(offset, chunk)`` for the text blocks of ``text[start:end]``, trimmed.
 
     A line break ends a chunk when the line ends a sentence or a blank line
-    follows; otherwise (hard-wrapped transcripts) the next line continues the
+    follows, or after the file's first line (a title) when the next line starts
+    with a capital; otherwise (hard-wrapped transcripts) the next line continues the
     same sentence, so wrapping does not cut sentences in two.
     """
     pos = start
+    # The file's first line is a title when the next line starts with a capital:
+    # it does not run on into the first sentence.
+    first_line = len(text) - len(text.lstrip()) if not text[:start].strip() else -1
+    first_line = text.rfind("\n", 0, first_line) + 1 if first_line >= 0 else -1
     block_start: int | None = None
     block_end = start
     while pos <= end:
@@ -288,7 +287,8 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
             if block_start is None:
                 block_start = pos
             block_end = line_end
-            closes = _ENDS_SENTENCE.search(line) is not None
+            closes = _ENDS_SENTENCE.search(line) is not None or (
+                pos == first_line and _starts_upper(text, line_end + 1, end))
         else:
             closes = True
         if (closes or nl == -1) and block_start is not None:
@@ -297,6 +297,13 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         if nl == -1:
             break
         pos = line_end + 1
+
+
+def _starts_upper(text: str, pos: int, end: int) -> bool:
+    """Whether the line at ``pos`` (before ``end``) starts with an upper-case letter."""
+    nl = text.find("\n", pos, end)
+    line = text[pos:end if nl == -1 else nl].lstrip()
+    return line[:1].isupper()
 
 
 def _trimmed_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
