@@ -233,7 +233,7 @@ class _Plan:
             for sent in doc.sents:
                 yield sent.start, sent.end, sent.start_char, sent.end_char, lemma_hashes
             return
-        starts = sentence_starts(list(map(self.kinds.__getitem__, orths)), doc)
+        starts = sentence_starts(map(self.kinds.__getitem__, orths), doc)
         starts.append(len(doc))
         for first, stop in zip(starts, starts[1:], strict=False):
             last = doc[stop - 1]
@@ -261,6 +261,7 @@ def _run(nlp: Language, texts: list[str], skip: tuple[str, ...]) -> Iterator[Any
     return docs
 
 
+_NON_SPACE = re.compile(r"\S")
 _ENDS_SENTENCE = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$""")
 
 
@@ -275,8 +276,8 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     pos = start
     # The file's first line is a title when the next line starts with a capital:
     # it does not run on into the first sentence.
-    first_line = len(text) - len(text.lstrip()) if not text[:start].strip() else -1
-    first_line = text.rfind("\n", 0, first_line) + 1 if first_line >= 0 else -1
+    first = _NON_SPACE.search(text)
+    first_line = text.rfind("\n", 0, first.start()) + 1 if first else -1
     block_start: int | None = None
     block_end = start
     while pos <= end:

@@ -21,10 +21,10 @@ starts. Only boundary candidates build a spaCy ``Token``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
-WORD, PUNCT, FINAL, WORD_ABBREVIATION, OPENER, QUOTE = range(6)
+WORD, PUNCT, FINAL, WORD_ABBREVIATION, OPENER, QUOTE, LOWER_WORD = range(7)
 WIJK_SENTENCES = "wijk_sentence_rules"
 
 # spaCy tokenizer exceptions whose word is also an everyday Dutch word (and that
@@ -50,35 +50,51 @@ def token_kind(text: str, is_punct: bool, punct_chars: set[str] | frozenset[str]
         return OPENER
     if text in QUOTES:
         return QUOTE
-    return PUNCT if is_punct else WORD
+    if is_punct:
+        return PUNCT
+    return LOWER_WORD if text[:1].islower() else WORD
 
 
-def sentence_starts(kinds: Sequence[int], doc: Any) -> list[int]:
+def sentence_starts(kinds: Iterable[int], doc: Any) -> list[int]:
     """Token indices where sentences start (always ``0`` first) in ``doc``.
 
-    ``kinds[i]`` is ``token_kind`` of ``doc[i]``; ``doc`` is read only at
-    candidate bounds (first letter of the word, whitespace before a quote).
+    ``kinds`` gives ``token_kind`` of each token of ``doc`` in order; ``doc`` is
+    read only at bounds (to move an opening bracket or quote along).
     """
     starts = [0]
-    seen_final = after_abbreviation = False
-    for i, kind in enumerate(kinds):
+    pending = 0  # 1 after a sentence-final character, 2 after a word abbreviation
+    opener = -2  # index of the last opening bracket or quote seen while pending
+    for i, kind in enumerate(kinds):  # the common case (a word, nothing pending) tests little
         if kind == FINAL:
-            seen_final = True
-            continue
-        if kind not in (WORD, WORD_ABBREVIATION):
-            continue
-        if (seen_final or after_abbreviation) and i > 0:
-            j = i
-            while j - 1 > starts[-1] and (kinds[j - 1] == OPENER or (
-                    kinds[j - 1] == QUOTE and _opens(doc, j - 1))):
-                j -= 1
-            first = doc[i].text[:1]
-            # "(lacht)" after a full stop starts a sentence whatever its case.
-            if (seen_final and (j < i or not first.islower())) or first.isupper():
-                starts.append(j)
-        seen_final = False
-        after_abbreviation = kind == WORD_ABBREVIATION
+            pending = 1
+        elif not pending:
+            if kind == WORD_ABBREVIATION:
+                pending = 2
+        elif kind == WORD or kind == WORD_ABBREVIATION:  # capitalised or not a letter
+            if pending == 1 or kind == WORD and doc[i].text[:1].isupper():
+                starts.append(_with_openers(starts[-1], doc, i) if opener == i - 1 else i)
+            pending = 2 if kind == WORD_ABBREVIATION else 0
+        elif kind == LOWER_WORD:
+            # "(lacht)" after a full stop starts a sentence; "Helpt! is" does not.
+            if pending == 1 and opener == i - 1:
+                j = _with_openers(starts[-1], doc, i)
+                if j < i:
+                    starts.append(j)
+            pending = 0
+        elif kind == OPENER or kind == QUOTE:
+            opener = i
     return starts
+
+
+def _with_openers(last_start: int, doc: Any, i: int) -> int:
+    """``i``, moved back over the opening brackets and quotes just before it."""
+    j = i
+    while j - 1 > last_start:
+        text = doc[j - 1].text
+        if not (text in OPENERS or (text in QUOTES and _opens(doc, j - 1))):
+            break
+        j -= 1
+    return j
 
 
 def _opens(doc: Any, i: int) -> bool:
