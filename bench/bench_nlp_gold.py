@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     search: dict[str, float] = figures["verb_search"]  # type: ignore[assignment]
     bounds: dict[str, float] = figures["sentences"]  # type: ignore[assignment]
     speed: dict[str, float] = figures["speed"]  # type: ignore[assignment]
-    print(f"gold: {path.name}  (load average {open('/proc/loadavg').read().split()[0]})")
+    load = Path('/proc/loadavg').read_text().split()[0]
+    print(f"gold: {path.name}  (load average {load})")
     print(_row("lemma accuracy, all words", lemmas["ALL"]["acc"], GOALS["lemma_accuracy"]))
     verb_n = lemmas["VERB"]["n"]
     print(_row(f"lemma accuracy, VERB ({verb_n})", lemmas["VERB"]["acc"], GOALS["lemma_accuracy_verb"]))

@@ -99,15 +99,30 @@ def _source_tables() -> tuple[dict[str, str], Mapping[str, str]]:
     return lookup, DefaultDictionaryFactory(cache_max_size=1).get_dictionary("nl")
 
 
-def _versions() -> str:
-    from importlib.metadata import version
+def _source_files() -> list[Path]:
+    """The two data files the table is made from (found without importing their packages)."""
+    from importlib.util import find_spec
 
+    files = []
+    for package, relative in (("simplemma", "strategies/dictionaries/data/nl.plzma"),
+                              ("spacy_lookups_data", "data/nl_lemma_lookup.json.gz")):
+        spec = find_spec(package)
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin).parent / relative)
+    return files
+
+
+def _versions() -> str:
+    """What the cached table depends on: the rule and the size and time of its sources.
+
+    Cheaper than package metadata (a search pays this on every call)."""
     parts = [RULE_VERSION]
-    for package in ("simplemma", "spacy-lookups-data"):
+    for path in _source_files():
         try:
-            parts.append(version(package))
-        except Exception:  # an editable or vendored copy: no metadata
-            parts.append("?")
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path.name}:missing")
     return "-".join(parts)
 
 
@@ -155,6 +170,9 @@ def table_path() -> Path | None:
         _built[0] = table  # read-only home: keep it in memory for this process
         return None
     _built[0] = table
+    for stale in path.parent.glob("lemmas-nl-*.tsv"):  # tables of earlier versions
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return path
 
 

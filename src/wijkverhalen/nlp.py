@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.lemmas import lemma_of, load_table, query_terms
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
-from wijkverhalen.sentence_rules import WIJK_SENTENCES, register_component, sentence_starts, token_kind
+from wijkverhalen.sentence_rules import (
+    WIJK_SENTENCES,
+    register_component,
+    sentence_starts,
+    token_kind,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language

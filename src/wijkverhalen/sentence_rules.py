@@ -70,7 +70,7 @@ def sentence_starts(kinds: Iterable[int], doc: Any) -> list[int]:
         elif not pending:
             if kind == WORD_ABBREVIATION:
                 pending = 2
-        elif kind == WORD or kind == WORD_ABBREVIATION:  # capitalised or not a letter
+        elif kind in (WORD, WORD_ABBREVIATION):  # capitalised or not a letter
             if pending == 1 or kind == WORD and doc[i].text[:1].isupper():
                 starts.append(_with_openers(starts[-1], doc, i) if opener == i - 1 else i)
             pending = 2 if kind == WORD_ABBREVIATION else 0
@@ -81,7 +81,7 @@ def sentence_starts(kinds: Iterable[int], doc: Any) -> list[int]:
                 if j < i:
                     starts.append(j)
             pending = 0
-        elif kind == OPENER or kind == QUOTE:
+        elif kind in (OPENER, QUOTE):
             opener = i
     return starts
 
