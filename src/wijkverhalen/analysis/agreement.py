@@ -134,8 +134,10 @@ def _measures(matrix: Any, coders: Sequence[str], categories: int, bootstrap: in
 
 def agreement_units(project: Any, coders: Sequence[str], code_id: str | None = None, *,
                     unit: str = "sentence", overlap: float = 90.0, codings: Any = None,
-                    document_ids: Sequence[int] | None = None) -> Units:
-    """The units and values of one code (``codings``: a codings frame, already filtered)."""
+                    document_ids: Sequence[int] | None = None,
+                    segments: dict[int, list[tuple[int, int]]] | None = None) -> Units:
+    """The units and values of one code (``codings``: a codings frame, already filtered;
+    ``segments``: :func:`unit_segments`, read once for many codes)."""
     if unit not in UNITS:
         raise InvalidInput(f"unit must be one of {', '.join(UNITS)}, not '{unit}'")
     docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents()]
@@ -153,11 +155,18 @@ def agreement_units(project: Any, coders: Sequence[str], code_id: str | None = N
         spans_by_coder.append(spans)
     if unit == "overlap":
         return _overlap_units(spans_by_coder, counted, docs, overlap)
-    if unit == "document":
-        segments = {d: [(0, project.document_length(d))] for d in docs}
-    else:
-        segments = {d: [(s[0], s[1]) for s in segs] for d, segs in project.all_segments(unit).items()}
+    if segments is None:
+        segments = unit_segments(project, unit, docs)
     return _segment_units(segments, spans_by_coder, counted, docs)
+
+
+def unit_segments(project: Any, unit: str, docs: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Document -> (start, end) of its units: sentences, turns, or the whole document."""
+    if unit == "document":
+        return {d: [(0, project.document_length(d))] for d in docs}
+    if unit == "overlap":
+        return {}
+    return {d: [(s[0], s[1]) for s in segs] for d, segs in project.all_segments(unit).items()}
 
 
 def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = "sentence",
@@ -176,12 +185,13 @@ def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = 
     chosen = list(coders) if coders else sorted(codings["coder"].unique())
     codings = codings[codings["coder"].isin(chosen)]
     counted = counted_documents(project, chosen, docs)
+    segments = unit_segments(project, unit, docs)
     rows = []
     for code in tree.codes:
         if code_ids is not None and code.id not in code_ids:
             continue
         units = agreement_units(project, chosen, code.id, unit=unit, overlap=overlap, codings=codings,
-                                document_ids=docs)
+                                document_ids=docs, segments=segments)
         data = np.asarray(units.rows, dtype=float).reshape(len(chosen), -1)
         marked = {f"marked:{c}": int(np.nansum(data[i])) for i, c in enumerate(chosen)}
         rows.append({"code_id": code.id, "label": code.label,
@@ -206,8 +216,11 @@ def nominal_matrix(project: Any, coders: Sequence[str], codes: Sequence[str], *,
     if unit == "overlap":
         raise InvalidInput("a nominal set needs sentence, turn or document units")
     combined = None
+    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents()]
+    segments = unit_segments(project, unit, docs)
     for i, code_id in enumerate(codes):
-        units = agreement_units(project, coders, code_id, unit=unit, codings=codings, document_ids=document_ids)
+        units = agreement_units(project, coders, code_id, unit=unit, codings=codings, document_ids=document_ids,
+                                segments=segments)
         data = np.asarray(units.rows, dtype=float).reshape(len(coders), -1)
         if combined is None:
             combined = np.where(np.isnan(data), np.nan, 0.0)
@@ -225,13 +238,14 @@ def disagreements(project: Any, coders: Sequence[str], *, unit: str = "sentence"
     if include_children:
         codings = expand_to_ancestors(codings, tree)
     names = {d.id: d.name for d in project.documents()}
+    segments = unit_segments(project, unit, docs)
     texts: dict[int, str] = {}
     out = []
     for code in tree.codes:
         if code_ids is not None and code.id not in code_ids:
             continue
         units = agreement_units(project, coders, code.id, unit=unit, overlap=overlap, codings=codings,
-                                document_ids=docs)
+                                document_ids=docs, segments=segments)
         seen: set[tuple[int, int, int]] = set()
         for k, (doc, start, end) in enumerate(units.spans):
             values = [row[k] for row in units.rows]

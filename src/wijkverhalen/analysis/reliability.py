@@ -33,26 +33,29 @@ def _pairable(data: Any) -> np.ndarray:
     return arr[:, counts >= 2]
 
 
-def coincidences(data: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Krippendorff's coincidence matrix ``o[c, k]`` and the values ``c`` it is indexed by."""
+def unit_counts(data: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``counts[u, c]``: how many coders gave pairable unit ``u`` the value ``values[c]``."""
     arr = _pairable(data)
     values = np.unique(arr[~np.isnan(arr)])
-    index = {v: i for i, v in enumerate(values)}
-    o = np.zeros((len(values), len(values)))
-    for unit in arr.T:
-        present = unit[~np.isnan(unit)]
-        m = len(present)
-        counts = np.zeros(len(values))
-        for v in present:
-            counts[index[v]] += 1
-        # pairs of values within the unit, each ordered pair once, weighted 1/(m-1)
-        o += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
-    return o, values
+    if not len(values):
+        return np.zeros((arr.shape[1], 0)), values
+    return np.stack([(arr == v).sum(axis=0) for v in values], axis=1).astype(float), values
 
 
-def krippendorff_alpha(data: Any) -> float:
-    """Nominal alpha = 1 - D_o / D_e; NaN when there are no pairable values or no variation."""
-    o, _ = coincidences(data)
+def coincidences_from_counts(counts: np.ndarray) -> np.ndarray:
+    """Pairs of values within a unit, each ordered pair once, weighted 1/(m_u - 1)."""
+    m = counts.sum(axis=1)
+    weighted = counts / (m - 1)[:, None] if len(m) else counts
+    return weighted.T @ counts - np.diag(weighted.sum(axis=0))
+
+
+def coincidences(data: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Krippendorff's coincidence matrix ``o[c, k]`` and the values ``c`` it is indexed by."""
+    counts, values = unit_counts(data)
+    return coincidences_from_counts(counts), values
+
+
+def _alpha(o: np.ndarray) -> float:
     n_c = o.sum(axis=1)
     n = n_c.sum()
     if n <= 1:
@@ -64,16 +67,18 @@ def krippendorff_alpha(data: Any) -> float:
     return float(1 - observed / expected)
 
 
+def krippendorff_alpha(data: Any) -> float:
+    """Nominal alpha = 1 - D_o / D_e; NaN when there are no pairable values or no variation."""
+    o, _ = coincidences(data)
+    return _alpha(o)
+
+
 def percent_agreement(data: Any) -> float:
     """Agreeing pairs of values within units / all pairs (for two coders: agreeing units / units)."""
-    arr = _pairable(data)
-    agree = pairs = 0.0
-    for unit in arr.T:
-        present = unit[~np.isnan(unit)]
-        m = len(present)
-        _, counts = np.unique(present, return_counts=True)
-        agree += float((counts * (counts - 1)).sum()) / 2
-        pairs += m * (m - 1) / 2
+    counts, _ = unit_counts(data)
+    m = counts.sum(axis=1)
+    pairs = float((m * (m - 1)).sum()) / 2
+    agree = float((counts * (counts - 1)).sum()) / 2
     return agree / pairs if pairs else NAN
 
 
@@ -102,14 +107,14 @@ def brennan_prediger(observed: float, categories: int) -> float:
 
 def bootstrap_alpha(data: Any, samples: int, *, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
     """A percentile interval for alpha from ``samples`` resamples of the pairable units."""
-    arr = _pairable(data)
-    if samples <= 0 or arr.shape[1] == 0:
+    counts, _ = unit_counts(data)
+    units = counts.shape[0]
+    if samples <= 0 or units == 0:
         return NAN, NAN
     rng = np.random.default_rng(seed)
     found = []
     for _ in range(samples):
-        pick = rng.integers(0, arr.shape[1], arr.shape[1])
-        value = krippendorff_alpha(arr[:, pick])
+        value = _alpha(coincidences_from_counts(counts[rng.integers(0, units, units)]))
         if not math.isnan(value):
             found.append(value)
     if not found:

@@ -37,11 +37,11 @@ def copy(project: Path, dest: Path, coder: str, blind: bool, force: bool) -> Non
 
 
 @cli.command()
-@click.argument("into", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", metavar="INTO", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @coder_option
 @json_option
-def merge(into: Path, sources: tuple[Path, ...], coder: str | None, as_json: bool) -> None:
+def merge(project: Path, sources: tuple[Path, ...], coder: str | None, as_json: bool) -> None:
     """Merge coders' copies (FROM...) into the project INTO.
 
     Documents are matched by their text, codes by id, codings by GUID. What a
@@ -60,10 +60,10 @@ def merge(into: Path, sources: tuple[Path, ...], coder: str | None, as_json: boo
     who = resolve_coder(coder)
     for source in sources:
         Project.open(source).close()  # refuse a missing or damaged copy before changing anything
-        if source.resolve() == into.resolve():
+        if source.resolve() == project.resolve():
             raise InvalidInput("cannot merge a project into itself", path=source)
     reports = []
-    with opened(into) as proj:
+    with opened(project) as proj:
         for source in sources:
             reports.append(proj.merge_from(source, who))
     if as_json:
