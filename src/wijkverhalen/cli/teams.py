@@ -8,7 +8,15 @@ import click
 
 from ..errors import InvalidInput
 from . import cli
-from .common import coder_option, echo_json, json_option, opened, project_argument, resolve_coder, table
+from .common import (
+    coder_option,
+    echo_json,
+    json_option,
+    opened,
+    project_argument,
+    resolve_coder,
+    table,
+)
 
 
 @cli.command()

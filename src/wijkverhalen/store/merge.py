@@ -354,17 +354,16 @@ def copy_project(source: str | Path, dest: str | Path, coder: str, *, blind: boo
 
     written = backup_project(source, dest, force=force)
     try:
-        with Project.open(written) as copy:
-            with copy.transaction():
-                if blind:
-                    copy.conn.execute("DELETE FROM codings WHERE coder != ?", (coder,))
-                    copy.conn.execute(
-                        "UPDATE operations SET label = 'coding (hidden in a blind copy)', changes = '[]',"
-                        " undoable = 0 WHERE coder != ? AND instr(changes, '\"t\": \"codings\"') > 0", (coder,))
-                for key, value in (("copy_coder", coder), ("copy_of", str(Path(source).resolve())),
-                                   ("copied_at", now()), ("copy_blind", "yes" if blind else "no")):
-                    copy.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
-                                      " SET value = excluded.value", (key, value))
+        with Project.open(written) as copy, copy.transaction():
+            if blind:
+                copy.conn.execute("DELETE FROM codings WHERE coder != ?", (coder,))
+                copy.conn.execute(
+                    "UPDATE operations SET label = 'coding (hidden in a blind copy)', changes = '[]',"
+                    " undoable = 0 WHERE coder != ? AND instr(changes, '\"t\": \"codings\"') > 0", (coder,))
+            for key, value in (("copy_coder", coder), ("copy_of", str(Path(source).resolve())),
+                               ("copied_at", now()), ("copy_blind", "yes" if blind else "no")):
+                copy.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                                  " SET value = excluded.value", (key, value))
     except BaseException:
         Path(written).unlink(missing_ok=True)
         raise
