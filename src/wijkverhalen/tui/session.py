@@ -325,6 +325,14 @@ class Session:
         self.generation += 1
         return self.project.document(document_id)
 
+    def toggle_done(self, document_id: int) -> bool:
+        """Mark the document done by this coder, or take the mark off; returns the new state."""
+        done = document_id not in self.project.done_marks().get(self.who, set())
+        with self._writing():
+            self.project.mark_done(document_id, self.who, done=done)
+        self.generation += 1
+        return done
+
     # -- linking (Validate screen) --------------------------------------------------------
     def set_mention_status(self, mention_ids: list[int], status: str) -> int:
         with self._writing():
