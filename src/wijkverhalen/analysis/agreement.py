@@ -255,7 +255,8 @@ def disagreements(project: Any, coders: Sequence[str], *, unit: str = "sentence"
             seen.add((doc, start, end))
             if doc not in texts:
                 texts[doc] = project.document_text(doc)
-            row = {"document": names.get(doc, str(doc)), "start": start, "end": end, "code": code.id,
+            row = {"document_id": doc, "document": names.get(doc, str(doc)), "start": start, "end": end,
+                   "code": code.id,
                    "label": code.label}
             for coder, value in zip(coders, values, strict=True):
                 row[coder] = "" if math.isnan(value) else ("applied" if value else "not applied")
