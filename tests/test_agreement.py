@@ -118,6 +118,13 @@ def test_overlap_units_as_maxqda(coded: Project) -> None:
     assert strict.at["relaties.vertrouwen", "units"] == 3  # anna's two passages and bram's one
 
 
+def test_consensus_is_compared_only_when_named(coded: Project) -> None:
+    d1 = coded.resolve_document("d1")
+    coded.add_coding(d1, 0, 5, "stressor", "consensus")
+    assert "marked:consensus" not in agreement(coded).columns
+    assert "marked:consensus" in agreement(coded, ["anna", "consensus"]).columns
+
+
 def test_document_units_and_nominal_set(coded: Project) -> None:
     table = agreement(coded, ["anna", "bram"], unit="document", nominal_set=["netwerken", "stressor"])
     assert table.at["relaties.vertrouwen", "units"] == 2

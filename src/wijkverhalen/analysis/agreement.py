@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 UNITS = ("sentence", "turn", "document", "overlap")
 SET_ROW = "(nominal set)"
+CONSENSUS = "consensus"  # the coder who settles disagreements: compared only when named
 
 
 @dataclass
@@ -182,7 +183,7 @@ def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = 
     codings = codings_frame(project, document_ids=docs)
     if include_children:
         codings = expand_to_ancestors(codings, tree)
-    chosen = list(coders) if coders else sorted(codings["coder"].unique())
+    chosen = list(coders) if coders else sorted(c for c in codings["coder"].unique() if c != CONSENSUS)
     codings = codings[codings["coder"].isin(chosen)]
     counted = counted_documents(project, chosen, docs)
     segments = unit_segments(project, unit, docs)

@@ -71,11 +71,12 @@ def agreement(project: Path, coders: str | None, unit: str, overlap: float, code
     for out in (*outputs, *disagreement_outputs):
         check_output(out)
     with opened(project) as proj:
-        known = set(proj.coders())
+        coded = set(proj.coders())
+        known = coded if chosen else coded - {"consensus"}
         if chosen:
-            missing = [c for c in chosen if c not in known]
+            missing = [c for c in chosen if c not in coded]
             if missing:
-                raise InvalidInput(f"no codings by {', '.join(missing)} (coders: {', '.join(sorted(known)) or 'none'})")
+                raise InvalidInput(f"no codings by {', '.join(missing)} (coders: {', '.join(sorted(coded)) or 'none'})")
         if len(chosen or known) < 2:
             raise InvalidInput("agreement needs codings by at least two coders")
         for code_id in (*_split(codes), *_split(nominal_set)):
