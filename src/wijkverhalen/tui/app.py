@@ -113,6 +113,13 @@ SCREENS: list[ScreenEntry] = [
         f"{_SCREENS_PKG}.validate:ValidateScreen",
     ),
     ScreenEntry(
+        "compare",
+        "R",
+        "Compare coders",
+        "Where coders disagree: go to each passage, settle it into a consensus",
+        f"{_SCREENS_PKG}.compare:CompareScreen",
+    ),
+    ScreenEntry(
         "export",
         "E",
         "Export",

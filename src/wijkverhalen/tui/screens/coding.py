@@ -77,6 +77,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         Binding("x", "remove", "Remove", id="coding.remove"),
         Binding("C", "change_code", "Change code of a coding", id="coding.change_code", show=False),
         Binding("m", "memo", "Memo", id="coding.memo"),
+        Binding("D", "toggle_done", "Mark the document done (agreement)", id="coding.done", show=False),
         Binding(
             "M", "document_memo", "Memo on the document", id="coding.document_memo", show=False
         ),
