@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from platformdirs import user_config_dir
 
+from . import safeyaml
+
 CODER_ENV = "WIJKVERHALEN_CODER"
 
 
@@ -23,7 +25,7 @@ def config_path() -> Path:
 def load_config() -> dict[str, Any]:
     path = config_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
