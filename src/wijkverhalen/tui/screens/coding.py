@@ -23,7 +23,7 @@ from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
 from ..widgets.transcript import TranscriptView
 from ..widgets.transcript_model import TranscriptModel
-from .base import WijkScreen
+from .base import WijkScreen, reads_project
 from .coding_actions import CodingActions, describe_coding
 from .coding_moves import CodingMoves
 from .dialogs import TextPrompt
@@ -114,6 +114,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
                 yield CodeInfo(id="code-info")
         yield Footer(show_command_palette=False)
 
+    @reads_project
     def on_mount(self) -> None:
         transcript = self.transcript
         transcript.color_of = self.session.color
@@ -146,6 +147,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             for keyword in code.keywords:
                 self._keyword_index.setdefault(keyword.lower().strip(), []).append(code.id)
 
+    @reads_project
     def load_document(
         self,
         document_id: int,
@@ -181,6 +183,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         self._update_title()
         self.transcript.focus()
 
+    @reads_project
     def reload(self) -> None:
         """Re-read codings and codes (after undo/redo, a codebook edit or another coder's work)."""
         if self.model is None:
