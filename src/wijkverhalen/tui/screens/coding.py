@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...errors import NotFound
 from ...models import Coding
+from ...textsafe import printable
 from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
@@ -226,14 +227,14 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             return
         doc = self.model.document
         title = Text()
-        title.append(doc.name, style="bold")
+        title.append(printable(doc.name), style="bold")
         preferred = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
         keys = [k for k in preferred if k in doc.attributes] + [
             k for k in doc.attributes if k not in preferred
         ]
         for key in keys:
-            title.append(f"  {key}=", style="dim")
-            title.append(doc.attributes[key])
+            title.append(f"  {printable(key)}=", style="dim")
+            title.append(printable(doc.attributes[key]))
         title.append(
             f"  ·  {len(self.model)} sentences · {self.model.coded_share():.0%} coded", style="dim"
         )
