@@ -177,7 +177,7 @@ class DocumentsScreen(WijkScreen):
         natural = max([8] + [len(d.name) for d in self.docs])
         table.add_column("document", key="name", width=max(16, min(natural, available)))
         for attribute, width in zip(self.attribute_columns, widths, strict=True):
-            table.add_column(attribute, key=f"attr:{attribute}", width=width)
+            table.add_column(plain(attribute), key=f"attr:{attribute}", width=width)
         table.add_column("words", key="words", width=6)
         table.add_column("codings", key="codings", width=7)
         table.add_column("coded", key="coded", width=BAR_WIDTH + 5)
