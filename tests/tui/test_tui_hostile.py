@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from wijkverhalen.errors import ProjectCorrupt
 from wijkverhalen.store.faults import CORRUPT_MESSAGE
 from wijkverhalen.tui.screens.dialogs import ErrorDialog
+from wijkverhalen.tui.plain import plain
 from wijkverhalen.tui.screens.documents import DocumentsScreen
 
 SIZE = (120, 40)
@@ -45,7 +46,8 @@ async def test_import_notice_shows_warnings_and_hostile_names(make: Any, reopen:
         assert "1 metadata row(s) match no imported file: ontbreekt.txt" in notice
         assert "2 file(s) without a metadata row" in notice
         assert "a[b]\\x1b[31m.txt" in notice and "d [lacht].txt" in notice  # as written, escape shown
-        assert "\x1b" not in notice
+        assert "\x1b" not in notice and "\\x0a" not in notice  # escapes, but line breaks stay
+        assert len(notice.splitlines()) == 3
     names = {d.name for d in reopen().documents()}
     assert OTHER in names and any(name.startswith("a[b]") for name in names)
 
@@ -87,3 +89,8 @@ async def test_damaged_page_read_in_a_worker_is_a_dialog(make: Any, monkeypatch:
         assert app.is_running and isinstance(app.screen, ErrorDialog)
         assert app.screen.title_text != "Something went wrong"  # a storage failure, not a bug
         assert app.screen.message == f"{app.session.path}: {CORRUPT_MESSAGE}"
+
+
+def test_plain_keeps_line_breaks_and_escapes_the_rest() -> None:
+    shown = plain("Kan niet:\n\na[b]\x1b[2J\t[/b]")
+    assert shown.plain == "Kan niet:\n\na[b]\\x1b[2J\\x09[/b]" and not shown.spans

@@ -34,6 +34,7 @@ from ..store.oplog import OperationConflict, Step
 from ..textsafe import printable
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
 from .messages import PassageChosen
+from .plain import plain_text
 from .screens.base import WijkScreen
 from .screens.dialogs import CoderNameDialog, ConfirmDialog, ErrorDialog
 from .session import QueryLemmas, Session
@@ -343,9 +344,9 @@ class WijkApp(App[None]):
 
         Notifications quote file and document names, attribute values and error
         messages; read as markup, a ``[`` in them could end the app (``markup`` is
-        accepted for Textual's callers and ignored).
+        accepted for Textual's callers and ignored). Line breaks are kept.
         """
-        super().notify(printable(message), title=printable(title), severity=severity,
+        super().notify(plain_text(message), title=printable(title), severity=severity,
                        timeout=timeout, markup=False)
 
     def report_error(self, error: BaseException, title: str = "Could not read the project") -> bool:

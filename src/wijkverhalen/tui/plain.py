@@ -18,5 +18,14 @@ from ..textsafe import printable
 
 
 def plain(value: object, style: str = "") -> Text:
-    """``value`` as text that is shown as written: no markup, no control characters."""
-    return Text(printable(value), style=style)
+    """``value`` as text that is shown as written: no markup, no control characters.
+
+    Line breaks are kept (a dialog's message may have paragraphs); every other
+    control character is shown as an escape.
+    """
+    return Text(plain_text(value), style=style)
+
+
+def plain_text(value: object) -> str:
+    """``str(value)`` with every control character but the line break escaped."""
+    return "\n".join(printable(line) for line in str(value).split("\n"))
