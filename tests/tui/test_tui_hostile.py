@@ -13,8 +13,8 @@ from textual.widgets import DataTable
 
 from wijkverhalen.errors import ProjectCorrupt
 from wijkverhalen.store.faults import CORRUPT_MESSAGE
-from wijkverhalen.tui.screens.dialogs import ErrorDialog
 from wijkverhalen.tui.plain import plain
+from wijkverhalen.tui.screens.dialogs import ErrorDialog
 from wijkverhalen.tui.screens.documents import DocumentsScreen
 
 SIZE = (120, 40)
