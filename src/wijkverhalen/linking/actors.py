@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
+from .. import safeyaml
 from ..errors import DataError
+from ..safeyaml import StrictLoader
 from .models import Actor
 
 if TYPE_CHECKING:
@@ -106,7 +108,7 @@ def _make_actor(record: dict[str, Any], path: str, line: int | None) -> Actor:
 
 def _parse_yaml(text: str, path: str) -> list[Actor]:
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=StrictLoader)  # no anchors/aliases: no bombs
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=path,
@@ -133,7 +135,7 @@ def _parse_yaml(text: str, path: str) -> list[Actor]:
             if key not in ACTOR_KEYS and key not in _MEMO_KEYS:
                 raise DataError(f"unknown field '{key}' (fields: {', '.join(ACTOR_KEYS)})",
                                 path=path, line=key_node.start_mark.line + 1)
-            record[key] = yaml.safe_load(yaml.serialize(value_node))
+            record[key] = safeyaml.load(yaml.serialize(value_node))
         actors.append(_make_actor(record, path, line))
     return actors
 

@@ -97,8 +97,12 @@ class Session:
         purpose: opening the project file again drops this process's SQLite locks
         (POSIX advisory locks belong to the process), after which SQLite may remove
         the WAL under the live connection and committed work would be lost.
+        A damaged page or an I/O error met while reading comes out as a one-line
+        :class:`~wijkverhalen.errors.StorageError`, which the app's worker error
+        handler shows in a dialog.
         """
-        yield self.project
+        with storage_errors(self.path):
+            yield self.project
 
     @contextmanager
     def writer(self) -> Iterator[Project]:

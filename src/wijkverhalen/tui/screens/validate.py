@@ -32,6 +32,7 @@ from ...linking.models import IndicatorMeta, Mention
 from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
 from ..messages import PassageChosen
+from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
@@ -144,8 +145,8 @@ class MentionsScreen(ModalScreen[bool]):
         table.clear()
         style = {"confirmed": "green", "rejected": "red strike", "detected": "", "suggested": "yellow italic"}
         for m in self.mentions:
-            table.add_row(str(m.id), Text(m.status, style=style[m.status]), m.actor_id, m.document_name,
-                          Text(m.context), key=str(m.id))
+            table.add_row(str(m.id), Text(m.status, style=style[m.status]), m.actor_id, plain(m.document_name),
+                          plain(m.context), key=str(m.id))
         if self.mentions:
             table.move_cursor(row=min(keep, len(self.mentions) - 1), animate=False)
         status = self.FILTERS[self.filter_index] or "all"
