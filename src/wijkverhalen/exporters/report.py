@@ -96,6 +96,7 @@ class CodeSection:
     children: list[CodeSection] = field(default_factory=list)
     heading_only: bool = False  # an ancestor shown only to place selected codes
     moved_from: str = ""  # the parent theme, when the seed's structure put the code elsewhere
+    is_part: bool = False  # the inventory's own code, shown under the part's heading (not a heading of its own)
 
     @property
     def count_line(self) -> str:
@@ -338,9 +339,10 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
             sections[parent].children.append(section)
         else:
             roots.append(section)
+    depth = {code_id: s.depth for code_id, s in sections.items()}  # before the layout moves sections
     parts = _parts(project, roots, case_name, notes, documents, anonymise)
-    overview = [(s.code.label, s.depth, s.codings, s.documents, s.respondents)
-                for s in sections.values() if not s.heading_only]
+    overview = [(s.code.label, depth[s.code.id], s.codings, s.documents, s.respondents)
+                for s in _walk_parts(parts) if not s.heading_only]
     coders_total: dict[str, int] = {}
     for c in coder_cols:
         coders_total[c[6:]] = int(own[c].sum())
@@ -435,6 +437,20 @@ def _quote(p: Passage, role_of: dict[int, str], anonymise: Pseudonymiser) -> Quo
         speaker=anonymise.optional(p.speaker), turn=p.turn_index + 1, sentence=p.sentence_index + 1,
         start=p.coding.start, end=p.coding.end, coder=p.coding.coder, memo=anonymise(p.coding.memo),
         valence=p.coding.valence, role=anonymise(role_of.get(p.coding.document_id, "")))
+
+
+def _walk_parts(parts: list[ReportPart]) -> list[CodeSection]:
+    """Every section of ``parts`` in the order the report shows them."""
+    out: list[CodeSection] = []
+
+    def walk(sections: list[CodeSection]) -> None:
+        for s in sections:
+            out.append(s)
+            walk(s.children)
+
+    for part in parts:
+        walk(part.sections)
+    return out
 
 
 def _walk_ids(sections: list[CodeSection]) -> list[str]:

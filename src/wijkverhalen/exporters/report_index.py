@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from .triangulation import IndicatorNote
@@ -118,20 +119,23 @@ class IndexIndicator:
 
 
 def _provenance(rows: list[dict[str, Any]]) -> list[str]:
-    """One line per edition: source, edition, file and the rows the figures come from."""
-    per: dict[tuple[int, str, str, str], list[str]] = {}
+    """Where the figures come from: per source and file, the edition and the row of each figure.
+
+    Only the file's name is shown (a local folder does not belong in a published report).
+    """
+    per: dict[tuple[str, str], dict[tuple[int, str], list[str]]] = {}
     for r in rows:
-        key = (r["year"], r.get("source") or "", r.get("edition") or "", r.get("file") or "")
+        file = PurePath(r.get("file") or "").name
+        sheet = f", blad {r['sheet']}" if r.get("sheet") else ""
+        editions = per.setdefault((r.get("source") or "", file + sheet), {})
         where = r["area"] + (f" r. {r['row']}" if r.get("row") else "")
-        per.setdefault(key, []).append(where)
+        editions.setdefault((r["year"], r.get("edition") or ""), []).append(where)
     out = []
-    for (year, source, edition, file), where in sorted(per.items()):
-        line = f"{year}: {edition or f'editie {year}'}"
-        if source:
-            line += f"; bron {source}"
-        if file:
-            line += f"; bestand {file} ({', '.join(where)})"
-        out.append(line)
+    for (source, file), editions in per.items():
+        head = f"Bron: {source or 'niet opgegeven'}" + (f"; bestand {file}" if file else "")
+        lines = [f"{year}" + (f" ({edition})" if edition and edition != str(year) else "") + ": " + ", ".join(where)
+                 for (year, edition), where in sorted(editions.items())]
+        out.append(head + ". Rijen per editie: " + "; ".join(lines) + ".")
     return out
 
 

@@ -168,6 +168,13 @@ def layout(roots: list[CodeSection], case: str | None) -> list[tuple[str, list[C
         out[title] = picked + out.get(title, [])
     rest = [s for s in roots if id(s) not in used]
     ordered = [(t, out.get(t, [])) for t in (CASE_ORDER if case is not None else ORDER)]
+    for title, sections in ordered:
+        for s in sections:
+            # "Netwerken" under "Netwerken": the part heading stands for the code, its sub-codes move up.
+            if s.depth == 0 and not s.is_part and key(title).startswith(key(s.code.label)):
+                s.is_part = True
+                for child in s.children:
+                    _shift(child, 1)
     if rest:
         ordered.append((OTHER, rest))
     return ordered

@@ -114,3 +114,50 @@ def write_plots(validation: Validation, out_dir: str | Path, *, formats: tuple[s
         if files:
             written[(finding.code_id, finding.indicator)] = files
     return written
+
+
+def plot_comparison(series: dict[str, dict[int, float]], path: str | Path, *, title: str, unit: str = "",
+                    focus: str = "BoTu", nprz: str = "NPRZ-focuswijken", reference: str = "Rotterdam",
+                    dpi: int = 150) -> Path | None:
+    """One indicator for the report's Index+ section: ``focus`` beside ``nprz`` and ``reference``.
+
+    ``series`` maps an area to its values per edition (as
+    :func:`wijkverhalen.exporters.report_index.index_section` gives them); the focus
+    area's own neighbourhoods are drawn thin. Labels are Dutch; the format follows the
+    suffix of ``path`` (PNG for the Word report). Returns ``None`` when there is nothing to draw.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    drawn = {name: values for name, values in series.items() if values}
+    if not drawn:
+        return None
+    fig = Figure(figsize=(6.3, 3.0))
+    fig.subplots_adjust(left=0.1, right=0.72, top=0.88, bottom=0.14)
+    ax = fig.add_subplot()
+    styles = {focus: {"color": FOCUS_COLOR, "linewidth": 2.6, "markersize": 6},
+              nprz: {"color": NPRZ_COLOR, "linewidth": 1.6, "linestyle": "--", "markersize": 4},
+              reference: {"color": REFERENCE_COLOR, "linewidth": 1.6, "linestyle": ":", "markersize": 4}}
+    others = iter(MEMBER_COLORS)
+    years: set[int] = set()
+    for name in sorted(drawn, key=lambda n: (n not in styles, list(styles).index(n) if n in styles else 0, n)):
+        values = drawn[name]
+        xs = sorted(values)
+        style = styles.get(name) or {"color": next(others, "#999999"), "linewidth": 1.0, "markersize": 3}
+        ax.plot(xs, [values[x] for x in xs], marker="o", label=name, **style)  # type: ignore[arg-type]
+        years.update(xs)
+    ticks = sorted(years)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.set_xlim(min(ticks) - 0.6, max(ticks) + 0.6)
+    ax.set_ylabel(unit or "waarde")
+    ax.set_xlabel("editie")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    out = Path(path)
+    fig.savefig(out, format=out.suffix.lstrip(".") or "png", dpi=dpi,
+                metadata={"Date": None} if out.suffix == ".svg" else {})
+    return out
