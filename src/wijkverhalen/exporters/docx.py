@@ -31,6 +31,7 @@ MARGIN = 2.5  # cm
 TOC_LEVELS = 2
 
 
+
 def _clean(text: str) -> str:
     return _INVALID_XML.sub(" ", text)
 
@@ -222,15 +223,46 @@ def render_docx(report: Report, path: str | Path) -> None:
         document.save(str(path))
 
 
-def _column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], total_cm: float) -> list[float]:
-    """Widths in cm proportional to each column's content (longest text, capped; the header's longest word)."""
-    weights = []
+CHAR_CM = 0.19  # the width of an average character of 9 pt text
+CELL_PADDING_CM = 0.45
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line may break between: spaces, and after '_' and '/' (see :func:`_breakable`)."""
+    return [w for w in re.split(r"[\s_/]+", text) if w]
+
+
+def _breakable(text: str) -> str:
+    """Let file names like ``01_bewoner_fatima`` wrap after '_' (a zero-width space)."""
+    return text.replace("_", "_\u200b")
+
+
+def _column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], total_cm: float,
+                   char_cm: float = CHAR_CM) -> list[float]:
+    """Widths in cm from each column's content.
+
+    A column wants room for its longest text (up to 60 characters, then it wraps) and
+    at least its longest header word (bold; words do not break). When the wishes do not
+    fit the text width, only the columns that can wrap give up room, in proportion to
+    what they would give up; numbers and short codes keep their width.
+    """
+    need, least = [], []
     for i, head in enumerate(header):
-        longest = max((len(str(r[i])) for r in rows), default=0)
-        word = max((len(w) for w in str(head).split()), default=1) * 1.2  # bold header words do not wrap
-        weights.append(max(min(longest, 48), word, 3) + 2.5)
-    scale = total_cm / sum(weights)
-    return [w * scale for w in weights]
+        word = max((len(w) for w in str(head).split()), default=1) * 1.35
+        cells = [str(r[i]) for r in rows]
+        longest = max((len(c) for c in cells), default=0)
+        longest_word = max((len(w) for c in cells for w in _words(c)), default=0)
+        if i == 0:  # the table style sets the first column in bold
+            longest, longest_word = int(longest * 1.15), int(longest_word * 1.15)
+        need.append(max(word, min(longest, 60), 3) * char_cm + CELL_PADDING_CM)
+        least.append(max(word, min(longest_word, 16), 3) * char_cm + CELL_PADDING_CM)
+    if sum(need) <= total_cm:
+        return need
+    if sum(least) >= total_cm:  # even the least does not fit: share the page by the least
+        return [m * total_cm / sum(least) for m in least]
+    slack = [n - m for n, m in zip(need, least, strict=True)]
+    give = sum(need) - total_cm
+    return [n - s * give / sum(slack) for n, s in zip(need, slack, strict=True)]
 
 
 def _table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]],
@@ -243,10 +275,11 @@ def _table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]],
     if style:
         table.style = style
     table.autofit = False
-    widths = _column_widths(header, rows, A4[0] - 2 * MARGIN)
+    size = 9 if len(header) < 6 else 8  # wide tables (the sources) in smaller type
+    widths = _column_widths(header, rows, A4[0] - 2 * MARGIN, CHAR_CM * size / 9)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
-    small = Pt(9)
+    small = Pt(size)
     for i, (cell, text) in enumerate(zip(table.rows[0].cells, header, strict=True)):
         cell.text = _clean(text)
         cell.width = Cm(widths[i])
@@ -259,7 +292,7 @@ def _table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]],
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            cell.text = _clean(str(text))
+            cell.text = _breakable(_clean(str(text)))
             cell.width = Cm(widths[i])
             if small:
                 for run in cell.paragraphs[0].runs:

@@ -27,6 +27,14 @@ LEGACY_NL = {
     "only quantitative evidence": "stil (alleen cijfers)",
     "too little evidence": "te weinig gegevens",
 }
+# The triangulation's settings as the Verantwoording names them (others are shown as they are called).
+OPTION_NL = {"area": "focusgebied", "basis": "vergelijking (trend of niveau)", "min_passages": "minimum passages",
+             "min_documents": "minimum documenten", "min_respondents": "minimum respondenten",
+             "min_years": "minimum edities", "min_change": "minimale verandering",
+             "balance_threshold": "drempel balans", "lookback": "jaren terug vóór de verhalen",
+             "include_children": "subcodes meetellen", "case": "casus", "coder": "codeur", "code": "code",
+             "year_attribute": "attribuut jaar", "role_attribute": "attribuut rol",
+             "governance_code": "code governance", "sibd_code": "code SIBD", "with_cases": "casussen"}
 OVERCLAIMING = frozenset({"bevestigt", "bevestigd", "spreekt tegen"})
 
 
@@ -138,7 +146,9 @@ def _options_table(options: Any) -> dict[str, str]:
 
     if not is_dataclass(options) or isinstance(options, type):
         return {}
-    return {k: "" if v is None else str(v) for k, v in asdict(options).items()}
+    words = {True: "ja", False: "nee"}
+    return {OPTION_NL.get(k, k): "" if v is None else words.get(v, str(v)) if isinstance(v, bool) else str(v)
+            for k, v in asdict(options).items()}
 
 
 def triangulate(project: Any, case: str | None, codes: Sequence[Code]) -> Triangulation:
