@@ -123,6 +123,14 @@ def _detach(roots: list[CodeSection], wanted: Callable[[CodeSection], bool], ori
     return taken
 
 
+def _prune(sections: list[CodeSection]) -> None:
+    """Drop themes left empty because all their coded sub-codes moved to another part."""
+    for s in list(sections):
+        _prune(s.children)
+        if s.codings == 0 and not s.children and s.total_codings > 0:
+            sections.remove(s)
+
+
 def _case_code(roots: list[CodeSection], case: str) -> CodeSection | None:
     """The codebook's own code for ``case`` (a child of 'casus' whose label or id names it)."""
     wanted = key(case)
@@ -153,6 +161,7 @@ def layout(roots: list[CodeSection], case: str | None) -> list[tuple[str, list[C
                                           and s.code.id.startswith("sibd")))
             out[GOVERNANCE].extend(_detach(roots, lambda s: s.depth > 0 and matches_end(s, SIBD_GOVERNANCE)
                                            and s.code.id.startswith("sibd")))
+    _prune(roots)
     used: set[int] = set()
     for title in CASE_ORDER if case is not None else ORDER:
         if title == INDEX:
@@ -161,7 +170,7 @@ def layout(roots: list[CodeSection], case: str | None) -> list[tuple[str, list[C
         picked = [s for s in roots if id(s) not in used and matches(s, ROOTS[title])]
         used.update(id(s) for s in picked)
         if title == CASES:  # the 'casus' code only groups the cases: show the cases themselves
-            picked = [c for s in picked for c in s.children]
+            picked = [c for s in picked for c in ([s] if s.codings else s.children)]
             for c in picked:
                 _shift(c, c.depth)
         # Inventory roots first, then what the seed puts there from elsewhere.
