@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -188,4 +189,8 @@ def test_docx_report_converts_to_pdf_with_libreoffice(demo: Project, tmp_path: P
                             capture_output=True, text=True, timeout=180)
     pdf = tmp_path / "r.pdf"
     assert pdf.exists(), result.stderr
-    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    # LibreOffice laid it out on A4 (595 x 842 pt), not on the template's US Letter (612 x 792).
+    sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data))
+    assert sizes and all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in sizes)
