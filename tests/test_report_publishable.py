@@ -194,7 +194,9 @@ def test_verdict_adapter_words_any_verdict_model_in_dutch() -> None:
     assert view.verdict == "deels consistent" and view.key == "partial"
     assert view.evidence == "4 passages van 3 respondenten; BoTu +2,1 tegen Rotterdam +0,4"
     assert view.rule.startswith("richting gelijk")
-    assert verdict_view(SimpleNamespace(verdict="mixed", verdict_nl="gemengd"), {}).verdict == "gemengd"
+    flagged = verdict_view(SimpleNamespace(verdict="mixed", verdict_nl="gemengd", reason="5+ 5-",
+                                           flags=["verhalen na de laatste editie (2020)"]), {})
+    assert flagged.verdict == "gemengd" and flagged.evidence == "5+ 5-; let op: verhalen na de laatste editie (2020)"
 
 
 # ----------------------------------------------------------------------------- Index+

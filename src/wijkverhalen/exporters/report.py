@@ -37,7 +37,7 @@ from .report_layout import (
     governance_qualities,
     layout,
 )
-from .triangulation import LEGACY_NL, IndicatorNote, triangulate
+from .triangulation import RULE_NL, IndicatorNote, triangulate
 
 # The attributes the sources table shows unless the user names others (--source-attributes).
 SOURCE_ATTRIBUTES = ("respondent", "rol", "wijk", "jaar", "casus")
@@ -391,7 +391,7 @@ def method_rules(rules: Sequence[tuple[str, str]], quotes: int) -> list[tuple[st
                                   "focuswijken, Rotterdam het stedelijk gemiddelde; hoe elke reeks is "
                                   "gemaakt staat bij de indicator in Index+."),
     ]
-    return out + [(f"Triangulatie: {LEGACY_NL.get(name, name)}", text) for name, text in rules]
+    return out + [(f"Triangulatie: {RULE_NL.get(name, name)}", text) for name, text in rules]
 
 
 def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],

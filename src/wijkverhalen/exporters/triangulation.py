@@ -34,7 +34,16 @@ OPTION_NL = {"area": "focusgebied", "basis": "vergelijking (trend of niveau)", "
              "balance_threshold": "drempel balans", "lookback": "jaren terug vóór de verhalen",
              "include_children": "subcodes meetellen", "case": "casus", "coder": "codeur", "code": "code",
              "year_attribute": "attribuut jaar", "role_attribute": "attribuut rol",
-             "governance_code": "code governance", "sibd_code": "code SIBD", "with_cases": "casussen"}
+             "governance_code": "code governance", "sibd_code": "code SIBD", "with_cases": "casussen",
+             "mixed_ratio": "drempel gemengd (kleinste / grootste kant)", "min_editions": "minimum edities voor verandering",
+             "edition_span": "editie telt binnen zoveel jaar van de verhalen", "threshold": "drempel (alle indicatoren)",
+             "respondent_attribute": "attribuut respondent", "citation_pattern": "patroon: citeert de enquête"}
+# The protocol's rule names (English in the triangulation module) as the Verantwoording heads them.
+RULE_NL = {**LEGACY_NL, "agreement": "consistent met", "partial agreement": "deels consistent",
+           "dissonance": "tegenstrijdig", "silence": "stil", "mixed": "gemengd", "passages": "passages",
+           "citations": "citaten van de enquête", "stories": "richting van de verhalen",
+           "stories speak": "de verhalen spreken", "level": "niveau", "change": "verandering",
+           "threshold": "drempel", "valence": "valentie"}
 OVERCLAIMING = frozenset({"bevestigt", "bevestigd", "spreekt tegen"})
 
 
@@ -125,6 +134,9 @@ def verdict_view(finding: Any, dutch: Mapping[str, str] | None = None,
     if not word or word.casefold() in OVERCLAIMING:
         word = LEGACY_NL.get(key, key)
     evidence = _text(_first(finding, "evidence", "reason", "detail", "explanation"))
+    flags = _text(_first(finding, "flags"))
+    if flags and flags not in evidence:
+        evidence = f"{evidence}; let op: {flags}" if evidence else f"let op: {flags}"
     rule = _text(_first(finding, "rule", "rule_text"))
     if not rule and rules:
         rule = rules.get(key, "") or rules.get(word, "")
