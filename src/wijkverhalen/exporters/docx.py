@@ -373,7 +373,8 @@ def _plot(document: Any, item: IndexIndicator, figures: Path, k: int) -> None:
         from ..linking.plots import plot_comparison
     except ImportError:  # pragma: no cover - matplotlib is a dependency
         return
-    png = plot_comparison(item.series, figures / f"index_{k}.png", title=item.label, unit=item.unit)
+    png = plot_comparison(item.series, figures / f"index_{k}.png", title=item.label, unit=item.unit,
+                          note="; ".join(item.rules + item.flags))
     if png is not None:
         document.add_picture(str(png), width=Cm(15.5))
         document.add_paragraph(_clean(f"Figuur {k}. {item.label}: BoTu naast de NPRZ-focuswijken en "

@@ -122,7 +122,7 @@ def _index(part: ReportPart, report: Report, figures: Path | None, relative_to: 
 
             figures.mkdir(exist_ok=True)
             png = plot_comparison(item.series, figures / f"index_{k}_{item.id}.png", title=item.label,
-                                  unit=item.unit)
+                                  unit=item.unit, note="; ".join(item.rules + item.flags))
             if png is not None:
                 rel = os.path.relpath(png, relative_to) if relative_to else str(png)
                 lines += [f"![Figuur {k}. {escape(item.label)}]({Path(rel).as_posix()})", ""]
