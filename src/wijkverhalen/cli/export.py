@@ -202,16 +202,23 @@ def export_matrix_cmd(project: Path, outputs: tuple[Path, ...], rows: str, cols:
 @output_option
 @pseudonymise_option
 @coder_option
-def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool, coder: str | None) -> None:
+@click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
+              help="Count selection offsets in code points (the standard; ATLAS.ti, MAXQDA, QualCoder, NVivo "
+                   "for Mac) or in UTF-16 units (NVivo for Windows). Only texts with emoji or other "
+                   "characters outside the BMP differ.")
+def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool, coder: str | None,
+                    offsets: str) -> None:
     """The whole project as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder...
 
     Users, the codebook (hierarchy, colours, descriptions), the texts, every coding
-    with exact offsets, memos as notes, attributes as variables, and cases.
+    with exact offsets, memos (as descriptions and as notes), attributes as
+    variables, and cases.
 
     \b
     Example:
       wijkverhalen export qdpx botu.wijk -o botu.qdpx
       wijkverhalen export qdpx botu.wijk -o botu-anoniem.qdpx --pseudonymise
+      wijkverhalen export qdpx botu.wijk -o botu-nvivo.qdpx --offsets utf16
     """
     from ..exporters.refi import export_qdpx
 
@@ -224,7 +231,7 @@ def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool
                     bar.update(task, completed=done, total=total, description=what)
 
                 summary = export_qdpx(proj, output, pseudonymise=pseudonymise, coder=resolve_coder(coder),
-                                      progress=progress)
+                                      offsets=offsets, progress=progress)
             click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), "
                        f"{summary.codings} coding(s), {summary.notes} memo(s), {summary.variables} variable(s), "
                        f"{summary.cases} case(s), {summary.users} user(s)"

@@ -300,10 +300,13 @@ class ImportDialog(ModalScreen[tuple[Path, Path | None] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def compose(self) -> ComposeResult:
+        from ...importers import FORMAT_NAMES  # the registry: every format the import reads
+
         with Vertical(classes="dialog"):
             yield Label("Import interviews", classes="dialog-title")
             yield Static(
-                "A file or folder (txt, md, docx, odt; folders recursively).", classes="dialog-body"
+                f"A file or folder ({', '.join(FORMAT_NAMES)}; folders recursively).",
+                classes="dialog-body",
             )
             yield Input(placeholder="path, e.g. ~/interviews/2021", id="import-path")
             yield Static(

@@ -106,7 +106,7 @@ class MentionsScreen(ModalScreen[bool]):
         Binding("f", "cycle_filter", "Filter", id="mentions.filter"),
         Binding("escape,q", "close", "Back", id="mentions.close"),
     ]
-    FILTERS = (None, "detected", "confirmed", "rejected")
+    FILTERS = (None, "detected", "suggested", "confirmed", "rejected")
 
     def __init__(self, session: Any) -> None:
         super().__init__()
@@ -142,7 +142,7 @@ class MentionsScreen(ModalScreen[bool]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        style = {"confirmed": "green", "rejected": "red strike", "detected": ""}
+        style = {"confirmed": "green", "rejected": "red strike", "detected": "", "suggested": "yellow italic"}
         for m in self.mentions:
             table.add_row(str(m.id), Text(m.status, style=style[m.status]), m.actor_id, m.document_name,
                           Text(m.context), key=str(m.id))
