@@ -64,7 +64,18 @@ from typing import Any
 from ..errors import InvalidInput
 from .areas import AreaRegistry
 from .passages import CITATION_PATTERN, PassageIndex, QualEvidence
-from .trends import change_over, judge, median_step, theil_sen
+from .quantitative import (
+    Comparison,
+    QuantEvidence,
+    Series,
+    area_series,
+    num,
+    quantitative,
+    set_threshold,
+)
+
+__all__ = ["AGREEMENT", "PARTIAL", "DISSONANCE", "SILENCE", "VERDICTS", "VERDICT_NL", "Comparison", "Finding",
+           "QualEvidence", "QuantEvidence", "Series", "Validation", "ValidationOptions", "validate"]
 
 AGREEMENT = "agreement"
 PARTIAL = "partial agreement"
@@ -108,55 +119,6 @@ class ValidationOptions:
             raise InvalidInput("the mixed ratio must lie above 0 and at most 1")
         if self.threshold is not None and not 0 <= self.threshold < float("inf"):
             raise InvalidInput("the threshold must be a number >= 0")
-
-
-@dataclass
-class Series:
-    area: str
-    values: dict[int, float]
-    derived_from: tuple[str, ...] = ()  # mean of these areas when the table has no aggregate row
-    rule: str = ""  # how the series was made (comparison.Aggregate.rule), to be stated with it
-    flags: tuple[str, ...] = ()  # e.g. "NPRZ = Carnisse only: 1 of 3"
-
-
-@dataclass
-class Comparison:
-    """BoTu against one reference area: the level gap, or the change beyond the area's change."""
-
-    area: str  # "Rotterdam" or "NPRZ"
-    value: float  # BoTu minus the area (level), or BoTu's change minus the area's change
-    own: float  # the area's mean level, or its own change
-    sign: int  # +1 above / faster, -1 below / slower, 0 within the threshold
-
-
-@dataclass
-class QuantEvidence:
-    indicator: str
-    label: str = ""
-    unit: str = ""
-    scale: str = ""
-    better: str = ""
-    source: str = ""
-    imported: bool = False
-    focus: Series | None = None
-    nprz: Series | None = None
-    reference: Series | None = None
-    members: list[Series] = field(default_factory=list)
-    editions: list[int] = field(default_factory=list)  # every BoTu edition
-    years: list[int] = field(default_factory=list)  # the editions used
-    window: tuple[int, int] | None = None
-    last_edition: int | None = None
-    threshold: float | None = None
-    threshold_rule: str = ""
-    level: float | None = None  # BoTu's mean over the editions used (level)
-    slope: float | None = None  # BoTu's Theil-Sen slope per year (change)
-    change: float | None = None  # slope x span of the editions used
-    first: float | None = None
-    last: float | None = None
-    comparisons: list[Comparison] = field(default_factory=list)
-    direction: int | None = None  # the common sign of the comparisons, None when they differ
-    enough: bool = False
-    note: str = ""  # why the indicator is silent
 
 
 @dataclass
@@ -229,107 +191,12 @@ def verdict_rules(o: ValidationOptions) -> list[tuple[str, str]]:
     ]
 
 
-# ----------------------------------------------------------------------------- the indicator side
-
-
 def _parse_year(value: str | None) -> int | None:
     if not value:
         return None
     text = str(value).strip()[:4]
     return int(text) if text.isdigit() else None
 
-
-def _series(values: dict[str, dict[int, float]], registry: AreaRegistry, area: str | None,
-            members: list[str] | None = None, inhabitants: dict[str, dict[int, float]] | None = None,
-            weight_indicator: str = "") -> Series | None:
-    """The series of ``area``: its table row, else the (population-weighted) mean of its members."""
-    from .comparison import MISSING, TABLE, aggregate
-
-    if area is None:
-        return None
-    label = "NPRZ" if registry.areas[area].group == "nprz" else area
-    agg = aggregate(area, label, registry.members(area) if members is None else members, values, inhabitants,
-                    weight_indicator=weight_indicator)
-    if agg.method == MISSING or not agg.values:
-        return None
-    return Series(area, agg.values, derived_from=() if agg.method == TABLE else agg.members, rule=agg.rule,
-                  flags=agg.flags)
-
-
-def _num(x: float | None, signed: bool = False) -> str:
-    if x is None:
-        return "-"
-    text = f"{x:+.2f}" if signed else f"{x:.2f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in ("+0", "-0") else text
-
-
-def _threshold(q: QuantEvidence, described: Any, o: ValidationOptions) -> None:
-    if o.threshold is not None:
-        q.threshold, q.threshold_rule = o.threshold, f"threshold {o.threshold:g} (--threshold)"
-        return
-    own = getattr(described, "threshold", None)
-    if own is not None:
-        q.threshold, q.threshold_rule = own, f"threshold {own:g} (set for {q.indicator})"
-        return
-    step = median_step(q.focus.values) if q.focus else None
-    if step is not None:
-        q.threshold = step
-        q.threshold_rule = f"threshold {_num(step)} (median absolute edition-to-edition change of {q.focus.area})"  # type: ignore[union-attr]
-
-
-def quantitative(q: QuantEvidence, aspect: str, story_years: list[int], o: ValidationOptions) -> QuantEvidence:
-    """Fill the level or change comparison of ``q`` (its series already set) for the stories' years."""
-    if q.focus is None:
-        q.note = f"no values for {o.area}"
-        return q
-    focus = q.focus.values
-    q.editions = sorted(focus)
-    q.last_edition = q.editions[-1]
-    refs = [(label, s) for label, s in (("Rotterdam", q.reference), ("NPRZ", q.nprz)) if s is not None]
-    if q.threshold is None:
-        q.note = f"one edition only and no threshold set (indicators describe {q.indicator} --threshold)"
-        return q
-    if aspect == "level":
-        if story_years:
-            lo, hi = min(story_years) - o.edition_span, max(story_years) + o.edition_span
-            q.years = [y for y in q.editions if lo <= y <= hi]
-        else:
-            q.years = q.editions[-1:]
-        if not q.years:
-            q.note = f"no edition of {o.area} within {o.edition_span} year(s) of the stories ({lo + o.edition_span}-{hi - o.edition_span})"
-            return q
-        q.level = round(sum(focus[y] for y in q.years) / len(q.years), 3)
-        for label, s in refs:
-            shared = [y for y in q.years if y in s.values]
-            if shared:
-                own = round(sum(s.values[y] for y in shared) / len(shared), 3)
-                gap = round(sum(focus[y] - s.values[y] for y in shared) / len(shared), 3)
-                q.comparisons.append(Comparison(label, gap, own, judge(gap, q.threshold) or 0))
-    else:
-        end = max(story_years) + o.edition_span if story_years else q.editions[-1]
-        q.years = [y for y in q.editions if y <= end]
-        if len(q.years) < o.min_editions:
-            q.note = f"{len(q.years)} edition(s) of {o.area} up to {end}; a change needs {o.min_editions}"
-            return q
-        used = {y: focus[y] for y in q.years}
-        q.slope, q.change = theil_sen(used), change_over(used)
-        for label, s in refs:
-            theirs = {y: s.values[y] for y in q.years if y in s.values}
-            if len(theirs) >= o.min_editions:
-                own = change_over(theirs)
-                assert own is not None and q.change is not None
-                diff = round(q.change - own, 3)
-                q.comparisons.append(Comparison(label, diff, own, judge(diff, q.threshold) or 0))
-    q.window = (q.years[0], q.years[-1])
-    q.first, q.last = focus[q.years[0]], focus[q.years[-1]]
-    if not q.comparisons:
-        q.note = "no reference area (Rotterdam, NPRZ) with values in the same editions"
-        return q
-    signs = {c.sign for c in q.comparisons}
-    q.direction = signs.pop() if len(signs) == 1 else None
-    q.enough = True
-    return q
 
 
 # ----------------------------------------------------------------------------- the verdict
@@ -385,11 +252,11 @@ def describe(qual: QualEvidence, quant: QuantEvidence, link_sign: int, aspect: s
     elif quant.enough:
         unit = " pt" if quant.unit == "%" else ""
         if aspect == "level":
-            head = f"{o.area} level {_num(quant.level)} in {', '.join(map(str, quant.years))}"
+            head = f"{o.area} level {num(quant.level)} in {', '.join(map(str, quant.years))}"
         else:
-            head = (f"{o.area} {_num(quant.first)} -> {_num(quant.last)} ({quant.years[0]}-{quant.years[-1]}), "
-                    f"Theil-Sen {_num(quant.slope, True)}/yr, change {_num(quant.change, True)}{unit}")
-        comps = "; ".join(f"vs {c.area} {_num(c.value, True)}{unit} ({c.area} {_num(c.own)})"
+            head = (f"{o.area} {num(quant.first)} -> {num(quant.last)} ({quant.years[0]}-{quant.years[-1]}), "
+                    f"Theil-Sen {num(quant.slope, True)}/yr, change {num(quant.change, True)}{unit}")
+        comps = "; ".join(f"vs {c.area} {num(c.value, True)}{unit} ({c.area} {num(c.own)})"
                           for c in quant.comparisons)
         parts.append(f"{head}; {comps}; {quant.threshold_rule}")
     elif quant.note:
@@ -463,7 +330,7 @@ class Context:
                    setup=setup)
 
     def evidence(self, document_ids: list[int] | None) -> PassageIndex:
-        spans = self.project.coding_spans(document_ids=document_ids, coder=self.options.coder)
+        spans = self.project.passage_spans(document_ids=document_ids, coder=self.options.coder)
         return PassageIndex(spans, names=self.names, respondents=self.respondents, roles=self.roles,
                             years=self.years, text_of=self.project.document_text,
                             citation_pattern=self.options.citation_pattern)
@@ -480,15 +347,15 @@ class Context:
         if described is not None:
             q.scale, q.better, q.source = described.scale, described.better, described.meta.source
         weights = {"inhabitants": setup.get("inhabitants"), "weight_indicator": setup.get("weight_indicator", "")}
-        q.focus = _series(values, self.registry, self.focus, **weights)
+        q.focus = area_series(values, self.registry, self.focus, **weights)
         ref, nprz = self.registry.aggregate("reference"), self.registry.aggregate("nprz")
         if ref is not None and ref.name != self.focus:
-            q.reference = _series(values, self.registry, ref.name)
+            q.reference = area_series(values, self.registry, ref.name)
         if nprz is not None and nprz.name != self.focus:
-            q.nprz = _series(values, self.registry, nprz.name, setup.get("nprz_members"), **weights)
+            q.nprz = area_series(values, self.registry, nprz.name, setup.get("nprz_members"), **weights)
         q.members = [Series(m, dict(sorted(values[m].items()))) for m in self.registry.members(self.focus)
                      if values.get(m)]
-        _threshold(q, described, o)
+        set_threshold(q, described, o)
         return quantitative(q, aspect, story_years, o)
 
     def findings(self, evidence: PassageIndex) -> list[Finding]:

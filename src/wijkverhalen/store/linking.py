@@ -489,7 +489,7 @@ class LinkingMixin(IndicatorSettingsMixin):
             sql += " WHERE " + " AND ".join(where)
         return list(self.conn.execute(sql + " GROUP BY code_id, document_id, valence", params))
 
-    def coding_spans(self, *, document_ids: Sequence[int] | None = None,
+    def passage_spans(self, *, document_ids: Sequence[int] | None = None,
                      coder: str | None = None) -> list[tuple[str, int, int, int, str | None]]:
         """``(code_id, document_id, start, end, valence)`` of every coding, for unique passages."""
         sql = 'SELECT code_id, document_id, start, "end", valence FROM codings'
