@@ -227,7 +227,8 @@ class ValidateScreen(WijkScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for col in ("code", "indicator", "verdict", "link", "aspect", "passages", "resp.", "+/−/±", "stories",
+        # The verdict comes first so that it is in view at 80 columns (the rest scrolls sideways).
+        for col in ("verdict", "code", "indicator", "link", "aspect", "passages", "resp.", "+/−/±", "stories",
                     "BoTu", "vs R'dam", "vs NPRZ"):
             table.add_column(col, key=col)
         self.loaded_generation = self.session.generation
@@ -265,9 +266,8 @@ class ValidateScreen(WijkScreen):
             if n.enough:
                 value = _num(n.level) if f.aspect == "level" else f"{_num(n.change, True)} ({n.years[0]}-{n.years[-1]})"
             table.add_row(
-                f.code_id, f.indicator,
                 Text(f.verdict + (f": {f.silent}" if f.silent else ""), style=VERDICT_STYLE[f.verdict]),
-                f.link_direction, f.aspect, str(q.passages), str(q.respondents), f"{q.positive}/{q.negative}/{q.mixed}",
+                f.code_id, f.indicator, f.link_direction, f.aspect, str(q.passages), str(q.respondents), f"{q.positive}/{q.negative}/{q.mixed}",
                 q.claim or "–", value, _num(comparison_value(f, "Rotterdam"), True),
                 _num(comparison_value(f, "NPRZ"), True), key=str(i))
         if self.result.findings:
