@@ -60,7 +60,9 @@ MIGRATION_6 = "ALTER TABLE indicators ADD COLUMN threshold REAL;"
 
 
 def _migration_6(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_6)
+    # Idempotent: a project whose version was set back by hand may have the column already.
+    if "threshold" not in {row[1] for row in conn.execute("PRAGMA table_info(indicators)")}:
+        schema.run_script(conn, MIGRATION_6)
 
 
 schema.register_migration(6, _migration_6)
