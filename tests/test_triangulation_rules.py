@@ -144,7 +144,7 @@ def test_change_agreement_beyond_the_city_and_nprz() -> None:
 def test_change_moving_with_the_whole_city_is_no_evidence() -> None:
     # BoTu 40, 42, 44, 46 rises 6 points, but Rotterdam (50..56) and NPRZ (30..36) rise just as much:
     # change minus Rotterdam's = 6 - 6 = 0, minus NPRZ's = 0; threshold 2 (steps 2, 2, 2).
-    # A story of "more" set beside this: dissonance (the old first-to-last rule said "converges").
+    # A story of "more" set beside this: dissonance (the old first-to-last rule read +6 as the stories' direction).
     q = judged([40, 42, 44, 46], [50, 52, 54, 56], [30, 32, 34, 36], aspect="change", story_years=[2020])
     assert q.change == 6 and [c.value for c in q.comparisons] == [0, 0]
     assert verdict(stories("up"), q, "change") == (DISSONANCE, "")

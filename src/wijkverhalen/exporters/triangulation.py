@@ -2,8 +2,8 @@
 
 The report shows, per code, the Index+ indicators it is linked to. Triangulation
 (``wijkverhalen.linking.triangulation``) compares the coded stories with the
-indicator trends and gives a verdict per code and indicator ("agrees",
-"disagrees"...). That package is developed beside this one and may be missing or
+indicators and gives a verdict per code and indicator ("consistent met",
+"deels consistent", "tegenstrijdig", "stil"). That package is developed beside this one and may be missing or
 have no indicator data yet, so this adapter asks it defensively and falls back to
 the bare links stored on the codes; the report then says why verdicts are absent.
 """

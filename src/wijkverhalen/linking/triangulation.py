@@ -11,7 +11,7 @@ gives one :class:`Finding` with the vocabulary of a triangulation protocol:
 * **silence** (*stil*): one source says nothing: too few respondents (the stories
   are silent), or no usable indicator data (the indicator is silent), or both.
 
-Never "confirms": a verdict says whether two sources are consistent, not that one proves the other.
+A verdict says whether two sources are consistent, never that one proves the other.
 
 How the two sides are compared follows the link's ``aspect``:
 
