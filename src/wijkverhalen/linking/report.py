@@ -299,7 +299,9 @@ def print_validation(v: Validation, out: Any) -> None:
     for col in ("code", "indicator", "aspect", "pass.", "resp.", "+/−/±", "stories", o.area, "vs R'dam",
                 "vs NPRZ", "verdict"):
         t.add_column(col, overflow="fold")
-    for f in v.findings:
+    shown = [f for f in v.findings if f.qual.passages or f.qual.citations]
+    quiet = [f for f in v.findings if f not in shown]
+    for f in shown:
         q, n = f.qual, f.quant
         value = ""
         if n.enough:
@@ -309,13 +311,21 @@ def print_validation(v: Validation, out: Any) -> None:
                   fmt_number(comparison_value(f, "Rotterdam"), True), fmt_number(comparison_value(f, "NPRZ"), True),
                   f"[{VERDICT_STYLE[f.verdict]}]{f.verdict}{': ' + f.silent if f.silent else ''}[/]")
     out.print(t)
+    if quiet:
+        # Links without a coded passage are all "silence: the stories"; named in one line, not one row each.
+        out.print(f"silence ({VERDICT_NL['silence']}), no coded passages: {len(quiet)} link(s): "
+                  + ", ".join(escape(f"{f.code_id} × {f.indicator}") for f in quiet), highlight=False)
     out.print("  ".join(f"[{VERDICT_STYLE[k]}]{k} ({VERDICT_NL[k]}): {n}[/]" for k, n in v.counts().items()))
     out.print("[bold]per finding: the rule that fired and the evidence[/]")
-    for f in v.findings:
-        out.print(f"  [bold]{escape(f.code_id)} × {escape(f.indicator)}[/]: {escape(f.rule)}", highlight=False)
+    for f in shown:
+        out.print(f"  [bold]{escape(f.code_id)} × {escape(f.indicator)}[/] ({f.aspect}): {escape(f.rule)}",
+                  highlight=False)
         out.print(f"    evidence: {escape(f.reason)}", highlight=False)
         for flag in f.flags:
             out.print(f"    [yellow]flag:[/] {escape(flag)}", highlight=False)
+        for p in f.qual.citations:
+            out.print(f"    left out (cites {escape(p.cites)}): {escape(p.document)} {p.start}-{p.end} "
+                      f"\"{escape(' '.join(p.text.split())[:80])}\"", highlight=False)
     out.print("[bold]rules[/]")
     for name, text in v.rules:
         out.print(f"  [bold]{escape(name)}[/]: {escape(text)}", highlight=False)

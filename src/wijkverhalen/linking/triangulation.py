@@ -173,7 +173,7 @@ def verdict_rules(o: ValidationOptions) -> list[tuple[str, str]]:
                     f"when the smaller side is >= {o.mixed_ratio:g} of the larger or mixed passages outnumber "
                     "both; a '-' link turns up and down around"),
         ("stories speak", f">= {o.min_respondents} respondents with a rated passage"),
-        ("level", f"BoTu ({o.area}) minus Rotterdam and minus NPRZ, averaged over the editions within "
+        ("level", f"{o.area} minus Rotterdam and minus NPRZ, averaged over the editions within "
                   f"{o.edition_span} year(s) of the story years (the last edition when stories have no "
                   f"'{o.year_attribute}'): above / below when beyond the threshold"),
         ("change", f"Theil-Sen slope over all editions up to the last story year + {o.edition_span}, times "
