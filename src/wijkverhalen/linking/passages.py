@@ -18,6 +18,7 @@ two interviews with one person count once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ CITATION_WORDS = ("wijkprofiel", "sociale index", "index", "enquête", "enquete"
 CITATION_PATTERN = r"\b(?:" + "|".join(re.escape(w) for w in CITATION_WORDS) + r")\b|\d+(?:[.,]\d+)?\s?%"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: 100,000 passages are built per run, and frozen init is slow
 class Passage:
     """One unique passage: the union of overlapping coded spans in one document."""
 
@@ -100,47 +101,67 @@ def passage_valence(valences: set[str]) -> str:
     return "mixed"  # coders or codes disagree, or one says mixed
 
 
+class DocumentTexts:
+    """Document texts and the places in them that cite the survey, read once per validation run."""
+
+    def __init__(self, text_of: Any, citation_pattern: str = CITATION_PATTERN) -> None:
+        self.text_of = text_of  # document id -> text (None: no texts, no citation check)
+        self.citation = re.compile(citation_pattern, re.IGNORECASE) if citation_pattern else None
+        self._cache: dict[int, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
+
+    def get(self, doc_id: int) -> tuple[str, list[int], list[tuple[int, int, str]]]:
+        """``(text, match starts, [(start, end, word)])`` of one document."""
+        if doc_id not in self._cache:
+            text = self.text_of(doc_id) if self.text_of is not None else ""
+            found = ([(m.start(), m.end(), m.group(0).lower()) for m in self.citation.finditer(text)]
+                     if self.citation is not None and text else [])
+            self._cache[doc_id] = (text, [f[0] for f in found], found)
+        return self._cache[doc_id]
+
+    def cites(self, doc_id: int, start: int, end: int) -> str:
+        """The survey words inside ``start..end`` ("" when none)."""
+        _, starts, found = self.get(doc_id)
+        if not found:
+            return ""
+        words = [w for s, e, w in found[bisect_left(starts, start):] if s < end and e <= end]
+        return ", ".join(dict.fromkeys(words))
+
+
 class PassageIndex:
     """Every coding span read once; unique passages per code subtree on demand."""
 
     def __init__(self, spans: Sequence[tuple[str, int, int, int, str | None]], *, names: dict[int, str],
                  respondents: dict[int, str], roles: dict[int, str], years: dict[int, int | None],
-                 text_of: Any = None, citation_pattern: str = CITATION_PATTERN) -> None:
+                 texts: DocumentTexts | None = None) -> None:
         self.by_code: dict[str, dict[int, list[tuple[int, int, str | None, str]]]] = defaultdict(
             lambda: defaultdict(list))
         for code_id, doc_id, start, end, valence in spans:
             self.by_code[code_id][doc_id].append((start, end, valence, code_id))
         self.names, self.respondents, self.roles, self.years = names, respondents, roles, years
-        self.text_of = text_of  # document id -> text (None: no citation check)
-        self.citation = re.compile(citation_pattern, re.IGNORECASE) if citation_pattern else None
-        self._texts: dict[int, str] = {}
+        self.texts = texts or DocumentTexts(None)
+        self._memo: dict[tuple[str, ...], list[Passage]] = {}
 
     def respondent(self, doc_id: int) -> str:
         return self.respondents.get(doc_id) or self.names.get(doc_id, str(doc_id))
 
-    def _text(self, doc_id: int) -> str:
-        if self.text_of is None:
-            return ""
-        if doc_id not in self._texts:
-            self._texts[doc_id] = self.text_of(doc_id)
-        return self._texts[doc_id]
-
     def passages(self, code_ids: Sequence[str]) -> list[Passage]:
+        key = tuple(code_ids)
+        if key in self._memo:
+            return self._memo[key]
         docs: dict[int, list[tuple[int, int, str | None, str]]] = defaultdict(list)
         for code_id in code_ids:
             for doc_id, spans in self.by_code.get(code_id, {}).items():
                 docs[doc_id].extend(spans)
         out = []
         for doc_id in sorted(docs):
-            text = self._text(doc_id)
+            text = self.texts.get(doc_id)[0]
+            name, person = self.names.get(doc_id, str(doc_id)), self.respondent(doc_id)
+            role, year = self.roles.get(doc_id, "?"), self.years.get(doc_id)
             for start, end, valences, codes in merge_spans(docs[doc_id]):
-                snippet = text[start:end]
-                cites = ""
-                if self.citation is not None and snippet:
-                    cites = ", ".join(dict.fromkeys(m.group(0).lower() for m in self.citation.finditer(snippet)))
-                out.append(Passage(doc_id, self.names.get(doc_id, str(doc_id)), start, end, passage_valence(valences),
-                                   self.respondent(doc_id), self.roles.get(doc_id, "?"), self.years.get(doc_id),
-                                   tuple(dict.fromkeys(codes)), len(codes), snippet, cites))
+                out.append(Passage(doc_id, name, start, end, passage_valence(valences), person, role, year,
+                                   tuple(dict.fromkeys(codes)), len(codes), text[start:end],
+                                   self.texts.cites(doc_id, start, end)))
+        self._memo[key] = out
         return out
 
     def collect(self, code_ids: Sequence[str], options: Any) -> QualEvidence:

@@ -63,7 +63,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from .areas import AreaRegistry
-from .passages import CITATION_PATTERN, PassageIndex, QualEvidence
+from .passages import CITATION_PATTERN, DocumentTexts, PassageIndex, QualEvidence
 from .quantitative import (
     Comparison,
     QuantEvidence,
@@ -330,10 +330,17 @@ class Context:
                    setup=setup)
 
     def evidence(self, document_ids: list[int] | None) -> PassageIndex:
-        spans = self.project.passage_spans(document_ids=document_ids, coder=self.options.coder)
+        # All spans are read once; a case view filters them here instead of querying again.
+        if "spans" not in self.setup:
+            self.setup["spans"] = self.project.passage_spans(coder=self.options.coder)
+        spans = self.setup["spans"]
+        if document_ids is not None:
+            wanted = set(document_ids)
+            spans = [s for s in spans if s[1] in wanted]
+        if "texts" not in self.setup:  # shared by the findings and every case view
+            self.setup["texts"] = DocumentTexts(self.project.document_text, self.options.citation_pattern)
         return PassageIndex(spans, names=self.names, respondents=self.respondents, roles=self.roles,
-                            years=self.years, text_of=self.project.document_text,
-                            citation_pattern=self.options.citation_pattern)
+                            years=self.years, texts=self.setup["texts"])
 
     def quant(self, indicator: str, aspect: str, story_years: list[int]) -> QuantEvidence:
         o, setup = self.options, self.setup
