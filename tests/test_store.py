@@ -308,14 +308,14 @@ def test_document_progress_counts_coded_sentences(project: Project) -> None:
 
 
 def test_search_snippets_mark_words_and_lemma_matches(project: Project) -> None:
-    from wijkverhalen.snippets import snippet_parts
-    from wijkverhalen.store.retrieval import mark_matches
+    from wijkverhalen.snippets import match_spans, snippet_parts
 
     [hit] = project.search("hielpen")
-    assert hit.snippet == "We [hielpen] eerst de buren"
+    assert hit.text == "We hielpen eerst de buren"
+    assert hit.spans == ((3, 10),)
     assert snippet_parts(hit.snippet) == [("We ", False), ("hielpen", True), (" eerst de buren", False)]
     # a lemma match marks the inflected word: lemmas line up with the words
-    assert mark_matches("Ze hielpen de buren.", "ze helpen de buren", {"helpen"}) == "Ze [hielpen] de buren."
+    assert match_spans("Ze hielpen de buren.", "ze helpen de buren", {"helpen"}) == ((3, 10),)
 
 
 def test_durability_full_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

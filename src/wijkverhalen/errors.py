@@ -87,3 +87,7 @@ class DataError(WijkError):
 
 class ExchangeError(WijkError):
     """A REFI-QDA file (qdpx/qdc) is malformed, hostile or unsupported."""
+
+
+class ConfigError(WijkError):
+    """The user config file cannot be read (names the file and, for YAML, the line)."""

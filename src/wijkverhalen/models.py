@@ -151,7 +151,22 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Snippet:
+    """A piece of text and where the search matches are in it.
+
+    ``spans`` are ``(start, end)`` offsets into ``text``, in order and not
+    overlapping. The text itself is never marked up, so a bracket in a transcript
+    (``[lacht]``, an unbalanced ``[``) is only ever text.
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class SearchHit:
+    """A sentence that matches a search; ``spans`` locate the matches in ``text``."""
+
     document_id: int
     document_name: str
     segment_id: int
@@ -159,9 +174,28 @@ class SearchHit:
     end: int
     speaker: str | None
     text: str
-    snippet: str
+    spans: tuple[tuple[int, int], ...] = ()
     before: str = ""
     after: str = ""
+
+    @property
+    def snippet(self) -> Snippet:
+        return Snippet(self.text, self.spans)
+
+    def to_json(self) -> dict[str, Any]:
+        """The hit for ``search --json``: matches as ``[start, end]`` offsets into ``text``."""
+        return {
+            "document_id": self.document_id,
+            "document_name": self.document_name,
+            "segment_id": self.segment_id,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+            "text": self.text,
+            "matches": [[a, b] for a, b in self.spans],
+            "before": self.before,
+            "after": self.after,
+        }
 
 
 @dataclass(frozen=True)

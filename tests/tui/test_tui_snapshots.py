@@ -31,6 +31,15 @@ def _fixed_config_path(
     monkeypatch.setenv("WIJKVERHALEN_CONFIG", str(folder / "config.yaml"))
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes a snapshot depend on timing: keep it on."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 @pytest.fixture
 def coded_path(project_path: Path) -> Path:
     """The fixture project with a few codings by two coders."""
@@ -132,3 +141,146 @@ def test_first_start_dialog(
     monkeypatch.delenv("WIJKVERHALEN_CODER", raising=False)
     monkeypatch.setattr("getpass.getuser", lambda: "samira")
     assert snap_compare(app_on(coded_path, coder=None), terminal_size=SIZE, run_before=settle)
+
+
+# -- every screen and dialog at 80x24 ---------------------------------------------------
+# A researcher on a laptop or over ssh: nothing essential may be cut off, and each
+# screen's own keys plus undo, help and quit must be in the footer.
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def linked_path(coded_path: Path) -> Path:
+    """The coded project with two indicators linked to codes, an actor and its mentions."""
+    from wijkverhalen.linking.models import Actor, IndicatorValue
+
+    series = {
+        "vertrouwen_gebiedsbestuur": {"BoTu": [38, 41, 44, 47], "Rotterdam": [36, 36, 37, 37]},
+        "contact_buren": {"BoTu": [50, 49, 46, 44], "Rotterdam": [52, 52, 51, 51]},
+    }
+    values = [
+        IndicatorValue(ind, area, year, v, unit="%", label=f"% bewoners: {ind.replace('_', ' ')}")
+        for ind, areas in series.items()
+        for area, numbers in areas.items()
+        for year, v in zip((2014, 2016, 2018, 2020), numbers, strict=True)
+    ]
+    with Project.open(coded_path) as project:
+        project.import_indicator_values(values, file="indicatoren.csv", coder=CODER)
+        project.set_indicator_link("relaties.vertrouwen", "vertrouwen_gebiedsbestuur", "+", CODER)
+        project.set_indicator_link("relaties.samenhang", "contact_buren", "+", CODER)
+        project.import_actors([Actor("delfshaven_helpt", "Delfshaven Helpt")], CODER)
+        text = project.document_text(1)
+        start = text.index("Delfshaven Helpt")
+        project.add_mention(1, start, start + len("Delfshaven Helpt"), "delfshaven_helpt", CODER)
+    return coded_path
+
+
+def small(snap_compare: Any, path: Path, press: list[str], **kw: Any) -> bool:
+    """Snapshot at 80x24 after ``press``, waiting for the workers the keys started."""
+    before = kw.pop("run_before", settle)
+
+    async def run_before(pilot: Any) -> None:
+        await before(pilot)
+        for key in press:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return bool(snap_compare(app_on(path), terminal_size=SMALL, run_before=run_before, **kw))
+
+
+def test_documents_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, [])
+
+
+def test_coding_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["enter", "j", "j", "j", "j"])
+
+
+def test_code_picker_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["enter", "j", "j", "j", "c", "v", "e", "r"])
+
+
+def test_choose_coding_dialog_80x24(snap_compare: Any, coded_path: Path) -> None:
+    # sentence 4 has two codings: x asks which one to remove
+    assert small(snap_compare, coded_path, ["enter", "j", "j", "j", "j", "x"])
+
+
+def test_memo_dialog_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["enter", "j", "j", "j", "m"])
+
+
+def test_retrieval_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.show_retrieval("relaties.vertrouwen")
+        await pilot.pause()
+
+    assert small(snap_compare, coded_path, ["j"], run_before=run_before)
+
+
+def test_search_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await pilot.press("slash", *"hielpen", "enter")
+        await settle(pilot)
+
+    assert small(snap_compare, coded_path, [], run_before=run_before)
+
+
+def test_codebook_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["b", "down"])
+
+
+def test_validate_screen_80x24(snap_compare: Any, linked_path: Path) -> None:
+    assert small(snap_compare, linked_path, ["V"])
+
+
+def test_link_dialog_80x24(snap_compare: Any, linked_path: Path) -> None:
+    assert small(snap_compare, linked_path, ["V", "a"])
+
+
+def test_mentions_dialog_80x24(snap_compare: Any, linked_path: Path) -> None:
+    assert small(snap_compare, linked_path, ["V", "m"])
+
+
+def test_export_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        pilot.app.screen.query_one("#export-output").value = "test-samenvatting.docx"  # not tmp_path
+        await pilot.pause()
+
+    assert small(snap_compare, coded_path, [], run_before=run_before)
+
+
+def test_import_dialog_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["i"])
+
+
+def test_help_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["question_mark"])
+
+
+def test_error_dialog_80x24(snap_compare: Any, coded_path: Path) -> None:
+    from wijkverhalen.tui.screens.dialogs import ErrorDialog
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(
+            ErrorDialog(
+                "The project is busy",
+                "test.wijk: another wijkverhalen is writing to this project",
+                "Nothing was changed; try again in a moment.",
+            )
+        )
+        await pilot.pause()
+
+    assert small(snap_compare, coded_path, [], run_before=run_before)
+
+
+def test_first_start_dialog_80x24(
+    snap_compare: Any, coded_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WIJKVERHALEN_CODER", raising=False)
+    monkeypatch.setattr("getpass.getuser", lambda: "samira")
+    assert snap_compare(app_on(coded_path, coder=None), terminal_size=SMALL, run_before=settle)

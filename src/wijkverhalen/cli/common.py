@@ -22,8 +22,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 
 def resolve_coder(coder: str | None) -> str:
     from ..config import default_coder
+    from ..errors import ConfigError
 
-    return coder or default_coder()
+    if coder:
+        return coder
+    try:
+        return default_coder()
+    except ConfigError as exc:  # never code under a guessed name when the config is broken
+        raise ConfigError(f"{exc.message} (fix the file, or give --coder)", path=exc.path,
+                          line=exc.line, column=exc.column) from exc
 
 
 @contextmanager

@@ -235,6 +235,9 @@ def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
 def search(project: Path, query: str, limit: int, as_json: bool) -> None:
     """Full-text search; words also match by lemma ("hielpen" finds "helpen").
 
+    Matches are highlighted in the sentence; with --json each hit has "matches",
+    a list of [start, end] offsets into its "text".
+
     \b
     Example:
       wijkverhalen search botu.wijk "vertrouwen gemeente"
@@ -246,7 +249,7 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
     with opened(project) as proj:
         hits = proj.search(query, lemmas, limit=limit)
     if as_json:
-        echo_json([h.__dict__ for h in hits])
+        echo_json([h.to_json() for h in hits])
         return
     table(f"{len(hits)} hit(s)", ["document", "span", "speaker", "sentence"],
           [[h.document_name, f"{h.start}-{h.end}", h.speaker, snippet_text(h.snippet)] for h in hits])

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Passage, SearchHit
+from ..snippets import match_spans
 from .base import ProjectBase
 from .codings import coding_from_row
 from .schema import CHUNK
@@ -159,7 +160,7 @@ class RetrievalMixin(ProjectBase):
             text = ctx[a:b]
             hits.append(SearchHit(
                 document_id=r[0], document_name=r[1], segment_id=r[2], start=r[3], end=r[4],
-                speaker=r[5], text=text, snippet=mark_matches(text, r[6], words), before=ctx[:a],
+                speaker=r[5], text=text, spans=match_spans(text, r[6], words), before=ctx[:a],
                 after=ctx[b:]))
         return hits
 
@@ -256,23 +257,3 @@ def highlight_terms(query: str, lemmas: dict[str, list[str]]) -> set[str]:
     for values in lemmas.values():
         terms.update(lw for lemma in values for lw in _WORD_RE.findall(lemma.lower()))
     return terms
-
-
-def mark_matches(text: str, sentence_lemmas: str, terms: set[str]) -> str:
-    """The sentence with matching words in ``[brackets]``.
-
-    A word matches by its own form or by its lemma; the stored lemmas are one per
-    word in order, so they line up with the words of the text when the counts agree.
-    """
-    words = list(_WORD_RE.finditer(text))
-    lemma_list = sentence_lemmas.split()
-    aligned = len(lemma_list) == len(words)
-    out, pos = [], 0
-    for i, m in enumerate(words):
-        word = m.group(0).lower()
-        if word in terms or (aligned and lemma_list[i] in terms):
-            out.append(text[pos:m.start()])
-            out.append("[" + m.group(0) + "]")
-            pos = m.end()
-    out.append(text[pos:])
-    return "".join(out)

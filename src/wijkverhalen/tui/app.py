@@ -27,7 +27,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from ..config import config_path, configured_coder, load_config, save_config
-from ..errors import ProjectLocked, WijkError
+from ..errors import ConfigError, ProjectLocked, WijkError
 from ..store import Project
 from ..store.oplog import OperationConflict, Step
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
@@ -35,6 +35,7 @@ from .messages import PassageChosen
 from .screens.base import WijkScreen
 from .screens.dialogs import CoderNameDialog, ConfirmDialog, ErrorDialog
 from .session import QueryLemmas, Session
+from .widgets.footer import NARROW
 
 T = TypeVar("T")
 
@@ -136,6 +137,9 @@ class WijkApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "wijkverhalen"
+    # Screen classes for app.tcss: 80x24 is "-narrow -short" (see the validate layout).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
         *_screen_bindings(),
@@ -154,7 +158,12 @@ class WijkApp(App[None]):
         for entry in SCREENS:
             if self._available[entry.name]:
                 self.add_mode(entry.name, partial(self.main_screen, entry.name))
-        self.keymap, self.keymap_problems = load_keymap(load_config())
+        self.config_error: ConfigError | None = None
+        try:
+            config = load_config()
+        except ConfigError as exc:  # reported on mount; the file is left as it is
+            self.config_error, config = exc, {}
+        self.keymap, self.keymap_problems = load_keymap(config)
         self._clash_reported = False
 
     # -- start and stop ------------------------------------------------------------------
@@ -167,6 +176,13 @@ class WijkApp(App[None]):
             self.set_keymap(self.keymap)
         for problem in self.keymap_problems:
             self.notify(problem, title="Key bindings in the config", severity="warning", timeout=10)
+        if self.config_error is not None:
+            self.notify(
+                self.config_error.one_line(),
+                title="User config not read (default keys; the file is left as it is)",
+                severity="error",
+                timeout=30,
+            )
         self.switch_mode("documents")
         if self.session.coder is None:
             self.ask_coder()
@@ -189,14 +205,23 @@ class WijkApp(App[None]):
             if not name:
                 return
             self.session.coder = name
-            save_config({"coder": name})
             self.session.seed_recent()
             self.sub_title = self.subtitle("")
             if isinstance(self.screen, WijkScreen):
                 self.screen.sub_title = self.subtitle(self.screen.screen_subtitle())
-            self.notify(f"Coding as {name}. Saved in {config_path()}.", timeout=5)
+            try:
+                saved = save_config({"coder": name})
+            except ConfigError as exc:  # never write over a file we could not read
+                self.notify(
+                    f"Coding as {name} for this session only; not saved: {exc.one_line()}",
+                    severity="error",
+                    timeout=30,
+                )
+            else:
+                self.notify(f"Coding as {name}. Saved in {saved}.", timeout=5)
 
-        self.push_screen(CoderNameDialog(suggestion, config_path()), named)
+        error = self.config_error.one_line() if self.config_error else None
+        self.push_screen(CoderNameDialog(suggestion, config_path(), error), named)
 
     def subtitle(self, what: str) -> str:
         coder = self.session.coder or "?"
@@ -454,8 +479,12 @@ def make_app(
     Raises :class:`~wijkverhalen.errors.WijkError` (missing, locked, not a project)
     before anything is drawn, so the CLI can print it as one line.
     """
+    try:
+        coder = coder or configured_coder()
+    except ConfigError:
+        coder = None  # the app reports the broken config and asks who is coding
     project = Project.open(project_path)
-    return WijkApp(Session(project, coder or configured_coder(), query_lemmas))
+    return WijkApp(Session(project, coder, query_lemmas))
 
 
 def binding_sources(available: Mapping[str, bool] | None = None) -> list[tuple[str, Iterable[Any]]]:

@@ -14,12 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ...models import Code
 from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
+from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 from .dialogs import ChoiceDialog, ConfirmDialog, MemoDialog, TextPrompt
 
@@ -80,7 +81,7 @@ class CodebookScreen(WijkScreen):
         with Horizontal(id="codebook-body"):
             yield CodeTree(id="codebook-tree")
             yield CodeInfo(id="codebook-info")
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -14,13 +14,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...errors import NotFound
 from ...models import Coding
 from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
+from ..widgets.footer import WijkFooter
 from ..widgets.transcript import TranscriptView
 from ..widgets.transcript_model import TranscriptModel
 from .base import WijkScreen
@@ -112,7 +113,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             with Vertical(id="side-pane"):
                 yield CodeTree(id="code-tree")
                 yield CodeInfo(id="code-info")
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         transcript = self.transcript

@@ -61,13 +61,7 @@ class CodingMoves:
             )
 
     def action_page(self, delta: int) -> None:
-        model, transcript = self.model, self.transcript
-        if model is None or not model.lines:
-            return
-        height = max(1, transcript.scrollable_content_region.height - 2)
-        line = model.first_line[transcript.cursor] + delta * height
-        line = max(0, min(len(model.lines) - 1, line))
-        transcript.move_to(model.lines[line].sentence)
+        self.transcript.page(delta)
 
     def action_edge(self, end: int) -> None:
         if self.model is not None:

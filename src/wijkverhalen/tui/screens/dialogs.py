@@ -134,14 +134,19 @@ class TextPrompt(ModalScreen[str | None]):
 class CoderNameDialog(TextPrompt):
     """First start: who is coding? Asked once, stored in the user config."""
 
-    def __init__(self, suggestion: str, config_path: Path) -> None:
+    def __init__(self, suggestion: str, config_path: Path, config_error: str | None = None) -> None:
+        saved = (
+            f"It is saved in {config_path} and asked only once."
+            if config_error is None
+            else f"It is used for this session only: {config_error}"
+        )
         super().__init__(
             "Welcome to wijkverhalen: who is coding?",
             suggestion,
             placeholder="your name or initials",
             help=(
                 "Your name is stored with every coding you make, so that codings of several "
-                f"coders can be compared. It is saved in {config_path} and asked only once."
+                f"coders can be compared. {saved}"
             ),
             check=lambda v: None if v.strip() else "A coder name is needed.",
             cancellable=False,

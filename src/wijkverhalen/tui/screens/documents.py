@@ -17,11 +17,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...models import Document
 from ..messages import ImportFinished, ImportProgressed, ProgressLoaded
+from ..widgets.footer import WijkFooter
 from .attributes_dialog import AttributesDialog
 from .base import WijkScreen
 from .dialogs import ConfirmDialog, ImportDialog, MemoDialog
@@ -94,7 +95,7 @@ class DocumentsScreen(WijkScreen):
         yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="import-progress", show_eta=True)
         yield Static(id="doc-summary")
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
@@ -186,7 +187,7 @@ class DocumentsScreen(WijkScreen):
             )
         else:
             summary.append("   Enter: open · f: filter · i: import · a: attributes · x: remove", style="dim")
-        self.query_one("#doc-summary", Static).update(summary, layout=False)
+        self.query_one("#doc-summary", Static).update(summary)  # may wrap to 2 lines at 80 columns
 
     def selected_document_id(self) -> int | None:
         table = self.query_one(DataTable)

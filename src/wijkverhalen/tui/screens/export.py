@@ -24,7 +24,6 @@ from textual.message import Message
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -35,6 +34,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...errors import WijkError
+from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
 
@@ -167,7 +167,7 @@ class ExportScreen(WijkScreen):
         with Vertical(id="export-progress-row"):
             yield ProgressBar(total=1, id="export-progress", show_eta=False)
         yield Static("Choose what to export and press Export (ctrl+e).", id="export-status")
-        yield Footer()
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.loaded_generation = self.session.generation

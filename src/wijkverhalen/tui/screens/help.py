@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...config import config_path
 from ..bindings import KeyHelp
+from ..widgets.footer import WijkFooter
 
 
 def help_table(rows: list[KeyHelp]) -> Table:
@@ -60,7 +61,7 @@ class HelpScreen(Screen[None]):
             intro.append('  keys:\n    coding.next_sentence: "n,down"\n', style="dim")
             yield Static(intro)
             yield Static(help_table(self.rows))
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "help"

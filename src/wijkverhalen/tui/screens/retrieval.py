@@ -11,11 +11,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...models import Passage
 from ..messages import PassageChosen
 from ..widgets.code_picker import CodePicker
+from ..widgets.footer import WijkFooter
 from ..widgets.passage_list import PassageList
 from .base import WijkScreen
 from .coding_actions import VALENCE_MARK
@@ -59,7 +60,7 @@ class RetrievalScreen(WijkScreen):
         yield Header()
         yield Static(id="retrieval-title")
         yield PassageList(id="passages")
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.query_one(PassageList).focus()

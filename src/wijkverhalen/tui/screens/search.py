@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -23,6 +23,7 @@ from ...models import SearchHit
 from ...snippets import snippet_text
 from ..messages import LemmatizerLoaded, PassageChosen, SearchFinished
 from ..widgets.code_picker import CodePicker
+from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
 LIMIT = 200
@@ -64,7 +65,7 @@ class SearchScreen(WijkScreen):
         )
         yield Static(id="search-status")
         yield OptionList(id="search-results")
-        yield Footer(show_command_palette=False)
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         self.focus_query()
@@ -87,7 +88,7 @@ class SearchScreen(WijkScreen):
             results.focus()
 
     def _status(self, text: Text | str) -> None:
-        self.query_one("#search-status", Static).update(text, layout=False)
+        self.query_one("#search-status", Static).update(text)  # may wrap to 2 lines at 80 columns
 
     # -- workers -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="lemmatizer")

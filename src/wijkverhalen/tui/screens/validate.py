@@ -21,10 +21,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Label, Select, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
@@ -33,6 +33,7 @@ from ...linking.report import comparison_value, verdict_label
 from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
 from ..messages import PassageChosen
+from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
 VERDICT_STYLE = {"agreement": "bold green", "partial agreement": "yellow", "dissonance": "bold red",
@@ -106,12 +107,6 @@ class MentionsScreen(ModalScreen[bool]):
         Binding("escape,q", "close", "Back", id="mentions.close"),
     ]
     FILTERS = (None, "detected", "confirmed", "rejected")
-    DEFAULT_CSS = """
-    MentionsScreen { background: $background 60%; }
-    MentionsScreen > Vertical { margin: 1 2; border: round $primary; background: $surface; }
-    MentionsScreen DataTable { height: 1fr; }
-    MentionsScreen #mentions-summary { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self, session: Any) -> None:
         super().__init__()
@@ -125,11 +120,11 @@ class MentionsScreen(ModalScreen[bool]):
             yield Label("Actor mentions", classes="dialog-title")
             yield DataTable(id="mentions-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="mentions-summary")
-        yield Footer()
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for col in ("id", "actor", "document", "status", "context"):
+        for col in ("id", "status", "actor", "document", "context"):  # status in view at 80 columns
             table.add_column(col, key=col)
         self.load()
         table.focus()
@@ -149,7 +144,7 @@ class MentionsScreen(ModalScreen[bool]):
         table.clear()
         style = {"confirmed": "green", "rejected": "red strike", "detected": ""}
         for m in self.mentions:
-            table.add_row(str(m.id), m.actor_id, m.document_name, Text(m.status, style=style[m.status]),
+            table.add_row(str(m.id), Text(m.status, style=style[m.status]), m.actor_id, m.document_name,
                           Text(m.context), key=str(m.id))
         if self.mentions:
             table.move_cursor(row=min(keep, len(self.mentions) - 1), animate=False)
@@ -202,13 +197,6 @@ class ValidateScreen(WijkScreen):
         Binding("m", "mentions", "Mentions", id="validate.mentions"),
         Binding("g", "reload", "Recompute", id="validate.reload"),
     ]
-    DEFAULT_CSS = """
-    ValidateScreen #validate-status { height: 1; padding: 0 1; background: $boost; }
-    ValidateScreen #validate-table { height: 1fr; }
-    ValidateScreen #validate-bottom { height: 18; }
-    ValidateScreen #validate-plot { width: 3fr; }
-    ValidateScreen #validate-detail { width: 2fr; padding: 0 1; overflow-y: auto; }
-    """
 
     def __init__(self) -> None:
         super().__init__(id="validate")
@@ -222,8 +210,10 @@ class ValidateScreen(WijkScreen):
         yield DataTable(id="validate-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="validate-bottom"):
             yield PlotextPlot(id="validate-plot")
-            yield Static(id="validate-detail")
-        yield Footer()
+            # Focusable (Tab) so the reasoning can be scrolled with the keys when it does not fit.
+            with VerticalScroll(id="validate-detail-pane"):
+                yield Static(id="validate-detail")
+        yield WijkFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -267,7 +257,8 @@ class ValidateScreen(WijkScreen):
                 value = _num(n.level) if f.aspect == "level" else f"{_num(n.change, True)} ({n.years[0]}-{n.years[-1]})"
             table.add_row(
                 Text(f.verdict + (f": {f.silent}" if f.silent else ""), style=VERDICT_STYLE[f.verdict]),
-                f.code_id, f.indicator, f.link_direction, f.aspect, str(q.passages), str(q.respondents), f"{q.positive}/{q.negative}/{q.mixed}",
+                f.code_id, f.indicator, f.link_direction, f.aspect, str(q.passages), str(q.respondents),
+                f"{q.positive}/{q.negative}/{q.mixed}",
                 q.claim or "–", value, _num(comparison_value(f, "Rotterdam"), True),
                 _num(comparison_value(f, "NPRZ"), True), key=str(i))
         if self.result.findings:

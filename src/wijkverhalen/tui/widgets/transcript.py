@@ -11,6 +11,7 @@ classes, see ``app.tcss``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from rich.segment import Segment
@@ -95,8 +96,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(self, self.cursor))
 
     def _text_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width or 80
-        return max(10, width - GUTTER - 1)
+        """Cells left for text: the content width less the gutter, the scrollbar and a margin.
+
+        The scrollbar's column is always kept free, so the wrap does not depend on
+        whether the document is long enough to show one (a scrollbar appearing
+        after the layout would otherwise cover the last column of every line).
+        """
+        width = self.content_region.width or self.size.width or 80
+        return max(10, width - self.styles.scrollbar_size_vertical - GUTTER - 1)
 
     def _relayout(self) -> None:
         if self.model is None:
@@ -133,16 +140,44 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         first, last = self.selection()
         return self.model.sentences[first].start, self.model.sentences[last].end
 
-    def move_to(self, sentence: int, *, keep_exact: bool = False) -> None:
+    def move_to(self, sentence: int, *, keep_exact: bool = False, scroll: bool = True) -> None:
         if self.model is None or not len(self.model):
             return
         sentence = max(0, min(sentence, len(self.model) - 1))
         if not keep_exact:
             self.exact = None
         self.cursor = sentence
-        self.scroll_to_cursor()
+        if scroll:
+            self.scroll_to_cursor()
         self.refresh()
         self.post_message(self.CursorMoved(self, sentence))
+
+    def page(self, delta: int) -> None:
+        """Scroll one page (keeping two lines of the last one) and put the cursor in view.
+
+        The view moves by the page, not to wherever the cursor lands, so paging
+        through a document shows every line of it.
+        """
+        model = self.model
+        if model is None or not model.lines:
+            return
+        height = self.scrollable_content_region.height or self.size.height or 1
+        top = int(self.scroll_y)
+        new_top = max(0, min(int(self.max_scroll_y), top + delta * max(1, height - 2)))
+        if new_top == top:  # at the top or the end already: go to the first or last sentence
+            self.move_to(len(model) - 1 if delta > 0 else 0)
+            return
+        self.scroll_to(y=new_top, animate=False, immediate=True)
+        row = max(0, min(height - 1, model.first_line[self.cursor] - top))
+        in_view = range(  # sentences starting on the new page
+            bisect_left(model.first_line, new_top),
+            bisect_left(model.first_line, new_top + height),
+        )
+        if in_view:  # the sentence starting nearest the cursor's old row
+            target = min(in_view, key=lambda i: abs(model.first_line[i] - new_top - row))
+        else:  # one sentence fills the page
+            target = model.lines[new_top].sentence
+        self.move_to(target, scroll=False)
 
     def start_selection(self) -> None:
         self.sel_anchor = self.cursor
