@@ -108,6 +108,8 @@ class DocumentTexts:
         self.text_of = text_of  # document id -> text (None: no texts, no citation check)
         self.citation = re.compile(citation_pattern, re.IGNORECASE) if citation_pattern else None
         self._cache: dict[int, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
+        # (codes with spans in the document, document) -> its passages; see PassageIndex.passages
+        self.passages: dict[tuple[tuple[str, ...], int], list[Passage]] = {}
 
     def get(self, doc_id: int) -> tuple[str, list[int], list[tuple[int, int, str]]]:
         """``(text, match starts, [(start, end, word)])`` of one document."""
@@ -148,21 +150,31 @@ class PassageIndex:
         key = tuple(code_ids)
         if key in self._memo:
             return self._memo[key]
-        docs: dict[int, list[tuple[int, int, str | None, str]]] = defaultdict(list)
+        contributing: dict[int, list[str]] = defaultdict(list)  # document -> the codes with spans in it
         for code_id in code_ids:
-            for doc_id, spans in self.by_code.get(code_id, {}).items():
-                docs[doc_id].extend(spans)
-        out = []
-        for doc_id in sorted(docs):
-            text = self.texts.get(doc_id)[0]
-            name, person = self.names.get(doc_id, str(doc_id)), self.respondent(doc_id)
-            role, year = self.roles.get(doc_id, "?"), self.years.get(doc_id)
-            for start, end, valences, codes in merge_spans(docs[doc_id]):
-                out.append(Passage(doc_id, name, start, end, passage_valence(valences), person, role, year,
-                                   tuple(dict.fromkeys(codes)), len(codes), text[start:end],
-                                   self.texts.cites(doc_id, start, end)))
+            for doc_id in self.by_code.get(code_id, {}):
+                contributing[doc_id].append(code_id)
+        out: list[Passage] = []
+        shared = self.texts.passages
+        for doc_id in sorted(contributing):
+            # A document's passages depend only on the codes with spans in it, so they are shared
+            # between a code and its parent, and between the whole project and each case view.
+            codes = tuple(contributing[doc_id])
+            found = shared.get((codes, doc_id))
+            if found is None:
+                found = shared[(codes, doc_id)] = self._document_passages(doc_id, codes)
+            out.extend(found)
         self._memo[key] = out
         return out
+
+    def _document_passages(self, doc_id: int, codes: tuple[str, ...]) -> list[Passage]:
+        spans = [span for code_id in codes for span in self.by_code[code_id][doc_id]]
+        text = self.texts.get(doc_id)[0]
+        name, person = self.names.get(doc_id, str(doc_id)), self.respondent(doc_id)
+        role, year = self.roles.get(doc_id, "?"), self.years.get(doc_id)
+        return [Passage(doc_id, name, start, end, passage_valence(valences), person, role, year,
+                        tuple(dict.fromkeys(found)), len(found), text[start:end], self.texts.cites(doc_id, start, end))
+                for start, end, valences, found in merge_spans(spans)]
 
     def collect(self, code_ids: Sequence[str], options: Any) -> QualEvidence:
         """The evidence of ``code_ids`` under ``options`` (min_respondents, mixed_ratio)."""
