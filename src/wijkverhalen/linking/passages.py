@@ -141,7 +141,20 @@ class PassageIndex:
             self.by_code[code_id][doc_id].append((start, end, valence, code_id))
         self.names, self.respondents, self.roles, self.years = names, respondents, roles, years
         self.texts = texts or DocumentTexts(None)
+        self.only: set[int] | None = None  # a case view: only these documents
         self._memo: dict[tuple[str, ...], list[Passage]] = {}
+
+    def restricted(self, document_ids: Iterable[int]) -> PassageIndex:
+        """The same index seen through a subset of documents (a case), sharing spans and passages."""
+        view = PassageIndex((), names=self.names, respondents=self.respondents, roles=self.roles,
+                            years=self.years, texts=self.texts)
+        view.only = set(document_ids)
+        view.by_code = defaultdict(dict)
+        for code_id, docs in self.by_code.items():
+            kept = {d: spans for d, spans in docs.items() if d in view.only}
+            if kept:
+                view.by_code[code_id] = kept  # type: ignore[assignment]
+        return view
 
     def respondent(self, doc_id: int) -> str:
         return self.respondents.get(doc_id) or self.names.get(doc_id, str(doc_id))

@@ -330,17 +330,14 @@ class Context:
                    setup=setup)
 
     def evidence(self, document_ids: list[int] | None) -> PassageIndex:
-        # All spans are read once; a case view filters them here instead of querying again.
-        if "spans" not in self.setup:
-            self.setup["spans"] = self.project.passage_spans(coder=self.options.coder)
-        spans = self.setup["spans"]
-        if document_ids is not None:
-            wanted = set(document_ids)
-            spans = [s for s in spans if s[1] in wanted]
-        if "texts" not in self.setup:  # shared by the findings and every case view
-            self.setup["texts"] = DocumentTexts(self.project.document_text, self.options.citation_pattern)
-        return PassageIndex(spans, names=self.names, respondents=self.respondents, roles=self.roles,
-                            years=self.years, texts=self.setup["texts"])
+        # All spans are read once; a case view sees the same index through its documents.
+        if "index" not in self.setup:
+            texts = DocumentTexts(self.project.document_text, self.options.citation_pattern)
+            self.setup["index"] = PassageIndex(self.project.passage_spans(coder=self.options.coder),
+                                               names=self.names, respondents=self.respondents, roles=self.roles,
+                                               years=self.years, texts=texts)
+        index: PassageIndex = self.setup["index"]
+        return index if document_ids is None else index.restricted(document_ids)
 
     def quant(self, indicator: str, aspect: str, story_years: list[int]) -> QuantEvidence:
         o, setup = self.options, self.setup
