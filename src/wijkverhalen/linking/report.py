@@ -254,12 +254,17 @@ def to_xlsx(v: Validation, path: Path) -> None:
         for inventory, items in (("sibd", case.sibd), ("governance", case.governance)):
             for c in items:
                 cases.append([case.name, inventory, c.label, c.passages, c.positive, c.negative, c.mixed, c.code_id])
-    passages: list[list[Any]] = [["code", "indicator", "document", "start", "end", "respondent", "role", "year",
-                                  "valence", "codings", "evidence", "cites", "text"]]
+    # The evidence passages once per code (every link of a code has the same stories).
+    passages: list[list[Any]] = [["code", "document", "start", "end", "respondent", "role", "year", "valence",
+                                  "codings", "evidence", "cites", "text"]]
+    listed: set[str] = set()
     for f in v.findings:
+        if f.code_id in listed:
+            continue
+        listed.add(f.code_id)
         for p in [*f.qual.quotes, *f.qual.citations]:
-            passages.append([f.code_id, f.indicator, p.document, p.start, p.end, p.respondent, p.role, p.year,
-                             p.valence, p.codings, "no (cites the survey)" if p.cites else "yes", p.cites, p.text])
+            passages.append([f.code_id, p.document, p.start, p.end, p.respondent, p.role, p.year, p.valence,
+                             p.codings, "no (cites the survey)" if p.cites else "yes", p.cites, p.text])
     write_xlsx(path, [Sheet("Findings", findings), Sheet("Series", series), Sheet("Rules", rules),
                       Sheet("Passages", passages), Sheet("Cases", cases)])
 

@@ -499,7 +499,7 @@ class LinkingMixin(IndicatorSettingsMixin):
             params.append(coder)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return list(self.conn.execute(sql + ' ORDER BY document_id, start, "end"', params))
+        return list(self.conn.execute(sql, params))  # unordered: triangulation sorts per document
 
     def attribute_map(self, name: str) -> dict[int, str]:
         """Document id -> value of attribute ``name`` (documents without it are left out)."""
