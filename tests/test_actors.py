@@ -117,19 +117,19 @@ def test_longest_match_wins() -> None:
 
 def test_detect_is_case_insensitive_whole_word_and_longest(proj: Project) -> None:
     found = detect_mentions([(1, TEXT)], proj.actors())[1]
-    spans = [(actor, text) for actor, _, _, text in found]
+    spans = [(f.actor_id, f.text, f.suggested) for f in found]
     assert spans == [
-        ("delfshaven_helpt", "Delfshaven Helpt!"),
-        ("delfshaven_helpt", "DH Helpt"),
-        ("gemeente_rotterdam", "de gemeente"),
-        ("delfshaven_cooperatie", "de Cooperatie"),  # without the diaeresis
-        ("gemeente_rotterdam", "Gemeente Rotterdam"),  # not just "Gemeente"
-        ("rebelgroep", "Rebelgroep"),
-        ("rebelgroep", "Rebelgroep"),  # "rebellen" is not "Rebel"
-        ("havensteder", "Havensteder"),
-        ("delfshaven_helpt", "delfshaven helpt"),
+        ("delfshaven_helpt", "Delfshaven Helpt!", False),
+        ("delfshaven_helpt", "DH Helpt", False),
+        ("gemeente_rotterdam", "de gemeente", True),  # a generic alias: a suggestion
+        ("delfshaven_cooperatie", "de Cooperatie", False),  # without the diaeresis
+        ("gemeente_rotterdam", "Gemeente Rotterdam", False),  # not just "Gemeente"
+        ("rebelgroep", "Rebelgroep", False),
+        ("rebelgroep", "Rebelgroep", False),  # "rebellen" is not "Rebel"
+        ("havensteder", "Havensteder", False),
+        ("delfshaven_helpt", "delfshaven helpt", False),
     ]
-    for _, start, end, text in found:
+    for _, start, end, text, _ in found:
         assert TEXT[start:end] == text
 
 

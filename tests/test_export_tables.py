@@ -86,7 +86,8 @@ def test_code_by_document_coverage_and_cooccurrence(small: Project) -> None:
 
 def test_agreement_per_code(small: Project) -> None:
     table = agreement(small, ["anna", "bram"])
-    assert table.at["netwerken", "documents"] == 1  # only a is coded by both
+    # every document counts (issue 13): what a coder left uncoded is "absent", not dropped
+    assert table.at["netwerken", "documents"] == 3
     assert table.at["netwerken", "marked:bram"] == 1
     assert table.at["netwerken", "alpha"] < 1.0
 

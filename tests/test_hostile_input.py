@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 
 from wijkverhalen.cli import cli
 from wijkverhalen.codebook import load_codebook, validate_codebook_file
-from wijkverhalen.errors import CodebookError, ImportError_
+from wijkverhalen.config import load_config, save_config
+from wijkverhalen.errors import CodebookError, ConfigError, DataError, ImportError_
 from wijkverhalen.importers import archive, iter_import_paths, parse_file, read_metadata_csv
 from wijkverhalen.importers.encoding import decode_text
 from wijkverhalen.importing import import_paths
+from wijkverhalen.linking.actors import parse_actor_registry
 from wijkverhalen.store import Project
 from wijkverhalen.textsafe import printable
 
@@ -252,6 +254,45 @@ def test_codebook_aliases_and_nesting_are_refused(tmp_path: Path, body: str, lin
     assert len(errors) == 1 and errors[0].line == line
     with pytest.raises(CodebookError, match=r"codebook\.yaml:\d+:\d+: (anchors and aliases|nested)"):
         load_codebook(path)
+
+
+ACTORS_BOMBS = [
+    ("- id: a\n  name: A\n  aliases: &a [*a]\n", 3),
+    # Small here (4**3 aliases); 9 per level and 8 levels would be 43 million strings.
+    ("- id: a\n  name: A\n  memo: &m0 [x, x, x, x]\n"
+     "- id: b\n  name: B\n  memo: &m1 [*m0, *m0, *m0, *m0]\n"
+     "- id: c\n  name: C\n  aliases: [*m1, *m1, *m1, *m1]\n", 3),
+]
+
+
+@pytest.mark.parametrize("body, line", ACTORS_BOMBS, ids=["recursive-alias", "alias-bomb"])
+def test_actor_registry_aliases_are_refused(proj: Path, tmp_path: Path, body: str, line: int) -> None:
+    path = tmp_path / "actors.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(DataError, match="anchors and aliases") as info:
+        parse_actor_registry(path)
+    assert (info.value.path, info.value.line) == (str(path), line)
+    code, _, err = run("actors", "import", str(proj), str(path))
+    assert code == 1
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}:{line}: ")
+
+
+def test_user_config_alias_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user config is read with the strict loader: a bomb under ``keys:`` is never expanded."""
+    path = tmp_path / "config.yaml"
+    path.write_text("coder: anna\n"
+                    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+                    "keys: {b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a], c: [*b, *b, *b, *b]}\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("WIJKVERHALEN_CONFIG", str(path))
+    with pytest.raises(ConfigError, match="anchors and aliases") as info:
+        load_config()
+    assert (info.value.path, info.value.line) == (str(path), 2)
+    assert path.read_text(encoding="utf-8").startswith("coder: anna\n")  # never written over
+    with pytest.raises(ConfigError):
+        save_config({"coder": "bram"})
+    assert "coder: anna" in path.read_text(encoding="utf-8")
 
 
 # --- .docx and .odt packages ---------------------------------------------------

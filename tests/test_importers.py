@@ -329,8 +329,8 @@ def test_odt_paragraphs_headings_tables_lists_in_order(tmp_path: Path) -> None:
     )
     assert parsed.metadata == {}  # meta fields only with properties=True
     assert parse_file(tmp_path / "gesprek.odt", properties=True).metadata == {"title": "Buurtgesprek"}
-    # "Jan:" occurs once, so it is not trusted as a speaker label.
-    assert speakers(parsed.text) == [None, "Fatima", "Fatima"]
+    # "Jan:" occurs once, but inside a transcript that has turns: a third voice.
+    assert speakers(parsed.text) == [None, "Fatima", "Jan", "Fatima"]
 
 
 def test_odt_random_bytes_are_refused(tmp_path: Path) -> None:
@@ -476,7 +476,7 @@ def test_turns_always_slice_the_text_exactly(text: str) -> None:
 
 
 def test_registry_covers_formats() -> None:
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".markdown", ".docx", ".odt"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".markdown", ".docx", ".odt", ".pdf", ".vtt", ".srt"}
 
 
 def test_parse_file_unsupported_and_missing(tmp_path: Path) -> None:
@@ -495,7 +495,7 @@ def test_folder_import_lists_files_and_unsupported_with_reasons(tmp_path: Path) 
     write(tmp_path, "a.md", "a")
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "c.docx", b"")
-    write(tmp_path / "sub", "scan.pdf", b"%PDF")
+    write(tmp_path / "sub", "scan.pages", b"x")
     write(tmp_path / "sub", "~$c.docx", b"lock")
     write(tmp_path, "metadata.csv", "file,wijk\n")
     write(tmp_path, ".verborgen.txt", "x")
@@ -505,8 +505,8 @@ def test_folder_import_lists_files_and_unsupported_with_reasons(tmp_path: Path) 
     assert files == [tmp_path / "a.md", tmp_path / "b.txt", tmp_path / "sub" / "c.docx"]
     reasons = {path.name: reason for path, reason in skipped}
     # The sidecar CSV inside the folder is passed over silently.
-    assert set(reasons) == {"scan.pdf", "~$c.docx", "nergens"}
-    assert "PDF" in reasons["scan.pdf"]
+    assert set(reasons) == {"scan.pages", "~$c.docx", "nergens"}
+    assert "Pages" in reasons["scan.pages"]
     assert "lock file" in reasons["~$c.docx"]
     assert reasons["nergens"] == "not found"
 

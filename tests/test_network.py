@@ -43,6 +43,10 @@ def proj(tmp_path: Path):
     ], "anna")
     project.import_actors(parse_actor_registry(DATA / "actors_ok.yaml"), "anna")
     detect_in_project(project, "anna")
+    # "de gemeente" (a generic alias) is stored as a suggestion; here it counts as a detection.
+    suggested = project.mentions(statuses=["suggested"])
+    assert {m.text.lower() for m in suggested} == {"de gemeente"}
+    project.set_mention_status([m.id for m in suggested], "detected", "anna")
     start = DH_TEXT.index("Gemeente Rotterdam sloot")
     project.add_coding(1, start, start + len("Gemeente Rotterdam sloot later aan"), "relaties.vertrouwen", "anna")
     turn = DH_TEXT.index("De rebellen")

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from platformdirs import user_config_dir
 
+from . import safeyaml
 from .errors import ConfigError
 
 CODER_ENV = "WIJKVERHALEN_CODER"
@@ -41,7 +42,7 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     except OSError as exc:
         raise ConfigError(f"cannot read the user config: {exc.strerror or exc}", path=path) from exc
     try:
-        data = yaml.safe_load(text)
+        data = safeyaml.load(text)  # no anchors or aliases: a bomb is refused with its line
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -124,7 +125,7 @@ def _scalar(value: str | int | float | bool) -> str:
 
 def _parse_quietly(text: str) -> Any:
     try:
-        return yaml.safe_load(text) or {}
+        return safeyaml.load(text) or {}
     except yaml.YAMLError:
         return None
 

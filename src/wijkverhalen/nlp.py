@@ -21,7 +21,14 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
+from wijkverhalen.lemmas import lemma_of, load_table, query_terms
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
+from wijkverhalen.sentence_rules import (
+    WIJK_SENTENCES,
+    register_component,
+    sentence_starts,
+    token_kind,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -47,7 +54,7 @@ def import_spacy() -> None:
     import spacy  # noqa: F401
     import spacy.lang.nl  # noqa: F401
 
-    _lemma_dict()
+    load_table()
     import spacy.pipeline  # noqa: F401
 
 
@@ -60,9 +67,10 @@ def load_pipeline(name: str | None = None) -> Language:
     """
     import spacy
 
+    register_component()  # also needed to load a saved default pipeline
     if name is None:
         nlp = spacy.blank("nl")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe(WIJK_SENTENCES)
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         # Rule-based components only: no nlp.initialize(), which would load the
         # tables again the slow way.
@@ -72,23 +80,24 @@ def load_pipeline(name: str | None = None) -> Language:
         nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
     except OSError as exc:
         raise PipelineNotInstalled(f"spaCy pipeline '{name}' is not installed") from exc
-    if not any(nlp.has_pipe(p) for p in ("parser", "senter", "sentencizer")):
-        nlp.add_pipe("sentencizer", first=True)
+    if not any(nlp.has_pipe(p) for p in ("parser", "senter", "sentencizer", WIJK_SENTENCES)):
+        nlp.add_pipe(WIJK_SENTENCES, first=True)
     elif nlp.has_pipe("senter") and nlp.has_pipe("parser"):
         nlp.disable_pipe("senter")  # the parser sets sentence bounds itself
     return nlp
 
 
 def _lookup_tables() -> Any:
-    """spacy-lookups-data's Dutch lemma table, loaded as a plain dict.
+    """A lookups object whose ``lemma_lookup`` table answers with ``lemmas.lemma_of``.
 
-    spaCy's own loader hashes all 213k keys into a ``Table`` (about a second per
-    process); a dict read straight from the package's JSON takes a fraction of
-    that, and every import worker pays it.
+    spaCy's own loader hashes all 213k keys of spacy-lookups-data into a ``Table``
+    (about a second per process); the merged table of ``wijkverhalen.lemmas`` is a
+    plain dict read from the user cache, and every import worker shares it.
     """
     from spacy.lookups import Lookups
 
-    data = _lemma_dict()
+    data = load_table()
+
     class FastLookups(Lookups):  # type: ignore[misc]
         def to_bytes(self, **kwargs: Any) -> bytes:
             # A saved pipeline loads with spaCy's own classes: write their format.
@@ -99,17 +108,6 @@ def _lookup_tables() -> Any:
     lookups = FastLookups()
     lookups._tables["lemma_lookup"] = _StringTable("lemma_lookup", data)  # no public setter keeps the type
     return lookups
-
-
-@functools.lru_cache(maxsize=1)
-def _lemma_dict() -> dict[str, str]:
-    import gzip
-    import importlib.resources
-    import json
-
-    resource = importlib.resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
-    data: dict[str, str] = json.loads(gzip.decompress(resource.read_bytes()))
-    return data
 
 
 def _string_table_class() -> Any:
@@ -123,10 +121,11 @@ def _string_table_class() -> Any:
             self.strings = data
 
         def get(self, key: Any, default: Any = None) -> Any:
-            return self.strings.get(key, default) if isinstance(key, str) else default
+            # The same answer as the replayed path and as a search's query words.
+            return lemma_of(key) if isinstance(key, str) else default
 
         def __contains__(self, key: Any) -> bool:
-            return key in self.strings
+            return isinstance(key, str)
 
 
     return StringTable
@@ -160,7 +159,7 @@ class _LemmaCache(dict[int, str]):
 
 
 class _PunctKinds(dict[int, int]):
-    """ORTH hash -> 2 for a sentence-final character, 1 other punctuation, 0 else."""
+    """ORTH hash -> ``sentence_rules.token_kind`` of that text."""
 
     def __init__(self, vocab: Any, punct_chars: set[str]) -> None:
         super().__init__()
@@ -169,7 +168,7 @@ class _PunctKinds(dict[int, int]):
 
     def __missing__(self, key: int) -> int:
         text = self.vocab.strings[key]
-        value = 2 if text in self.punct_chars else int(self.vocab[text].is_punct)
+        value = token_kind(text, bool(self.vocab[text].is_punct), self.punct_chars)
         self[key] = value
         return value
 
@@ -199,7 +198,7 @@ class _Plan:
 
         factories = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
         lemmatizers = [n for n, f in factories.items() if "lemmatizer" in f]
-        sentencizers = [n for n, f in factories.items() if f == "sentencizer"]
+        sentencizers = [n for n, f in factories.items() if f in ("sentencizer", WIJK_SENTENCES)]
         skip: list[str] = []
         self.lemma_attr = LEMMA if lemmatizers else LOWER
         self.lemmas = _LemmaCache(nlp.vocab.strings, None)
@@ -213,14 +212,9 @@ class _Plan:
         ):
             skip.append(lemmatizers[0])
             self.lemma_attr = ORTH
-            table = component.lookups.get_table("lemma_lookup", {})
-            lower_first = isinstance(component, DutchLemmatizer)
-
-            def lookup(text: str) -> str:
-                key = text.lower() if lower_first else text
-                result = table.get(key, key)
-                return result if isinstance(result, str) else result[0]
-
+            # Every Dutch lookup lemmatizer is replayed with the one lemma function
+            # that search uses too (wijkverhalen.lemmas), whatever table it was saved with.
+            lookup = lemma_of
             self.lemmas = _LemmaCache(nlp.vocab.strings, lookup)
         self.kinds: _PunctKinds | None = None
         other_bounds = any(f in ("parser", "beam_parser", "senter") for f in factories.values())
@@ -244,15 +238,7 @@ class _Plan:
             for sent in doc.sents:
                 yield sent.start, sent.end, sent.start_char, sent.end_char, lemma_hashes
             return
-        kinds = self.kinds
-        starts = [0]
-        seen_final = False
-        for i, kind in enumerate(map(kinds.__getitem__, orths)):
-            if kind == 2:
-                seen_final = True
-            elif seen_final and kind == 0:
-                starts.append(i)
-                seen_final = False
+        starts = sentence_starts(map(self.kinds.__getitem__, orths), doc)
         starts.append(len(doc))
         for first, stop in zip(starts, starts[1:], strict=False):
             last = doc[stop - 1]
@@ -280,6 +266,7 @@ def _run(nlp: Language, texts: list[str], skip: tuple[str, ...]) -> Iterator[Any
     return docs
 
 
+_NON_SPACE = re.compile(r"\S")
 _ENDS_SENTENCE = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$""")
 
 
@@ -287,10 +274,15 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     """``(offset, chunk)`` for the text blocks of ``text[start:end]``, trimmed.
 
     A line break ends a chunk when the line ends a sentence or a blank line
-    follows; otherwise (hard-wrapped transcripts) the next line continues the
+    follows, or after the file's first line (a title) when the next line starts
+    with a capital; otherwise (hard-wrapped transcripts) the next line continues the
     same sentence, so wrapping does not cut sentences in two.
     """
     pos = start
+    # The file's first line is a title when the next line starts with a capital:
+    # it does not run on into the first sentence.
+    first = _NON_SPACE.search(text)
+    first_line = text.rfind("\n", 0, first.start()) + 1 if first else -1
     block_start: int | None = None
     block_end = start
     while pos <= end:
@@ -301,7 +293,8 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
             if block_start is None:
                 block_start = pos
             block_end = line_end
-            closes = _ENDS_SENTENCE.search(line) is not None
+            closes = _ENDS_SENTENCE.search(line) is not None or (
+                pos == first_line and _starts_upper(text, line_end + 1, end))
         else:
             closes = True
         if (closes or nl == -1) and block_start is not None:
@@ -310,6 +303,13 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         if nl == -1:
             break
         pos = line_end + 1
+
+
+def _starts_upper(text: str, pos: int, end: int) -> bool:
+    """Whether the line at ``pos`` (before ``end``) starts with an upper-case letter."""
+    nl = text.find("\n", pos, end)
+    line = text[pos:end if nl == -1 else nl].lstrip()
+    return line[:1].isupper()
 
 
 def _trimmed_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
@@ -393,18 +393,24 @@ def lemmatize_query(q: str, nlp: Language | None = None) -> list[str]:
 
 
 def query_lemmas(query: str, nlp: Language | None = None) -> dict[str, list[str]]:
-    """Each distinct ``\\w+`` word of a search query -> its lemmas (may equal the word).
+    """Each distinct ``\\w+`` word of a search query -> the lemmas to search for.
 
+    See ``lemmas.query_terms``: a word that is itself a lemma is searched as such
+    (``zijn`` finds "is"), any other word as its lemma (``mensen`` -> ``mens``).
+    spaCy is not loaded (``nlp`` is accepted for compatibility and ignored).
     Keys are the words as typed, which is how ``store.retrieval.build_match`` looks
     them up; words inside quoted phrases are included too (harmless extra keys).
     """
-    nlp = nlp or load_pipeline()
-    return {word: lemmatize_query(word, nlp) for word in dict.fromkeys(_WORD.findall(query))}
+    return query_terms(dict.fromkeys(_WORD.findall(query)))
 
 
 def count_words(text: str) -> int:
-    """Number of words (``\\w+`` runs): cheap enough to run on every import."""
-    return len(_WORD.findall(text))
+    """Number of words (``\\w+`` runs): cheap enough to run on every import.
+
+    Counted one match at a time: ``findall`` would build a list of every word, about
+    ten times the text in memory (issue 11's memory budget for an import is ~5x).
+    """
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 def find_phrases(

@@ -104,3 +104,12 @@ class StrictLoader(_Guard, yaml.SafeLoader):
     """SafeLoader without anchors or aliases for any other hand-written YAML file."""
 
     what = "this file"
+
+
+def load(text: str) -> Any:
+    """Parse hand-written YAML like :func:`yaml.safe_load`, refusing anchors, aliases, deep nesting.
+
+    Raises :class:`RefusedYAML` (a :class:`yaml.MarkedYAMLError` with the line) for
+    what it refuses, and PyYAML's own errors for text that is not YAML.
+    """
+    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - SafeLoader builds no objects

@@ -278,3 +278,20 @@ async def test_picker_lists_suggested_and_recent_first(make: Any) -> None:
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids[:5] == [None, "suggested:relaties.vertrouwen", None, "recent:stressor", None]
         await pilot.press("escape")
+
+
+async def test_mark_document_done_is_undoable(make: Any, reopen: Any) -> None:
+    async with make().run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        assert screen.model is not None
+        doc = screen.model.document.id
+        await pilot.press("D")
+        await pilot.pause()
+        assert reopen().done_marks() == {"anna": {doc}}
+        assert "marked done" in screen.status
+        await pilot.press("u")
+        await pilot.pause()
+        assert reopen().done_marks() == {}
+        await pilot.press("D", "D")
+        await pilot.pause()
+        assert reopen().done_marks() == {}

@@ -128,6 +128,8 @@ from . import (  # noqa: E402,F401,E501  (register the commands)
     indicators,
     linking,
     memos,
+    reindex,
+    teams,
     tui,
 )
 

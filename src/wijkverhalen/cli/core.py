@@ -73,7 +73,7 @@ _LISTED = 20
 @coder_option
 def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, speaker_pattern: str | None,
             pipeline: str | None, workers: int | None, docx_properties: bool, coder: str | None) -> None:
-    """Import interviews (txt, md, docx, odt; folders recursively).
+    """Import interviews (txt, md, docx, odt, pdf, vtt, srt; folders recursively).
 
     Broken, hostile or unsupported files and symbolic links out of a folder are
     listed with the reason; the others still import. Importing the same text

@@ -32,11 +32,12 @@ class DocumentsGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
-            import difflib
+            from ..suggest import closest
 
-            close = difflib.get_close_matches(args[0], list(self.commands), n=1, cutoff=0.75)
-            if close and not Path(args[0]).exists():  # "remov", not a project file
-                raise click.UsageError(f"no such command '{args[0]}'; did you mean '{close[0]}'?", ctx)
+            if closest(args[0], self.commands, n=1, cutoff=0.75) and not Path(args[0]).exists():
+                from . import no_such_command  # "remov", not a project file
+
+                raise click.UsageError(no_such_command(self, ctx, args[0]), ctx)
             args = ["list", *args]
         return super().parse_args(ctx, args)
 

@@ -62,11 +62,12 @@ def qdpx() -> None:
 @json_option
 def qdpx_import(project: Path, file: Path, offsets: str, merge: bool, dry_run: bool, workers: int | None,
                 coder: str | None, as_json: bool) -> None:
-    """Import FILE.qdpx into PROJECT (created if it does not exist).
+    """Import FILE.qdpx (or a bare project.qde) into PROJECT (created if it does not exist).
 
     Codes keep their hierarchy and colours, codings their spans, coders and memos,
-    documents their variables (attributes) and cases. Selections outside their
-    text, non-text sources and missing files are skipped and listed with the reason.
+    documents their variables (attributes) and cases; sets of documents become
+    attributes. Selections outside their text, non-text sources, missing files,
+    links and graphs are skipped and listed with the reason (all of them with --json).
 
     \b
     Example:

@@ -64,14 +64,24 @@ def export() -> None:
 @click.option("--all-codes", is_flag=True, help="Also show codes without passages.")
 @click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None,
               help="Format (default: from the suffix of --output).")
+@click.option("--source-attributes", default=None, metavar="ATTR,...",
+              help="Document attributes in the sources table [default: respondent,rol,wijk,jaar,casus, "
+                   "those the documents have].")
 def export_report(project: Path, outputs: tuple[Path, ...], case: str | None, codes: str | None,
-                  pseudonymise: bool, quotes: int, all_codes: bool, fmt: str | None) -> None:
-    """Write the coded summary for the report as Markdown or Word (.docx).
+                  pseudonymise: bool, quotes: int, all_codes: bool, fmt: str | None,
+                  source_attributes: str | None) -> None:
+    """Write the coded summary for the report as Markdown or Word (.docx), in Dutch.
 
-    Structured by the codebook; with --case by the monitor's "rode lijn"
-    (Netwerken, Index+, SIBD, Governance). Per code: label, gloss, definition,
-    counts, the strongest quotes with document, speaker, paragraph and sentence,
-    memos and linked indicators (with the triangulation verdict when available).
+    Follows the monitor's structure (the seed): the cases (Casuïstiek), the four
+    inventories (Netwerken; Index+ with BoTu beside the NPRZ group and Rotterdam
+    per edition, table and plot; Social Impact by Design; Governance with its
+    qualities), the resilience factors (Definitie veerkracht), the method
+    (Verantwoording) and the sources. With --case only that case's documents,
+    and trust and the other factors go where the seed puts them for the case.
+    Per code: label, gloss, definition, counts, the strongest quotes with
+    document, speaker, paragraph and sentence, memos and linked indicators with
+    the triangulation verdict. Word files are A4 with a table of contents and
+    page numbers; Markdown gets its plots in NAME_figuren/ beside it.
 
     \b
     Example:
@@ -79,6 +89,7 @@ def export_report(project: Path, outputs: tuple[Path, ...], case: str | None, co
       wijkverhalen export report botu.wijk -o samenvatting.docx -o samenvatting.md
       wijkverhalen export report botu.wijk -o dh.md --case "Delfshaven Helpt" --pseudonymise
       wijkverhalen export report botu.wijk -o gov.md --codes governance,relaties.vertrouwen
+      wijkverhalen export report botu.wijk -o r.docx --source-attributes respondent,rol,datum
     """
     from ..exporters import output_format
 
@@ -92,7 +103,8 @@ def export_report(project: Path, outputs: tuple[Path, ...], case: str | None, co
                     bar.update(task, completed=done, total=total, description=what)
 
                 kwargs = dict(case=case, codes=_code_list(codes), pseudonymise=pseudonymise, quotes=quotes,
-                              all_codes=all_codes, progress=progress)
+                              all_codes=all_codes, progress=progress,
+                              source_attributes=_code_list(source_attributes) if source_attributes else None)
                 if chosen == "docx":
                     from ..exporters.docx import export_docx
 
@@ -103,7 +115,8 @@ def export_report(project: Path, outputs: tuple[Path, ...], case: str | None, co
                     report = export_markdown(proj, output, **kwargs)  # type: ignore[arg-type]
             sections = sum(1 for _ in report.overview)
             click.echo(f"wrote {output}: {sections} code(s), {report.codings} passage(s) in "
-                       f"{report.documents} document(s)" + (" (pseudonymised)" if pseudonymise else ""))
+                       f"{report.documents} document(s), {sum(len(p.index) for p in report.parts)} "
+                       "indicator(s) in Index+" + (" (pseudonymised)" if pseudonymise else ""))
         remind_pseudonyms(proj, pseudonymise)
     if report.triangulation_note:
         click.echo(f"  note: {report.triangulation_note}")
@@ -189,16 +202,23 @@ def export_matrix_cmd(project: Path, outputs: tuple[Path, ...], rows: str, cols:
 @output_option
 @pseudonymise_option
 @coder_option
-def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool, coder: str | None) -> None:
+@click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
+              help="Count selection offsets in code points (the standard; ATLAS.ti, MAXQDA, QualCoder, NVivo "
+                   "for Mac) or in UTF-16 units (NVivo for Windows). Only texts with emoji or other "
+                   "characters outside the BMP differ.")
+def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool, coder: str | None,
+                    offsets: str) -> None:
     """The whole project as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder...
 
     Users, the codebook (hierarchy, colours, descriptions), the texts, every coding
-    with exact offsets, memos as notes, attributes as variables, and cases.
+    with exact offsets, memos (as descriptions and as notes), attributes as
+    variables, and cases.
 
     \b
     Example:
       wijkverhalen export qdpx botu.wijk -o botu.qdpx
       wijkverhalen export qdpx botu.wijk -o botu-anoniem.qdpx --pseudonymise
+      wijkverhalen export qdpx botu.wijk -o botu-nvivo.qdpx --offsets utf16
     """
     from ..exporters.refi import export_qdpx
 
@@ -211,7 +231,7 @@ def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool
                     bar.update(task, completed=done, total=total, description=what)
 
                 summary = export_qdpx(proj, output, pseudonymise=pseudonymise, coder=resolve_coder(coder),
-                                      progress=progress)
+                                      offsets=offsets, progress=progress)
             click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), "
                        f"{summary.codings} coding(s), {summary.notes} memo(s), {summary.variables} variable(s), "
                        f"{summary.cases} case(s), {summary.users} user(s)"

@@ -276,11 +276,16 @@ def actors_import(project: Path, file: Path | None, coder: str | None) -> None:
 @actors.command("detect")
 @project_argument
 @click.option("--document", "documents", multiple=True, help="Only this document (id or name; repeatable).")
-@click.option("--pipeline", default=None, help="spaCy pipeline for the tokenizer (default: blank Dutch).")
+@click.option("--pipeline", default=None, hidden=True,
+              help="Ignored: matching is on words and needs no spaCy pipeline (kept for old scripts).")
 @coder_option
 def actors_detect(project: Path, documents: tuple[str, ...], pipeline: str | None, coder: str | None) -> None:
-    """Find mentions of the registry's actors in the documents (case-insensitive).
+    """Find mentions of the registry's actors in the documents.
 
+    Matching ignores case and allows Dutch forms of a name (Havensteders, de
+    Coöperatie's, BoTu12-leden, a name over a line break); a one-word name that is
+    also a word needs its capital ("Rebel", not "een echte rebel"). What only a
+    lower-case alias finds ("de gemeente") is stored as a suggestion to confirm.
     Confirmed and rejected mentions are kept; unreviewed ones are found afresh.
 
     \b
@@ -293,8 +298,12 @@ def actors_detect(project: Path, documents: tuple[str, ...], pipeline: str | Non
         ids = [proj.resolve_document(d) for d in documents] if documents else None
         report = detect_in_project(proj, resolve_coder(coder), document_ids=ids, pipeline=pipeline)
         names = {a.id: a.name for a in proj.actors()}
+        suggested = len(proj.mentions(statuses=["suggested"], context=0))
     click.echo(f"{report.documents} document(s): {report.found} mention(s) found, {report.added} new, "
                f"{report.kept} already known, {report.removed} no longer found")
+    if suggested:
+        click.echo(f"  {suggested} suggestion(s) from generic aliases such as 'de gemeente' to review: "
+                   f"wijkverhalen actors mentions {project} --status suggested")
     for actor_id, n in sorted(report.per_actor.items(), key=lambda t: (-t[1], t[0])):
         click.echo(f"  {names.get(actor_id, actor_id)}: {n}")
     missing = sorted(set(names) - set(report.per_actor))
@@ -334,10 +343,10 @@ def actors_list(project: Path, confirmed_only: bool, as_json: bool) -> None:
         echo_json(rows)
         return
     table(f"{len(rows)} actor(s)", ["id", "name", "type", "inventory", "mentions", "docs", "actor ties",
-                                    "code ties", "confirmed/rejected/open"],
+                                    "code ties", "confirmed/rejected/open/suggested"],
           [[r["id"], r["name"], r["type"], ", ".join(r["inventory"]), r["mentions"], r["documents"],
             r["actor_ties"], r["code_ties"], "/".join(str(r["status"].get(s, 0))
-                                                       for s in ("confirmed", "rejected", "detected"))]
+                                                       for s in ("confirmed", "rejected", "detected", "suggested"))]
            for r in rows])
 
 
@@ -345,7 +354,7 @@ def actors_list(project: Path, confirmed_only: bool, as_json: bool) -> None:
 @project_argument
 @click.option("--actor", "actor_id", default=None, help="Only this actor id.")
 @click.option("--document", default=None, help="Only this document (id or name).")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(["detected", "confirmed", "rejected"]),
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["detected", "suggested", "confirmed", "rejected"]),
               help="Only mentions with this status (repeatable).")
 @json_option
 def actors_mentions(project: Path, actor_id: str | None, document: str | None, statuses: tuple[str, ...],

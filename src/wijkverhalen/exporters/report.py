@@ -26,21 +26,31 @@ from ..errors import InvalidInput, NotFound
 from ..models import Code, Passage
 from . import ProgressCallback, no_progress
 from .pseudonymise import IDENTITY, Pseudonymiser
-from .triangulation import IndicatorNote, indicator_notes
+from .report_index import IndexIndicator, index_section
+from .report_layout import (
+    CASES,
+    GOVERNANCE,
+    INDEX,
+    INTRO,
+    CaseOverview,
+    case_overviews,
+    governance_qualities,
+    layout,
+)
+from .triangulation import RULE_NL, IndicatorNote, triangulate
+
+# The attributes the sources table shows unless the user names others (--source-attributes).
+SOURCE_ATTRIBUTES = ("respondent", "rol", "wijk", "jaar", "casus")
+PLURALS = {"passage": "passages", "document": "documenten", "respondent": "respondenten", "code": "codes",
+           "codering": "coderingen", "casus": "casussen", "indicator": "indicatoren", "woord": "woorden"}
+
+
+def aantal(n: int, noun: str) -> str:
+    """A Dutch count with the right number: ``1 passage``, ``2 passages``, ``0 documenten``."""
+    return f"{n} {noun if n == 1 else PLURALS.get(noun, noun + 'en')}"
 
 INTERVIEWER_LABELS = frozenset({"i", "int", "interviewer", "interviewster", "onderzoeker", "vraag"})
 KEY_MEMO_WORDS = ("kern", "sleutel", "citaat", "quote", "sterk")
-
-# The monitor's four inventories (Fig. 1.1), matched to top-level codes by id or label.
-RODE_LIJN: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Netwerken", "Het netwerk van actoren en initiatieven in de wijk.", ("netwerk", "netwerken")),
-    ("Index+", "Indicatoren van het Wijkprofiel (Sociale Index) naast de verhalen.", ()),
-    ("Social Impact by Design (SIBD)", "Programmaonderdeel met teams, open oproep, kernteam en BoTu12.",
-     ("sibd", "social impact by design")),
-    ("Governance", "De responsiviteit van de overheid: vijf dimensies, vier kwaliteiten.",
-     ("governance",)),
-)
-
 
 @dataclass(frozen=True)
 class Quote:
@@ -85,20 +95,22 @@ class CodeSection:
     indicators: list[IndicatorNote] = field(default_factory=list)
     children: list[CodeSection] = field(default_factory=list)
     heading_only: bool = False  # an ancestor shown only to place selected codes
+    moved_from: str = ""  # the parent theme, when the seed's structure put the code elsewhere
+    is_part: bool = False  # the inventory's own code, shown under the part's heading (not a heading of its own)
 
     @property
     def count_line(self) -> str:
         if not self.codings:
             text = "Geen passages"
         else:
-            text = (f"{self.codings} passage{'s' if self.codings != 1 else ''} in {self.documents} "
-                    f"document{'en' if self.documents != 1 else ''}")
+            text = f"{aantal(self.codings, 'passage')} in {aantal(self.documents, 'document')}"
             if self.respondents:
                 roles = ", ".join(f"{n} {r}" for r, n in self.roles.items() if n)
-                text += f"; {self.respondents} respondent{'en' if self.respondents != 1 else ''}"
+                text += f"; {aantal(self.respondents, 'respondent')}"
                 text += f" ({roles})" if roles else ""
         if self.total_codings > self.codings:
-            text += f"; met subcodes {self.total_codings} passages in {self.total_documents} documenten"
+            text += (f"; met subcodes {aantal(self.total_codings, 'passage')} in "
+                     f"{aantal(self.total_documents, 'document')}")
         return text + "."
 
     @property
@@ -111,7 +123,13 @@ class ReportPart:
     title: str
     intro: str
     sections: list[CodeSection] = field(default_factory=list)
-    indicator_table: list[IndicatorNote] = field(default_factory=list)
+    index: list[IndexIndicator] = field(default_factory=list)  # the Index+ part
+    qualities: list[tuple[str, str, int, int]] = field(default_factory=list)  # Governance: dimension, quality, n, docs
+    cases: list[CaseOverview] = field(default_factory=list)  # Casuïstiek without --case
+
+    @property
+    def empty(self) -> bool:
+        return not (self.sections or self.index or self.cases)
 
 
 @dataclass
@@ -130,10 +148,14 @@ class Report:
     source_count: int
     triangulation_note: str
     code_filter: tuple[str, ...] = ()
+    source_columns: tuple[str, ...] = ()  # the attributes the sources table shows
+    method: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) of the Verantwoording
+    thresholds: dict[str, str] = field(default_factory=dict)  # triangulation options in force
+    warnings: list[str] = field(default_factory=list)  # of the triangulation
     version: str = __version__
 
     def subtitle(self) -> str:
-        bits = [f"{self.documents} documenten", f"{self.codings} passages"]
+        bits = [aantal(self.documents, "document"), aantal(self.codings, "passage")]
         if self.coders:
             bits.append("codeurs: " + ", ".join(self.coders))
         if self.pseudonymised:
@@ -243,7 +265,8 @@ def resolve_case_documents(project: Any, case: str) -> tuple[str, list[int]]:
 
 def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] = (),
                  pseudonymise: bool = False, quotes: int = 3, all_codes: bool = False,
-                 max_memos: int = 8, progress: ProgressCallback | None = None) -> Report:
+                 max_memos: int = 8, progress: ProgressCallback | None = None,
+                 source_attributes: Sequence[str] | None = None) -> Report:
     """Collect everything the report shows; see the module docstring."""
     from ..analysis.frames import code_tree
     from ..analysis.matrices import ROLE_ATTRIBUTES, code_frequencies_with_children
@@ -270,7 +293,8 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
     own, total = code_frequencies_with_children(project, document_ids=sorted(doc_set))
     role_cols = [c for c in own.columns if c.startswith("role:")]
     coder_cols = [c for c in own.columns if c.startswith("coder:")]
-    notes, tri_note = indicator_notes(project, case_name, [c for c in tree.codes if c.indicators])
+    tri = triangulate(project, case_name, [c for c in tree.codes if c.indicators])
+    notes = tri.notes
 
     def shown(code_id: str) -> bool:
         if selected is not None and code_id not in selected:
@@ -315,13 +339,16 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
             sections[parent].children.append(section)
         else:
             roots.append(section)
-    parts = _parts(roots, case_name is not None, notes)
-    overview = [(s.code.label, s.depth, s.codings, s.documents, s.respondents)
-                for s in sections.values() if not s.heading_only]
+    depth = {code_id: s.depth for code_id, s in sections.items()}  # before the layout moves sections
+    parts = _parts(project, roots, case_name, notes, documents, anonymise)
+    overview = [(s.code.label, depth[s.code.id], s.codings, s.documents, s.respondents)
+                for s in _walk_parts(parts) if not s.heading_only]
     coders_total: dict[str, int] = {}
     for c in coder_cols:
         coders_total[c[6:]] = int(own[c].sum())
-    sources = [(anonymise(d.name), anonymise.mapping(d.attributes), d.word_count) for d in documents]
+    columns = source_columns(documents, source_attributes)
+    sources = [(anonymise(d.name), anonymise.mapping({k: d.attributes.get(k, "") for k in columns}), d.word_count)
+               for d in documents]
     title = "Gecodeerde samenvatting"
     if case_name:
         title += f": {anonymise(case_name)}"
@@ -330,7 +357,56 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         case=anonymise(case_name) if case_name else None, documents=len(documents),
         codings=int(own["codings"].sum()), coders=coders_total, pseudonymised=pseudonymise,
         parts=parts, overview=overview, sources=sources[:200], source_count=len(sources),
-        triangulation_note=tri_note, code_filter=tuple(codes))
+        triangulation_note=tri.note, code_filter=tuple(codes), source_columns=columns,
+        method=method_rules(tri.rules, quotes), thresholds=tri.options, warnings=tri.warnings)
+
+
+def source_columns(documents: Sequence[Any], wanted: Sequence[str] | None) -> tuple[str, ...]:
+    """The attributes of the sources table: ``wanted`` (default :data:`SOURCE_ATTRIBUTES`).
+
+    Named attributes no document has are an error when the user named them, and left
+    out silently from the default.
+    """
+    present = {k for d in documents for k, v in d.attributes.items() if v}
+    if wanted is None:
+        return tuple(a for a in SOURCE_ATTRIBUTES if a in present)
+    missing = [a for a in wanted if a not in present]
+    if missing and documents:
+        known = ", ".join(sorted(present)) or "none"
+        raise InvalidInput(f"no document has the attribute(s) {', '.join(missing)} (attributes: {known})")
+    return tuple(dict.fromkeys(wanted))
+
+
+def method_rules(rules: Sequence[tuple[str, str]], quotes: int) -> list[tuple[str, str]]:
+    """The Verantwoording: how the report counts and chooses, then the triangulation rules."""
+    out = [
+        ("Tellingen", "Een passage is een gecodeerd tekstdeel; documenten en respondenten tellen de "
+                      "verschillende interviews en verteller(s) (attribuut 'respondent', anders één per "
+                      "document) met de code; 'met subcodes' telt de onderliggende codes mee."),
+        ("Citaten", f"Per code ten hoogste {quotes} citaten, gekozen met een vaste regel, geen oordeel: "
+                    "passages met een memo eerst (meer met 'kern', 'sleutel' of 'citaat' erin), dan passages "
+                    "van 12-60 woorden van een respondent (niet de interviewer), dan passages waarover twee "
+                    "codeurs het eens zijn; na de eerste keuze gaan andere documenten en rollen voor."),
+        ("Vergelijkingsgebieden", "BoTu is Bospolder + Tussendijken, de NPRZ-groep de ingestelde "
+                                  "focuswijken, Rotterdam het stedelijk gemiddelde; hoe elke reeks is "
+                                  "gemaakt staat bij de indicator in Index+."),
+    ]
+    return out + [(f"Triangulatie: {RULE_NL.get(name, name)}", text) for name, text in rules]
+
+
+def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
+           documents: Sequence[Any], anonymise: Pseudonymiser) -> list[ReportPart]:
+    """The parts in the seed's order (report_layout), with Index+, governance qualities and cases."""
+    all_notes = [n for cid in _walk_ids(roots) for n in notes.get(cid, [])]
+    parts = [ReportPart(title, INTRO.get(title, ""), sections) for title, sections in layout(roots, case)]
+    for part in parts:
+        if part.title == INDEX:
+            part.index = index_section(project, [n.indicator for n in all_notes], all_notes)
+        elif part.title == GOVERNANCE:
+            part.qualities = governance_qualities(part.sections)
+        elif part.title == CASES:
+            part.cases = case_overviews(project, roots, documents, anonymise)
+    return parts
 
 
 def _fill_quotes(project: Any, section: CodeSection, rows: list[dict[str, Any]], quotes: int, max_memos: int,
@@ -363,30 +439,18 @@ def _quote(p: Passage, role_of: dict[int, str], anonymise: Pseudonymiser) -> Quo
         valence=p.coding.valence, role=anonymise(role_of.get(p.coding.document_id, "")))
 
 
-def _matches(section: CodeSection, keys: tuple[str, ...]) -> bool:
-    ident = section.code.id.casefold()
-    label = section.code.label.casefold()
-    return any(ident == k or ident.startswith(k) or label.startswith(k) for k in keys)
+def _walk_parts(parts: list[ReportPart]) -> list[CodeSection]:
+    """Every section of ``parts`` in the order the report shows them."""
+    out: list[CodeSection] = []
 
+    def walk(sections: list[CodeSection]) -> None:
+        for s in sections:
+            out.append(s)
+            walk(s.children)
 
-def _parts(roots: list[CodeSection], rode_lijn: bool, notes: dict[str, list[IndicatorNote]]) -> list[ReportPart]:
-    if not rode_lijn:
-        return [ReportPart("Codeboek", "", roots)]
-    parts: list[ReportPart] = []
-    used: set[str] = set()
-    for title, intro, keys in RODE_LIJN:
-        part = ReportPart(title, intro)
-        if not keys:  # Index+: the indicators linked to coded themes
-            table = [n for cid in _walk_ids(roots) for n in notes.get(cid, [])]
-            part.indicator_table = sorted(table, key=lambda n: (n.label.casefold(), n.indicator))
-        else:
-            part.sections = [s for s in roots if _matches(s, keys)]
-            used.update(s.code.id for s in part.sections)
-        parts.append(part)
-    rest = [s for s in roots if s.code.id not in used]
-    if rest:
-        parts.append(ReportPart("Overige thema's", "Codes buiten de vier inventarisaties.", rest))
-    return parts
+    for part in parts:
+        walk(part.sections)
+    return out
 
 
 def _walk_ids(sections: list[CodeSection]) -> list[str]:

@@ -1,23 +1,60 @@
-"""Linked indicators of codes, with the triangulation verdict when the linking package gives one.
+"""Linked indicators of codes, with the triangulation verdict, for the report.
 
-The report shows, per code, the Index+ indicators it is linked to. Triangulation
-(``wijkverhalen.linking.triangulation``) compares the coded stories with the
-indicators and gives a verdict per code and indicator ("consistent met",
-"deels consistent", "tegenstrijdig", "stil"). That package is developed beside this one and may be missing or
-have no indicator data yet, so this adapter asks it defensively and falls back to
-the bare links stored on the codes; the report then says why verdicts are absent.
+The report shows, per code, the Index+ indicators it is linked to, and in the Index+
+section and the method section the verdicts with their evidence and rule.
+Triangulation (``wijkverhalen.linking.triangulation``) is developed beside the
+report, so everything the report needs from a verdict goes through one small
+adapter, :func:`verdict_view`: it reads whatever the finding offers (a Dutch
+verdict, evidence, a rule) and falls back to the older fields. The report never
+prints a verdict word the method does not support ("bevestigt"): the older English
+verdicts are worded in the triangulation protocol's Dutch vocabulary.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Code
 
-_CANDIDATES = ("code_verdicts", "verdicts_by_code", "verdicts", "triangulate")
+# The older verdicts (English keys) in the protocol's Dutch vocabulary; used when the
+# triangulation module does not give a Dutch word itself, or gives one that claims too much.
+LEGACY_NL = {
+    "converges": "consistent met",
+    "diverges": "tegenstrijdig",
+    "only qualitative evidence": "stil (alleen verhalen)",
+    "only quantitative evidence": "stil (alleen cijfers)",
+    "too little evidence": "te weinig gegevens",
+}
+# The triangulation's settings as the Verantwoording names them (others are shown as they are called).
+OPTION_NL = {"area": "focusgebied", "basis": "vergelijking (trend of niveau)", "min_passages": "minimum passages",
+             "min_documents": "minimum documenten", "min_respondents": "minimum respondenten",
+             "min_years": "minimum edities", "min_change": "minimale verandering",
+             "balance_threshold": "drempel balans", "lookback": "jaren terug vóór de verhalen",
+             "include_children": "subcodes meetellen", "case": "casus", "coder": "codeur", "code": "code",
+             "year_attribute": "attribuut jaar", "role_attribute": "attribuut rol",
+             "governance_code": "code governance", "sibd_code": "code SIBD", "with_cases": "casussen",
+             "mixed_ratio": "drempel gemengd (kleinste / grootste kant)", "min_editions": "minimum edities voor verandering",
+             "edition_span": "editie telt binnen zoveel jaar van de verhalen", "threshold": "drempel (alle indicatoren)",
+             "respondent_attribute": "attribuut respondent", "citation_pattern": "patroon: citeert de enquête"}
+# The protocol's rule names (English in the triangulation module) as the Verantwoording heads them.
+RULE_NL = {**LEGACY_NL, "agreement": "consistent met", "partial agreement": "deels consistent",
+           "dissonance": "tegenstrijdig", "silence": "stil", "mixed": "gemengd", "passages": "passages",
+           "citations": "citaten van de enquête", "stories": "richting van de verhalen",
+           "stories speak": "de verhalen spreken", "level": "niveau", "change": "verandering",
+           "threshold": "drempel", "valence": "valentie"}
+OVERCLAIMING = frozenset({"bevestigt", "bevestigd", "spreekt tegen"})
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """A verdict as the report prints it: the Dutch word, the evidence and the rule."""
+
+    key: str  # the verdict as the triangulation module names it
+    verdict: str  # Dutch, for the reader
+    evidence: str = ""
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,7 +65,8 @@ class IndicatorNote:
     label: str
     direction: str
     verdict: str | None = None
-    detail: str = ""
+    detail: str = ""  # the evidence
+    rule: str = ""
 
     @property
     def line(self) -> str:
@@ -42,107 +80,128 @@ class IndicatorNote:
         return text
 
 
-def _field(item: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(item, dict) and name in item:
-            return item[name]
-        if hasattr(item, name):
-            return getattr(item, name)
-    return None
+@dataclass
+class Triangulation:
+    """What the report shows of a validation run: notes per code, the rules and thresholds."""
+
+    notes: dict[str, list[IndicatorNote]] = field(default_factory=dict)
+    rules: list[tuple[str, str]] = field(default_factory=list)  # (name, text), as the module states them
+    options: dict[str, str] = field(default_factory=dict)  # threshold name -> value
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""  # why verdicts are absent, if they are
 
 
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if hasattr(value, "value") and isinstance(value.value, str):  # an Enum
         return value.value
+    if isinstance(value, (list, tuple)):
+        return "; ".join(t for t in (_text(v) for v in value) if t)
+    for name in ("text", "summary", "nl", "label"):
+        inner = getattr(value, name, None)
+        if isinstance(inner, str) and inner:
+            return inner
     return str(value)
 
 
-def _call_linking(project: Any, case: str | None, codes: Sequence[Code]) -> Iterable[Any] | None:
-    try:
-        from ..linking import triangulation
-    except ImportError:
-        return None
-    validate = getattr(triangulation, "validate", None)
-    options = getattr(triangulation, "ValidationOptions", None)
-    if callable(validate) and options is not None:
-        # The linking package's own entry point: findings per code and indicator.
-        options_kwargs: dict[str, Any] = {"case": case}
-        if "with_cases" in getattr(options, "__dataclass_fields__", {}):
-            options_kwargs["with_cases"] = False
-        result = validate(project, options(**options_kwargs))
-        dutch = getattr(triangulation, "VERDICT_NL", {})
-        return [{"code_id": f.code_id, "indicator": f.indicator,
-                 "verdict": dutch.get(f.verdict, f.verdict), "detail": getattr(f, "reason", ""),
-                 "label": getattr(getattr(f, "quant", None), "label", "")}
-                for f in getattr(result, "findings", [])]
-    for name in _CANDIDATES:
-        func = getattr(triangulation, name, None)
-        if not callable(func):
-            continue
-        params = inspect.signature(func).parameters
-        kwargs: dict[str, Any] = {}
-        if "case" in params:
-            kwargs["case"] = case
-        if "code_ids" in params:
-            kwargs["code_ids"] = [c.id for c in codes]
-        result = func(project, **kwargs)
-        if isinstance(result, dict):
-            items: list[Any] = []
-            for code_id, value in result.items():
-                for v in value if isinstance(value, (list, tuple)) else [value]:
-                    items.append({"code_id": code_id, "item": v})
-            return items
-        if hasattr(result, "verdicts"):
-            return list(result.verdicts)
-        return list(result)
+def _first(obj: Any, *names: str) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+        if value not in (None, ""):
+            return value
     return None
+
+
+def verdict_view(finding: Any, dutch: Mapping[str, str] | None = None,
+                 rules: Mapping[str, str] | None = None) -> VerdictView:
+    """The verdict of ``finding`` (any triangulation model) in the report's Dutch.
+
+    Looks for a Dutch word on the finding (``verdict_nl``, ``label_nl``, ``dutch``),
+    then in ``dutch`` (the module's ``VERDICT_NL``), then in :data:`LEGACY_NL`;
+    evidence in ``evidence``/``reason``; the rule in ``rule`` or, by the verdict's
+    key, in ``rules`` (the validation's stated rules).
+    """
+    raw = _first(finding, "verdict", "status")
+    key = _text(_first(raw, "key", "name", "value") if raw is not None and not isinstance(raw, str) else raw)
+    word = _text(_first(finding, "verdict_nl", "label_nl", "dutch"))
+    if not word and raw is not None and not isinstance(raw, str):
+        word = _text(_first(raw, "nl", "dutch", "label"))
+    if not word:
+        word = (dutch or {}).get(key, "")
+    if not word or word.casefold() in OVERCLAIMING:
+        word = LEGACY_NL.get(key, key)
+    evidence = _text(_first(finding, "evidence", "reason", "detail", "explanation"))
+    flags = _text(_first(finding, "flags"))
+    if flags and flags not in evidence:
+        evidence = f"{evidence}; let op: {flags}" if evidence else f"let op: {flags}"
+    rule = _text(_first(finding, "rule", "rule_text"))
+    if not rule and rules:
+        rule = rules.get(key, "") or rules.get(word, "")
+    return VerdictView(key=key, verdict=word, evidence=evidence, rule=rule)
+
+
+def _validate(project: Any, case: str | None) -> Any:
+    from ..linking import triangulation
+
+    options = triangulation.ValidationOptions
+    kwargs: dict[str, Any] = {"case": case}
+    if "with_cases" in getattr(options, "__dataclass_fields__", {}):
+        kwargs["with_cases"] = False
+    return triangulation.validate(project, options(**kwargs)), getattr(triangulation, "VERDICT_NL", {})
+
+
+def _options_table(options: Any) -> dict[str, str]:
+    from dataclasses import asdict, is_dataclass
+
+    if not is_dataclass(options) or isinstance(options, type):
+        return {}
+    words = {True: "ja", False: "nee"}
+    return {OPTION_NL.get(k, k): "" if v is None else words.get(v, str(v)) if isinstance(v, bool) else str(v)
+            for k, v in asdict(options).items()}
+
+
+def triangulate(project: Any, case: str | None, codes: Sequence[Code]) -> Triangulation:
+    """Code id -> its indicator links with verdicts, plus the rules in force (see module docstring)."""
+    out = Triangulation()
+    if not codes:
+        return out
+    try:
+        labels = {i.id: i.label for i in project.indicators()}
+    except Exception:  # noqa: BLE001 - the linking store may be absent
+        labels = {}
+    views: dict[tuple[str, str], VerdictView] = {}
+    try:
+        result, dutch = _validate(project, case)
+    except Exception as exc:  # noqa: BLE001 - an unfinished or failing module must not sink the report
+        out.note = f"Triangulatie niet beschikbaar ({type(exc).__name__}: {exc}); alleen gekoppelde indicatoren."
+        result, dutch = None, {}
+    if result is not None:
+        out.rules = [(_text(name), _text(text)) for name, text in getattr(result, "rules", [])]
+        out.options = _options_table(getattr(result, "options", None))
+        out.warnings = [_text(w) for w in getattr(result, "warnings", [])]
+        stated = dict(out.rules)
+        for f in getattr(result, "findings", []):
+            code_id, indicator = _text(_first(f, "code_id", "code")), _text(_first(f, "indicator", "indicator_id"))
+            label = _text(getattr(getattr(f, "quant", None), "label", ""))
+            if label and indicator:
+                labels.setdefault(indicator, label)
+            views[(code_id, indicator)] = verdict_view(f, dutch, stated)
+    for code in codes:
+        for link in code.indicators:
+            view = views.get((code.id, link.indicator))
+            out.notes.setdefault(code.id, []).append(IndicatorNote(
+                code_id=code.id, code_label=code.label, indicator=link.indicator,
+                label=labels.get(link.indicator, link.indicator), direction=link.direction,
+                verdict=view.verdict if view else None, detail=view.evidence if view else "",
+                rule=view.rule if view else ""))
+    return out
 
 
 def indicator_notes(project: Any, case: str | None, codes: Sequence[Code]
                     ) -> tuple[dict[str, list[IndicatorNote]], str]:
     """Code id -> its indicator links (with verdicts if available), and a note for the report."""
-    if not codes:
-        return {}, ""
-    labels: dict[str, str] = {}
-    try:
-        labels = {i.id: i.label for i in project.indicators()}
-    except Exception:  # noqa: BLE001 - the linking store may be absent
-        labels = {}
-    verdicts: dict[tuple[str, str], tuple[str, str]] = {}
-    note = ""
-    try:
-        raw = _call_linking(project, case, codes)
-    except Exception as exc:  # noqa: BLE001 - an unfinished or failing module must not sink the report
-        raw = None
-        note = f"Triangulatie niet beschikbaar ({type(exc).__name__}: {exc})."
-    if raw is None and not note:
-        note = "Triangulatie niet beschikbaar; alleen gekoppelde indicatoren."
-    for entry in raw or []:
-        item = entry["item"] if isinstance(entry, dict) and "item" in entry else entry
-        code_id = _field(entry, "code_id") if isinstance(entry, dict) and "item" in entry else None
-        code_id = code_id or _text(_field(item, "code_id", "code"))
-        if hasattr(code_id, "id"):
-            code_id = code_id.id
-        indicator = _text(_field(item, "indicator_id", "indicator"))
-        if hasattr(_field(item, "indicator"), "id"):
-            indicator = _field(item, "indicator").id
-        verdict = _text(_field(item, "verdict", "status"))
-        label = _text(_field(item, "label")) if isinstance(item, dict) else ""
-        if label and indicator:
-            labels.setdefault(indicator, label)
-        detail = _text(_field(item, "detail", "explanation", "summary", "reason", "message"))
-        if code_id and indicator and verdict:
-            verdicts[(str(code_id), str(indicator))] = (verdict, detail)
-    out: dict[str, list[IndicatorNote]] = {}
-    for code in codes:
-        for link in code.indicators:
-            found = verdicts.get((code.id, link.indicator))
-            out.setdefault(code.id, []).append(IndicatorNote(
-                code_id=code.id, code_label=code.label, indicator=link.indicator,
-                label=labels.get(link.indicator, link.indicator), direction=link.direction,
-                verdict=found[0] if found else None, detail=found[1] if found else ""))
-    if verdicts:
-        note = ""
-    return out, note
+    result = triangulate(project, case, codes)
+    return result.notes, result.note

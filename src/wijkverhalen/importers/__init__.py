@@ -23,16 +23,21 @@ from typing import NamedTuple
 
 from wijkverhalen.errors import ImportError_
 from wijkverhalen.importers.docx import extract_docx
+from wijkverhalen.importers.extracted import Extracted
 from wijkverhalen.importers.metadata import metadata_for, read_metadata_csv, split_front_matter
 from wijkverhalen.importers.odt import extract_odt
+from wijkverhalen.importers.pdf import extract_pdf
+from wijkverhalen.importers.subtitles import extract_srt, extract_vtt
 from wijkverhalen.importers.text import extract_text
-from wijkverhalen.importers.turns import DEFAULT_SPEAKER_PATTERN, detect_turns
+from wijkverhalen.importers.turns import DEFAULT_SPEAKER_PATTERN, detect_turns, turns_from_labels
 from wijkverhalen.models import ParsedDocument
 from wijkverhalen.textsafe import printable
 
 __all__ = [
     "DEFAULT_SPEAKER_PATTERN",
+    "FORMAT_NAMES",
     "IMPORTERS",
+    "Extracted",
     "SUPPORTED_SUFFIXES",
     "Importer",
     "detect_turns",
@@ -48,8 +53,9 @@ class Importer(NamedTuple):
     """A format: its short name (stored as ``Document.format``) and its reader."""
 
     format: str
-    # extract(path, *, properties: bool, warnings: list[str] | None) -> (text, metadata)
-    extract: Callable[..., tuple[str, dict[str, str]]]
+    # extract(path, *, properties: bool, warnings: list[str] | None)
+    #   -> (text, metadata), or an Extracted that also says where speakers are
+    extract: Callable[..., tuple[str, dict[str, str]] | Extracted]
 
 
 IMPORTERS: dict[str, Importer] = {
@@ -58,14 +64,18 @@ IMPORTERS: dict[str, Importer] = {
     ".markdown": Importer("md", extract_text),
     ".docx": Importer("docx", extract_docx),
     ".odt": Importer("odt", extract_odt),
+    ".vtt": Importer("vtt", extract_vtt),
+    ".srt": Importer("srt", extract_srt),
+    ".pdf": Importer("pdf", extract_pdf),
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(IMPORTERS)
+#: The format names, for help texts that list what can be imported ("txt, md, docx, ...").
+FORMAT_NAMES: tuple[str, ...] = tuple(dict.fromkeys(i.format for i in IMPORTERS.values()))
 
 # Why common look-alikes are refused, so the user knows what to do instead.
 _UNSUPPORTED_REASONS = {
     ".doc": "old Word .doc format; save it as .docx",
     ".rtf": "RTF is not supported; save it as .docx or .txt",
-    ".pdf": "PDF is not supported; export the text as .txt or .docx",
     ".csv": "a table, not a transcript (use it as a metadata sidecar)",
     ".xlsx": "a spreadsheet, not a transcript",
     ".pages": "Apple Pages is not supported; export as .docx",
@@ -104,8 +114,14 @@ def parse_file(path: Path, *, speaker_pattern: str | None = None, properties: bo
     if not path.is_file():
         raise ImportError_("not found" if not path.exists() else "not a file", path=path)
     try:
-        text, metadata = importer.extract(path, properties=properties, warnings=warnings)
-        turns = detect_turns(text, speaker_pattern)
+        extracted = importer.extract(path, properties=properties, warnings=warnings)
+        if not isinstance(extracted, Extracted):
+            extracted = Extracted(*extracted)
+        text, metadata = extracted.text, extracted.metadata
+        if extracted.labels and speaker_pattern is None:
+            turns = turns_from_labels(text, extracted.labels)  # the format marks its speakers
+        else:
+            turns = detect_turns(text, speaker_pattern, extracted.hints)
     except RecursionError as exc:  # e.g. lists nested thousands deep in an .odt
         raise ImportError_("refused: the document is nested too deeply to read", path=path) from exc
     except MemoryError as exc:

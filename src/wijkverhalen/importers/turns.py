@@ -1,10 +1,29 @@
 """Split a transcript into speaker turns (beurten), or paragraphs when it has none.
 
-Transcripts mark who speaks at the start of a line: ``I:``/``R:`` (interviewer,
-respondent), ``Interviewer:``, a name such as ``Fatima:`` or ``Jan de Vries:``, or a
-bracketed name ``[Fatima]``. A turn runs from its label to the next speaker line.
-Text without (enough) speaker lines falls back to paragraphs, so every document
-has turns and coded passages always have a context.
+Transcripts mark who speaks at the start of a line. The default detector knows:
+
+- a label and a colon: ``I:``/``R:`` (also lower-case ``i:``/``r:``), ``Interviewer:``,
+  a name such as ``Fatima:``, ``Jan de Vries:`` or ``Dhr. Jansen:``, Markdown bold
+  ``**Fatima:**``, a bracketed name ``[Fatima]``;
+- a label with its abbreviation or a timestamp: ``Interviewer (I):``,
+  ``Interviewer [00:00:05]:``, ``[00:01:23] Fatima:``, ``(00:12) Spreker 1:``;
+- a label and a dash or a table bar: ``I - Hoe begon het?``, ``Fatima | Via mijn
+  buurvrouw.`` (a two-column table from a .docx or .odt: speaker | text);
+- a label and a timestamp alone on a line, the text on the lines after it, as
+  transcription software exports it: ``Spreker 1  00:00:03``.
+
+Importers that know more (bold names in a .docx, voices in WebVTT) pass the label
+positions they found (:class:`LabelHint`) or the turns themselves (:class:`Label`).
+
+Which labels count: a role (I, R, Interviewer, Respondent...) always; any other name
+when it opens at least two lines; a name used once only inside a transcript that
+already has turns, after its first turn, with a colon (or bold, or a timestamp), and
+when it does not look like an ordinary word that opens a sentence ("Let op:",
+"Conclusie:", "Notitie:" stay text; see :data:`NOT_SPEAKERS`).
+
+A turn runs from its label to the next speaker line. Text without (enough) speaker
+lines falls back to paragraphs, so every document has turns and coded passages
+always have a context.
 
 Every ``Turn`` satisfies ``text[start:end] == text[start:end].strip() != ""`` and
 ``start <= body_start <= end``: offsets never point into surrounding whitespace.
@@ -14,15 +33,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.models import Turn
 
 MAX_LABEL = 40
 
-# Role labels are trusted even if they occur once; any other name must occur at
-# least twice, so a line such as "Notitie: ..." does not start a turn.
+# Role labels are trusted even if they occur once, and in lower case too; any
+# other name must occur at least twice or pass the single-use rules.
 ROLE_LABELS = frozenset(
     [
         "i",
@@ -41,48 +61,100 @@ ROLE_LABELS = frozenset(
 # Lower-case name particles (tussenvoegsels) allowed between capitalised words.
 _PARTICLES = frozenset(
     [
-        "van",
-        "de",
-        "der",
-        "den",
-        "het",
-        "ten",
-        "ter",
-        "te",
-        "'t",
-        "’t",
-        "'s",
-        "’s",
-        "d'",
-        "von",
-        "la",
-        "le",
-        "el",
-        "al",
-        "da",
-        "di",
-        "du",
-        "dos",
-        "das",
-        "del",
-        "bin",
-        "ben",
-        "ibn",
+        "van", "de", "der", "den", "het", "ten", "ter", "te", "'t", "’t", "'s", "’s", "d'", "von",
+        "la", "le", "el", "al", "da", "di", "du", "dos", "das", "del", "bin", "ben", "ibn",
     ]
 )
 _NAME_PUNCT = frozenset("'’-.")
+# Titles that make a one-word label a name at once ("Dhr. Jansen", "Mevrouw Bakker").
+_TITLES = frozenset(
+    [
+        "dhr", "dhr.", "mr", "mr.", "mw", "mw.", "mevr", "mevr.", "mevrouw", "meneer", "heer",
+        "mijnheer", "dr", "dr.", "prof", "prof.",
+    ]
+)
 
-# Optional timestamp such as "[00:01:23] " or "12:30 " before the label.
-_TIMESTAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?[ \t]+)?"
+# Words that open ordinary sentences or notes with a colon ("Let op:", "Conclusie:"):
+# never a speaker when used once. Written from field notes, reports and transcript
+# headers; tests/test_turns_formats.py measures the false positives on prose.
+NOT_SPEAKERS = frozenset(
+    [
+        "aanbeveling", "aanbevelingen", "aanpak", "aantekening", "aanvulling", "aanwezig",
+        "aanwezigen", "achtergrond", "actie", "acties", "actiepunt", "actiepunten", "adres",
+        "advies", "afspraak", "afspraken", "afsluiting", "afwezig", "agenda", "antwoord", "bedankt",
+        "begin", "casus", "belangrijk", "beroep", "besluit", "bestand", "bijlage", "bijvoorbeeld",
+        "bron", "bronnen", "citaat", "code", "codering", "codes", "conclusie", "conclusies",
+        "context", "correctie", "datum", "definitie", "deel", "dus", "doel", "doelen", "duur",
+        "e-mail", "edit", "eerst", "einde", "email", "en", "fase", "figuur", "functie", "gelach",
+        "geslacht", "goed", "hoe", "hoofdstuk", "indruk", "inleiding", "inzicht", "inzichten", "ja",
+        "kader", "kanttekening", "kern", "kijk", "kortom", "leeftijd", "les", "lessen", "let",
+        "link", "locatie", "maar", "memo", "methode", "naam", "namelijk", "nb", "nee", "noot",
+        "notitie", "notities", "nou", "nu", "observatie", "observaties", "of", "ofwel", "oftewel",
+        "oké", "ok", "onderbreking", "onderwerp", "onverstaanbaar", "ook", "opgelet", "opmerking",
+        "opmerkingen", "opname", "opzet", "oplossing", "overigens", "paragraaf", "pauze", "plaats",
+        "planning", "probleem", "project", "ps", "punt", "reactie", "resultaat", "resultaten",
+        "samenvatting", "samengevat", "sectie", "setting", "sfeer", "slot", "stap", "start",
+        "status", "stelling", "stilte", "storing", "tabel", "thema", "tijd", "tijdstip", "tip",
+        "titel", "toelichting", "toen", "toevoeging", "transcript", "transcriptie", "transcribent",
+        "trouwens", "uitkomst", "update", "url", "verder", "vervolg", "voorbeeld", "voorbeelden",
+        "vraag", "vraagstelling", "want", "waar", "waarom", "wanneer", "wat", "website", "welke",
+        "wie", "wijk", "buurt", "zie", "precies", "klopt", "inderdaad", "zeker", "prima", "hmm",
+        "eh", "uh", "uhm", "ehm", "oh", "ah", "hallo", "hoi", "dag", "doei", "sorry", "welkom",
+        "juist", "absoluut", "answer", "conclusion", "date", "example", "important",
+        "location", "note", "notes", "question", "source", "summary", "warning", "maandag",
+        "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "januari", "februari",
+        "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+        "december", "vandaag", "gisteren", "morgen",
+    ]
+)
+# Endings of ordinary nouns that names rarely have (Opmerking, Conclusie, Gelegenheid).
+_NOUN_ENDINGS = ("heid", "schap", "ing", "tie", "sie", "nis", "teit", "isme", "ment", "ers")
+
+_TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+# Optional timestamp such as "[00:01:23] " or "12:30 " before the label; the label;
+# an optional "(I)" and timestamp after it; then a colon, dash, table bar, the end
+# of the line (label on its own line) or, after "[Name]", nothing.
 DEFAULT_SPEAKER_PATTERN = (
     r"^[ \t]*"
-    + _TIMESTAMP
-    + r"(?:\[(?P<bracket>[^\]\n]{1,40})\](?:[ \t]*:)?"
-    + r"|(?:\*\*)?(?P<plain>[^\W\d_][^:\n]{0,39}?)[ \t]*(?:\*\*)?:(?:\*\*)?)"
-    + r"(?=[ \t]|$)"
+    # Fast refusal of the many lines with no colon, bracket, dash or bar near their start.
+    + r"(?=[^\n]{0,90}?(?:[:|\]–—]|[ \t]-[ \t]|$))"
+    + r"(?:(?P<ts1>[\[(]?" + _TS + r"[\])]?)[ \t]+)?"
+    + r"(?:\*\*)?"
+    + r"(?:\[(?P<bracket>[^\]\n]{1,40})\]|(?P<plain>[^\W\d_][^:|\n]{0,39}?))"
+    + r"(?:[ \t]*\((?P<paren>[^():\n]{1,20})\))?"
+    + r"(?:[ \t]*(?P<ts2>[\[(]?" + _TS + r"[\])]?))?"
+    + r"[ \t]*(?:\*\*)?"
+    + r"(?P<sep>:(?:\*\*)?(?=[ \t]|$)|[-–—](?=[ \t])|\|(?=[ \t])|(?=[ \t]*$)|(?(bracket)(?=[ \t])|(?!)))"
 )
 _DEFAULT_RE = re.compile(DEFAULT_SPEAKER_PATTERN, re.MULTILINE)
+_TIMESTAMP_AT = re.compile(r"[ \t]*[\[(]?" + _TS)
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+class Label(NamedTuple):
+    """A speaker label an importer is sure of: where it starts, where the words start, who."""
+
+    start: int
+    body_start: int
+    speaker: str | None
+
+
+class LabelHint(NamedTuple):
+    """A span an importer thinks may be a speaker label (a bold name in a .docx).
+
+    It is judged like a label found in the text (a name, used twice or a role, or once
+    inside a transcript); ``end`` is where the label ends.
+    """
+
+    start: int
+    end: int
+
+
+class _Candidate(NamedTuple):
+    start: int
+    body_start: int
+    speaker: str
+    kind: str  # "colon", "dash", "bar", "alone" (with a timestamp) or "hint"
 
 
 def _is_name(label: str) -> bool:
@@ -106,6 +178,28 @@ def _is_role(label: str) -> bool:
     return label.rstrip("0123456789 ").casefold() in ROLE_LABELS
 
 
+def _plausible_once(label: str) -> bool:
+    """Could a label used once be a person rather than a word opening a sentence?"""
+    words = label.split()
+    first = words[0].casefold()
+    if first in _TITLES or (len(words) > 1 and words[-1].isdigit()):
+        return True  # "Dhr. Jansen", "Spreker 3"
+    if len([w for w in words if w not in _PARTICLES]) >= 2:
+        return not any(w.casefold() in NOT_SPEAKERS for w in words)  # "Jan de Vries"
+    if first.rstrip(".") in NOT_SPEAKERS or label.endswith("."):
+        return False
+    return not (len(first) >= 6 and first.endswith(_NOUN_ENDINGS))
+
+
+def _opens_an_utterance(text: str, pos: int) -> bool:
+    """Spoken words after a label start with a capital, a quote or a bracket ("(lacht)");
+    prose after a colon goes on in lower case ("Conclusie: het werkte")."""
+    if pos >= len(text) or text[pos] == "\n":
+        return True
+    first = text[pos]
+    return first.isupper() or first in "\"'‘’“”„([…."
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``start..end`` to exclude leading/trailing whitespace (str.strip rules)."""
     chunk = text[start:end]
@@ -114,8 +208,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(stripped.rstrip())
 
 
-def _skip_blanks(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t":
+def _skip_blanks(text: str, pos: int, newlines: bool = False) -> int:
+    skip = " \t\n" if newlines else " \t"
+    while pos < len(text) and text[pos] in skip:
         pos += 1
     return pos
 
@@ -146,60 +241,117 @@ def paragraph_turns(text: str, start: int = 0, end: int | None = None) -> Iterat
         pos = max(next_pos, pos + 1)
 
 
-def _speaker_lines(text: str, pattern: str | None) -> list[tuple[int, int, str | None]]:
-    """``(label_start, body_start, speaker)`` for each line that opens a turn."""
-    if pattern is None:
-        regex = _DEFAULT_RE
-    else:
-        try:
-            regex = re.compile(pattern, re.MULTILINE)
-        except re.error as exc:
-            raise InvalidInput(f"invalid speaker pattern {pattern!r}: {exc}") from exc
-    found: list[tuple[int, int, str | None]] = []
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.MULTILINE)
+    except re.error as exc:
+        raise InvalidInput(f"invalid speaker pattern {pattern!r}: {exc}") from exc
+
+
+def _at_line_start(text: str, match: re.Match[str]) -> bool:
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if text[line_start : match.start()].strip(" \t") or match.end() == match.start():
+        return False  # not at the start of a line, or an empty match
+    return "\n" not in text[match.start() : match.end()].rstrip("\n")  # a label never spans lines
+
+
+def _custom_lines(text: str, regex: re.Pattern[str]) -> list[Label]:
+    """Every match of a user's pattern at a line start opens a turn."""
+    found: list[Label] = []
     for match in regex.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if text[line_start : match.start()].strip(" \t") or match.end() == match.start():
-            continue  # not at the start of a line, or an empty match
-        if "\n" in text[match.start() : match.end()].rstrip("\n"):
-            continue  # a label never spans lines
-        label_start = _skip_blanks(text, match.start())
-        body_start = _skip_blanks(text, match.end())
-        if pattern is None:
-            speaker = (match.group("bracket") or match.group("plain") or "").strip()
-            if len(speaker) > MAX_LABEL or not _is_name(speaker):
-                continue
+        if not _at_line_start(text, match):
+            continue
+        groups = regex.groupindex
+        if "speaker" in groups:
+            speaker = match.group("speaker") or ""
+        elif regex.groups:
+            speaker = match.group(1) or ""
         else:
-            groups = regex.groupindex
-            if "speaker" in groups:
-                speaker = match.group("speaker") or ""
-            elif regex.groups:
-                speaker = match.group(1) or ""
-            else:
-                speaker = match.group(0)
-            speaker = speaker.strip().strip("[]:*").strip()[:MAX_LABEL]
-        found.append((label_start, body_start, speaker or None))
-    if pattern is None:
-        counts = Counter(speaker for _, _, speaker in found)
-        found = [f for f in found if f[2] is not None and (counts[f[2]] >= 2 or _is_role(f[2]))]
+            speaker = match.group(0)
+        speaker = speaker.strip().strip("[]:*").strip()[:MAX_LABEL]
+        found.append(Label(_skip_blanks(text, match.start()), _skip_blanks(text, match.end()), speaker or None))
     return found
 
 
-def detect_turns(text: str, pattern: str | None = None) -> tuple[Turn, ...]:
-    """Speaker turns of ``text``; paragraphs when fewer than two speaker lines exist.
+def _candidates(text: str) -> Iterator[_Candidate]:
+    """Lines that look like a speaker label, by the default pattern."""
+    for match in _DEFAULT_RE.finditer(text):  # anchored at line starts; never spans lines
+        group = match.group
+        sep, bracket = group("sep"), group("bracket")
+        timed = group("ts1") is not None or group("ts2") is not None
+        if not sep and bracket is None and not timed:
+            continue  # a short line without a colon is a line of text
+        name = (bracket or group("plain") or "").strip()
+        if len(name) > MAX_LABEL or not (_is_name(name) or _is_role(name)):
+            continue
+        if name.islower():  # "i:", "interviewer:" (only roles get here in lower case)
+            name = name.upper() if len(name) <= 2 else name.capitalize()
+        paren = (group("paren") or "").strip()
+        speaker = f"{name} ({paren})" if len(paren) > 3 else name
+        kind = {":": "colon", "|": "bar"}.get(sep[:1], "dash" if sep else "colon")
+        if not sep and bracket is None:
+            kind = "alone"  # "Spreker 1  00:00:03": the words follow on the next line(s)
+            if name.endswith((".", "?", "!")) or name.casefold() in NOT_SPEAKERS:
+                continue
+            body = _skip_blanks(text, match.end(), newlines=True)
+            if body >= len(text) or _TIMESTAMP_AT.match(text, body):
+                continue  # no words follow, or the next line is itself timed: a line of text
+        else:
+            body = _skip_blanks(text, match.end())
+            if sep == ":" and text.startswith("| ", body):  # "Fatima: | tekst" (a table row)
+                body = _skip_blanks(text, body + 1)
+        yield _Candidate(_skip_blanks(text, match.start()), body, speaker, kind)
 
-    ``pattern`` is a regular expression matched at line starts (``re.MULTILINE``);
-    the speaker is its ``speaker`` group, else its first group, else the whole match
-    without brackets and colon. With a custom pattern every match counts; with the
-    default one a name must occur at least twice unless it is a role (I, R,
-    Interviewer, Respondent...). Text before the first speaker line becomes
-    speaker-less paragraph turns.
-    """
-    lines = _speaker_lines(text, pattern)
-    if len(lines) < 2:
+
+def _hint_candidates(text: str, hints: Sequence[LabelHint]) -> Iterator[_Candidate]:
+    for start, end in hints:
+        if not 0 <= start < end <= len(text):
+            continue
+        label = text[start:end].strip().rstrip(":").strip()
+        if not label or len(label) > MAX_LABEL or "\n" in label:
+            continue
+        if not (_is_name(label) or _is_role(label)) or label.casefold() in NOT_SPEAKERS:
+            continue
+        body = _skip_blanks(text, end, newlines=True)
+        if text[body - 1 : body] == ":":
+            body = _skip_blanks(text, body + 1, newlines=True)
+        yield _Candidate(_skip_blanks(text, start), min(body, len(text)), label, "hint")
+
+
+def _speaker_lines(text: str, hints: Sequence[LabelHint] = ()) -> list[Label]:
+    """The default detector: candidates judged by role, repetition and the single-use rules."""
+    by_start: dict[int, _Candidate] = {c.start: c for c in _candidates(text)}
+    for hint in _hint_candidates(text, hints):
+        by_start.setdefault(hint.start, hint)
+    found = sorted(by_start.values())
+    counts = Counter(c.speaker for c in found)
+    sure = [c for c in found if counts[c.speaker] >= 2 or _is_role(c.speaker)]
+    if len(sure) >= 2:
+        # Inside a transcript a third voice may speak once ("Buurman: Klopt."), but not
+        # before the first turn (header lines such as "Datum:") and not with a bar or dash.
+        first = sure[0].start
+        sure_starts = {c.start for c in sure}
+        sure += [
+            c
+            for c in found
+            if c.start not in sure_starts
+            and c.start > first
+            and c.kind in ("colon", "alone", "hint")
+            and _plausible_once(c.speaker)
+            and _opens_an_utterance(text, c.body_start)
+        ]
+        sure.sort()
+    return [Label(c.start, c.body_start, c.speaker) for c in sure]
+
+
+def turns_from_labels(text: str, labels: Sequence[Label]) -> tuple[Turn, ...]:
+    """Turns running from each label to the next; text before the first becomes paragraphs."""
+    labels = sorted(labels)
+    if not labels:
         return tuple(paragraph_turns(text))
-    turns: list[Turn] = list(paragraph_turns(text, 0, lines[0][0]))
-    for i, (label_start, body_start, speaker) in enumerate(lines):
-        stop = lines[i + 1][0] if i + 1 < len(lines) else len(text)
+    turns: list[Turn] = list(paragraph_turns(text, 0, labels[0].start))
+    for i, (label_start, body_start, speaker) in enumerate(labels):
+        stop = labels[i + 1].start if i + 1 < len(labels) else len(text)
         start, end = _trim(text, label_start, stop)
         if start >= end:
             continue
@@ -207,3 +359,20 @@ def detect_turns(text: str, pattern: str | None = None) -> tuple[Turn, ...]:
             Turn(start=start, end=end, body_start=min(max(body_start, start), end), speaker=speaker)
         )
     return tuple(turns)
+
+
+def detect_turns(text: str, pattern: str | None = None,
+                 hints: Sequence[LabelHint] = ()) -> tuple[Turn, ...]:
+    """Speaker turns of ``text``; paragraphs when fewer than two speaker lines exist.
+
+    ``pattern`` is a regular expression matched at line starts (``re.MULTILINE``);
+    the speaker is its ``speaker`` group, else its first group, else the whole match
+    without brackets and colon. With a custom pattern every match counts; with the
+    default one the rules in the module docstring apply, and ``hints`` (spans an
+    importer found, such as bold names) are judged by the same rules. Text before
+    the first speaker line becomes speaker-less paragraph turns.
+    """
+    lines = _custom_lines(text, _compile(pattern)) if pattern is not None else _speaker_lines(text, hints)
+    if len(lines) < 2:
+        return tuple(paragraph_turns(text))
+    return turns_from_labels(text, lines)

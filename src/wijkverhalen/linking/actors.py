@@ -4,11 +4,16 @@ A registry is a YAML list (or a mapping with an ``actors:`` list) or a CSV file 
 the columns ``id, name, aliases, type, inventory[, memo]``; see ``data/actors.yaml``.
 Every problem is a :class:`~wijkverhalen.errors.DataError` naming file and line.
 
-Mentions are found with spaCy's PhraseMatcher on the lower-cased tokens, so matching
-ignores case but respects word boundaries ("Rebel" does not match "rebellie"). Each
-name and alias is also tried without its final punctuation ("Delfshaven Helpt!" ->
-"Delfshaven Helpt") and without diacritics ("Coöperatie" -> "Cooperatie"). Where
-matches overlap, the longest wins ("Gemeente Rotterdam" over "gemeente").
+Mentions are found on whole words, ignoring case, with the Dutch forms of a name:
+inflected (Havensteders, de Coöperatie's, BoTu12'ers), as the first part of a
+hyphenated compound (Havensteder-medewerkers, BoTu12-leden), and with a line break
+between its words. A one-word name that is also an ordinary word must have its
+capital in the text ("Rebel", not "een echte rebel"); an alias written all in lower
+case in the registry ("de gemeente", "kernteam") is generic, and what only it finds
+is stored as a *suggestion* for the coder to confirm. Each name and alias is also
+tried without its final punctuation ("Delfshaven Helpt!" -> "Delfshaven Helpt") and
+without diacritics ("Coöperatie" -> "Cooperatie"). Where matches overlap, the
+longest wins ("Gemeente Rotterdam" over "gemeente").
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
+from .. import safeyaml
 from ..errors import DataError
+from ..safeyaml import StrictLoader
 from .models import Actor
 
 if TYPE_CHECKING:
@@ -51,7 +58,6 @@ ACTOR_TYPES: dict[str, tuple[str, ...]] = {
 }
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SPLIT = re.compile(r"\s*[;|]\s*")
-MAX_CHUNK = 200_000
 
 
 def _key(text: str) -> str:
@@ -102,7 +108,7 @@ def _make_actor(record: dict[str, Any], path: str, line: int | None) -> Actor:
 
 def _parse_yaml(text: str, path: str) -> list[Actor]:
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=StrictLoader)  # no anchors/aliases: no bombs
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=path,
@@ -129,7 +135,7 @@ def _parse_yaml(text: str, path: str) -> list[Actor]:
             if key not in ACTOR_KEYS and key not in _MEMO_KEYS:
                 raise DataError(f"unknown field '{key}' (fields: {', '.join(ACTOR_KEYS)})",
                                 path=path, line=key_node.start_mark.line + 1)
-            record[key] = yaml.safe_load(yaml.serialize(value_node))
+            record[key] = safeyaml.load(yaml.serialize(value_node))
         actors.append(_make_actor(record, path, line))
     return actors
 
@@ -201,6 +207,39 @@ def check_registry(actors: Sequence[Actor], path: str) -> None:
 
 # ----------------------------------------------------------------------------- detection
 
+# Articles that may open an alias ("de Coöperatie"); they say nothing about the actor.
+_ARTICLES = frozenset(["de", "het", "een", "'t", "’t"])
+# Dutch endings of a proper name used as a noun: Havensteders, de Coöperatie's, BoTu12'ers.
+_INFLECTION = r"(?:['’](?:s|ers?)|s|en|ers?)?"
+# A long one-word name also heads closed compounds (Havenstederwoningen, Veldacademiestudenten).
+_CLOSED_COMPOUND = r"(?:['’](?:s|ers?)|[^\W\d_]{0,24})"
+_COMPOUND_MIN = 8
+# A compound with the name as its first part, joined by a hyphen: Havensteder-medewerkers.
+_HYPHEN_HEAD = r"(?:-[^\W\d_][^\W_]*)*"
+# Words of a name may be split by a line break (a wrapped line in a transcript).
+_GAP = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
+_WORD_END = r"(?![^\W_])"
+
+
+class Found(NamedTuple):
+    """A mention found in a text; ``suggested`` when only a generic alias ("de gemeente") matched."""
+
+    actor_id: str
+    start: int
+    end: int
+    text: str
+    suggested: bool = False
+
+
+class AliasRule(NamedTuple):
+    actor_id: str
+    phrase: str
+    key: str  # the first word after any article, lower case: where to look for the phrase
+    article: str  # "de" for "de Coöperatie": it must stand before the key word
+    pattern: re.Pattern[str]  # the phrase from its key word on, matched at a found key word
+    capital: bool  # a one-word name that is also a word ("Rebel"): only with a capital in the text
+    generic: bool  # written in lower case in the registry ("de gemeente"): a suggestion to review
+
 
 def phrase_variants(phrase: str) -> list[str]:
     """The phrase, without edge punctuation, and both without diacritics."""
@@ -212,28 +251,53 @@ def phrase_variants(phrase: str) -> list[str]:
     return [p for p in dict.fromkeys(out) if p.strip()]
 
 
-def build_matcher(actors: Sequence[Actor], nlp: Language) -> Any:
-    from spacy.matcher import PhraseMatcher
+def is_generic(phrase: str) -> bool:
+    """An alias all in lower case ("de gemeente", "kernteam") names a kind of thing, not one actor."""
+    return not any(ch.isupper() or ch.isdigit() for ch in phrase)
 
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+
+def _needs_capital(words: list[str]) -> bool:
+    """One word, capitalised and otherwise lower case ("Rebel", "Havensteder"): it may be an
+    ordinary word in lower case ("een echte rebel"). "BoTu12", "IABR", "RebelGroup" are not words."""
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return word[:1].isupper() and word[1:] == word[1:].lower() and not any(ch.isdigit() for ch in word)
+
+
+def alias_rules(actors: Sequence[Actor]) -> list[AliasRule]:
+    """One rule per name, alias and variant (without final punctuation, without diacritics)."""
+    rules: list[AliasRule] = []
     for actor in actors:
-        patterns = [nlp.make_doc(v) for p in actor.phrases() for v in phrase_variants(p)]
-        if patterns:
-            matcher.add(actor.id, patterns)
-    return matcher
+        for phrase in actor.phrases():
+            generic = is_generic(phrase)
+            for variant in phrase_variants(phrase):
+                words = variant.split()
+                article = ""
+                if len(words) > 1 and words[0].lower() in _ARTICLES:
+                    article, words = words[0].lower(), words[1:]
+                if not words:
+                    continue
+                body = _GAP.join(re.escape(w) for w in words)
+                capital = _needs_capital(words) and not generic
+                if words[-1][-1:].isalnum():
+                    closed = capital and len(words[-1]) >= _COMPOUND_MIN
+                    body += (_CLOSED_COMPOUND if closed else _INFLECTION) + _HYPHEN_HEAD
+                pattern = re.compile(body + _WORD_END, re.IGNORECASE)
+                rules.append(AliasRule(actor.id, variant, words[0].lower(), article, pattern, capital, generic))
+    return rules
 
 
-def _chunks(text: str) -> list[tuple[int, str]]:
-    """Cut very long texts at line breaks so spaCy's max_length never bites."""
-    if len(text) <= MAX_CHUNK:
-        return [(0, text)]
-    out, pos = [], 0
-    while pos < len(text):
-        cut = text.rfind("\n", pos, pos + MAX_CHUNK)
-        cut = pos + MAX_CHUNK if cut <= pos else cut + 1
-        out.append((pos, text[pos:cut]))
-        pos = cut
-    return out
+_ARTICLE_BEFORE = re.compile(r"(?<![^\W_])(de|het|een|'t|’t)" + _GAP + r"\Z", re.IGNORECASE)
+
+
+def _key_positions(text: str, lowered: str, key: str) -> Iterator[int]:
+    """Where ``key`` starts a word in the text (``lowered`` is ``text.lower()``, same length)."""
+    pos = lowered.find(key)
+    while pos != -1:
+        if pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+            yield pos
+        pos = lowered.find(key, pos + 1)
 
 
 def longest_first(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -248,35 +312,60 @@ def longest_first(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int,
     return sorted(kept, key=lambda s: (s[1], s[2], s[0]))
 
 
-def detect_mentions(documents: Iterable[tuple[int, str]], actors: Sequence[Actor],
-                    nlp: Language | None = None) -> dict[int, list[tuple[str, int, int, str]]]:
-    """``document_id -> [(actor_id, start, end, matched_text)]`` for every document given."""
-    from .. import nlp as nlp_module
+def find_mentions(text: str, rules: Sequence[AliasRule]) -> list[Found]:
+    """Mentions in one text: every rule's matches, the longest where they overlap.
 
-    nlp = nlp or nlp_module.load_pipeline()
-    matcher = build_matcher(actors, nlp)
-    found: dict[int, list[tuple[str, int, int, str]]] = {}
-    for doc_id, text in documents:
-        spans: list[tuple[str, int, int]] = []
-        for offset, chunk in _chunks(text):
-            doc = nlp.make_doc(chunk)
-            for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                spans.append((nlp.vocab.strings[match_id], offset + span.start_char, offset + span.end_char))
-        found[doc_id] = [(key, s, e, text[s:e]) for key, s, e in longest_first(spans)]
-    return found
+    Where a generic alias and a proper name of the same actor both match, the
+    longer span wins; a span found only through generic aliases is a suggestion.
+    Each key word is looked up with ``str.find`` and the phrase is matched only
+    there, so the cost does not grow with the number of aliases times the text.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): keep offsets exact
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    by_key: dict[str, list[AliasRule]] = {}
+    for rule in rules:
+        by_key.setdefault(rule.key, []).append(rule)
+    best: dict[tuple[str, int, int], bool] = {}  # span -> generic only
+    for key, keyed in by_key.items():
+        for pos in _key_positions(text, lowered, key):
+            for rule in keyed:
+                match = rule.pattern.match(text, pos)
+                if match is None or (rule.capital and not match.group()[:1].isupper()):
+                    continue
+                start = pos
+                if rule.article:
+                    before = _ARTICLE_BEFORE.search(text, max(0, pos - 12), pos)
+                    if before is None or before.group(1).lower() != rule.article:
+                        continue
+                    start = before.start()
+                span = (rule.actor_id, start, match.end())
+                best[span] = best.get(span, True) and rule.generic
+    return [Found(actor_id, start, end, text[start:end], best[(actor_id, start, end)])
+            for actor_id, start, end in longest_first(best)]
+
+
+def detect_mentions(documents: Iterable[tuple[int, str]], actors: Sequence[Actor],
+                    nlp: Language | None = None) -> dict[int, list[Found]]:
+    """``document_id -> [Found(actor_id, start, end, matched_text, suggested)]`` for every document.
+
+    Matching is on words, ignoring case, allowing Dutch inflection and compounds of a
+    name (Havensteders, de Coöperatie's, BoTu12-leden) and a line break inside a
+    name; a one-word name that is also a word needs its capital ("Rebel", not "een
+    echte rebel"). ``nlp`` is accepted for compatibility and not needed.
+    """
+    rules = alias_rules(actors)
+    return {doc_id: find_mentions(text, rules) for doc_id, text in documents}
 
 
 def detect_in_project(project: Any, coder: str, *, document_ids: Sequence[int] | None = None,
                       pipeline: str | None = None) -> Any:
     """Find mentions of the project's actors in its documents and store them."""
-    from .. import nlp as nlp_module
-
     actors = project.actors()
     if not actors:
         raise DataError("the project has no actors; import a registry first "
                         "(wijkverhalen actors import PROJECT data/actors.yaml)")
     ids = list(document_ids) if document_ids is not None else sorted(project.document_names())
     texts = ((doc_id, project.document_text(doc_id)) for doc_id in ids)
-    found = detect_mentions(texts, actors, nlp_module.load_pipeline(pipeline))
+    found = detect_mentions(texts, actors)  # ``pipeline`` is no longer needed: matching is on words
     return project.store_detected_mentions(found, coder)

@@ -15,7 +15,8 @@ AREA_GROUPS = ("botu", "nprz", "reference", "other")
 # groups of neighbourhoods. "" means not said (areas added by hand).
 AREA_LEVELS = ("neighbourhood", "district", "city", "group", "")
 BETTER = ("higher", "lower", "")
-MENTION_STATUSES = ("detected", "confirmed", "rejected")
+# 'suggested': found only through a generic alias ("de gemeente"); counts once confirmed.
+MENTION_STATUSES = ("detected", "suggested", "confirmed", "rejected")
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,61 @@ def write_plots(validation: Validation, out_dir: str | Path, *, formats: tuple[s
         if files:
             written[(finding.code_id, finding.indicator)] = files
     return written
+
+
+def plot_comparison(series: dict[str, dict[int, float]], path: str | Path, *, title: str, unit: str = "",
+                    focus: str = "BoTu", nprz: str = "NPRZ-focuswijken", reference: str = "Rotterdam",
+                    note: str = "", dpi: int = 150) -> Path | None:
+    """One indicator for the report's Index+ section: ``focus`` beside ``nprz`` and ``reference``.
+
+    ``series`` maps an area to its values per edition (as
+    :func:`wijkverhalen.exporters.report_index.index_section` gives them); the focus
+    area's own neighbourhoods are drawn thin. Labels are Dutch; the format follows the
+    suffix of ``path`` (PNG for the Word report). ``note`` (the aggregation rule) is printed
+    small under the plot, so a figure taken out of the report still says how its lines were
+    made. Returns ``None`` when there is nothing to draw.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    drawn = {name: values for name, values in series.items() if values}
+    if not drawn:
+        return None
+    import textwrap
+
+    lines = textwrap.wrap(note, 120) if note else []
+    height = 3.0 + 0.16 * len(lines)
+    fig = Figure(figsize=(6.3, height))
+    fig.subplots_adjust(left=0.1, right=0.72, top=1 - 0.36 / height, bottom=(0.42 + 0.16 * len(lines)) / height)
+    if lines:
+        fig.text(0.01, 0.01, "\n".join(lines), fontsize=6, color="#555555", va="bottom", ha="left")
+    ax = fig.add_subplot()
+    styles = {focus: {"color": FOCUS_COLOR, "linewidth": 2.6, "markersize": 6},
+              nprz: {"color": NPRZ_COLOR, "linewidth": 1.6, "linestyle": "--", "markersize": 4},
+              reference: {"color": REFERENCE_COLOR, "linewidth": 1.6, "linestyle": ":", "markersize": 4}}
+    others = iter(MEMBER_COLORS)
+    years: set[int] = set()
+    for name in sorted(drawn, key=lambda n: (n not in styles, list(styles).index(n) if n in styles else 0, n)):
+        values = drawn[name]
+        xs = sorted(values)
+        style = styles.get(name) or {"color": next(others, "#999999"), "linewidth": 1.0, "markersize": 3}
+        ax.plot(xs, [values[x] for x in xs], marker="o", label=name, **style)  # type: ignore[arg-type]
+        years.update(xs)
+    ticks = sorted(years)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.set_xlim(min(ticks) - 0.6, max(ticks) + 0.6)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}".replace(".", ",")))  # Dutch decimals
+    ax.set_ylabel(unit or "waarde")
+    ax.set_xlabel("editie")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    out = Path(path)
+    fig.savefig(out, format=out.suffix.lstrip(".") or "png", dpi=dpi,
+                metadata={"Date": None} if out.suffix == ".svg" else {})
+    return out

@@ -22,13 +22,16 @@ from .documents import DocumentInput, DocumentsMixin, ImportLog, text_sha256
 from .exchange import ExchangeMixin
 from .faults import storage_error, storage_errors
 from .linking import LinkingMixin
+from .merge import MergeMixin, MergeReport, copy_project
 from .retrieval import RetrievalMixin, build_match
+from .teams import TeamsMixin
 
-__all__ = ["VALENCES", "DocumentInput", "ImportLog", "Project", "SyncReport", "build_match", "code_guid",
+__all__ = ["VALENCES", "DocumentInput", "ImportLog", "MergeReport", "Project", "SyncReport", "copy_project", "build_match", "code_guid",
            "storage_error", "storage_errors", "text_sha256"]
 
 
-class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingMixin, ExchangeMixin):
+class Project(DocumentsMixin, CodesMixin, CodingsMixin, RetrievalMixin, LinkingMixin, ExchangeMixin,
+              TeamsMixin, MergeMixin):
     """An open project file."""
 
     @classmethod

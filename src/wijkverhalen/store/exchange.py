@@ -7,8 +7,10 @@ Three things the exporters and the REFI-QDA importer need from the project file:
 * the **users table**: coder name -> REFI-QDA user GUID, so a colleague's user keeps
   its GUID when a project goes to ATLAS.ti or NVivo and comes back;
 * **bulk import** of a whole exchange project (documents with given GUIDs, codes,
-  codings with their own GUID, coder and timestamps, cases) in one transaction with
-  one non-undoable audit entry, as :meth:`DocumentsMixin.add_documents` does.
+  codings with their own GUID, coder and timestamps, cases) in one transaction as
+  one undoable operation, as :meth:`DocumentsMixin.add_documents` does: the new
+  documents as a document set (their ids only), the codes, codings, cases and case
+  links it wrote as row images. Undo removes exactly what the import added.
 
 Migration 3 adds the two tables.
 """
@@ -128,6 +130,7 @@ class ExchangeResult:
 
     documents: dict[str, int] = field(default_factory=dict)  # key -> document id
     new_documents: list[str] = field(default_factory=list)
+    new_document_ids: list[int] = field(default_factory=list)
     matched_documents: list[tuple[str, str]] = field(default_factory=list)  # (name, existing)
     codes_added: list[str] = field(default_factory=list)
     codes_existing: list[str] = field(default_factory=list)
@@ -252,18 +255,21 @@ class ExchangeMixin(ProjectBase):
     def import_exchange(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],
                         codings: Sequence[ExchangeCoding], cases: Sequence[ExchangeCase] = (),
                         users: dict[str, str] | None = None, coder: str, label: str) -> ExchangeResult:
-        """Write an exchange project in one transaction with one audit entry (not undoable).
+        """Write an exchange project in one transaction as one undoable operation.
 
         Codes whose id exists are kept as they are; documents whose text is already in
         the project are matched to it; codings identical to an existing one (same
         span, code and coder) or with a GUID already used are counted, not doubled.
+        Undo takes away what the import added (codings, case links, documents, cases,
+        codes) and nothing that was there before; the user GUIDs it learnt stay.
         """
         result = ExchangeResult()
         with self.transaction():
-            self._import_codes(codes, result)
+            added_codes, added_cases, links = (oplog.Recorder(self.conn) for _ in range(3))
+            self._import_codes(codes, result, added_codes)
             self._import_documents(documents, result)
-            self._import_codings(codings, result)
-            self._import_cases(cases, result)
+            coding_images = self._import_codings(codings, result)
+            self._import_cases(cases, result, added_cases, links)
             for name, guid in (users or {}).items():
                 cur = self.conn.execute("INSERT OR IGNORE INTO users (name, guid) VALUES (?, ?)",
                                         (name, guid.upper()))
@@ -271,12 +277,22 @@ class ExchangeMixin(ProjectBase):
                     result.users += 1
             summary = (f"{label}: {len(result.new_documents)} document(s), {len(result.codes_added)} code(s),"
                        f" {result.codings} coding(s)")
-            self.conn.execute(
-                "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)",
-                (now(), coder, summary, "[]"))
+            # Redo runs in this order and undo backwards: codes and cases exist before the
+            # documents and codings that use them, and leave after them.
+            changes = [*added_codes.changes, *added_cases.changes]
+            if result.new_document_ids:
+                changes.append({"docs": result.new_document_ids, "present": True, "rows": None})
+            changes += [*coding_images, *links.changes]
+            if changes:
+                oplog.save_import(self.conn, None, coder, summary, changes)
+            else:  # nothing new: an audit entry, nothing to undo
+                self.conn.execute(
+                    "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)",
+                    (now(), coder, summary, "[]"))
         return result
 
-    def _import_codes(self, codes: Sequence[ExchangeCode], result: ExchangeResult) -> None:
+    def _import_codes(self, codes: Sequence[ExchangeCode], result: ExchangeResult,
+                      rec: oplog.Recorder) -> None:
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM codes")}
         for item in codes:  # parents first
             code = item.code
@@ -289,15 +305,14 @@ class ExchangeMixin(ProjectBase):
             if guid in used_guids:
                 guid = code_guid(code.id)
             color = code.color if COLOR_RE.match(code.color) else "#888888"
-            self.conn.execute(
-                "INSERT INTO codes (id, guid, parent_id, position, label, gloss, definition, include,"
-                " exclude, example, color, keywords, indicators, actors, memo, source, valence_meaning)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (code.id, guid, code.parent_id, code.position, code.label, code.gloss, code.definition,
-                 code.include, code.exclude, code.example, color,
-                 json.dumps(list(code.keywords), ensure_ascii=False),
-                 json.dumps([asdict(i) for i in code.indicators], ensure_ascii=False),
-                 json.dumps(list(code.actors), ensure_ascii=False), code.memo, code.source, code.valence))
+            rec.insert("codes", {
+                "id": code.id, "guid": guid, "parent_id": code.parent_id, "position": code.position,
+                "label": code.label, "gloss": code.gloss, "definition": code.definition,
+                "include": code.include, "exclude": code.exclude, "example": code.example,
+                "color": color, "keywords": json.dumps(list(code.keywords), ensure_ascii=False),
+                "indicators": json.dumps([asdict(i) for i in code.indicators], ensure_ascii=False),
+                "actors": json.dumps(list(code.actors), ensure_ascii=False), "memo": code.memo,
+                "source": code.source, "valence_meaning": code.valence})
             used_guids.add(guid)
             result.codes_added.append(code.id)
 
@@ -328,11 +343,14 @@ class ExchangeMixin(ProjectBase):
             result.memos += bool(doc.memo)
             result.documents[doc.key] = doc_id
             result.new_documents.append(name)
+            result.new_document_ids.append(doc_id)
         self.conn.executemany(
             "INSERT OR IGNORE INTO attributes (document_id, name, value) VALUES (?, ?, ?)", attribute_rows)
         result.attributes = len(attribute_rows)
 
-    def _import_codings(self, codings: Sequence[ExchangeCoding], result: ExchangeResult) -> None:
+    def _import_codings(self, codings: Sequence[ExchangeCoding],
+                        result: ExchangeResult) -> list[dict[str, Any]]:
+        """Insert the codings in one statement; returns their row images for the log."""
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM codings")}
         existing = {tuple(r) for r in self.conn.execute(
             'SELECT document_id, start, "end", code_id, coder FROM codings')}
@@ -357,24 +375,31 @@ class ExchangeMixin(ProjectBase):
             created = c.created_at or ts
             rows.append((guid, doc_id, c.start, c.end, c.code_id, c.coder, c.memo, c.valence, created,
                          c.updated_at or created))
+        first = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM codings").fetchone()[0]
         self.conn.executemany(
             'INSERT INTO codings (guid, document_id, start, "end", code_id, coder, memo, valence,'
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         result.codings = len(rows)
         result.memos += sum(1 for r in rows if r[6])
+        cursor = self.conn.execute("SELECT * FROM codings WHERE id > ? ORDER BY id", (first,))
+        names = [d[0] for d in cursor.description]
+        return [{"t": "codings", "pk": {"id": row[0]}, "before": None,
+                 "after": dict(zip(names, row, strict=True))} for row in cursor]
 
-    def _import_cases(self, cases: Sequence[ExchangeCase], result: ExchangeResult) -> None:
+    def _import_cases(self, cases: Sequence[ExchangeCase], result: ExchangeResult,
+                      rec: oplog.Recorder, links: oplog.Recorder) -> None:
         for case in cases:
             row = self.conn.execute("SELECT id FROM cases WHERE name = ?", (case.name,)).fetchone()
             if row is None:
                 guid = case.guid.strip("{}").upper()
                 if not guid or self.conn.execute("SELECT 1 FROM cases WHERE guid = ?", (guid,)).fetchone():
                     guid = str(uuid.uuid4()).upper()
-                case_id = self.conn.execute("INSERT INTO cases (guid, name, memo) VALUES (?, ?, ?)",
-                                            (guid, case.name, case.memo)).lastrowid
+                case_id = rec.insert("cases", {"guid": guid, "name": case.name, "memo": case.memo})
                 result.cases += 1
             else:
                 case_id = row[0]
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO case_documents (case_id, document_id) VALUES (?, ?)",
-                [(case_id, result.documents[k]) for k in case.document_keys if k in result.documents])
+            for doc_id in dict.fromkeys(result.documents[k] for k in case.document_keys
+                                        if k in result.documents):
+                if not self.conn.execute("SELECT 1 FROM case_documents WHERE case_id = ? AND document_id = ?",
+                                         (case_id, doc_id)).fetchone():
+                    links.insert("case_documents", {"case_id": case_id, "document_id": doc_id})

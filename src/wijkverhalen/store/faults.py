@@ -73,6 +73,16 @@ def storage_error(exc: sqlite3.Error, path: str | Path | None) -> WijkError | No
     return None
 
 
+def user_error(exc: BaseException, path: str | Path | None) -> WijkError | None:
+    """``exc`` as the one-line error a user should see: itself if it is one, a storage
+    failure mapped by :func:`storage_error`, else None (a bug, to be reported as such)."""
+    if isinstance(exc, WijkError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        return storage_error(exc, path)
+    return None
+
+
 @contextmanager
 def storage_errors(path: str | Path | None) -> Iterator[None]:
     """Re-raise storage failures inside the block as :class:`StorageError` (one line)."""

@@ -104,6 +104,42 @@ def _migration_2(conn: sqlite3.Connection) -> None:
 
 
 schema.register_migration(2, _migration_2)
+
+# Issue 12: a mention found only through a generic alias ("de gemeente") is stored as
+# 'suggested' and counts nowhere until the coder confirms it. SQLite cannot change a
+# CHECK constraint in place, so the table is rebuilt with the same columns and rows.
+MIGRATION_7 = """
+CREATE TABLE actor_mentions_7 (
+    id INTEGER PRIMARY KEY,
+    actor_id TEXT NOT NULL REFERENCES actors(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    matched TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'detected'
+        CHECK (status IN ('detected', 'suggested', 'confirmed', 'rejected')),
+    origin TEXT NOT NULL DEFAULT 'detected' CHECK (origin IN ('detected', 'manual')),
+    updated_by TEXT,
+    updated_at TEXT,
+    UNIQUE (actor_id, document_id, start, "end"),
+    CHECK (start >= 0 AND "end" > start)
+);
+INSERT INTO actor_mentions_7 (id, actor_id, document_id, start, "end", matched, status, origin, updated_by,
+    updated_at)
+    SELECT id, actor_id, document_id, start, "end", matched, status, origin, updated_by, updated_at
+    FROM actor_mentions;
+DROP TABLE actor_mentions;
+ALTER TABLE actor_mentions_7 RENAME TO actor_mentions;
+CREATE INDEX actor_mentions_by_document ON actor_mentions(document_id, start);
+CREATE INDEX actor_mentions_by_actor ON actor_mentions(actor_id, status);
+"""
+
+
+def _migration_7(conn: sqlite3.Connection) -> None:
+    schema.run_script(conn, MIGRATION_7)
+
+
+schema.register_migration(7, _migration_7)
 for _table, _pk in (("areas", ("name",)), ("indicators", ("id",)),
                     ("indicator_values", ("indicator_id", "area", "year")),
                     ("actors", ("id",)), ("actor_mentions", ("id",))):
@@ -347,8 +383,10 @@ class LinkingMixin(IndicatorSettingsMixin):
                                 coder: str) -> DetectReport:
         """Replace the detected (unreviewed) mentions of the scanned documents.
 
-        ``found`` maps every scanned document id to ``(actor_id, start, end, text)``.
-        Confirmed, rejected and manually added mentions are kept as the researcher left them.
+        ``found`` maps every scanned document id to ``(actor_id, start, end, text)``, with an
+        optional fifth item, true for a suggestion (found only through a generic alias; stored
+        as ``suggested``). Confirmed, rejected and manually added mentions are kept as the
+        researcher left them.
         """
         known = {a.id for a in self.actors()}
         added = kept = removed = total = 0
@@ -360,7 +398,9 @@ class LinkingMixin(IndicatorSettingsMixin):
                     'SELECT id, actor_id, start, "end", status, origin FROM actor_mentions WHERE document_id = ?',
                     (doc_id,))}
                 wanted = set()
-                for actor_id, start, end, text in spans:
+                for span in spans:
+                    actor_id, start, end, text = span[:4]
+                    status = "suggested" if len(span) > 4 and span[4] else "detected"
                     if actor_id not in known:
                         raise NotFound(f"no actor '{actor_id}'")
                     key = (actor_id, start, end)
@@ -372,11 +412,11 @@ class LinkingMixin(IndicatorSettingsMixin):
                         continue
                     self.conn.execute(
                         'INSERT INTO actor_mentions (actor_id, document_id, start, "end", matched, status,'
-                        " origin, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, 'detected', 'detected', ?, ?)",
-                        (actor_id, doc_id, start, end, text, coder, ts))
+                        " origin, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'detected', ?, ?)",
+                        (actor_id, doc_id, start, end, text, status, coder, ts))
                     added += 1
                 stale = [mid for key, (mid, status, origin) in existing.items()
-                         if key not in wanted and status == "detected" and origin == "detected"]
+                         if key not in wanted and status in ("detected", "suggested") and origin == "detected"]
                 self.conn.executemany("DELETE FROM actor_mentions WHERE id = ?", [(m,) for m in stale])
                 removed += len(stale)
         return DetectReport(documents=len(found), found=total, added=added, kept=kept, removed=removed,
@@ -427,7 +467,8 @@ class LinkingMixin(IndicatorSettingsMixin):
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFound(f"no mention {', '.join(map(str, missing))} (see 'wijkverhalen actors mentions')")
-        verb = {"confirmed": "confirm", "rejected": "reject", "detected": "reset"}[status]
+        verb = {"confirmed": "confirm", "rejected": "reject", "detected": "reset",
+                "suggested": "mark as suggestion"}[status]
         changed = 0
         with self.operation(coder, f"{verb} {len(ids)} actor mention(s)") as op:
             for mid in ids:

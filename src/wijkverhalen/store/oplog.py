@@ -14,7 +14,7 @@ holds their captured rows (see :mod:`.document_rows`) exactly while they are
 absent. An import stores only its document ids; undoing it captures and removes
 the documents, and redo puts them back from the capture.
 
-The undo model (docs/notes-undo.md): undo and redo are per coder. Undo takes the
+The undo model (docs/tour.md, "Fixing mistakes"): undo and redo are per coder. Undo takes the
 coder's newest done operation; redo the coder's most recently undone one (a
 stack: ``undone_at`` is strictly increasing). An operation that cannot be applied
 because someone's later work depends on it raises :class:`OperationConflict`,

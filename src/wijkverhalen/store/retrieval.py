@@ -234,8 +234,9 @@ def build_match(query: str, lemmas: dict[str, list[str]]) -> str:
     """Turn a user's query into an FTS5 MATCH expression (all words must match).
 
     A word matches its surface form in the text or any of its lemmas in the
-    lemma column; when the word is its own lemma, the lemma column alone finds
-    every form, which halves the work.
+    lemma column. The text column is always asked too: a word's own form may
+    carry another lemma (``nlp.query_lemmas`` gives ``delen``, the verb, while
+    the form "delen" is indexed as the noun ``deel``).
     """
     parts = []
     for phrase, word in _TOKEN_RE.findall(query):
@@ -245,8 +246,7 @@ def build_match(query: str, lemmas: dict[str, list[str]]) -> str:
                 parts.append('text : "' + " ".join(words) + '"')
             continue
         word_lemmas = [lw for lemma in lemmas.get(word, []) for lw in _WORD_RE.findall(lemma.lower())]
-        alternatives = [] if word.lower() in word_lemmas else [f'text : "{word}"']
-        alternatives += [f'lemmas : "{lw}"' for lw in word_lemmas]
+        alternatives = [f'text : "{word}"'] + [f'lemmas : "{lw}"' for lw in word_lemmas]
         parts.append("(" + " OR ".join(dict.fromkeys(alternatives)) + ")")
     return " AND ".join(parts)
 

@@ -27,11 +27,14 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from ..config import config_path, configured_coder, load_config, save_config
-from ..errors import ConfigError, ProjectLocked, WijkError
+from ..errors import ConfigError, ProjectCorrupt, ProjectLocked, WijkError
 from ..store import Project
+from ..store.faults import user_error
 from ..store.oplog import OperationConflict, Step
+from ..textsafe import printable
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
 from .messages import PassageChosen
+from .plain import plain_text
 from .screens.base import WijkScreen
 from .screens.dialogs import CoderNameDialog, ConfirmDialog, ErrorDialog
 from .session import QueryLemmas, Session
@@ -111,6 +114,13 @@ SCREENS: list[ScreenEntry] = [
         "Validate",
         "Set coded findings beside the indicators (triangulation)",
         f"{_SCREENS_PKG}.validate:ValidateScreen",
+    ),
+    ScreenEntry(
+        "compare",
+        "R",
+        "Compare coders",
+        "Where coders disagree: go to each passage, settle it into a consensus",
+        f"{_SCREENS_PKG}.compare:CompareScreen",
     ),
     ScreenEntry(
         "export",
@@ -334,7 +344,38 @@ class WijkApp(App[None]):
                 timeout=10,
             )
 
-    # -- errors ---------------------------------------------------------------------------------
+    # -- messages and errors ------------------------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification as plain text: never read as markup, no control characters.
+
+        Notifications quote file and document names, attribute values and error
+        messages; read as markup, a ``[`` in them could end the app (``markup`` is
+        accepted for Textual's callers and ignored). Line breaks are kept.
+        """
+        super().notify(plain_text(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def report_error(self, error: BaseException, title: str = "Could not read the project") -> bool:
+        """Show a user or storage error (a damaged page, a full disk...) as a one-line dialog.
+
+        False when ``error`` is neither (a bug): the caller lets it go on up.
+        """
+        shown = user_error(error, self.session.path)
+        if shown is None:
+            return False
+        hint = ""
+        if isinstance(shown, ProjectLocked):
+            title, hint = "The project is busy", "Another wijkverhalen is writing to this project; try again."
+        elif isinstance(shown, ProjectCorrupt):
+            hint = ("Nothing was changed. Close wijkverhalen and restore the project from a copy "
+                    "(wijkverhalen backup makes one while the project is sound).")
+        if isinstance(self.screen, ErrorDialog) and self.screen.message == shown.one_line():
+            return True  # the same failure met again while its dialog is open
+        self.bell()
+        self.push_screen(ErrorDialog(title, shown.one_line(), hint))
+        return True
+
     def attempt(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run a write on the project; on a user error show it and return None.
 
@@ -354,11 +395,16 @@ class WijkApp(App[None]):
         except WijkError as exc:
             self.bell()
             self.notify(exc.one_line(), title="Not done", severity="error", timeout=6)
+        except Exception as exc:  # a read inside the action met a damaged page or an I/O error
+            if not self.report_error(exc, "Not done"):
+                raise
         return None
 
     def handle_worker_error(self, worker: Worker[Any]) -> None:
-        """The one place a failed worker ends up: an error dialog."""
+        """The one place a failed worker ends up: an error dialog (one line, no traceback)."""
         error = worker.error
+        if error is not None and not isinstance(error, WijkError):
+            error = user_error(error, self.session.path) or error  # raw sqlite3 storage failures
         if isinstance(error, ProjectLocked):
             self.push_screen(
                 ErrorDialog(

@@ -42,10 +42,15 @@ class ImportProgressed(Message):
 
 @dataclass
 class ImportFinished(Message):
+    """An import ended; what :class:`~wijkverhalen.importing.ImportReport` says, for the notice."""
+
     imported: int
     words: int
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "file:line: ..." notes that stopped nothing
+    unmatched_rows: list[str] = field(default_factory=list)  # metadata rows that match no file
+    files_without_row: list[str] = field(default_factory=list)  # files without a metadata row
 
 
 @dataclass

@@ -29,6 +29,7 @@ from ..store import Project, storage_errors
 from ..store.oplog import Step
 
 RECENT_SIZE = 9
+CONSENSUS = "consensus"  # the third coder who settles disagreements (Compare screen)
 
 # Seconds without a write after which the TUI folds the WAL back into the project file.
 IDLE_CHECKPOINT_S = 3.0
@@ -96,8 +97,12 @@ class Session:
         purpose: opening the project file again drops this process's SQLite locks
         (POSIX advisory locks belong to the process), after which SQLite may remove
         the WAL under the live connection and committed work would be lost.
+        A damaged page or an I/O error met while reading comes out as a one-line
+        :class:`~wijkverhalen.errors.StorageError`, which the app's worker error
+        handler shows in a dialog.
         """
-        yield self.project
+        with storage_errors(self.path):
+            yield self.project
 
     @contextmanager
     def writer(self) -> Iterator[Project]:
@@ -324,6 +329,36 @@ class Session:
             self.project.set_document_memo(document_id, memo, self.who)
         self.generation += 1
         return self.project.document(document_id)
+
+    # -- team work (Compare screen) ---------------------------------------------------------
+    def disagreements(self, coders: list[str]) -> list[dict[str, Any]]:
+        """The units the coders differ on (read in a worker, through the reader)."""
+        from ..analysis.agreement import disagreements
+
+        with self.reader() as project:
+            return disagreements(project, coders)
+
+    def add_consensus_coding(self, document_id: int, start: int, end: int, code_id: str) -> Coding:
+        """Settle a disagreement by coding the unit as the third coder ``consensus``."""
+        with self._writing():
+            coding = self.project.add_coding(document_id, start, end, code_id, CONSENSUS)
+        self.invalidate()
+        return coding
+
+    def undo_consensus(self) -> Step | None:
+        with self._writing():
+            step = self.project.undo_step(CONSENSUS)
+        if step is not None:
+            self.invalidate()
+        return step
+
+    def toggle_done(self, document_id: int) -> bool:
+        """Mark the document done by this coder, or take the mark off; returns the new state."""
+        done = document_id not in self.project.done_marks().get(self.who, set())
+        with self._writing():
+            self.project.mark_done(document_id, self.who, done=done)
+        self.generation += 1
+        return done
 
     # -- linking (Validate screen) --------------------------------------------------------
     def set_mention_status(self, mention_ids: list[int], status: str) -> int:

@@ -4,7 +4,9 @@ REFI-QDA (www.qdasoftware.org) is the exchange standard of ATLAS.ti, MAXQDA, NVi
 QualCoder, Taguette and others. :mod:`.writer` exports (valid against
 Project-mrt2019.xsd / Codebook-mrt2019.xsd), :mod:`.importer` imports with
 :mod:`.safezip` (zip slip, zip bombs) and :mod:`.xmlio` (no entities, no network)
-guarding against hostile files, and :mod:`.offsets` handling NVivo's UTF-16 offsets.
+guarding against hostile files, :mod:`.sidecar` checking our own ``wijkverhalen.json``,
+:mod:`.groups` placing Sets, Links and free Notes, and :mod:`.offsets` handling
+NVivo's UTF-16 offsets.
 """
 
 from __future__ import annotations

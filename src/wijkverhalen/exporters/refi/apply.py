@@ -3,8 +3,10 @@
 :func:`apply_plan` segments the new texts that the plan has no sentences for (spaCy,
 in worker processes for many documents) and writes the plan in one transaction with
 one audit entry. :func:`import_qdpx` and :func:`import_qdc` do the whole import for
-the CLI and the TUI, creating the project when it does not exist yet and removing
-it again when the import fails.
+the CLI and the TUI. A new project is built under a hidden temporary name beside the
+target and renamed into place only when the import has succeeded, so a failed or
+interrupted import (an error, Ctrl-C, a killed process) never leaves a project file
+at the target.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class ImportSummary:
     codes_existing: int = 0
     codings: int = 0
     duplicate_codings: int = 0
+    duplicates_in_file: int = 0
     memos: int = 0
     cases: int = 0
     users: int = 0
@@ -70,6 +73,9 @@ class ImportSummary:
                        f"{shown}{more}; their new codings were added there")
         if self.duplicate_codings:
             out.append(f"{self.duplicate_codings} coding(s) were already in the project")
+        if self.duplicates_in_file:
+            out.append(f"{self.duplicates_in_file} coding(s) repeated another in the file (same span, code "
+                       "and coder) and were imported once")
         if self.snapped:
             out.append(f"{self.snapped} selection edge(s) fell inside a character and were widened to it")
         if self.skipped:
@@ -145,6 +151,7 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
     summary = ImportSummary(source=plan.source, target=str(project.path) if project is not None else "",
                             origin=plan.origin, offsets=detection.mode, offsets_reason=detection.reason,
                             memos=plan.memos, attributes=plan.attributes, snapped=plan.snapped,
+                            duplicates_in_file=plan.duplicates_in_file,
                             skipped=list(plan.skipped), sidecar=plan.sidecar, dry_run=dry_run, created=created)
     if dry_run or project is None:
         summary.documents = [d.name for d in plan.documents]
@@ -161,6 +168,7 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
         for key in ("name", "version"):
             if plan.codebook_meta.get(key):
                 project.set_meta(f"codebook_{key}", plan.codebook_meta[key])
+    _keep_refi_meta(project, plan)
     summary.documents = result.new_documents
     summary.matched_documents = result.matched_documents
     summary.codes_added = len(result.codes_added)
@@ -174,6 +182,30 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
     return summary
 
 
+def _keep_refi_meta(project: Any, plan: ImportPlan) -> None:
+    """Code sets, non-codable codes and free notes, kept in the project's meta table."""
+    import json
+
+    from .writer import CODE_SETS_META, PROJECT_MEMO_META, UNCODABLE_META, meta_json
+
+    ids = {c.id for c in project.codes()}
+    if plan.code_sets:
+        sets = meta_json(project, CODE_SETS_META, {})
+        for name, members in plan.code_sets.items():
+            known = [m for m in members if m in ids]
+            if known:
+                sets[name] = list(dict.fromkeys([*sets.get(name, []), *known]))
+        project.set_meta(CODE_SETS_META, json.dumps(sets, ensure_ascii=False))
+    if plan.uncodable:
+        kept = meta_json(project, UNCODABLE_META, [])
+        project.set_meta(UNCODABLE_META, json.dumps(list(dict.fromkeys([*kept, *(c for c in plan.uncodable
+                                                                                  if c in ids)]))))
+    if plan.project_memo:
+        old = project.get_meta(PROJECT_MEMO_META) or ""
+        if plan.project_memo not in old:
+            project.set_meta(PROJECT_MEMO_META, f"{old}\n\n{plan.project_memo}" if old else plan.project_memo)
+
+
 def _open_target(project_path: Path, merge: bool, coder: str) -> tuple[Any, bool]:
     from ...store import Project
 
@@ -182,7 +214,12 @@ def _open_target(project_path: Path, merge: bool, coder: str) -> tuple[Any, bool
             raise ProjectError("already exists; pass --merge to add the file to it, or name a new project",
                                path=project_path)
         return Project.open(project_path), False
-    return Project.create(project_path, coder=coder), True
+    return Project.create(_building_path(project_path), coder=coder), True
+
+
+def _building_path(project_path: Path) -> Path:
+    """Where a new project is built until it is complete (hidden, beside the target)."""
+    return project_path.with_name(f".{project_path.name}.importing-{os.getpid()}")
 
 
 def _discard(project_path: Path) -> None:
@@ -220,14 +257,23 @@ def import_qdc(path: str | Path, project_path: str | Path, *, coder: str, dry_ru
 
 def _into_target(project_path: Path, merge: bool, coder: str,
                  apply: Callable[[Any, bool], ImportSummary]) -> ImportSummary:
-    """Open (or create) the target project, apply, close; a new project that failed is removed."""
+    """Open (or build) the target project, apply, close; a new project appears only when complete."""
     project, created = _open_target(project_path, merge, coder)
     try:
         summary = apply(project, created)
+        project.close()
     except BaseException:
         project.close()
         if created:
-            _discard(project_path)
+            _discard(_building_path(project_path))
         raise
-    project.close()
+    if created:
+        building = _building_path(project_path)
+        try:
+            os.replace(building, project_path)
+        except OSError as exc:
+            _discard(building)
+            raise ProjectError(f"cannot create ({exc.strerror or exc})", path=project_path) from exc
+        _discard(building)  # any -wal/-shm left beside it
+        summary.target = str(project_path)
     return summary

@@ -68,6 +68,13 @@ def parse_description(text: str) -> tuple[str | None, dict[str, object]]:
     match = _ID_LINE.match(paragraphs.pop().strip())
     assert match is not None
     fields: dict[str, object] = {}
+    # The memo is written last and may hold paragraphs of its own: all of it up to the id line.
+    body = text[: text.rstrip().rfind("\n") + 1].rstrip() if "\n" in text else ""
+    at = 0 if body.startswith("Memo: ") else body.find("\n\nMemo: ")
+    if at >= 0:
+        memo_start = at + (len("Memo: ") if at == 0 else len("\n\nMemo: "))
+        fields["memo"] = body[memo_start:]
+        paragraphs = [p for p in re.split(r"\n\s*\n", body[:at]) if p.strip()]
     definition: list[str] = []
     labels = {label: attr for attr, label in _FIELDS}
     for paragraph in paragraphs:

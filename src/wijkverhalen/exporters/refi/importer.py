@@ -10,7 +10,7 @@ the same for a codebook. :mod:`.apply` segments the texts and writes the plan.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,19 +19,36 @@ from typing import Any
 
 from ...errors import ExchangeError, InvalidInput
 from ...models import Code, IndicatorLink, Sentence, Turn
+from ...store.codes import code_guid
 from ...store.exchange import ExchangeCase, ExchangeCode, ExchangeCoding, ExchangeDocument
 from .. import ProgressCallback, no_progress
 from .codetext import parse_description, slug_id
+from .groups import (
+    check_unique_guids,
+    free_notes_memo,
+    link_notes,
+    plan_sets,
+    skip_links_and_graphs,
+)
 from .offsets import MODES, Detection, OffsetConverter, decode_source, detect_mode
-from .reader import RefiCode, RefiProject, RefiSelection, RefiSource, parse_codebook, parse_project
+from .reader import (
+    RefiCode,
+    RefiProject,
+    RefiSelection,
+    RefiSource,
+    clip,
+    parse_codebook,
+    parse_project,
+    walk_codes,
+)
 from .safezip import Limits, SafeArchive
-from .writer import SIDECAR, SIDECAR_FORMAT
+from .sidecar import load_sidecar
 from .xmlio import parse_xml
 
 
 @dataclass
 class Skipped:
-    kind: str  # "source", "selection", "coding", "note", "file", "code"
+    kind: str  # "source", "selection", "coding", "note", "file", "code", "set", "link", "graph"
     subject: str
     reason: str
 
@@ -53,6 +70,14 @@ class ImportPlan:
     sidecar: bool = False
     codebook_meta: dict[str, str] = field(default_factory=dict)
     needs_segmenting: list[int] = field(default_factory=list)  # indexes into documents
+    code_sets: dict[str, list[str]] = field(default_factory=dict)  # set name -> code ids
+    uncodable: list[str] = field(default_factory=list)  # ids of codes with isCodable="false"
+    project_memo: str = ""  # free-standing notes
+    duplicates_in_file: int = 0  # codings that repeat another of the same file
+    seen: set[tuple[str, int, int, str, str]] = field(default_factory=set, repr=False)
+
+    def skip(self, kind: str, subject: str, reason: str) -> None:
+        self.skipped.append(Skipped(kind, subject, reason))
 
 
 def _timestamp(value: str) -> str | None:
@@ -68,6 +93,17 @@ def _timestamp(value: str) -> str | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_GUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+
+
+def stored_guid(guid: str) -> str:
+    """The GUID to keep, or "" (the store then gives a new one) when it is not a valid GUID.
+
+    Kept as it is, an invalid GUID would make our own export invalid against the schema.
+    """
+    return guid if _GUID.match(guid) else ""
 
 
 def find_qde(archive: SafeArchive) -> str:
@@ -107,17 +143,20 @@ def _resolve(archive: SafeArchive, path: str) -> tuple[str | None, str]:
     return None, f"file {path} is missing from the archive"
 
 
-def _load_sidecar(archive: SafeArchive) -> dict[str, Any]:
-    name = archive.find(SIDECAR)
-    if name is None:
-        return {}
-    try:
-        data = json.loads(archive.read(name).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != SIDECAR_FORMAT:
-        return {}
-    return data
+def join_memos(description: str, notes: Sequence[str]) -> str:
+    """One memo from a ``Description`` and the notes referred to, each text once.
+
+    wijkverhalen writes a memo both ways (QualCoder reads only the description,
+    the others the note), so the same text in both is one memo, kept as the note
+    has it (verbatim, where the description may have lost surrounding white space).
+    """
+    parts: dict[str, str] = {}
+    if description.strip():
+        parts[description.strip()] = description.strip()
+    for note in notes:
+        if note:  # a note is verbatim, even one of only white space
+            parts[note.strip() or note] = note
+    return "\n\n".join(parts.values())
 
 
 def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: dict[str, str],
@@ -145,6 +184,9 @@ def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: 
             if not rc.name and not extra:
                 skipped.append(Skipped("code", rc.guid, "has no name; imported as 'code'"))
             memo = "\n\n".join(notes[r] for r in rc.note_refs if r in notes)
+            if memo:  # the memo is also in the description (for QualCoder): read it once
+                marker, fields = parse_description(rc.description)
+                fields.pop("memo", None)
             if extra:
                 code = Code(
                     id=code_id, label=extra.get("label") or rc.name or code_id, parent_id=parent,
@@ -164,7 +206,7 @@ def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: 
                             **{k: v for k, v in fields.items() if k != "memo"})  # type: ignore[arg-type]
             mapping[rc.guid] = code_id
             taken.add(code_id)
-            planned.append(ExchangeCode(code=code, guid=rc.guid))
+            planned.append(ExchangeCode(code=code, guid=stored_guid(rc.guid) or code_guid(code_id)))
             walk(rc.children, code_id)
 
     walk(roots, None)
@@ -181,57 +223,124 @@ def _note_texts(project: RefiProject, archive: SafeArchive | None, plan: ImportP
             continue
         member, why = _resolve(archive, note.plain_path)
         if member is None:
-            plan.skipped.append(Skipped("note", note.name or guid, why))
+            plan.skipped.append(Skipped("note", f"'{clip(note.name or guid)}'", why))
             continue
         texts[guid] = decode_source(archive.read(member))[0].strip()  # a file: trailing newline
     return texts
 
 
+def _open(path: Path, limits: Limits) -> tuple[SafeArchive | None, bytes | None]:
+    """The archive, or (a bare ``.qde``, not zipped) None and the XML itself."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ExchangeError(f"cannot read ({exc.strerror or exc})", path=path) from exc
+    if head.startswith(b"PK"):
+        return SafeArchive(path, limits), None
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and not head.startswith(b"\xef\xbb\xbf"):
+        raise ExchangeError("not a zip archive (a .qdpx is a zip file) nor the XML of a project.qde", path=path)
+    if size > limits.qde_bytes:
+        raise ExchangeError(f"is {size} bytes, over the limit of {limits.qde_bytes} for a project.qde",
+                            path=path)
+    return None, path.read_bytes()
+
+
+def _members_to_read(archive: SafeArchive, project: RefiProject) -> list[str]:
+    names = [m for s in project.sources if s.kind == "text" and (s.content is None or s.plain_path)
+             for m in [_resolve(archive, s.plain_path)[0]] if m is not None]
+    names += [m for n in project.notes.values() if n.content is None
+              for m in [_resolve(archive, n.plain_path)[0]] if m is not None]
+    return names
+
+
 def read_qdpx(path: str | Path, *, offsets: str = "auto", coder: str = "refi-import",
               existing_codes: dict[str, str] | None = None, limits: Limits | None = None,
               progress: ProgressCallback | None = None) -> ImportPlan:
-    """Read a .qdpx into an import plan (see the module docstring). Nothing is written."""
+    """Read a .qdpx (or a bare project.qde) into an import plan. Nothing is written.
+
+    The sizes of everything to be read are checked against ``limits`` before the XML
+    is parsed and before any source is read.
+    """
     if offsets not in ("auto", *MODES):
-        raise InvalidInput(f"--offsets must be auto, codepoints or utf16, not '{offsets}'")
-    progress = progress or no_progress
+        raise InvalidInput(f"--offsets must be auto, codepoints or utf16, not '{clip(offsets)}'")
     path = Path(path)
-    with SafeArchive(path, limits or Limits()) as archive:
-        qde = find_qde(archive)
-        project = parse_project(parse_xml(archive.read(qde), qde))
+    try:
+        return _read_qdpx(path, offsets, coder, existing_codes, limits or Limits(), progress or no_progress)
+    except RecursionError as exc:  # a hostile nesting somewhere in the XML
+        raise ExchangeError("elements are nested too deep to read; refused", path=path) from exc
+
+
+def _read_qdpx(path: Path, offsets: str, coder: str, existing_codes: dict[str, str] | None, limits: Limits,
+               progress: ProgressCallback) -> ImportPlan:
+    archive, bare = _open(path, limits)
+    try:
+        if archive is not None:
+            qde = find_qde(archive)
+            archive.check_declared([qde], limits.qde_bytes)
+            data = archive.read(qde, limits.qde_bytes)
+        else:
+            qde, data = path.name, bare or b""
+        project = parse_project(parse_xml(data, qde))
+        del data
+        check_unique_guids(project)
         plan = ImportPlan(source=path.name, origin=project.origin)
-        for name in archive.unsafe:
-            plan.skipped.append(Skipped("file", name, "unsafe path in the archive (absolute or '..'); never read"))
-        sidecar = _load_sidecar(archive)
+        if archive is not None:
+            for name in archive.unsafe:
+                plan.skip("file", clip(name), "unsafe path in the archive (absolute or '..'); never read")
+            archive.check_declared(_members_to_read(archive, project))
+        sidecar = load_sidecar(archive)
         plan.sidecar = bool(sidecar)
         plan.codebook_meta = {k: str(v) for k, v in (sidecar.get("codebook") or {}).items()}
         notes = _note_texts(project, archive, plan)
+        used_notes = link_notes(project, notes)
         codes, code_ids, skipped = plan_codes(project.codes, sidecar.get("codes") or {}, notes, existing_codes)
         plan.codes, plan.skipped = codes, plan.skipped + skipped
+        plan.uncodable = [code_ids[c.guid] for c in walk_codes(project.codes) if not c.codable and c.guid in code_ids]
         raws: list[tuple[RefiSource, str]] = []
         for i, source in enumerate(project.sources):
             progress(i, len(project.sources), source.name)
-            label = f"'{source.name or source.guid}'"
+            label = f"'{clip(source.name or source.guid)}'"
             if source.kind != "text":
-                n = len(source.codings) + source.other_selections
-                plan.skipped.append(Skipped("source", label, f"{source.kind} source; only text sources are "
-                                                             f"imported ({n} coding(s) on it skipped)"))
+                n = len(source.codings) + source.other_codings
+                plan.skip("source", label, f"{source.kind} source; only text sources are imported "
+                                           f"({n} coding(s) on it skipped)")
                 continue
             if source.content is not None and not source.plain_path:
                 raw = source.content
             else:
-                member, why = _resolve(archive, source.plain_path)
+                member, why = _resolve(archive, source.plain_path) if archive is not None else \
+                    (None, "is a file, and a bare .qde has no files beside it (import the .qdpx)")
                 if member is None:
-                    plan.skipped.append(Skipped("source", label, why + f" ({len(source.selections)} "
-                                                                       "selection(s) skipped)"))
+                    n = len(source.codings) + sum(len(s.codings) for s in source.selections)
+                    plan.skip("source", label, why + f" ({n} coding(s) skipped)")
                     continue
-                raw = decode_source(archive.read(member))[0]
+                raw = decode_source(archive.read(member))[0]  # type: ignore[union-attr]
             if not raw.strip():
-                plan.skipped.append(Skipped("source", label, "empty text"))
+                plan.skip("source", label, "empty text")
                 continue
             raws.append((source, raw))
+    finally:
+        if archive is not None:
+            archive.close()
     _plan_sources(plan, project, raws, sidecar, code_ids, notes, offsets, coder)
+    source_sets, plan.code_sets = plan_sets(project, code_ids, {d.key for d in plan.documents}, plan.skip)
+    _set_attributes(plan, source_sets)
+    skip_links_and_graphs(project, notes, plan.skip)
+    plan.project_memo = free_notes_memo(project, notes, used_notes)
+    plan.memos += bool(plan.project_memo)
     progress(len(project.sources), len(project.sources), "")
     return plan
+
+
+def _set_attributes(plan: ImportPlan, source_sets: dict[str, list[str]]) -> None:
+    """Each set of sources becomes an attribute (set name = ``true``) of its documents."""
+    for i, doc in enumerate(plan.documents):
+        names = [name for name, members in source_sets.items() if doc.key in members and name not in doc.attributes]
+        if names:
+            plan.attributes += len(names)
+            plan.documents[i] = _replace_attributes(doc, {**doc.attributes, **dict.fromkeys(names, "true")})
 
 
 def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiSource, str]],
@@ -243,6 +352,8 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
         plan.detection = Detection(offsets, "chosen with --offsets" + (
             " (the file was written by wijkverhalen, which counts code points)" if sidecar and offsets != "codepoints"
             else ""))
+    elif sidecar and sidecar.get("offsets") == "utf16":
+        plan.detection = Detection("utf16", "written by wijkverhalen with --offsets utf16")
     elif sidecar:
         plan.detection = Detection("codepoints", "written by wijkverhalen (code points, as the standard says)")
     else:
@@ -267,8 +378,7 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
         text = conv.canonical
         key = source.guid or f"source-{len(plan.documents)}"
         attributes = {variables[g][0]: v for g, v in source.values if g in variables and variables[g][0] and v != ""}
-        memo_parts = [source.description.strip()] + [notes[r] for r in source.note_refs if r in notes]
-        memo = "\n\n".join(p for p in memo_parts if p)
+        memo = join_memos(source.description, [notes[r] for r in source.note_refs if r in notes])
         plan.memos += bool(memo)
         plan.attributes += len(attributes)
         turns: tuple[Turn, ...] = ()
@@ -279,19 +389,19 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
             plan.needs_segmenting.append(len(plan.documents))
         name = source.name or PurePosixPath(source.plain_path.replace("\\", "/")).stem or key
         plan.documents.append(ExchangeDocument(
-            key=key, guid=source.guid, name=name, text=text,
+            key=key, guid=stored_guid(source.guid), name=name, text=text,
             format=str(extra.get("format") or "qdpx"),
             source_path=str(extra.get("source_path") or f"{plan.source}:{source.plain_path or source.guid}"),
             turns=turns, sentences=sentences, word_count=int(extra.get("word_count") or 0),
             memo=memo, attributes=attributes, imported_at=_timestamp(str(extra.get("imported_at") or source.created))))
         for coding in source.codings:  # codings of the whole source
             _add_coding(plan, key, 0, len(text), coding, None, code_ids, users, notes, linked_notes,
-                        side_codings, coder, f"'{name}' (whole text)")
+                        side_codings, coder, f"'{clip(name)}' (whole text)")
         for sel in source.selections:
             selection_source[sel.guid] = key
-            subject = f"{sel.guid} in '{name}'"
+            subject = f"{clip(sel.guid, 40)} in '{clip(name)}'"
             if sel.start is None or sel.end is None:
-                plan.skipped.append(Skipped("selection", subject, f"offsets '{sel.raw_start}'-'{sel.raw_end}' "
+                plan.skipped.append(Skipped("selection", subject, f"offsets '{clip(sel.raw_start, 20)}'-'{clip(sel.raw_end, 20)}' "
                                                                   "are not numbers"))
                 continue
             span = conv.span(sel.start, sel.end)
@@ -311,7 +421,7 @@ def _plan_sources(plan: ImportPlan, project: RefiProject, raws: list[tuple[RefiS
         doc_keys += [selection_source[s] for s in case.selection_refs if s in selection_source]
         doc_keys = list(dict.fromkeys(doc_keys))
         name = case.name or f"case-{case.guid[:8].lower()}"
-        plan.cases.append(ExchangeCase(guid=case.guid, name=name, memo=case.description.strip(),
+        plan.cases.append(ExchangeCase(guid=stored_guid(case.guid), name=name, memo=case.description.strip(),
                                        document_keys=tuple(doc_keys)))
         values = {variables[g][0]: v for g, v in case.values if g in variables and v != ""}
         if values:  # case variables describe its documents: fill in what they lack
@@ -348,7 +458,7 @@ def _add_coding(plan: ImportPlan, key: str, start: int, end: int, coding: Any, s
                 linked: dict[str, list[str]], side_codings: dict[str, Any], coder: str, subject: str) -> None:
     code_id = code_ids.get(coding.code_guid)
     if code_id is None:
-        plan.skipped.append(Skipped("coding", subject, f"refers to code {coding.code_guid or '(none)'} "
+        plan.skipped.append(Skipped("coding", subject, f"refers to code {clip(coding.code_guid or '(none)', 40)} "
                                                        "that is not in the codebook"))
         return
     extra = side_codings.get(coding.guid) or {}
@@ -358,15 +468,19 @@ def _add_coding(plan: ImportPlan, key: str, start: int, end: int, coding: Any, s
         plan.users.setdefault(who, user)
     parts: list[str] = []
     if sel is not None:
-        parts.append(sel.description.strip())
         parts += [notes[r] for r in sel.note_refs if r in notes]
         parts += linked.get(sel.guid, [])
     parts += [notes[r] for r in coding.note_refs if r in notes]
-    memo = "\n\n".join(dict.fromkeys(p for p in parts if p))
+    memo = join_memos(sel.description if sel is not None else "", parts)
+    seen = (key, start, end, code_id, who)
+    if seen in plan.seen:  # the same span, code and coder twice in one file: one coding
+        plan.duplicates_in_file += 1
+        return
+    plan.seen.add(seen)
     plan.memos += bool(memo)
     valence = extra.get("valence")
     plan.codings.append(ExchangeCoding(
-        guid=coding.guid, document_key=key, start=start, end=end, code_id=code_id, coder=who, memo=memo,
+        guid=stored_guid(coding.guid), document_key=key, start=start, end=end, code_id=code_id, coder=who, memo=memo,
         valence=valence if valence in ("positive", "negative", "mixed") else None,
         created_at=_timestamp(coding.created or (sel.created if sel else "")),
         updated_at=_timestamp(sel.modified if sel else "") or None))
@@ -380,8 +494,11 @@ def read_qdc(path: str | Path, existing_codes: dict[str, str] | None = None) -> 
         raise ExchangeError(f"cannot read ({exc.strerror or exc})", path=path) from exc
     if data[:2] == b"PK":  # a .qdpx given where a .qdc was expected: take its codebook
         with SafeArchive(path) as archive:
-            data = archive.read(find_qde(archive))
-    roots, origin = parse_codebook(parse_xml(data, path.name))
+            data = archive.read(find_qde(archive), archive.limits.qde_bytes)
+    try:
+        roots, origin = parse_codebook(parse_xml(data, path.name))
+    except RecursionError as exc:
+        raise ExchangeError("elements are nested too deep to read; refused", path=path) from exc
     if not roots:
         raise ExchangeError("the codebook has no codes", path=path)
     codes, _, skipped = plan_codes(roots, {}, {}, existing_codes)

@@ -62,16 +62,12 @@ class OffsetConverter:
             raise ValueError(mode)
         self.raw = raw
         self.mode = mode
-        self.unit_starts: list[int] | None = None
+        # Only the astral characters are remembered (their UTF-16 unit offsets), not a
+        # table over the whole text: memory stays proportional to their number.
+        self.astral_units: list[int] | None = None
         if mode == "utf16" and has_astral(raw):
-            starts = [0] * (len(raw) + 1)
-            unit = 0
-            for i, ch in enumerate(raw):
-                starts[i] = unit
-                unit += 2 if ord(ch) > 0xFFFF else 1
-            starts[len(raw)] = unit
-            self.unit_starts = starts
-        self.length = self.unit_starts[-1] if self.unit_starts else len(raw)
+            self.astral_units = [m.start() + k for k, m in enumerate(_ASTRAL.finditer(raw))]
+        self.length = len(raw) + (len(self.astral_units) if self.astral_units else 0)
         self.dropped: list[int] = []  # raw positions of the CR of each CRLF removed
         if normalise_newlines and "\r" in raw:
             self.dropped = [m.start() for m in re.finditer("\r\n", raw)]
@@ -81,12 +77,13 @@ class OffsetConverter:
 
     def to_raw(self, unit: int, *, end: bool) -> tuple[int, bool]:
         """Raw code point index of a unit offset; True if it fell inside a character (snapped)."""
-        if self.unit_starts is None:
+        if self.astral_units is None:
             return unit, False
-        i = bisect.bisect_left(self.unit_starts, unit)
-        if i < len(self.unit_starts) and self.unit_starts[i] == unit:
-            return i, False
-        return (i if end else i - 1), True
+        before = bisect.bisect_left(self.astral_units, unit)  # astral characters starting before the unit
+        if before and self.astral_units[before - 1] + 1 == unit:  # between the two halves of a pair
+            start = self.astral_units[before - 1] - (before - 1)
+            return (start + 1 if end else start), True
+        return unit - before, False
 
     def to_canonical(self, raw_index: int) -> int:
         if not self.dropped:

@@ -6,6 +6,10 @@ either case or in braces, empty list elements (``<Sets/>``), a source's codings
 directly on the source instead of on a selection, notes linked to selections through
 ``Links`` (NVivo annotations), memos as ``Description`` or as ``NoteRef``. Nothing
 here touches the store or the zip; :mod:`.importer` does.
+
+Hostile files: codes nested deeper than :data:`MAX_CODE_DEPTH` are refused with one
+line (the walk is iterative, so no depth reaches Python's recursion limit), and every
+value quoted in a message is cut short (:func:`clip`).
 """
 
 from __future__ import annotations
@@ -18,11 +22,18 @@ from .xmlio import by_name, child, child_text, children, local
 
 SOURCE_KINDS = {"TextSource": "text", "PDFSource": "PDF", "PictureSource": "picture",
                 "AudioSource": "audio", "VideoSource": "video"}
+MAX_CODE_DEPTH = 100  # real codebooks are a few levels deep; NVivo allows about 20
 VALUE_ELEMENTS = ("TextValue", "IntegerValue", "FloatValue", "BooleanValue", "DateValue", "DateTimeValue")
 
 
 def norm_guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").upper()
+
+
+def clip(value: object, limit: int = 60) -> str:
+    """A value from a file, cut short for a message (a hostile file can hold kilobytes)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
 
 
 @dataclass
@@ -76,6 +87,7 @@ class RefiSource:
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
     note_refs: list[str] = field(default_factory=list)
     other_selections: int = 0  # picture/PDF/audio selections that cannot be imported
+    other_codings: int = 0  # the codings on those selections
 
 
 @dataclass
@@ -97,6 +109,16 @@ class RefiCase:
 
 
 @dataclass
+class RefiSet:
+    guid: str
+    name: str
+    description: str
+    codes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RefiProject:
     name: str
     origin: str
@@ -108,11 +130,13 @@ class RefiProject:
     sources: list[RefiSource] = field(default_factory=list)
     notes: dict[str, RefiNote] = field(default_factory=dict)
     links: list[tuple[str, str]] = field(default_factory=list)  # (origin guid, target guid)
+    sets: list[RefiSet] = field(default_factory=list)
+    graphs: list[str] = field(default_factory=list)  # names
     unknown_user_refs: int = 0
 
 
 def _int(value: str | None) -> int | None:
-    if value is None:
+    if value is None or len(value.strip()) > 20:  # no text has offsets of more than 20 digits
         return None
     try:
         return int(value.strip())
@@ -130,11 +154,19 @@ def _refs(element: Element, name: str) -> list[str]:
 
 
 def parse_codes(codes_element: Element | None) -> list[RefiCode]:
+    """The code tree, walked with an explicit stack (no recursion), at most MAX_CODE_DEPTH deep."""
     out: list[RefiCode] = []
     if codes_element is None:
         return out
-    for element in children(codes_element, "Code"):
-        out.append(_code(element))
+    stack: list[tuple[Element, list[RefiCode], int]] = [(e, out, 1) for e in reversed(list(children(codes_element, "Code")))]
+    while stack:
+        element, siblings, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise ExchangeError(f"codes are nested more than {MAX_CODE_DEPTH} levels deep (code "
+                                f"'{clip(element.get('name') or element.get('guid') or '')}'); refused")
+        code = _code(element)
+        siblings.append(code)
+        stack.extend((c, code.children, depth + 1) for c in reversed(list(children(element, "Code"))))
     return out
 
 
@@ -143,7 +175,18 @@ def _code(element: Element) -> RefiCode:
         guid=norm_guid(element.get("guid")), name=(element.get("name") or "").strip(),
         color=element.get("color"), description=child_text(element, "Description"),
         codable=(element.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-        note_refs=_refs(element, "NoteRef"), children=[_code(c) for c in children(element, "Code")])
+        note_refs=_refs(element, "NoteRef"))
+
+
+def walk_codes(roots: list[RefiCode]) -> list[RefiCode]:
+    """Every code of the tree, parents first (iterative)."""
+    out: list[RefiCode] = []
+    stack = list(reversed(roots))
+    while stack:
+        code = stack.pop()
+        out.append(code)
+        stack.extend(reversed(code.children))
+    return out
 
 
 def _ref_list(items: list[Element]) -> list[str]:
@@ -198,13 +241,19 @@ def _source(element: Element, kind: str) -> RefiSource:
             created=sel.get("creationDateTime") or "", modified=sel.get("modifiedDateTime") or "",
             codings=[_coding(c) for c in parts.get("Coding", [])], note_refs=_ref_list(parts.get("NoteRef", []))))
     for sel_name in ("PictureSelection", "PDFSelection", "AudioSelection", "VideoSelection"):
-        source.other_selections += len(kids.get(sel_name, []))
+        for sel in kids.get(sel_name, []):
+            source.other_selections += 1
+            source.other_codings += sum(1 for _ in children(sel, "Coding"))
+    for rep in kids.get("Representation", []) + kids.get("Transcript", []):  # PDF text, A/V transcripts
+        for sel in children(rep, "PlainTextSelection"):
+            source.other_selections += 1
+            source.other_codings += sum(1 for _ in children(sel, "Coding"))
     return source
 
 
 def parse_project(root: Element) -> RefiProject:
     if local(root.tag) != "Project":
-        raise ExchangeError(f"project.qde has root element <{local(root.tag)}>, expected <Project>")
+        raise ExchangeError(f"project.qde has root element <{clip(local(root.tag))}>, expected <Project>")
     project = RefiProject(name=root.get("name") or "", origin=root.get("origin") or "",
                           description=child_text(root, "Description"))
     users = child(root, "Users")
@@ -239,6 +288,15 @@ def parse_project(root: Element) -> RefiProject:
     links = child(root, "Links")
     for link in children(links, "Link") if links is not None else []:
         project.links.append((norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID"))))
+    sets = child(root, "Sets")
+    for item in children(sets, "Set") if sets is not None else []:
+        project.sets.append(RefiSet(
+            guid=norm_guid(item.get("guid")), name=(item.get("name") or "").strip(),
+            description=child_text(item, "Description"), codes=_refs(item, "MemberCode"),
+            sources=_refs(item, "MemberSource"), notes=_refs(item, "MemberNote")))
+    graphs = child(root, "Graphs")
+    for graph in children(graphs, "Graph") if graphs is not None else []:
+        project.graphs.append((graph.get("name") or norm_guid(graph.get("guid"))).strip())
     return project
 
 
@@ -250,4 +308,4 @@ def parse_codebook(root: Element) -> tuple[list[RefiCode], str]:
     if tag == "Project":
         codebook = child(root, "CodeBook")
         return parse_codes(child(codebook, "Codes") if codebook is not None else None), root.get("origin") or ""
-    raise ExchangeError(f"root element <{tag}> is neither <CodeBook> nor <Project>")
+    raise ExchangeError(f"root element <{clip(tag)}> is neither <CodeBook> nor <Project>")

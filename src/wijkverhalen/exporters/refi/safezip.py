@@ -5,7 +5,12 @@ disk: members are read into memory by name, so no member can write outside a tar
 (zip slip). Names are still checked, and a member whose normalised name is absolute
 (``/etc/passwd``, ``C:\\x``) or climbs (``../x``) is never opened; the importer
 reports it. Zip bombs are stopped by caps on the number of members, each member's
-size and the total, enforced while decompressing (the sizes a zip declares can lie).
+size and the total: the sizes the zip declares are checked before anything is read
+or parsed (:meth:`SafeArchive.check_declared`), and the caps are enforced again while
+decompressing (declared sizes can lie). The caps are sized to real projects: tens of
+MB of text a source (a 1000-page transcript is about 3 MB), a few hundred MB in all;
+members that are never read (audio, video, PDF) do not count. Encrypted members are
+refused with one line.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ...errors import ExchangeError
+from .reader import clip
 
 MAX_MEMBERS = 100_000
-MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one source file
-MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # everything read from one archive
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one source or note file (ten times a 1000-page transcript)
+MAX_QDE_BYTES = 256 * 1024 * 1024  # project.qde (NVivo projects with inline texts and many selections)
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # everything read from one archive
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -30,6 +37,7 @@ class Limits:
     members: int = MAX_MEMBERS
     member_bytes: int = MAX_MEMBER_BYTES
     total_bytes: int = MAX_TOTAL_BYTES
+    qde_bytes: int = MAX_QDE_BYTES
 
 
 def safe_member_name(name: str) -> str | None:
@@ -94,12 +102,30 @@ class SafeArchive:
             return normal
         return self.folded.get(normal.casefold())
 
-    def read(self, name: str) -> bytes:
-        """Read a member, stopping at the per-member and total caps."""
+    def check_declared(self, names: list[str], cap: int | None = None) -> None:
+        """Refuse, before reading any of them, members whose declared sizes pass the caps."""
+        total = 0
+        for name in dict.fromkeys(names):
+            info = self.members[name]
+            self._check_member(name, info, cap or self.limits.member_bytes)
+            total += info.file_size
+        if total + self.read_bytes > self.limits.total_bytes:
+            raise ExchangeError(f"the files to import unpack to {total + self.read_bytes} bytes, over the limit of "
+                                f"{self.limits.total_bytes} (zip bomb?); refused", path=self.path)
+
+    def _check_member(self, name: str, info: zipfile.ZipInfo, cap: int) -> None:
+        if info.flag_bits & 0x1:
+            raise ExchangeError(f"'{clip(name)}' is encrypted; export the project again without a password",
+                                path=self.path)
+        if info.file_size > cap:
+            raise ExchangeError(f"'{clip(name)}' is {info.file_size} bytes unpacked, over the limit of "
+                                f"{cap} (zip bomb?); refused", path=self.path)
+
+    def read(self, name: str, cap: int | None = None) -> bytes:
+        """Read a member, stopping at the per-member (or ``cap``) and total caps."""
         info = self.members[name]
-        if info.file_size > self.limits.member_bytes:
-            raise ExchangeError(f"'{name}' is {info.file_size} bytes unpacked, over the limit of "
-                                f"{self.limits.member_bytes}", path=self.path)
+        cap = cap or self.limits.member_bytes
+        self._check_member(name, info, cap)
         chunks: list[bytes] = []
         size = 0
         try:
@@ -110,13 +136,14 @@ class SafeArchive:
                         break
                     size += len(chunk)
                     self.read_bytes += len(chunk)
-                    if size > self.limits.member_bytes:
-                        raise ExchangeError(f"'{name}' unpacks to more than {self.limits.member_bytes} "
+                    if size > cap:
+                        raise ExchangeError(f"'{clip(name)}' unpacks to more than {cap} "
                                             "bytes (zip bomb?); refused", path=self.path)
                     if self.read_bytes > self.limits.total_bytes:
                         raise ExchangeError(f"archive unpacks to more than {self.limits.total_bytes} "
                                             "bytes (zip bomb?); refused", path=self.path)
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-            raise ExchangeError(f"cannot unpack '{name}': {exc}", path=self.path) from exc
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError,
+                RuntimeError) as exc:  # RuntimeError: zipfile's "encrypted, password required"
+            raise ExchangeError(f"cannot unpack '{clip(name)}': {clip(exc, 120)}", path=self.path) from exc
         return b"".join(chunks)

@@ -4,8 +4,16 @@ The .qdpx is a zip holding ``project.qde`` (valid against Project-mrt2019.xsd) a
 each document's canonical text as UTF-8 (no BOM) under ``sources/<GUID>.txt``,
 referenced as ``internal://<GUID>.txt``. Every coding is one ``PlainTextSelection``
 with code-point offsets (end exclusive) holding one ``Coding`` whose GUID is the
-coding's own; memos of documents, codes and codings are ``Note`` elements referred
-to by ``NoteRef``; document attributes are typed ``Variables``; cases are ``Cases``.
+coding's own; memos of documents, codes and codings are written twice, as the
+element's ``Description`` (QualCoder reads memos only there) and as a ``Note``
+referred to by ``NoteRef`` (ATLAS.ti, MAXQDA, NVivo); every ``Note`` and
+``TextSource`` carries its creating and modifying user and date-time (QualCoder's
+importer stops at a note without one). Document attributes are typed ``Variables``;
+cases are ``Cases``; code groups are ``Sets``.
+
+Offsets are code points, as the standard says; ``offsets="utf16"`` counts UTF-16
+code units instead, for NVivo for Windows (which reads them so): a text with emoji
+or other characters outside the Basic Multilingual Plane differs between the two.
 
 Things REFI-QDA cannot say (code ids, glosses, keywords, indicator links, valences,
 the speaker turns and sentences) go into ``wijkverhalen.json`` beside
@@ -19,6 +27,7 @@ left out of the sidecar (lemmas would carry the names) and the importer re-segme
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import uuid
@@ -35,7 +44,7 @@ from ...store.exchange import user_guid
 from .. import ProgressCallback, atomic_path, no_progress
 from ..pseudonymise import IDENTITY, Pseudonymiser
 from .codetext import compose_description
-from .xmlio import CODEBOOK_NS, PROJECT_NS, XmlWriter, xml_attr
+from .xmlio import CODEBOOK_NS, PROJECT_NS, XmlWriter, xml_attr, xml_text
 
 SIDECAR = "wijkverhalen.json"
 SIDECAR_FORMAT = 1
@@ -46,6 +55,31 @@ _DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$")
 _NAME_LIMIT = 200
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+OFFSET_MODES = ("codepoints", "utf16")
+CODE_SETS_META = "refi_code_sets"  # JSON {set name: [code id, ...]}: code groups (ATLAS.ti, MAXQDA)
+UNCODABLE_META = "refi_uncodable"  # JSON [code id, ...]: codes that came as isCodable="false"
+PROJECT_MEMO_META = "project_memo"  # free-standing notes of imported projects
+
+
+def utf16_counter(text: str) -> Any:
+    """A function mapping a code-point offset of ``text`` to its UTF-16 unit offset."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    if not astral:
+        return lambda offset: offset
+    return lambda offset: offset + bisect.bisect_left(astral, offset)
+
+
+def meta_json(project: Any, key: str, default: Any) -> Any:
+    """A JSON value kept in the project's meta table, or ``default`` when absent or malformed."""
+    raw = project.get_meta(key)
+    if not raw:
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 def derived_guid(*parts: str) -> str:
@@ -127,14 +161,24 @@ def _tree(codes: Sequence[Code]) -> dict[str | None, list[Code]]:
 
 
 def _write_codes(xml: XmlWriter, children: dict[str | None, list[Code]], guids: dict[str, str],
-                 parent: str | None, notes: dict[str, str] | None) -> None:
-    for code in children.get(parent, []):
-        xml.start("Code", guid=guids[code.id], name=code.label, isCodable="true", color=_color(code.color))
-        xml.text("Description", compose_description(code, memo=notes is None))
+                 parent: str | None, notes: dict[str, str] | None, uncodable: frozenset[str] = frozenset()) -> None:
+    # Iterative (an explicit stack), so no depth of codes can exhaust Python's recursion.
+    stack: list[tuple[list[Code], int]] = [(children.get(parent, []), 0)]
+    while stack:
+        items, i = stack.pop()
+        if i == len(items):
+            if stack:
+                xml.end()
+            continue
+        code = items[i]
+        stack.append((items, i + 1))
+        xml.start("Code", guid=guids[code.id], name=code.label,
+                  isCodable="false" if code.id in uncodable else "true", color=_color(code.color))
+        # The memo in the description too: QualCoder reads a code's memo only there.
+        xml.text("Description", compose_description(code, memo=True))
         if notes is not None and code.id in notes:
             xml.empty("NoteRef", targetGUID=notes[code.id])
-        _write_codes(xml, children, guids, code.id, notes)
-        xml.end()
+        stack.append((children.get(code.id, []), 0))
 
 
 def _color(value: str) -> str | None:
@@ -166,8 +210,12 @@ def export_qdc(project: Any, output: str | Path) -> int:
 
 
 def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False, coder: str | None = None,
-                progress: ProgressCallback | None = None) -> ExportSummary:
+                offsets: str = "codepoints", progress: ProgressCallback | None = None) -> ExportSummary:
     """Write the whole project as a .qdpx file (see the module docstring)."""
+    from ...errors import InvalidInput
+
+    if offsets not in OFFSET_MODES:
+        raise InvalidInput(f"--offsets must be codepoints or utf16, not '{offsets[:40]}'")
     progress = progress or no_progress
     anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY
     codes = project.codes()
@@ -176,6 +224,11 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
     users = project.user_guids()
     if coder:
         users.setdefault(coder, user_guid(coder))
+    if not users:  # every Note and TextSource names its user: there must be one
+        users["wijkverhalen"] = user_guid("wijkverhalen")
+    default_user = users.get(coder or "") or next(iter(users.values()))
+    uncodable = frozenset(meta_json(project, UNCODABLE_META, []))
+    code_sets = meta_json(project, CODE_SETS_META, {})
     codings_by_doc: dict[int, list[dict[str, Any]]] = {}
     for row in project.coding_spans():
         codings_by_doc.setdefault(row["document_id"], []).append(row)
@@ -184,13 +237,13 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
     cases = project.case_rows()
     now = datetime.now().astimezone().replace(microsecond=0).isoformat()
 
-    notes: list[tuple[str, str, str, str | None, str | None]] = []  # guid, name, text, user, time
+    notes: list[tuple[str, str, str, str, str]] = []  # guid, name, text, user, time
     code_notes: dict[str, str] = {}
     for code in codes:
         if code.memo:
             guid = derived_guid("memo", "code", code.id)
             code_notes[code.id] = guid
-            notes.append((guid, f"Memo: {code.label}", code.memo, None, None))
+            notes.append((guid, f"Memo: {code.label}", code.memo, default_user, now))
 
     attribute_names = sorted({k for d in documents for k in d.attributes})
     variable_types = {n: variable_type([anonymise(d.attributes.get(n, "")) for d in documents])
@@ -202,7 +255,7 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
         "codebook": {"name": project.get_meta("codebook_name") or "",
                      "version": project.get_meta("codebook_version") or ""},
         "codes": {code_guids[c.id]: _code_extras(c) for c in codes},
-        "documents": {}, "codings": {},
+        "documents": {}, "codings": {}, "offsets": offsets,
     }
     doc_guid = {d.id: d.guid for d in documents}
     source_xml = XmlWriter(PROJECT_NS, fragment=True, depth=2)  # joined into the main writer below
@@ -216,34 +269,46 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
             new_text, moved = anonymise.apply_with_offsets(text)
             archive.writestr(f"sources/{doc.guid}.txt", new_text.encode("utf-8"))
             attrs = anonymise.mapping(doc.attributes)
+            rows = codings_by_doc.get(doc.id, [])
+            created_doc = doc.imported_at or now
+            modified_doc = max([created_doc, *(r["updated_at"] for r in rows if r["updated_at"])])
             source_xml.start("TextSource", guid=doc.guid, name=anonymise(doc.name),
                              plainTextPath=f"internal://{doc.guid}.txt",
-                             creationDateTime=doc.imported_at or None)
+                             creatingUser=default_user, creationDateTime=created_doc,
+                             modifyingUser=default_user, modifiedDateTime=modified_doc)
+            doc_memo = anonymise(doc.memo) if doc.memo else ""
+            if doc_memo:  # QualCoder reads a document's memo only from its Description
+                source_xml.text("Description", doc_memo)
             out = source_xml.parts
-            for row in codings_by_doc.get(doc.id, []):
+            units = utf16_counter(new_text) if offsets == "utf16" else None
+            for row in rows:
                 # The hot loop (one pass per coding) writes its lines directly: only the
                 # name and timestamps can need escaping; GUIDs and numbers never do.
                 start, end = moved(row["start"]), moved(row["end"], end=True)
                 user = users.get(row["coder"]) or user_guid(row["coder"])
                 created, updated = xml_attr(row["created_at"]), xml_attr(row["updated_at"])
                 name = xml_attr(" ".join(new_text[start:end].split())[:_NAME_LIMIT])
+                at, to = (units(start), units(end)) if units is not None else (start, end)
                 out.append(f'      <PlainTextSelection guid="{_selection_guid(row["guid"])}" name="{name}" '
-                           f'startPosition="{start}" endPosition="{end}" creatingUser="{user}" '
-                           f'creationDateTime="{created}" modifyingUser="{user}" modifiedDateTime="{updated}">\n'
-                           f'        <Coding guid="{row["guid"]}" creatingUser="{user}" creationDateTime="{created}">\n'
+                           f'startPosition="{at}" endPosition="{to}" creatingUser="{user}" '
+                           f'creationDateTime="{created}" modifyingUser="{user}" modifiedDateTime="{updated}">\n')
+                memo = anonymise(row["memo"]) if row["memo"] else ""
+                if memo:  # QualCoder reads a coding's memo only from the selection's Description
+                    out.append(f"        <Description>{xml_text(memo)}</Description>\n")
+                out.append(f'        <Coding guid="{row["guid"]}" creatingUser="{user}" creationDateTime="{created}">\n'
                            f'          <CodeRef targetGUID="{code_guids[row["code_id"]]}"/>\n'
                            f'        </Coding>\n')
-                if row["memo"]:
+                if memo:
                     note = derived_guid("memo", "coding", row["guid"])
                     notes.append((note, f"Memo: {labels.get(row['code_id'], row['code_id'])} in "
-                                        f"{anonymise(doc.name)}", anonymise(row["memo"]), user, row["updated_at"]))
+                                        f"{anonymise(doc.name)}", memo, user, row["updated_at"] or created))
                     out.append(f'        <NoteRef targetGUID="{note}"/>\n')
                 out.append("      </PlainTextSelection>\n")
                 sidecar["codings"][row["guid"]] = {"valence": row["valence"], "coder": row["coder"]}
                 n_codings += 1
-            if doc.memo:
+            if doc_memo:
                 note = derived_guid("memo", "document", doc.guid)
-                notes.append((note, f"Memo: {anonymise(doc.name)}", anonymise(doc.memo), None, None))
+                notes.append((note, f"Memo: {anonymise(doc.name)}", doc_memo, default_user, modified_doc))
                 source_xml.empty("NoteRef", targetGUID=note)
             for name in attribute_names:
                 if attrs.get(name, "") == "":
@@ -277,7 +342,7 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
         if codes:
             xml.start("CodeBook")
             xml.start("Codes")
-            _write_codes(xml, _tree(codes), code_guids, None, code_notes)
+            _write_codes(xml, _tree(codes), code_guids, None, code_notes, uncodable)
             xml.end()
             xml.end()
         if attribute_names:
@@ -302,8 +367,21 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
         if notes:
             xml.start("Notes")
             for guid, name, text, user, when in notes:
-                xml.start("Note", guid=guid, name=name[:_NAME_LIMIT], creatingUser=user, creationDateTime=when)
+                xml.start("Note", guid=guid, name=name[:_NAME_LIMIT], creatingUser=user, creationDateTime=when,
+                          modifyingUser=user, modifiedDateTime=when)
                 xml.text("PlainTextContent", text)
+                xml.end()
+            xml.end()
+        known = set(code_guids)
+        sets = {name: [c for c in members if isinstance(c, str) and c in known]
+                for name, members in code_sets.items() if isinstance(name, str) and isinstance(members, list)}
+        sets = {name: members for name, members in sets.items() if members}
+        if sets:
+            xml.start("Sets")
+            for name, members in sorted(sets.items()):
+                xml.start("Set", guid=derived_guid("set", "codes", name), name=name)
+                for code_id in members:
+                    xml.empty("MemberCode", targetGUID=code_guids[code_id])
                 xml.end()
             xml.end()
         xml.text("Description", f"Geëxporteerd uit wijkverhalen {__version__}; codeboek "

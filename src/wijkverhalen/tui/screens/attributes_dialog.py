@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
+from ..plain import plain
+
 
 def parse_attribute_lines(text: str) -> tuple[dict[str, str], str | None]:
     """``name=value`` lines -> attributes, or an error naming the line."""
@@ -52,7 +54,7 @@ class AttributesDialog(ModalScreen[dict[str, str | None] | None]):
     def compose(self) -> ComposeResult:
         text = "\n".join(f"{k}={v}" for k, v in self.attributes.items())
         with Vertical(classes="dialog memo-dialog"):
-            yield Label(f"Attributes of {self.document_name}", classes="dialog-title")
+            yield Label(plain(f"Attributes of {self.document_name}"), classes="dialog-title")
             yield Static("One attribute=value per line (rol=bewoner); delete a line to remove it.",
                          classes="dialog-body", markup=False)
             yield TextArea(text, id="attributes-text", show_line_numbers=False)
@@ -67,7 +69,7 @@ class AttributesDialog(ModalScreen[dict[str, str | None] | None]):
     def action_save(self) -> None:
         values, problem = parse_attribute_lines(self.query_one(TextArea).text)
         if problem:
-            self.query_one("#attributes-error", Static).update(problem)
+            self.query_one("#attributes-error", Static).update(plain(problem))
             return
         self.dismiss(attribute_changes(self.attributes, values))
 

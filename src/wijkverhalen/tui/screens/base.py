@@ -8,7 +8,9 @@ project changed while it was hidden.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -16,6 +18,25 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:
     from ..app import WijkApp
     from ..session import Session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_project(method: F) -> F:
+    """For a screen's load: a read that fails (a damaged page, an I/O error, a user
+    error) is shown by the app as a one-line dialog and the app goes on; the screen
+    keeps what it showed before. Anything else is a bug and still raises."""
+
+    @functools.wraps(method)
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            if not self.app.report_error(exc):
+                raise
+            return None
+
+    return guarded  # type: ignore[return-value]
 
 
 class WijkScreen(Screen[None]):
@@ -43,7 +64,7 @@ class WijkScreen(Screen[None]):
         self.sub_title = self.wapp.subtitle(self.screen_subtitle())
         if self.loaded_generation != self.session.generation:
             self.loaded_generation = self.session.generation
-            self.refresh_from_project()
+            reads_project(type(self).refresh_from_project)(self)
 
     def screen_subtitle(self) -> str:
         return self.SCREEN_NAME

@@ -21,7 +21,7 @@ from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
 from ..widgets.footer import WijkFooter
-from .base import WijkScreen
+from .base import WijkScreen, reads_project
 from .dialogs import ChoiceDialog, ConfirmDialog, MemoDialog, TextPrompt
 
 # Mid-tone colours that read on dark and on light backgrounds.
@@ -83,6 +83,7 @@ class CodebookScreen(WijkScreen):
             yield CodeInfo(id="codebook-info")
         yield WijkFooter()
 
+    @reads_project
     def on_mount(self) -> None:
         self.reload()
         self.query_one(CodeTree).focus()
@@ -90,6 +91,7 @@ class CodebookScreen(WijkScreen):
     def refresh_from_project(self) -> None:
         self.reload()
 
+    @reads_project
     def reload(self, keep: str | None = None) -> None:
         tree = self.query_one(CodeTree)
         tree.load(self.session.codes(), self.session.counts(), keep=keep)

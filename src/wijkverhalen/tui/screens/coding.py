@@ -18,13 +18,14 @@ from textual.widgets import Header, Static
 
 from ...errors import NotFound
 from ...models import Coding
+from ...textsafe import printable
 from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
 from ..widgets.footer import WijkFooter
 from ..widgets.transcript import TranscriptView
 from ..widgets.transcript_model import TranscriptModel
-from .base import WijkScreen
+from .base import WijkScreen, reads_project
 from .coding_actions import CodingActions, describe_coding
 from .coding_moves import CodingMoves
 from .dialogs import TextPrompt
@@ -77,6 +78,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         Binding("x", "remove", "Remove", id="coding.remove"),
         Binding("C", "change_code", "Change code of a coding", id="coding.change_code", show=False),
         Binding("m", "memo", "Memo", id="coding.memo"),
+        Binding("D", "toggle_done", "Mark the document done (agreement)", id="coding.done", show=False),
         Binding(
             "M", "document_memo", "Memo on the document", id="coding.document_memo", show=False
         ),
@@ -115,6 +117,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
                 yield CodeInfo(id="code-info")
         yield WijkFooter()
 
+    @reads_project
     def on_mount(self) -> None:
         transcript = self.transcript
         transcript.color_of = self.session.color
@@ -147,6 +150,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             for keyword in code.keywords:
                 self._keyword_index.setdefault(keyword.lower().strip(), []).append(code.id)
 
+    @reads_project
     def load_document(
         self,
         document_id: int,
@@ -182,6 +186,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         self._update_title()
         self.transcript.focus()
 
+    @reads_project
     def reload(self) -> None:
         """Re-read codings and codes (after undo/redo, a codebook edit or another coder's work)."""
         if self.model is None:
@@ -224,14 +229,14 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             return
         doc = self.model.document
         title = Text()
-        title.append(doc.name, style="bold")
+        title.append(printable(doc.name), style="bold")
         preferred = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
         keys = [k for k in preferred if k in doc.attributes] + [
             k for k in doc.attributes if k not in preferred
         ]
         for key in keys:
-            title.append(f"  {key}=", style="dim")
-            title.append(doc.attributes[key])
+            title.append(f"  {printable(key)}=", style="dim")
+            title.append(printable(doc.attributes[key]))
         title.append(
             f"  ·  {len(self.model)} sentences · {self.model.coded_share():.0%} coded", style="dim"
         )

@@ -177,6 +177,15 @@ class CodingActions:
 
         self.app.push_screen(MemoDialog(f"Memo on document {document.name}", document.memo), saved)
 
+    def action_toggle_done(self) -> None:
+        """Mark the open document done by this coder (agreement counts done documents), or not."""
+        if self.model is None:
+            return
+        done = self.wapp.attempt(self.session.toggle_done, self.model.document.id)
+        if done is not None:
+            self.confirm(f"✓ {self.model.document.name} marked done" if done
+                         else f"✓ {self.model.document.name} no longer marked done")
+
     def action_valence(self) -> None:
         def cycle(coding: Coding) -> None:
             current = coding.valence if coding.valence in VALENCE_CYCLE else None

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from ..plain import plain
 
 T = TypeVar("T")
 
@@ -31,10 +32,10 @@ class ErrorDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-body", markup=False)
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message), classes="dialog-body")
             if self.hint:
-                yield Static(self.hint, classes="dialog-hint", markup=False)
+                yield Static(plain(self.hint), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", variant="primary", id="ok")
 
@@ -62,8 +63,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-body", markup=False)
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.message), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="warning", id="yes")
                 yield Button("Cancel (n)", id="no")
@@ -104,9 +105,9 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             if self.help:
-                yield Static(self.help, classes="dialog-body", markup=False)
+                yield Static(plain(self.help), classes="dialog-body")
             yield Input(
                 self.value, placeholder=self.placeholder, id="prompt-input", select_on_focus=False
             )
@@ -122,7 +123,7 @@ class TextPrompt(ModalScreen[str | None]):
         value = event.value.strip()
         problem = self.check(value) if self.check else (None if value else "Please type something.")
         if problem:
-            self.query_one("#prompt-error", Static).update(problem)
+            self.query_one("#prompt-error", Static).update(plain(problem))
             return
         self.dismiss(value)
 
@@ -169,9 +170,9 @@ class MemoDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog memo-dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             if self.context:
-                yield Static(Text(self.context, style="italic"), classes="dialog-context")
+                yield Static(plain(self.context, style="italic"), classes="dialog-context")
             yield TextArea(self.memo, id="memo-text", soft_wrap=True, show_line_numbers=False)
             yield Static("ctrl+s: save · Esc: cancel", classes="dialog-hint")
 
@@ -216,9 +217,10 @@ class ChoiceDialog(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             yield OptionList(
-                *[Option(label, id=str(i)) for i, (label, _) in enumerate(self.choices)],
+                *[Option(plain(label) if isinstance(label, str) else label, id=str(i))
+                  for i, (label, _) in enumerate(self.choices)],
                 id="choices",
             )
             yield Static(self.hint, classes="dialog-hint")
@@ -300,10 +302,13 @@ class ImportDialog(ModalScreen[tuple[Path, Path | None] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def compose(self) -> ComposeResult:
+        from ...importers import FORMAT_NAMES  # the registry: every format the import reads
+
         with Vertical(classes="dialog"):
             yield Label("Import interviews", classes="dialog-title")
             yield Static(
-                "A file or folder (txt, md, docx, odt; folders recursively).", classes="dialog-body"
+                f"A file or folder ({', '.join(FORMAT_NAMES)}; folders recursively).",
+                classes="dialog-body",
             )
             yield Input(placeholder="path, e.g. ~/interviews/2021", id="import-path")
             yield Static(
@@ -327,13 +332,13 @@ class ImportDialog(ModalScreen[tuple[Path, Path | None] | None]):
             return
         path = Path(raw).expanduser()
         if not path.exists():
-            error.update(f"{path} does not exist.")
+            error.update(plain(f"{path} does not exist."))
             return
         meta: Path | None = Path(meta_raw).expanduser() if meta_raw else None
         if meta is None and path.is_dir() and (path / "metadata.csv").is_file():
             meta = path / "metadata.csv"
         if meta is not None and not meta.is_file():
-            error.update(f"{meta} is not a file.")
+            error.update(plain(f"{meta} is not a file."))
             return
         self.dismiss((path, meta))
 

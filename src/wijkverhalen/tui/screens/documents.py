@@ -21,16 +21,19 @@ from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...models import Document
+from ...textsafe import printable
 from ..messages import ImportFinished, ImportProgressed, ProgressLoaded
+from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .attributes_dialog import AttributesDialog
-from .base import WijkScreen
+from .base import WijkScreen, reads_project
 from .dialogs import ConfirmDialog, ImportDialog, MemoDialog
 
 PREFERRED_ATTRIBUTES = ("rol", "role", "wijk", "jaar", "year", "casus", "case")
 MAX_ATTRIBUTE_COLUMNS = 4
 MAX_ATTRIBUTE_WIDTH = 16
 BAR_WIDTH = 6
+NOTICE_ITEMS = 3  # items of each list in the import notice (the CLI lists 20)
 
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -65,6 +68,34 @@ def matches(document: Document, query: str) -> bool:
     return True
 
 
+def _listed(items: list[str], shown: int = NOTICE_ITEMS) -> str:
+    more = f"; … and {len(items) - shown} more" if len(items) > shown else ""
+    return "; ".join(items[:shown]) + more
+
+
+def import_notice(message: ImportFinished) -> str:
+    """What an import did, as the CLI says it: skipped files, warnings, unmatched metadata.
+
+    Plain text (the app's notify shows it as written, control characters escaped);
+    each list is cut after a few items with a count, as the CLI cuts after 20.
+    """
+    lines = [f"imported {message.imported} document(s), {message.words:,} words"]
+    if message.duplicates:
+        lines.append(f"{len(message.duplicates)} already in the project")
+    if message.failed:
+        lines.append(f"{len(message.failed)} skipped: "
+                     + _listed([f"{Path(f).name}: {why}" for f, why in message.failed]))
+    if message.warnings:
+        lines.append(f"{len(message.warnings)} warning(s): " + _listed(message.warnings))
+    if message.unmatched_rows:
+        lines.append(f"{len(message.unmatched_rows)} metadata row(s) match no imported file: "
+                     + _listed(message.unmatched_rows))
+    if message.files_without_row:
+        lines.append(f"{len(message.files_without_row)} file(s) without a metadata row: "
+                     + _listed([Path(f).name for f in message.files_without_row]))
+    return "\n".join(lines)
+
+
 class DocumentsScreen(WijkScreen):
     """Choose a document to code."""
 
@@ -97,6 +128,7 @@ class DocumentsScreen(WijkScreen):
         yield Static(id="doc-summary")
         yield WijkFooter()
 
+    @reads_project
     def on_mount(self) -> None:
         self.query_one("#import-progress").display = False
         self.reload()
@@ -106,6 +138,7 @@ class DocumentsScreen(WijkScreen):
         self.reload()
 
     # -- data ----------------------------------------------------------------------------
+    @reads_project
     def reload(self) -> None:
         session = self.wapp.session
         self.docs = session.project.documents()
@@ -144,7 +177,7 @@ class DocumentsScreen(WijkScreen):
         natural = max([8] + [len(d.name) for d in self.docs])
         table.add_column("document", key="name", width=max(16, min(natural, available)))
         for attribute, width in zip(self.attribute_columns, widths, strict=True):
-            table.add_column(attribute, key=f"attr:{attribute}", width=width)
+            table.add_column(plain(attribute), key=f"attr:{attribute}", width=width)
         table.add_column("words", key="words", width=6)
         table.add_column("codings", key="codings", width=7)
         table.add_column("coded", key="coded", width=BAR_WIDTH + 5)
@@ -159,9 +192,9 @@ class DocumentsScreen(WijkScreen):
         for doc in shown:
             n_codings, n_sentences, n_coded = self.progress.get(doc.id, (-1, 0, 0))
             table.add_row(
-                Text(doc.name, overflow="ellipsis", no_wrap=True),
+                Text(printable(doc.name), overflow="ellipsis", no_wrap=True),
                 *[
-                    Text(doc.attributes.get(a, ""), overflow="ellipsis", no_wrap=True)
+                    Text(printable(doc.attributes.get(a, "")), overflow="ellipsis", no_wrap=True)
                     for a in self.attribute_columns
                 ],
                 Text(f"{doc.word_count:,}", justify="right"),
@@ -330,7 +363,8 @@ class DocumentsScreen(WijkScreen):
                 progress=progress,
             )
         self.post_message(
-            ImportFinished(len(report.imported), report.words, report.duplicates, report.failed)
+            ImportFinished(len(report.imported), report.words, report.duplicates, report.failed,
+                           report.warnings, report.unmatched_rows, report.files_without_row)
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -346,22 +380,17 @@ class DocumentsScreen(WijkScreen):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=message.total, progress=message.done)
         self.query_one("#doc-summary", Static).update(
-            Text(f"importing {message.done}/{message.total}: {message.name}", style="bold"),
+            plain(f"importing {message.done}/{message.total}: {message.name}", style="bold"),
             layout=False,
         )
 
     def on_import_finished(self, message: ImportFinished) -> None:
         self.query_one("#import-progress").display = False
-        parts = [f"imported {message.imported} document(s), {message.words:,} words"]
-        if message.duplicates:
-            parts.append(f"{len(message.duplicates)} already in the project")
-        if message.failed:
-            parts.append(
-                f"{len(message.failed)} skipped: "
-                + "; ".join(f"{Path(f).name}: {why}" for f, why in message.failed[:3])
-            )
         self.notify(
-            " · ".join(parts), severity="warning" if message.failed else "information", timeout=8
+            import_notice(message),
+            severity="warning" if (message.failed or message.warnings or message.unmatched_rows
+                                   or message.files_without_row) else "information",
+            timeout=12,
         )
         self.wapp.session.invalidate(codes=False)
         self.reload()

@@ -34,6 +34,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...errors import WijkError
+from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
@@ -213,7 +214,7 @@ class ExportScreen(WijkScreen):
         self.query_one("#export-run", Button).disabled = True
         self.query_one("#export-cancel", Button).disabled = False
         self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
-        self.query_one("#export-status", Static).update(f"exporting to {values['output']}…")
+        self.query_one("#export-status", Static).update(plain(f"exporting to {values['output']}…"))
         self.worker = self.export(values)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", name="export")
@@ -235,14 +236,14 @@ class ExportScreen(WijkScreen):
     def on_export_progressed(self, message: ExportProgressed) -> None:
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=max(message.total, 1), progress=message.done)
-        self.query_one("#export-status", Static).update(f"{message.done}/{message.total} {message.what}")
+        self.query_one("#export-status", Static).update(plain(f"{message.done}/{message.total} {message.what}"))
 
     def on_export_finished(self, message: ExportFinished) -> None:
         self._idle()
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=1, progress=1)
         self.last_output = message.path
-        self.query_one("#export-status", Static).update(f"wrote {message.path}: {message.summary}")
+        self.query_one("#export-status", Static).update(plain(f"wrote {message.path}: {message.summary}"))
         self.notify(f"wrote {message.path.name}", title="Export finished", timeout=5)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

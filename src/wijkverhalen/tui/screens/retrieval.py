@@ -18,7 +18,7 @@ from ..messages import PassageChosen
 from ..widgets.code_picker import CodePicker
 from ..widgets.footer import WijkFooter
 from ..widgets.passage_list import PassageList
-from .base import WijkScreen
+from .base import WijkScreen, reads_project
 from .coding_actions import VALENCE_MARK
 from .dialogs import ChoiceDialog, TextPrompt
 
@@ -62,6 +62,7 @@ class RetrievalScreen(WijkScreen):
         yield PassageList(id="passages")
         yield WijkFooter()
 
+    @reads_project
     def on_mount(self) -> None:
         self.query_one(PassageList).focus()
         if self.code_id is not None:
@@ -75,6 +76,7 @@ class RetrievalScreen(WijkScreen):
             self.code_id = None  # merged or deleted meanwhile
         self.reload(keep_cursor=True)
 
+    @reads_project
     def show_code(self, code_id: str) -> None:
         if code_id != self.code_id:
             self.code_id = code_id
@@ -83,6 +85,7 @@ class RetrievalScreen(WijkScreen):
         self.loaded_generation = self.session.generation
 
     # -- loading ---------------------------------------------------------------------------
+    @reads_project
     def reload(self, keep_cursor: bool = False) -> None:
         passages = self.query_one(PassageList)
         cursor = passages.cursor if keep_cursor else 0

@@ -33,6 +33,7 @@ from ...linking.report import comparison_value, verdict_label
 from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
 from ..messages import PassageChosen
+from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
@@ -106,7 +107,7 @@ class MentionsScreen(ModalScreen[bool]):
         Binding("f", "cycle_filter", "Filter", id="mentions.filter"),
         Binding("escape,q", "close", "Back", id="mentions.close"),
     ]
-    FILTERS = (None, "detected", "confirmed", "rejected")
+    FILTERS = (None, "detected", "suggested", "confirmed", "rejected")
 
     def __init__(self, session: Any) -> None:
         super().__init__()
@@ -142,10 +143,10 @@ class MentionsScreen(ModalScreen[bool]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        style = {"confirmed": "green", "rejected": "red strike", "detected": ""}
+        style = {"confirmed": "green", "rejected": "red strike", "detected": "", "suggested": "yellow italic"}
         for m in self.mentions:
-            table.add_row(str(m.id), Text(m.status, style=style[m.status]), m.actor_id, m.document_name,
-                          Text(m.context), key=str(m.id))
+            table.add_row(str(m.id), Text(m.status, style=style[m.status]), m.actor_id, plain(m.document_name),
+                          plain(m.context), key=str(m.id))
         if self.mentions:
             table.move_cursor(row=min(keep, len(self.mentions) - 1), animate=False)
         status = self.FILTERS[self.filter_index] or "all"

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...models import Code
+from ..plain import plain
 
 MIN_SCORE = 70.0
 PROMPT_WIDTH = 76
@@ -132,7 +133,7 @@ class CodePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             yield Input(placeholder="type id, label or gloss…", id="picker-query")
             yield OptionList(id="picker-options")
             yield Static("↑/↓ choose · Enter: apply · Esc: cancel", classes="dialog-hint")

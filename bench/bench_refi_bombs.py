@@ -1,0 +1,170 @@
+"""Benchmark: what hostile and very large .qdpx files cost (wall time and peak memory).
+
+Issue 11: a 2.2 MB .qdpx holding three 500 MB members ran past 10 minutes at 4.1 GB,
+and a 60 MB source needed 2.3 GB (39x). The caps (exporters/refi/safezip.py) are now
+sized to real projects and checked from the sizes the zip declares before anything is
+parsed or segmented. Each case is built in a temporary folder, then imported in a
+FRESH Python process (one case's memory cannot hide another's), which reports:
+
+- ``wall``: seconds for the import (or its refusal), imports of modules excluded;
+- ``RSS +MB``: the peak resident memory (``VmHWM``, reset just before through
+  ``/proc/self/clear_refs``) minus the resident memory before: what the file cost;
+- ``x text``: that growth divided by the text imported (the issue's "~5x").
+
+Cases: ``bomb`` (three 500 MB members in a zip of about 2 MB), ``source60`` (one
+60 MB source), ``read20`` (reading a 20 MB source into an import plan, no spaCy),
+``import4`` (a whole import of a 4 MB source: read, segment, write). The children run
+under an address-space limit (``--limit-mb``) and a time limit (``--timeout``) so a
+regression shows as MemoryError or TIMEOUT. Another checkout's figures:
+``PYTHONPATH=../main/src python bench/bench_refi_bombs.py``.
+
+Usage::
+
+    .venv/bin/python bench/bench_refi_bombs.py
+    .venv/bin/python bench/bench_refi_bombs.py --only bomb source60
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+kind, target, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+limit = int(sys.argv[4]) * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from wijkverhalen.errors import WijkError
+from wijkverhalen.exporters.refi import import_qdpx, read_qdpx
+from wijkverhalen import nlp
+if kind == "import":
+    nlp.load_pipeline()  # loaded before measuring: the pipeline is not the file's cost
+def status(key):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])  # kB
+    return 0
+Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
+before = status("VmRSS")
+start = time.perf_counter()
+try:
+    if kind == "read":
+        plan = read_qdpx(target)
+        result = f"planned {len(plan.documents)} document(s), {sum(len(d.text) for d in plan.documents)} chars"
+    else:
+        summary = import_qdpx(target, out, coder="bench", workers=1)
+        result = f"imported {len(summary.documents)} document(s), {summary.codings} coding(s)"
+except WijkError as exc:
+    result = "refused: " + exc.one_line()
+except MemoryError:
+    result = "MemoryError"
+wall = time.perf_counter() - start
+after = status("VmHWM")
+print(json.dumps({"wall": wall, "rss_mb": max(0, after - before) / 1024, "result": result[:160]}))
+"""
+
+WORDS = ["de", "het", "een", "en", "van", "in", "is", "dat", "op", "te", "buren", "wijk", "gemeente", "hulp", "vertrouwen", "we", "ze", "hielpen", "boodschappen", "Delfshaven", "Bospolder", "Tussendijken", "samen", "later", "eerst", "zorg"]
+
+
+def _text(size: int, seed: int = 0) -> str:
+    rnd = random.Random(seed)
+    lines: list[str] = []
+    total = 0
+    turn = 0
+    while total < size:
+        words = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(20, 90)))
+        line = f"{'IR'[turn % 2]}: {words[0].upper()}{words[1:]}. {rnd.choice(WORDS)} {rnd.choice(WORDS)}.\n\n"
+        lines.append(line)
+        total += len(line)
+        turn += 1
+    return "".join(lines)
+
+
+def _qde(sources: list[tuple[str, int]]) -> str:
+    code = '<Code guid="00000000-0000-4000-8000-0000000000C1" name="buren" isCodable="true"/>'
+    body = "".join(
+        f'<TextSource guid="{guid}" name="s{i}" plainTextPath="internal://{guid}.txt">'
+        f'<PlainTextSelection guid="00000000-0000-4000-8000-1{i:011d}" startPosition="3" endPosition="{end}">'
+        f'<Coding guid="00000000-0000-4000-8000-2{i:011d}"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000C1"/>'
+        "</Coding></PlainTextSelection></TextSource>"
+        for i, (guid, end) in enumerate(sources))
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="bench">'
+            f"<CodeBook><Codes>{code}</Codes></CodeBook><Sources>{body}</Sources></Project>")
+
+
+def build_bomb(path: Path) -> int:
+    guids = [f"00000000-0000-4000-8000-00000000000{i}" for i in (1, 2, 3)]
+    chunk = b"a" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("project.qde", _qde([(g, 10) for g in guids]))
+        for guid in guids:
+            with archive.open(f"sources/{guid}.txt", "w", force_zip64=True) as fh:
+                for _ in range(500):
+                    fh.write(chunk)
+    return 0
+
+
+def build_source(path: Path, megabytes: int) -> int:
+    text = _text(megabytes * 1024 * 1024)
+    guid = "00000000-0000-4000-8000-000000000001"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("project.qde", _qde([(guid, 10)]))
+        archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+    return len(text)
+
+
+CASES = {
+    "bomb": ("three 500 MB members in a ~2 MB zip", "import", build_bomb),
+    "source60": ("one 60 MB source", "import", lambda p: build_source(p, 60)),
+    "read20": ("a 20 MB source read into a plan", "read", lambda p: build_source(p, 20)),
+    "import4": ("a 4 MB source imported whole", "import", lambda p: build_source(p, 4)),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", choices=sorted(CASES))
+    parser.add_argument("--limit-mb", type=int, default=4096)
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.only or list(CASES):
+            label, kind, build = CASES[name]
+            path = Path(tmp) / f"{name}.qdpx"
+            chars = build(path)
+            load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+            started = time.perf_counter()
+            try:
+                done = subprocess.run([sys.executable, "-c", CHILD, kind, str(path), str(Path(tmp) / f"{name}.wijk"),
+                                       str(args.limit_mb)], capture_output=True, text=True, timeout=args.timeout)
+                figures = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else \
+                    {"wall": time.perf_counter() - started, "rss_mb": float("nan"), "result": done.stderr[-160:]}
+            except subprocess.TimeoutExpired:
+                figures = {"wall": args.timeout, "rss_mb": float("nan"), "result": "TIMEOUT"}
+            ratio = figures["rss_mb"] * 1024 * 1024 / chars if chars else float("nan")
+            rows.append({"case": name, "what": label, "zip_mb": path.stat().st_size / 1e6, "text_mb": chars / 1e6,
+                         "load": load, "x_text": ratio, **figures})
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(Path(tmp) / f"{name}.wijk") + suffix).unlink(missing_ok=True)
+            path.unlink()
+    print(f"{'case':<9} {'zip MB':>7} {'text MB':>8} {'wall s':>7} {'RSS +MB':>8} {'x text':>7} {'load':>5}  result")
+    for r in rows:
+        print(f"{r['case']:<9} {r['zip_mb']:>7.1f} {r['text_mb']:>8.1f} {r['wall']:>7.2f} {r['rss_mb']:>8.1f} "
+              f"{r['x_text']:>7.1f} {r['load']:>5}  {r['result']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Dutch lemmas word by word, without spaCy: the one function import and search share.
+
+``lemma_of(word)`` gives the lower-case lemma of one word, without part of
+speech (the import pipeline has no tagger). It reads one merged table:
+
+1. a few fixed forms (``OVERRIDES``): the commonest irregular forms, which
+   search depends on most (``is``/``was``/``ben`` -> ``zijn``...);
+2. spaCy's Dutch lookup table (spacy-lookups-data) where it has the word: it is
+   right more often than the alternative on the words it knows;
+3. otherwise simplemma's Dutch dictionary, which knows first-person and
+   irregular verb forms (``help`` -> ``helpen``, ``kwam`` -> ``komen``) and
+   most plurals the lookup table lacks;
+4. a word in neither table is its own lemma.
+
+Separable verbs' ``_`` (``op_bellen``) is dropped. The rule was chosen on the
+UD LassySmall gold data (``bench/bench_nlp_gold.py``); a guard that kept
+``-en`` words that are also verb lemmas (``bellen`` not ``bel``) lost more
+nouns (``stemmen``, ``vormen``) than it won verbs there, so the lemma stays
+as the tables give it and search makes up for it instead: ``query_terms``
+expands a query word that is itself a lemma, so ``search bellen`` finds
+"belde" (lemma ``bellen``) and "bellen" (lemma ``bel``) alike.
+
+Building the merged table means loading both sources (about two seconds), so it
+is built once per machine and kept in the user cache folder as a sorted
+``word<TAB>lemma`` file. Import workers read it whole into a dict; a search
+looks its few words up by binary search in the file, so ``wijkverhalen search``
+neither loads spaCy nor the tables. Only words whose lemma differs from the word
+are stored.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import mmap
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+# Bump when the rule below changes: the cached table is rebuilt.
+RULE_VERSION = "2"
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+# Issue 12's forms, fixed whatever the tables say (they are also what the
+# tables give today: this keeps them right if a table changes).
+OVERRIDES: dict[str, str] = {
+    "is": "zijn", "was": "zijn", "waren": "zijn", "ben": "zijn", "bent": "zijn", "zijn": "zijn",
+    "heeft": "hebben", "heb": "hebben", "hebt": "hebben", "had": "hebben", "hadden": "hebben",
+    "kwam": "komen", "kwamen": "komen", "gaat": "gaan", "ging": "gaan", "gingen": "gaan",
+    "mensen": "mens", "buren": "buur", "kinderen": "kind", "grote": "groot",
+    "help": "helpen", "vertrouw": "vertrouwen", "durf": "durven",
+}
+
+
+def normalise(word: str) -> str:
+    """Lower case without edge punctuation (tokenizer exceptions keep the dot of "u.")."""
+    return _EDGE_PUNCT.sub("", word.lower())
+
+
+def _clean(lemma: str) -> str:
+    return lemma.replace("_", "").lower()
+
+
+def merge_tables(lookup: Mapping[str, str], simplemma: Mapping[str, str]) -> dict[str, str]:
+    """word -> lemma for every word of both tables (the rule in the module docstring).
+
+    Where simplemma says a word is its own lemma, it is kept: the lookup table
+    maps some nouns to verbs (``boer`` -> ``boeren``, ``ridder`` -> ``ridderen``).
+    """
+    merged: dict[str, str] = {}
+    for word in (*simplemma.keys(), *lookup.keys()):
+        key = word.lower()
+        if key in merged:
+            continue
+        own = simplemma.get(key)
+        if own is not None and own.lower() == key:
+            lemma = key
+        else:
+            lemma = lookup.get(key) or own or lookup.get(word) or simplemma.get(word) or key
+        merged[key] = _clean(lemma)
+    merged.update(OVERRIDES)
+    return {w: lem for w, lem in merged.items() if lem and _CLEAN_ENTRY.fullmatch(w + lem)}
+
+
+_CLEAN_ENTRY = re.compile(r"[^\t\n\r]+")
+
+
+def _source_tables() -> tuple[dict[str, str], Mapping[str, str]]:
+    import gzip
+    import importlib.resources
+    import json
+
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    resource = importlib.resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
+    lookup: dict[str, str] = json.loads(gzip.decompress(resource.read_bytes()))
+    return lookup, DefaultDictionaryFactory(cache_max_size=1).get_dictionary("nl")
+
+
+def _source_files() -> list[Path]:
+    """The two data files the table is made from (found without importing their packages)."""
+    from importlib.util import find_spec
+
+    files = []
+    for package, relative in (("simplemma", "strategies/dictionaries/data/nl.plzma"),
+                              ("spacy_lookups_data", "data/nl_lemma_lookup.json.gz")):
+        spec = find_spec(package)
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin).parent / relative)
+    return files
+
+
+def _versions() -> str:
+    """What the cached table depends on: the rule and the size and time of its sources.
+
+    Cheaper than package metadata (a search pays this on every call)."""
+    parts = [RULE_VERSION]
+    for path in _source_files():
+        try:
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path.name}:missing")
+    return "-".join(parts)
+
+
+def cache_file() -> Path:
+    """Where the merged table is kept: ``$WIJKVERHALEN_CACHE_DIR`` or the user cache folder."""
+    from platformdirs import user_cache_dir
+
+    folder = Path(os.environ.get("WIJKVERHALEN_CACHE_DIR") or user_cache_dir("wijkverhalen"))
+    digest = hashlib.sha1(_versions().encode()).hexdigest()[:12]
+    return folder / f"lemmas-nl-{digest}.tsv"
+
+
+def _write_table(path: Path, table: Mapping[str, str]) -> None:
+    """``word<TAB>lemma<TAB>flag`` lines sorted by UTF-8 bytes (what the binary search
+    compares), written atomically. ``flag`` is ``L`` when the word is the lemma of
+    some other word (what ``query_terms`` needs), else empty; a word that is its
+    own lemma is stored only then."""
+    lemma_values = set(table.values())
+    lines = [f"{w}\t{lem}\t{'L' if w in lemma_values else ''}\n".encode()
+             for w, lem in table.items() if lem != w or w in lemma_values]
+    lines += [f"{lem}\t{lem}\tL\n".encode() for lem in lemma_values if lem not in table]
+    lines.sort()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lemmas-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.writelines(lines)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@functools.lru_cache(maxsize=1)
+def table_path() -> Path | None:
+    """The cached table, built first if needed; ``None`` when it cannot be written."""
+    path = cache_file()
+    if path.is_file():
+        return path
+    table = merge_tables(*_source_tables())
+    _memory_table.cache_clear()
+    try:
+        _write_table(path, table)
+    except OSError:
+        _built[0] = table  # read-only home: keep it in memory for this process
+        return None
+    _built[0] = table
+    for stale in path.parent.glob("lemmas-nl-*.tsv"):  # tables of earlier versions
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+_built: list[dict[str, str] | None] = [None]
+
+
+@functools.lru_cache(maxsize=1)
+def _memory_table() -> dict[str, str]:
+    path = table_path()
+    if _built[0] is not None:
+        return _built[0]
+    assert path is not None
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, lemma, _ = line.split("\t", 2)
+            if lemma != word:
+                table[word] = lemma
+    return table
+
+
+def load_table() -> dict[str, str]:
+    """The whole merged table in memory (import workers: many distinct words)."""
+    return _memory_table()
+
+
+def _file_lookup(path: Path, word: str) -> tuple[str, bool] | None:
+    """``(lemma, is_a_lemma)`` of ``word`` by binary search of the sorted lines."""
+    key = word.encode() + b"\t"
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        lo, hi = 0, len(data)
+        while lo < hi:  # lo and hi are line starts; lines before lo sort below key
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", 0, mid) + 1
+            end = data.find(b"\n", start)
+            if data[start:end + 1] < key:
+                lo = end + 1
+            else:
+                hi = start
+        line = data[lo:data.find(b"\n", lo)]
+        if line.startswith(key):
+            lemma, flag = line[len(key):].decode().split("\t")
+            return lemma, flag == "L"
+    return None
+
+
+def lemma_of(word: str) -> str:
+    """Lower-case lemma of one word (``""`` when it has no letters or digits)."""
+    w = normalise(word)
+    if not w:
+        return ""
+    return _memory_table().get(w, w)
+
+
+def query_terms(words: Iterable[str]) -> dict[str, list[str]]:
+    """Per query word, the lemmas to look for in the lemma column.
+
+    A word that is itself the lemma of other words is searched as that lemma
+    (``zijn`` finds "is", "was", "ben"; ``helpen`` finds "ik help"), not as its
+    own lemma: ``delen`` is the lemma of "deelde" but its own lemma is the noun
+    ``deel``, and searching ``deel`` would bring every noun "deel" along (the
+    literal form is matched in the text column anyway). Any other word is
+    searched as its lemma. Reads only the few lines these words need from the
+    cached table, so a search neither loads spaCy nor the tables; the answers
+    agree with ``lemma_of``.
+    """
+    out: dict[str, list[str]] = {}
+    path = table_path()
+    for word in words:
+        w = normalise(word)
+        if not w:
+            out[word] = []
+            continue
+        if path is None:  # no cache file: the table lives in this process
+            table = _memory_table()
+            out[word] = [w] if w in _lemma_values() else [table.get(w, w)]
+            continue
+        found = _file_lookup(path, w)
+        if found is None:
+            out[word] = [w]
+        else:
+            lemma, is_lemma = found
+            out[word] = [w] if is_lemma else [lemma]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_values() -> frozenset[str]:
+    return frozenset(_memory_table().values())

@@ -1,0 +1,79 @@
+"""Team work: documents a coder marked done, and conflicts kept by merges.
+
+``coder_done`` says which documents a coder has finished (agreement counts only
+those for a coder who marked any); marking is undoable. ``merge_conflicts`` keeps
+every value a merge did not take (the rule: the project merged INTO keeps its
+value, the other one is kept here), so nothing of a copy is lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ..errors import InvalidInput
+from . import oplog, schema
+from .base import ProjectBase
+from .oplog import now
+
+MIGRATION_6 = """
+CREATE TABLE coder_done (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    coder TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, coder)
+) WITHOUT ROWID;
+CREATE TABLE merge_conflicts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    field TEXT NOT NULL,
+    kept TEXT,
+    other TEXT,
+    rule TEXT NOT NULL,
+    merged_at TEXT NOT NULL
+);
+"""
+
+
+def _migration_6(conn: sqlite3.Connection) -> None:
+    schema.run_script(conn, MIGRATION_6)
+
+
+schema.register_migration(6, _migration_6)
+oplog.register_tracked_table("coder_done", ("document_id", "coder"))
+oplog.register_tracked_table("merge_conflicts", ("id",))
+# A merge brings the copies' operations into the log (as history that cannot be
+# undone on its own); undoing the merge takes them out again.
+oplog.register_tracked_table("operations", ("id",))
+
+
+class TeamsMixin(ProjectBase):
+    def mark_done(self, document_id: int, coder: str, done: bool = True) -> bool:
+        """Mark (or unmark) a document as done by ``coder``. Undoable. False if nothing changed."""
+        if not coder.strip():
+            raise InvalidInput("a done mark needs a coder name")
+        exists = self.conn.execute("SELECT 1 FROM coder_done WHERE document_id = ? AND coder = ?",
+                                   (document_id, coder)).fetchone() is not None
+        if exists == done:
+            return False
+        verb = "mark done" if done else "unmark done"
+        with self.operation(coder, f"{verb}: document {document_id}") as op:
+            if done:
+                op.insert("coder_done", {"document_id": document_id, "coder": coder, "marked_at": now()})
+            else:
+                op.delete("coder_done", {"document_id": document_id, "coder": coder})
+        return True
+
+    def done_marks(self) -> dict[str, set[int]]:
+        """Coder -> the documents they marked done."""
+        out: dict[str, set[int]] = {}
+        for doc, coder in self.conn.execute("SELECT document_id, coder FROM coder_done"):
+            out.setdefault(coder, set()).add(doc)
+        return out
+
+    def merge_conflicts(self) -> list[dict[str, Any]]:
+        cur = self.conn.execute("SELECT * FROM merge_conflicts ORDER BY id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
