@@ -249,12 +249,17 @@ def test_passages_and_respondents_are_counted_once(proj: Project) -> None:
     assert q.roles == {"bewoner": 1, "professional": 1}
     # 2 respondents < 3 needed: the stories are silent.
     assert (f.verdict, f.silent, f.verdict_nl) == (SILENCE, "stories", "stil")
+    assert f.rule_nl == "stil: de verhalen spreken niet (2 respondenten met een passage met valentie, 3 nodig)"
     # With --min-respondents 2: stories 2020-2021, editions 2019-2022 -> 2020 only: 46 vs Rotterdam 36 (+10)
     # and NPRZ 31 (+15), threshold 4 -> agreement; the 2021 interview is later than the last edition.
     two = _finding(validate(proj, ValidationOptions(min_respondents=2)), "rel")
     assert (two.verdict, two.verdict_nl) == (AGREEMENT, "consistent met")
-    assert two.quant.years == [2020] and any("later than the last edition (2020): 2021 (1)" in x for x in two.flags)
+    assert two.quant.years == [2020] and any("later than the last edition (2020): 2021 (1 passage)" in x for x in two.flags)
     assert "threshold 4 (median absolute edition-to-edition change of BoTu)" in two.rule
+    # Dutch outputs say the same in Dutch (no "passage(s)", no "bevestigt").
+    assert two.rule_nl.startswith("consistent met: BoTu ligt boven Rotterdam, NPRZ, voorbij de drempel 4")
+    assert "3 passages van 2 respondenten" in two.reason_nl and "t.o.v. NPRZ +15 pt" in two.reason_nl
+    assert two.flags_nl[0].startswith("verhalen van na de laatste editie (2020): 2021 (1 passage)")
 
 
 def test_coders_who_disagree_make_a_mixed_passage_and_mixed_stories(proj: Project) -> None:
@@ -282,7 +287,7 @@ def test_passages_citing_the_survey_are_left_out(proj: Project) -> None:
     assert (f.qual.passages, f.qual.respondents) == (3, 3)
     (cited,) = f.qual.citations
     assert cited.document == "d5" and "wijkprofiel" in cited.cites and "procent" in cited.cites
-    assert f.verdict == AGREEMENT and any("cite the indicator or survey" in x for x in f.flags)
+    assert f.verdict == AGREEMENT and any("citing the indicator or survey left out" in x for x in f.flags)
 
 
 def test_change_link_from_the_codebook_and_the_cli(proj: Project, tmp_path: Path) -> None:

@@ -433,7 +433,7 @@ async def test_validate_screen_flow(demo: Path) -> None:
         assert screen.query_one(PlotextPlot).plt is not None
         detail = str(screen.query_one("#validate-detail").render())
         assert "indicator: %; higher is better" in detail  # the metadata travels with the values
-        assert "rule: agreement: BoTu is above" in detail and "evidence: stories up: 4 passage(s)" in detail
+        assert "rule: agreement: BoTu is above" in detail and "evidence: stories up: 4 passages" in detail
         await pilot.press("b")  # the link speaks of a change now
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -24,6 +24,11 @@ from .areas import AreaRegistry
 from .trends import change_over, judge, median_step, theil_sen
 
 
+def plural(n: int, word: str) -> str:
+    """``1 passage``, ``2 passages``: counts read as words, never ``passage(s)``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 @dataclass
 class Series:
     area: str
@@ -131,7 +136,7 @@ def quantitative(q: QuantEvidence, aspect: str, story_years: list[int], o: Any) 
         else:
             q.years = q.editions[-1:]
         if not q.years:
-            q.note = (f"no edition of {o.area} within {o.edition_span} year(s) of the stories "
+            q.note = (f"no edition of {o.area} within {plural(o.edition_span, 'year')} of the stories "
                       f"({min(story_years)}-{max(story_years)}); editions {', '.join(map(str, q.editions))}")
             return q
         q.level = round(sum(focus[y] for y in q.years) / len(q.years), 3)
@@ -145,7 +150,7 @@ def quantitative(q: QuantEvidence, aspect: str, story_years: list[int], o: Any) 
         end = max(story_years) + o.edition_span if story_years else q.editions[-1]
         q.years = [y for y in q.editions if y <= end]
         if len(q.years) < o.min_editions:
-            q.note = f"{len(q.years)} edition(s) of {o.area} up to {end}; a change needs {o.min_editions}"
+            q.note = f"{plural(len(q.years), 'edition')} of {o.area} up to {end}; a change needs {o.min_editions}"
             return q
         used = {y: focus[y] for y in q.years}
         q.slope, q.change = theil_sen(used), change_over(used)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
+from .quantitative import plural
 from .triangulation import CLAIM_NL, SILENT_NL, VERDICT_NL, VERDICTS, Finding, Validation
 
 REPORT_FORMATS = {".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".json": "json"}
@@ -104,8 +105,8 @@ def to_markdown(v: Validation, *, title: str = "", plots: dict[tuple[str, str], 
     for code_id, fs in by_code.items():
         q = fs[0].qual
         lines += [f"### {fs[0].code_label} (`{code_id}`)", ""]
-        lines.append(f"- evidence: {q.passages} unique passage(s) of {q.respondents} respondent(s) in "
-                     f"{q.documents} document(s) (from {q.codings} coding(s)); valence: {q.positive} positive, "
+        lines.append(f"- evidence: {plural(q.passages, 'unique passage')} of {plural(q.respondents, 'respondent')} "
+                     f"in {plural(q.documents, 'document')} (from {plural(q.codings, 'coding')}); valence: {q.positive} positive, "
                      f"{q.negative} negative, {q.mixed} mixed, {q.unrated} without; stories: "
                      f"{q.claim or 'unrated'} ({CLAIM_NL[q.claim]})")
         if q.roles:
@@ -318,7 +319,7 @@ def print_validation(v: Validation, out: Any) -> None:
     out.print(t)
     if quiet:
         # Links without a coded passage are all "silence: the stories"; named in one line, not one row each.
-        out.print(f"silence ({VERDICT_NL['silence']}), no coded passages: {len(quiet)} link(s): "
+        out.print(f"silence ({VERDICT_NL['silence']}), no coded passages: {plural(len(quiet), 'link')}: "
                   + ", ".join(escape(f"{f.code_id} × {f.indicator}") for f in quiet), highlight=False)
     out.print("  ".join(f"[{VERDICT_STYLE[k]}]{k} ({VERDICT_NL[k]}): {n}[/]" for k, n in v.counts().items()))
     out.print("[bold]per finding: the rule that fired and the evidence[/]")

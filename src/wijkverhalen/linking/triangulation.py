@@ -43,7 +43,8 @@ Data model (read by the exporters; all plain dataclasses, ``asdict`` gives JSON)
 way the indicator should point), ``verdict`` (one of :data:`VERDICTS`), ``verdict_nl``,
 ``silent`` ("stories"/"indicator"/"both"/""), ``rule`` (the rule that fired, with its
 thresholds), ``reason`` (the evidence in one line) and ``flags`` [str] (stories after
-the last edition, citations left out, a missing reference area...).
+the last edition, citations left out, a missing reference area...); ``rule_nl``,
+``reason_nl`` and ``flags_nl`` say the same in Dutch, for Dutch outputs.
 
 ``QuantEvidence``: indicator metadata (``label``, ``unit``, ``scale``, ``better``,
 ``source``, ``imported``), the series (``focus``, ``nprz``, ``reference``, ``members``:
@@ -70,9 +71,11 @@ from .quantitative import (
     Series,
     area_series,
     num,
+    plural,
     quantitative,
     set_threshold,
 )
+from .wording_nl import evidence_nl, flags_nl, rule_nl
 
 __all__ = ["AGREEMENT", "PARTIAL", "DISSONANCE", "SILENCE", "VERDICTS", "VERDICT_NL", "Comparison", "Finding",
            "QualEvidence", "QuantEvidence", "Series", "Validation", "ValidationOptions", "validate"]
@@ -138,6 +141,10 @@ class Finding:
     rule: str
     reason: str
     flags: list[str] = field(default_factory=list)
+    # The same in Dutch, for Dutch outputs (linking.wording_nl).
+    rule_nl: str = ""
+    reason_nl: str = ""
+    flags_nl: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,7 +181,7 @@ def verdict_rules(o: ValidationOptions) -> list[tuple[str, str]]:
                     "both; a '-' link turns up and down around"),
         ("stories speak", f">= {o.min_respondents} respondents with a rated passage"),
         ("level", f"{o.area} minus Rotterdam and minus NPRZ, averaged over the editions within "
-                  f"{o.edition_span} year(s) of the story years (the last edition when stories have no "
+                  f"{plural(o.edition_span, 'year')} of the story years (the last edition when stories have no "
                   f"'{o.year_attribute}'): above / below when beyond the threshold"),
         ("change", f"Theil-Sen slope over all editions up to the last story year + {o.edition_span}, times "
                    f"their span; BoTu's change minus Rotterdam's and minus NPRZ's: faster / slower when beyond "
@@ -210,7 +217,7 @@ def decide(qual: QualEvidence, quant: QuantEvidence, link_sign: int, aspect: str
         silent = "both" if not qual.enough and not quant.enough else "stories" if not qual.enough else "indicator"
         why = []
         if not qual.enough:
-            why.append(f"the stories do not speak ({qual.rated_respondents} respondent(s) with a rated passage, "
+            why.append(f"the stories do not speak ({plural(qual.rated_respondents, 'respondent')} with a rated passage, "
                        f"{o.min_respondents} needed)" if qual.claim else "the stories do not speak (no rated passage)")
         if not quant.enough:
             why.append("the indicator is silent (" + (quant.note or "not imported") + ")")
@@ -240,9 +247,9 @@ def describe(qual: QualEvidence, quant: QuantEvidence, link_sign: int, aspect: s
     """The evidence of a finding in one line: passages, respondents, numbers, slopes."""
     parts = []
     if qual.passages or qual.citations:
-        parts.append(f"stories {qual.claim or 'unrated'}: {qual.passages} passage(s) of {qual.respondents} "
-                     f"respondent(s) ({qual.positive}+ {qual.negative}- {qual.mixed}± {qual.unrated} unrated; "
-                     f"{qual.codings} coding(s))")
+        parts.append(f"stories {qual.claim or 'unrated'}: {plural(qual.passages, 'passage')} of "
+                     f"{plural(qual.respondents, 'respondent')} ({qual.positive}+ {qual.negative}- {qual.mixed}± "
+                     f"{qual.unrated} unrated; {plural(qual.codings, 'coding')})")
     else:
         parts.append("no coded passages")
     if link_sign < 0 and qual.direction is not None:
@@ -376,9 +383,12 @@ class Context:
                 quant = self.quant(link.indicator, aspect, list(qual.years))
                 expected, verdict, silent, rule = decide(qual, quant, sign, aspect, o)
                 flags = _flags(qual, quant, o)
-                out.append(Finding(code.id, code.label, link.indicator, link.direction, aspect, link.hypothesis,
-                                   qual, quant, expected, verdict, VERDICT_NL[verdict], silent, rule,
-                                   describe(qual, quant, sign, aspect, o), flags))
+                found = Finding(code.id, code.label, link.indicator, link.direction, aspect, link.hypothesis,
+                                qual, quant, expected, verdict, VERDICT_NL[verdict], silent, rule,
+                                describe(qual, quant, sign, aspect, o), flags)
+                found.rule_nl, found.reason_nl = rule_nl(found, o), evidence_nl(found, o)
+                found.flags_nl = flags_nl(found)
+                out.append(found)
         return out
 
 
@@ -387,11 +397,11 @@ def _flags(qual: QualEvidence, quant: QuantEvidence, o: ValidationOptions) -> li
     if quant.last_edition is not None:
         late = Counter(p.year for p in qual.quotes if p.year is not None and p.year > quant.last_edition)
         if late:
-            years = ", ".join(f"{y} ({n})" for y, n in sorted(late.items()))
-            flags.append(f"stories later than the last edition ({quant.last_edition}): {years} passage(s); "
+            years = ", ".join(f"{y} ({plural(n, 'passage')})" for y, n in sorted(late.items()))
+            flags.append(f"stories later than the last edition ({quant.last_edition}): {years}; "
                          "the indicator cannot show that period yet")
     if qual.citations:
-        flags.append(f"{len(qual.citations)} passage(s) cite the indicator or survey and are left out")
+        flags.append(f"{plural(len(qual.citations), 'passage')} citing the indicator or survey left out")
     if quant.imported and quant.focus is not None and not any(c.area == "NPRZ" for c in quant.comparisons) \
             and quant.enough:
         flags.append("no NPRZ comparison in these editions")
@@ -413,7 +423,7 @@ def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> 
     result = Validation(options=o, rules=verdict_rules(o), findings=findings, case=o.case)
     missing = sorted({f.indicator for f in findings if not f.quant.imported})
     if missing:
-        result.warnings.append("linked indicator(s) not imported: " + ", ".join(missing))
+        result.warnings.append("linked indicators not imported: " + ", ".join(missing))
     if not ctx.meta:
         result.warnings.append("no indicators imported yet (wijkverhalen indicators import PROJECT FILE)")
     # The comparison areas: a missing Rotterdam row and an incomplete group are said, not left blank.

@@ -54,18 +54,18 @@ def _migration_4(conn: sqlite3.Connection) -> None:
 
 schema.register_migration(4, _migration_4)
 
-# Migration 6: a per-indicator threshold for triangulation (``indicators describe --threshold``);
+# Migration 8: a per-indicator threshold for triangulation (``indicators describe --threshold``);
 # NULL means "the indicator's own median edition-to-edition change".
-MIGRATION_6 = "ALTER TABLE indicators ADD COLUMN threshold REAL;"
+MIGRATION_8 = "ALTER TABLE indicators ADD COLUMN threshold REAL;"
 
 
-def _migration_6(conn: sqlite3.Connection) -> None:
+def _migration_8(conn: sqlite3.Connection) -> None:
     # Idempotent: a project whose version was set back by hand may have the column already.
     if "threshold" not in {row[1] for row in conn.execute("PRAGMA table_info(indicators)")}:
-        schema.run_script(conn, MIGRATION_6)
+        schema.run_script(conn, MIGRATION_8)
 
 
-schema.register_migration(6, _migration_6)
+schema.register_migration(8, _migration_8)
 
 
 class IndicatorSettingsMixin(ProjectBase):
