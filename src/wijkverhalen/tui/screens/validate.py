@@ -191,7 +191,7 @@ class ValidateScreen(WijkScreen):
     SCREEN_NAME = "validate"
     BINDINGS = [
         Binding("c", "cycle_case", "Case", id="validate.case"),
-        Binding("b", "toggle_aspect", "Level/change", id="validate.aspect"),
+        Binding("b", "toggle_aspect", "Aspect", id="validate.aspect"),
         Binding("a", "link", "Link", id="validate.link"),
         Binding("minus", "flip", "Flip link", id="validate.flip"),
         Binding("x", "unlink", "Unlink", id="validate.unlink"),
