@@ -179,6 +179,7 @@ class CompareScreen(WijkScreen):
 
         view.stripe_of = stripe
         view.set_exact(row["start"], row["end"])
+        view.scroll_to_cursor(center=True)
 
     # -- actions -------------------------------------------------------------------------
     def _current(self) -> dict[str, Any] | None:

@@ -84,6 +84,7 @@ class MergeResultDialog(ModalScreen[None]):
     """The merge summary and its conflicts; Enter or Esc closes it."""
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close", show=False)]
+    DEFAULT_CSS = "MergeResultDialog #merge-summary { height: auto; max-height: 20; }"
 
     def __init__(self, summary: str) -> None:
         super().__init__()
