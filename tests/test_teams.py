@@ -151,6 +151,7 @@ def test_merge_brings_new_documents_and_migrates_old_copies(team: dict[str, Path
     conn = sqlite3.connect(team["bram"])
     conn.execute("DROP TABLE coder_done")
     conn.execute("DROP TABLE merge_conflicts")
+    conn.execute("DROP TABLE consensus_rejections")  # migration 9
     conn.execute("PRAGMA user_version = 5")
     conn.commit()
     conn.close()

@@ -284,3 +284,19 @@ def test_first_start_dialog_80x24(
     monkeypatch.delenv("WIJKVERHALEN_CODER", raising=False)
     monkeypatch.setattr("getpass.getuser", lambda: "samira")
     assert snap_compare(app_on(coded_path, coder=None), terminal_size=SMALL, run_before=settle)
+
+
+def test_compare_screen(snap_compare: Any, coded_path: Path) -> None:
+    """Disagreements of anna and bert, the transcript below with a stripe column per coder."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in ["R", "n", "n"]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(app_on(coded_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_compare_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
+    assert small(snap_compare, coded_path, ["R", "n", "n"])

@@ -4,6 +4,8 @@
 those for a coder who marked any); marking is undoable. ``merge_conflicts`` keeps
 every value a merge did not take (the rule: the project merged INTO keeps its
 value, the other one is kept here), so nothing of a copy is lost.
+``consensus_rejections`` keeps the disagreements the team settled by leaving the
+code off (the Compare screen's reject), so they do not come back; undoable.
 """
 
 from __future__ import annotations
@@ -42,6 +44,26 @@ def _migration_6(conn: sqlite3.Connection) -> None:
 
 
 schema.register_migration(6, _migration_6)
+
+MIGRATION_9 = """
+CREATE TABLE consensus_rejections (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    code_id TEXT NOT NULL,
+    coder TEXT NOT NULL,
+    rejected_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, start, "end", code_id)
+) WITHOUT ROWID;
+"""
+
+
+def _migration_9(conn: sqlite3.Connection) -> None:
+    schema.run_script(conn, MIGRATION_9)
+
+
+schema.register_migration(9, _migration_9)
+oplog.register_tracked_table("consensus_rejections", ("document_id", "start", "end", "code_id"))
 oplog.register_tracked_table("coder_done", ("document_id", "coder"))
 oplog.register_tracked_table("merge_conflicts", ("id",))
 # A merge brings the copies' operations into the log (as history that cannot be
@@ -72,6 +94,21 @@ class TeamsMixin(ProjectBase):
         for doc, coder in self.conn.execute("SELECT document_id, coder FROM coder_done"):
             out.setdefault(coder, set()).add(doc)
         return out
+
+    def reject_unit(self, document_id: int, start: int, end: int, code_id: str, coder: str) -> bool:
+        """Record that the team leaves ``code_id`` off this passage (undoable). False if recorded already."""
+        key = {"document_id": document_id, "start": start, "end": end, "code_id": code_id}
+        if self.conn.execute('SELECT 1 FROM consensus_rejections WHERE document_id = ? AND start = ? '
+                             'AND "end" = ? AND code_id = ?', tuple(key.values())).fetchone():
+            return False
+        with self.operation(coder, f"reject {code_id}: document {document_id} [{start}-{end}]") as op:
+            op.insert("consensus_rejections", {**key, "coder": coder, "rejected_at": now()})
+        return True
+
+    def rejections(self) -> set[tuple[int, int, int, str]]:
+        """The rejected (document, start, end, code) units."""
+        return {tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            'SELECT document_id, start, "end", code_id FROM consensus_rejections')}
 
     def merge_conflicts(self) -> list[dict[str, Any]]:
         cur = self.conn.execute("SELECT * FROM merge_conflicts ORDER BY id")

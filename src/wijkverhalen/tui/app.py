@@ -507,6 +507,9 @@ class WijkApp(App[None]):
             "Import interviews", "Import files or a folder into this project", self.action_import
         )
         yield SystemCommand(
+            "Merge coders' copies", "Bring coders' copies (.wijk) into this project", self.action_merge
+        )
+        yield SystemCommand(
             "Change coder name", "Who is coding (saved in the user config)", self.ask_coder
         )
         yield from super().get_system_commands(screen)
@@ -515,6 +518,11 @@ class WijkApp(App[None]):
         documents = self.main_screen("documents")
         self.switch_mode("documents")
         self.call_after_refresh(documents.action_import)  # type: ignore[attr-defined]
+
+    def action_merge(self) -> None:
+        documents = self.main_screen("documents")
+        self.switch_mode("documents")
+        self.call_after_refresh(documents.action_merge)  # type: ignore[attr-defined]
 
 
 def make_app(

@@ -345,6 +345,45 @@ class Session:
         self.invalidate()
         return coding
 
+    def reject_unit(self, document_id: int, start: int, end: int, code_id: str) -> bool:
+        """Settle a disagreement by leaving the code off; stored (undoable) so it stays settled."""
+        with self._writing():
+            done = self.project.reject_unit(document_id, start, end, code_id, CONSENSUS)
+        self.generation += 1
+        return done
+
+    def memo_on_passage(self, document_id: int, start: int, end: int, memo: str) -> str:
+        """A discussion memo: on the consensus coding of the passage if there is one, else
+        a line ``[start-end] memo`` added to the document memo. Returns where it went."""
+        memo = memo.strip()
+        consensus = [c for c in self.project.codings(document_id=document_id, coder=CONSENSUS)
+                     if (c.start, c.end) == (start, end)]
+        if consensus:
+            coding = consensus[0]
+            text = f"{coding.memo}\n{memo}".strip() if coding.memo else memo
+            with self._writing():
+                self.project.update_coding(coding.id, self.who, memo=text)
+            self.generation += 1
+            return "the consensus coding"
+        old = self.project.document(document_id).memo or ""
+        line = f"[{start}-{end}] {memo}"
+        self.set_document_memo(document_id, f"{old}\n{line}".strip() if old else line)
+        return "the document memo"
+
+    def merge_copies(self, paths: list[Path]) -> list[Any]:
+        """Merge coders' copies into the project (a worker calls this); one undoable change per copy."""
+        reports = []
+        for path in paths:  # refuse a missing or damaged copy before changing anything
+            Project.open(path).close()
+        try:
+            with storage_errors(self.path):
+                for path in paths:
+                    reports.append(self.project.merge_from(path, self.who))
+        finally:
+            self._wrote()
+            self.invalidate()
+        return reports
+
     def undo_consensus(self) -> Step | None:
         with self._writing():
             step = self.project.undo_step(CONSENSUS)

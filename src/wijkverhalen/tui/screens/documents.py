@@ -103,6 +103,7 @@ class DocumentsScreen(WijkScreen):
         Binding("f", "filter", "Filter", id="documents.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="documents.clear_filter", show=False),
         Binding("i", "import", "Import", id="documents.import"),
+        Binding("M", "merge", "Merge copies", id="documents.merge", show=False),
         Binding("m", "memo", "Memo", id="documents.memo"),
         Binding("a", "attributes", "Attributes", id="documents.attributes"),
         Binding("x", "remove", "Remove", id="documents.remove"),
@@ -335,6 +336,31 @@ class DocumentsScreen(WijkScreen):
                 self.run_import(*answer)
 
         self.app.push_screen(ImportDialog(), chosen)
+
+    def action_merge(self) -> None:
+        """Ask for coders' copies and merge them into the project in a worker."""
+        from .merge_dialog import MergePrompt, parse_paths
+
+        def chosen(answer: str | None) -> None:
+            if answer:
+                paths, _ = parse_paths(answer, self.wapp.session.path)
+                self.notify(f"Merging {len(paths)} cop{'y' if len(paths) == 1 else 'ies'}…", timeout=3)
+                self.run_merge(paths)
+
+        self.app.push_screen(MergePrompt(self.wapp.session.path), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def run_merge(self, paths: list[Path]) -> None:
+        from .merge_dialog import merge_summary
+
+        reports = self.wapp.session.merge_copies(paths)
+        self.app.call_from_thread(self.merged, merge_summary(reports))
+
+    def merged(self, summary: str) -> None:
+        from .merge_dialog import MergeResultDialog
+
+        self.reload()
+        self.app.push_screen(MergeResultDialog(summary))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, path: Path, metadata: Path | None) -> None:

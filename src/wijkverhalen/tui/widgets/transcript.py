@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...models import Coding
 from .transcript_model import CONTROL_TO_SPACE, TranscriptModel, is_interviewer
 
 GUTTER = 5  # marker, three code bars, space
@@ -65,6 +66,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.exact: tuple[int, int] | None = None
         self.color_of: Callable[[str], str] = lambda code_id: "#888888"
         self.order_of: Callable[[str], int] = lambda code_id: 0
+        # Compare screen: each coding's bar goes in a fixed column with its own colour
+        # (one column per coder) instead of one bar per code.
+        self.stripe_of: Callable[[Coding], tuple[int, str] | None] | None = None
         self._styles_memo: dict[str, Style] = {}
 
     def notify_style_update(self) -> None:
@@ -295,6 +299,13 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _bars(self, i: int, base: Style) -> list[Segment]:
         assert self.model is not None
+        if self.stripe_of is not None:
+            cells = [Segment(" ", base)] * BARS
+            for cid in self.model.by_sentence[i]:
+                stripe = self.stripe_of(self.model.codings[cid])
+                if stripe is not None and 0 <= stripe[0] < BARS:
+                    cells[stripe[0]] = Segment("▌", base + Style(color=stripe[1]))
+            return cells
         code_ids = list(
             dict.fromkeys(self.model.codings[cid].code_id for cid in self.model.by_sentence[i])
         )
