@@ -262,3 +262,18 @@ def query_terms(words: Iterable[str]) -> dict[str, list[str]]:
 @functools.lru_cache(maxsize=1)
 def _lemma_values() -> frozenset[str]:
     return frozenset(_memory_table().values())
+
+
+def verb_lemmas() -> frozenset[str]:
+    """Every lemma of the table (what ``lemma_context`` checks a separable verb against)."""
+    return _lemma_values()
+
+
+def sentence_lemmas(words: list[str]) -> list[str]:
+    """Lemmas of one sentence's tokens in order, with the context rules of
+    ``lemma_context`` (``""`` for punctuation). The import pipeline does the same
+    through its per-word caches (``nlp.segment_turns``)."""
+    from wijkverhalen.lemma_context import in_context
+
+    return in_context([lemma_of(w) for w in words], _lemma_values(),
+                      lambda i: normalise(words[i]))
