@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
-from wijkverhalen.lemmas import lemma_of, load_table, query_terms
+from wijkverhalen.lemma_context import in_context
+from wijkverhalen.lemmas import lemma_of, load_table, query_terms, verb_lemmas
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
 from wijkverhalen.sentence_rules import (
     WIJK_SENTENCES,
@@ -346,6 +347,7 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
             places.append((offset, turn_index))
             chunks.append(chunk)
     lookup = plan.lemmas.__getitem__
+    verbs = verb_lemmas()
     sentences: list[Sentence] = []
     for doc, chunk, (offset, turn_index) in zip(
         _run(nlp, chunks, plan.skip), chunks, places, strict=True
@@ -356,7 +358,9 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
             if not stripped:
                 continue
             s += len(piece) - len(piece.lstrip())
-            lemmas = " ".join(filter(None, map(lookup, hashes[first:stop])))
+            words = in_context(list(map(lookup, hashes[first:stop])), verbs,
+                               functools.partial(_form_of, doc, first))
+            lemmas = " ".join(filter(None, words))
             sentences.append(
                 Sentence(
                     start=offset + s,
@@ -366,6 +370,11 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
                 )
             )
     return sentences
+
+
+def _form_of(doc: Any, first: int, i: int) -> str:
+    """Token ``first + i`` lower-cased without edge punctuation (for ``lemma_context``)."""
+    return _EDGE_PUNCT.sub("", doc[first + i].lower_)
 
 
 def segment_document(parsed: ParsedDocument, nlp: Language | None = None) -> list[Sentence]:
