@@ -244,8 +244,8 @@ def guess_unknown(w: str, known: Callable[[str], str | None],
 
     ``known(word)`` is the table's lemma when it differs from the word, else
     ``None``; ``is_lemma(word)`` whether the word is some word's lemma. In order:
-    an inflected ``-e`` is dropped when the table knows the rest (``oostendse`` ->
-    ``oostends``, ``intensieve`` -> ``intensief``, ``gestichte`` -> ``stichten``); a
+    an inflected ``-e`` is dropped when the table knows the rest (``gemaskerde`` ->
+    ``maskeren``, ``intensieve`` -> ``intensief``, ``gestichte`` -> ``stichten``); a
     present participle ``-end`` becomes its verb (``grijnzend`` -> ``grijnzen``);
     a separable particle before a known verb form joins that verb
     (``afgebroken`` -> ``af`` + ``breken``). Otherwise the word is its own lemma.
