@@ -41,8 +41,21 @@ CLAUSE_WORDS = frozenset({
 })
 
 
+# Verbs that take a bare infinitive later in the clause ("kon ... tekenen").
+MODALS = frozenset({
+    "kunnen", "moeten", "willen", "zullen", "mogen", "gaan", "blijven", "laten", "durven",
+    "hoeven", "komen", "zien", "horen", "helpen", "leren",
+})
+# Words after which an "-en" word is a noun ("de werken", "hun tekenen").
+NOUN_MARKERS = frozenset({
+    "de", "het", "een", "die", "deze", "dat", "dit", "mijn", "zijn", "haar", "hun", "ons",
+    "onze", "uw", "jouw", "je", "elk", "ieder", "alle", "geen", "enkele", "vele", "veel",
+    "sommige", "beide", "welke", "wiens", "wier", "van", "met", "door", "voor", "zonder",
+})
+
+
 def in_context(lemmas: list[str], verb_lemmas: Collection[str],
-               form_of: Callable[[int], str]) -> list[str]:
+               form_of: Callable[[int], str], homographs: frozenset[str] = frozenset()) -> list[str]:
     """The lemmas of one sentence's tokens, corrected by the two rules above.
 
     ``lemmas`` are the word-by-word lemmas in token order, ``""`` for
@@ -51,15 +64,30 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
     punctuation (asked only after "te"). Returns ``lemmas`` itself when no rule applies (the common case).
     """
     has_particle = not PARTICLES.isdisjoint(lemmas)
-    if not has_particle and "te" not in lemmas:
+    has_homograph = not homographs.isdisjoint(lemmas)
+    if not has_particle and not has_homograph and "te" not in lemmas:
         return lemmas
     out = list(lemmas)
     n = len(out)
     clause_start = 0
+    modal = False
     for i, lemma in enumerate(lemmas):
         if not lemma or lemma in CLAUSE_WORDS:
             clause_start = i + 1
+            modal = False
             continue
+        if lemma in MODALS:
+            modal = True
+        elif has_homograph and lemma in homographs and i > clause_start \
+                and lemmas[i - 1] not in NOUN_MARKERS:
+            # After a modal in the clause, or ending the clause (verb last in a
+            # subordinate clause, infinitive): the verb, unless an inflected
+            # adjective stands before it ("grote werken").
+            ends = i + 1 == n or not lemmas[i + 1] or lemmas[i + 1] in CLAUSE_WORDS
+            if modal or (ends and not form_of(i - 1).endswith("e")):
+                form = form_of(i)
+                if form != lemma and form.endswith("en") and form in verb_lemmas:
+                    out[i] = form
         if lemma == "te" and i + 1 < n and lemmas[i + 1]:
             form = form_of(i + 1)
             if form != lemmas[i + 1] and form.endswith("en") and form in verb_lemmas:

@@ -334,4 +334,17 @@ def sentence_lemmas(words: list[str]) -> list[str]:
     from wijkverhalen.lemma_context import in_context
 
     return in_context([lemma_of(w) for w in words], _lemma_values(),
-                      lambda i: normalise(words[i]))
+                      lambda i: normalise(words[i]), homograph_lemmas())
+
+
+@functools.lru_cache(maxsize=1)
+def homograph_lemmas() -> frozenset[str]:
+    """Lemmas the table gives to "-en" words that are verb lemmas too (``tekenen`` ->
+    ``teken``): where ``lemma_context`` may take the verb instead."""
+    lemma_set = _lemma_values()
+    return frozenset(lem for w, lem in _memory_table().items()
+                     if w.endswith("en") and w in lemma_set and not lem.endswith("en")
+                     and lem not in _SHORT_VERBS)
+
+
+_SHORT_VERBS = frozenset({"zijn", "gaan", "staan", "doen", "zien", "slaan"})

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.lemma_context import in_context
-from wijkverhalen.lemmas import lemma_of, load_table, query_terms, verb_lemmas
+from wijkverhalen.lemmas import homograph_lemmas, lemma_of, load_table, query_terms, verb_lemmas
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
 from wijkverhalen.sentence_rules import (
     WIJK_SENTENCES,
@@ -347,7 +347,7 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
             places.append((offset, turn_index))
             chunks.append(chunk)
     lookup = plan.lemmas.__getitem__
-    verbs = verb_lemmas()
+    verbs, homographs = verb_lemmas(), homograph_lemmas()
     sentences: list[Sentence] = []
     for doc, chunk, (offset, turn_index) in zip(
         _run(nlp, chunks, plan.skip), chunks, places, strict=True
@@ -359,7 +359,7 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
                 continue
             s += len(piece) - len(piece.lstrip())
             words = in_context(list(map(lookup, hashes[first:stop])), verbs,
-                               functools.partial(_form_of, doc, first))
+                               functools.partial(_form_of, doc, first), homographs)
             lemmas = " ".join(filter(None, words))
             sentences.append(
                 Sentence(
