@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+from wijkverhalen.lemmas import normalise
+
 # Separable-verb particles that stand alone at the end of a clause.
 PARTICLES = frozenset({
     "aan", "achter", "af", "bij", "binnen", "deel", "door", "in", "los", "mee", "na",
@@ -41,6 +43,10 @@ CLAUSE_WORDS = frozenset({
 })
 
 
+# Punctuation that ends a clause ("in «Titel»" is not the end of one).
+CLAUSE_END = frozenset({",", ".", ";", ":", "!", "?", ")", "...", "…", "-", "–"})
+# Auxiliaries are not the head of a split verb ("had ... mee" is rarely "meehebben").
+NOT_HEADS = PARTICLES | {"zijn", "hebben", "worden"}
 # Verbs that take a bare infinitive later in the clause ("kon ... tekenen").
 MODALS = frozenset({
     "kunnen", "moeten", "willen", "zullen", "mogen", "gaan", "blijven", "laten", "durven",
@@ -60,8 +66,8 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
 
     ``lemmas`` are the word-by-word lemmas in token order, ``""`` for
     punctuation (a clause boundary); ``verb_lemmas`` is the set of lemmas the
-    table knows; ``form_of(i)`` gives token ``i`` lower-cased without edge
-    punctuation (asked only after "te"). Returns ``lemmas`` itself when no rule applies (the common case).
+    table knows; ``form_of(i)`` gives the text of token ``i`` lower-cased
+    (asked only where a rule needs it). Returns ``lemmas`` itself when no rule applies (the common case).
     """
     has_particle = not PARTICLES.isdisjoint(lemmas)
     has_homograph = not homographs.isdisjoint(lemmas)
@@ -84,21 +90,23 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
             # subordinate clause, infinitive): the verb, unless an inflected
             # adjective stands before it ("grote werken").
             ends = i + 1 == n or not lemmas[i + 1] or lemmas[i + 1] in CLAUSE_WORDS
-            if modal or (ends and not form_of(i - 1).endswith("e")):
-                form = form_of(i)
+            if modal or (ends and not normalise(form_of(i - 1)).endswith("e")):
+                form = normalise(form_of(i))
                 if form != lemma and form.endswith("en") and form in verb_lemmas:
                     out[i] = form
         if lemma == "te" and i + 1 < n and lemmas[i + 1]:
-            form = form_of(i + 1)
+            form = normalise(form_of(i + 1))
             if form != lemmas[i + 1] and form.endswith("en") and form in verb_lemmas:
                 out[i + 1] = form
         if has_particle and lemma in PARTICLES and i > clause_start:
-            after = lemmas[i + 1] if i + 1 < n else ""
-            if after and after not in CLAUSE_WORDS:
-                continue
+            if i + 1 < n:
+                after = lemmas[i + 1]
+                if after not in CLAUSE_WORDS if after else form_of(i + 1) not in CLAUSE_END:
+                    continue
             for j in range(clause_start, i):
                 head = lemmas[j]
-                if head and head[-1] == "n" and head not in PARTICLES and lemma + head in verb_lemmas:
+                if head and head[-1] == "n" and head not in NOT_HEADS \
+                        and lemma + head in verb_lemmas:
                     out[j] = lemma + head
                     break
     return out

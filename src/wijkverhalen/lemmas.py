@@ -334,7 +334,7 @@ def sentence_lemmas(words: list[str]) -> list[str]:
     from wijkverhalen.lemma_context import in_context
 
     return in_context([lemma_of(w) for w in words], _lemma_values(),
-                      lambda i: normalise(words[i]), homograph_lemmas())
+                      lambda i: words[i].lower(), homograph_lemmas())
 
 
 @functools.lru_cache(maxsize=1)

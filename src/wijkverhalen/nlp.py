@@ -373,8 +373,8 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
 
 
 def _form_of(doc: Any, first: int, i: int) -> str:
-    """Token ``first + i`` lower-cased without edge punctuation (for ``lemma_context``)."""
-    return _EDGE_PUNCT.sub("", doc[first + i].lower_)
+    """Text of token ``first + i``, lower-cased (for ``lemma_context``)."""
+    return str(doc[first + i].lower_)
 
 
 def segment_document(parsed: ParsedDocument, nlp: Language | None = None) -> list[Sentence]:
