@@ -62,51 +62,75 @@ NOUN_MARKERS = frozenset({
 
 def in_context(lemmas: list[str], verb_lemmas: Collection[str],
                form_of: Callable[[int], str], homographs: frozenset[str] = frozenset()) -> list[str]:
-    """The lemmas of one sentence's tokens, corrected by the two rules above.
+    """The lemmas of one sentence's tokens, corrected by the rules above.
 
     ``lemmas`` are the word-by-word lemmas in token order, ``""`` for
-    punctuation (a clause boundary); ``verb_lemmas`` is the set of lemmas the
-    table knows; ``form_of(i)`` gives the text of token ``i`` lower-cased
-    (asked only where a rule needs it). Returns ``lemmas`` itself when no rule applies (the common case).
+    punctuation; ``verb_lemmas`` is the set of lemmas the table knows;
+    ``form_of(i)`` gives the text of token ``i`` lower-cased (asked only where a
+    rule needs it); ``homographs`` the lemmas the table gives to "-en" words
+    that are verb lemmas too (``lemmas.homograph_lemmas``). Returns ``lemmas``
+    itself, changed in place where a rule applies.
+
+    Runs on every sentence at import, so it only walks the sentence where a
+    rule can apply: before each punctuation token (and the sentence end), after
+    "te", and in sentences with a modal verb.
     """
-    has_particle = not PARTICLES.isdisjoint(lemmas)
-    has_homograph = not homographs.isdisjoint(lemmas)
-    if not has_particle and not has_homograph and "te" not in lemmas:
+    n = len(lemmas)
+    if not n:
         return lemmas
-    out = list(lemmas)
-    n = len(out)
-    clause_start = 0
-    modal = False
-    for i, lemma in enumerate(lemmas):
-        if not lemma or lemma in CLAUSE_WORDS:
-            clause_start = i + 1
-            modal = False
+    # Clause ends: punctuation that ends a clause, and the sentence's end.
+    ends = []
+    pos = -1
+    for _ in range(lemmas.count("")):
+        pos = lemmas.index("", pos + 1)
+        ends.append(pos)
+    if not ends or ends[-1] != n - 1:
+        ends.append(n)
+    particles, homs = PARTICLES, homographs
+    for pos in ends:
+        last = lemmas[pos - 1] if pos else ""
+        if not last or (last not in particles and last not in homs):
             continue
-        if lemma in MODALS:
-            modal = True
-        elif has_homograph and lemma in homographs and i > clause_start \
-                and lemmas[i - 1] not in NOUN_MARKERS:
-            # After a modal in the clause, or ending the clause (verb last in a
-            # subordinate clause, infinitive): the verb, unless an inflected
-            # adjective stands before it ("grote werken").
-            ends = i + 1 == n or not lemmas[i + 1] or lemmas[i + 1] in CLAUSE_WORDS
-            if modal or (ends and not normalise(form_of(i - 1)).endswith("e")):
-                form = normalise(form_of(i))
-                if form != lemma and form.endswith("en") and form in verb_lemmas:
-                    out[i] = form
-        if lemma == "te" and i + 1 < n and lemmas[i + 1]:
-            form = normalise(form_of(i + 1))
-            if form != lemmas[i + 1] and form.endswith("en") and form in verb_lemmas:
-                out[i + 1] = form
-        if has_particle and lemma in PARTICLES and i > clause_start:
-            if i + 1 < n:
-                after = lemmas[i + 1]
-                if after not in CLAUSE_WORDS if after else form_of(i + 1) not in CLAUSE_END:
-                    continue
-            for j in range(clause_start, i):
-                head = lemmas[j]
-                if head and head[-1] == "n" and head not in NOT_HEADS \
-                        and lemma + head in verb_lemmas:
-                    out[j] = lemma + head
-                    break
-    return out
+        if pos < n and form_of(pos) not in CLAUSE_END:
+            continue
+        if last in particles:
+            _join_particle(lemmas, pos - 1, verb_lemmas)
+        elif pos > 1 and lemmas[pos - 2] and lemmas[pos - 2] not in NOUN_MARKERS \
+                and not form_of(pos - 2).endswith("e"):
+            _verb_form(lemmas, pos - 1, verb_lemmas, form_of)
+    if "te" in lemmas:
+        for i, lemma in enumerate(lemmas[:-1]):
+            if lemma == "te" and lemmas[i + 1]:
+                _verb_form(lemmas, i + 1, verb_lemmas, form_of)
+    if not MODALS.isdisjoint(lemmas):
+        modal = False
+        for i, lemma in enumerate(lemmas):
+            if not lemma or lemma in CLAUSE_WORDS:
+                modal = False
+            elif lemma in MODALS:
+                modal = True
+            elif modal and lemma in homographs and lemmas[i - 1] not in NOUN_MARKERS:
+                _verb_form(lemmas, i, verb_lemmas, form_of)
+    return lemmas
+
+
+def _join_particle(lemmas: list[str], i: int, verb_lemmas: Collection[str]) -> None:
+    """The particle at ``i`` ends its clause: the clause's first word that forms a
+    known verb with it in front takes that verb as its lemma."""
+    start = i
+    while start > 0 and lemmas[start - 1] and lemmas[start - 1] not in CLAUSE_WORDS:
+        start -= 1
+    particle = lemmas[i]
+    for j in range(start, i):
+        head = lemmas[j]
+        if head[-1] == "n" and head not in NOT_HEADS and particle + head in verb_lemmas:
+            lemmas[j] = particle + head
+            return
+
+
+def _verb_form(lemmas: list[str], i: int, verb_lemmas: Collection[str],
+               form_of: Callable[[int], str]) -> None:
+    """Token ``i`` is a verb here: an "-en" form that is a verb lemma keeps its form."""
+    form = normalise(form_of(i))
+    if form != lemmas[i] and form.endswith("en") and form in verb_lemmas:
+        lemmas[i] = form

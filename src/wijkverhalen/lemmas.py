@@ -334,7 +334,7 @@ def sentence_lemmas(words: list[str]) -> list[str]:
     from wijkverhalen.lemma_context import in_context
 
     return in_context([lemma_of(w) for w in words], _lemma_values(),
-                      lambda i: words[i].lower(), homograph_lemmas())
+                      lambda i: words[i].lower() if i < len(words) else "", homograph_lemmas())
 
 
 @functools.lru_cache(maxsize=1)
