@@ -186,12 +186,19 @@ def _memory_table() -> dict[str, str]:
         return _built[0]
     assert path is not None
     table: dict[str, str] = {}
+    flagged: list[str] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            word, lemma, _ = line.split("\t", 2)
+            word, lemma, flag = line.split("\t", 2)
             if lemma != word:
                 table[word] = lemma
+            if flag == "L\n":
+                flagged.append(word)
+    _flagged[0] = frozenset(flagged)
     return table
+
+
+_flagged: list[frozenset[str] | None] = [None]
 
 
 def load_table() -> dict[str, str]:
@@ -319,7 +326,12 @@ def _file_is_lemma(path: Path, word: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _lemma_values() -> frozenset[str]:
-    return frozenset(_memory_table().values())
+    """Words that are some word's lemma, themselves included: the ``L`` flag of
+    the table file (what ``query_terms`` reads), so import and search agree."""
+    table = _memory_table()
+    if _built[0] is None and _flagged[0] is not None:
+        return _flagged[0]
+    return frozenset(table.values())
 
 
 def verb_lemmas() -> frozenset[str]:
