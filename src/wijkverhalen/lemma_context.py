@@ -98,6 +98,13 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
         elif pos > 1 and lemmas[pos - 2] and lemmas[pos - 2] not in NOUN_MARKERS \
                 and not form_of(pos - 2).endswith("e"):
             _verb_form(lemmas, pos - 1, verb_lemmas, form_of)
+    # A particle before a conjunction or relative ends its clause too.
+    for word in CLAUSE_WORDS.intersection(lemmas):
+        pos = -1
+        for _ in range(lemmas.count(word)):
+            pos = lemmas.index(word, pos + 1)
+            if pos and lemmas[pos - 1] in PARTICLES:
+                _join_particle(lemmas, pos - 1, verb_lemmas)
     if "te" in lemmas:
         for i, lemma in enumerate(lemmas[:-1]):
             if lemma == "te" and lemmas[i + 1]:

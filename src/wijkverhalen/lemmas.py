@@ -301,7 +301,6 @@ def query_terms(words: Iterable[str]) -> dict[str, list[str]]:
             out[word] = []
             continue
         if path is None:  # no cache file: the table lives in this process
-            table = _memory_table()
             out[word] = [w] if w in _lemma_values() else [lemma_of(w)]
             continue
         found = _file_lookup(path, w)
