@@ -76,7 +76,8 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
     "te", and in sentences with a modal verb.
     """
     n = len(lemmas)
-    if not n:
+    has_homograph = not homographs.isdisjoint(lemmas)
+    if not n or (not has_homograph and PARTICLES.isdisjoint(lemmas) and "te" not in lemmas):
         return lemmas
     # Clause ends: punctuation that ends a clause, and the sentence's end.
     ends = []
@@ -109,7 +110,7 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
         for i, lemma in enumerate(lemmas[:-1]):
             if lemma == "te" and lemmas[i + 1]:
                 _verb_form(lemmas, i + 1, verb_lemmas, form_of)
-    if not MODALS.isdisjoint(lemmas):
+    if has_homograph and not MODALS.isdisjoint(lemmas):
         modal = False
         for i, lemma in enumerate(lemmas):
             if not lemma or lemma in CLAUSE_WORDS:
