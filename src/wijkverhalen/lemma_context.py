@@ -1,6 +1,6 @@
-"""Lemmas that depend on neighbouring words: separable verbs and verbs after "te".
+"""Lemmas that depend on neighbouring words: split separable verbs, noun/verb homographs.
 
-``lemmas.lemma_of`` sees one word at a time. Two rules look at the sentence
+``lemmas.lemma_of`` sees one word at a time. These rules look at the sentence
 around it, using only the word-by-word lemmas (no part-of-speech tagger), and
 run on every sentence at import (``nlp.segment_turns``):
 
@@ -14,11 +14,13 @@ run on every sentence at import (``nlp.segment_turns``):
    ``plaatsvinden``) takes that verb as its lemma. The particle keeps its own
    lemma. This is the Universal Dependencies convention (``plaats_vinden``,
    compared without ``_``).
-2. **Infinitive after "te".** A word after ``te`` that is itself a verb lemma
-   (``te tekenen``, ``te gebruiken``) keeps that form as its lemma, where the
-   table alone gives the noun (``teken``, ``gebruik``).
+2. **Noun/verb homographs.** An ``-en`` word that is itself a verb lemma
+   (``tekenen``, ``gebruiken``) keeps that form as its lemma, where the table
+   alone gives the noun (``teken``, ``gebruik``), after ``te``, after a modal
+   verb in its clause (``kon ... tekenen``), or ending its clause unless a word
+   from ``NOUN_MARKERS`` or an inflected adjective stands before it.
 
-Both rules only read the lemma table, so they are the same for every
+The rules only read the lemma table, so they are the same for every
 interview; a search for the separable verb (``search plaatsvinden``) finds the
 split form, and the literal form is still matched in the text column.
 """

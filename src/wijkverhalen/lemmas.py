@@ -278,7 +278,7 @@ def guess_unknown(w: str, known: Callable[[str], str | None],
     ``None``; ``is_lemma(word)`` whether the word is some word's lemma. In order:
     an inflected ``-e`` is dropped when the table knows the rest (``gemaskerde`` ->
     ``maskeren``, ``intensieve`` -> ``intensief``, ``gestichte`` -> ``stichten``); a
-    present participle ``-end`` becomes its verb (``grijnzend`` -> ``grijnzen``);
+    present participle ``-end`` becomes its verb (``toeziend`` -> ``toezien``);
     a separable particle before a known verb form joins that verb
     (``afgebroken`` -> ``af`` + ``breken``). Otherwise the word is its own lemma.
     """
