@@ -54,6 +54,30 @@ def test_first_person_verbs_are_lemmatised_in_sentences() -> None:
     assert sentence.lemmas == "ik helpen ik vertrouwen en ik durven"
 
 
+def test_split_separable_verb_takes_the_whole_verb_as_lemma() -> None:
+    text = "Het feest vindt morgen plaats, en hij keerde naar huis terug. Wij gaan naar huis."
+    (first, second) = nlp.segment_turns(text, [Turn(0, len(text), 0)])
+    assert first.lemmas.split() == ["het", "feest", "plaatsvinden", "morgen", "plaats", "en", "hij",
+                                    "terugkeren", "naar", "huis", "terug"]
+    assert second.lemmas.split() == ["wij", "gaan", "naar", "huis"]  # no particle: unchanged
+    assert nlp.query_lemmas("plaatsvinden") == {"plaatsvinden": ["plaatsvinden"]}
+
+
+def test_infinitive_after_te_keeps_the_verb_and_not_the_noun() -> None:
+    assert lemmas.lemma_of("tekenen") == "teken"  # alone: the noun
+    assert lemmas.sentence_lemmas(["Het", "is", "moeilijk", "te", "tekenen", "."]) == [
+        "het", "zijn", "moeilijk", "te", "tekenen", ""]
+
+
+@pytest.mark.parametrize("form, lemma", [
+    ("afgebroken", "afbreken"), ("intensieve", "intensief"),
+    ("gemaskerde", "maskeren"), ("toeziend", "toezien"), ("wiskunde", "wiskunde"),
+])
+def test_unknown_words_are_guessed_alike_at_import_and_search(form: str, lemma: str) -> None:
+    assert lemmas.lemma_of(form) == lemma
+    assert lemmas.query_terms([form]) == {form: [lemma]}
+
+
 def test_query_lemmas_agree_with_the_index_and_expand_lemmas() -> None:
     # A word that is itself a lemma is searched as that lemma (its own form may be
     # indexed as a noun: "bellen" -> "bel"); any other word as its lemma.
@@ -229,7 +253,9 @@ def test_gold_sentence_bounds_and_verb_search_meet_the_goals() -> None:
     sentences = gold.read_conllu(GOLD)
     bounds = gold.sentence_scores(sentences)
     assert bounds["precision"] >= 0.99 and bounds["f1"] >= 0.935
-    search = gold.verb_search(sentences, lemmas.lemma_of, nlp.query_lemmas)
+    search = gold.verb_search(sentences, lemmas.sentence_lemmas, nlp.query_lemmas)
     assert search["recall"] >= 0.90 and search["precision"] >= 0.95
-    scores = gold.lemma_scores(sentences, lemmas.lemma_of)
-    assert scores["ALL"]["acc"] >= 0.94 and scores["AUX"]["acc"] >= 0.99  # was 0.86 and 0.43
+    scores = gold.lemma_scores(sentences, lemmas.sentence_lemmas)
+    assert scores["ALL"]["acc"] >= 0.95 and scores["AUX"]["acc"] >= 0.99  # was 0.86 and 0.43
+    for which in ("dev", "held-out"):  # the context rules were developed on "dev" only
+        assert gold.lemma_scores(gold.half(sentences, which), lemmas.sentence_lemmas)["ALL"]["acc"] >= 0.95

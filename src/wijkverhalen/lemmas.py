@@ -36,7 +36,7 @@ import mmap
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 # Bump when the rule below changes: the cached table is rebuilt.
@@ -211,12 +211,19 @@ def _memory_table() -> dict[str, str]:
         return _built[0]
     assert path is not None
     table: dict[str, str] = {}
+    flagged: list[str] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            word, lemma, _ = line.split("\t", 2)
+            word, lemma, flag = line.split("\t", 2)
             if lemma != word:
                 table[word] = lemma
+            if flag == "L\n":
+                flagged.append(word)
+    _flagged[0] = frozenset(flagged)
     return table
+
+
+_flagged: list[frozenset[str] | None] = [None]
 
 
 def load_table() -> dict[str, str]:
@@ -249,7 +256,54 @@ def lemma_of(word: str) -> str:
     w = normalise(word)
     if not w:
         return ""
-    return _memory_table().get(w, w)
+    table = _memory_table()
+    found = table.get(w)
+    if found is not None:
+        return found
+    lemma_set = _lemma_values()
+    if w in lemma_set:
+        return w
+    return guess_unknown(w, table.get, lemma_set.__contains__)
+
+
+_PREFIXES = ("aan", "achter", "af", "bij", "door", "in", "mee", "na", "om", "onder", "op",
+             "over", "terug", "toe", "uit", "uiteen", "voor", "weg")
+
+
+def guess_unknown(w: str, known: Callable[[str], str | None],
+                  is_lemma: Callable[[str], bool]) -> str:
+    """Lemma of a word neither table knows, from its ending or a particle in front.
+
+    ``known(word)`` is the table's lemma when it differs from the word, else
+    ``None``; ``is_lemma(word)`` whether the word is some word's lemma. In order:
+    an inflected ``-e`` is dropped when the table knows the rest (``gemaskerde`` ->
+    ``maskeren``, ``intensieve`` -> ``intensief``, ``gestichte`` -> ``stichten``); a
+    present participle ``-end`` becomes its verb (``toeziend`` -> ``toezien``);
+    a separable particle before a known verb form joins that verb
+    (``afgebroken`` -> ``af`` + ``breken``). Otherwise the word is its own lemma.
+    """
+    base = w
+    if len(w) > 4 and w[-1] == "e" and w[-2].isalpha():
+        stem = w[:-1]
+        if stem[-1] == "v":
+            stem = stem[:-1] + "f"
+        elif stem[-1] == "z":
+            stem = stem[:-1] + "s"
+        lemma = known(stem)
+        if lemma is not None:
+            return lemma
+        if is_lemma(stem):
+            return stem
+        if stem.endswith("end"):
+            base = stem
+    if base.endswith("end") and is_lemma(base[:-1]):
+        return base[:-1]
+    for prefix in _PREFIXES:
+        if base.startswith(prefix) and len(base) > len(prefix) + 3:
+            lemma = known(base[len(prefix):])
+            if lemma is not None and lemma.endswith("en") and is_lemma(prefix + lemma):
+                return prefix + lemma
+    return base
 
 
 def query_terms(words: Iterable[str]) -> dict[str, list[str]]:
@@ -272,18 +326,61 @@ def query_terms(words: Iterable[str]) -> dict[str, list[str]]:
             out[word] = []
             continue
         if path is None:  # no cache file: the table lives in this process
-            table = _memory_table()
-            out[word] = [w] if w in _lemma_values() else [table.get(w, w)]
+            out[word] = [w] if w in _lemma_values() else [lemma_of(w)]
             continue
         found = _file_lookup(path, w)
         if found is None:
-            out[word] = [w]
+            out[word] = [guess_unknown(w, functools.partial(_file_lemma, path),
+                                       functools.partial(_file_is_lemma, path))]
         else:
             lemma, is_lemma = found
             out[word] = [w] if is_lemma else [lemma]
     return out
 
 
+def _file_lemma(path: Path, word: str) -> str | None:
+    found = _file_lookup(path, word)
+    return found[0] if found is not None and found[0] != word else None
+
+
+def _file_is_lemma(path: Path, word: str) -> bool:
+    found = _file_lookup(path, word)
+    return found is not None and found[1]
+
+
 @functools.lru_cache(maxsize=1)
 def _lemma_values() -> frozenset[str]:
-    return frozenset(_memory_table().values())
+    """Words that are some word's lemma, themselves included: the ``L`` flag of
+    the table file (what ``query_terms`` reads), so import and search agree."""
+    table = _memory_table()
+    if _built[0] is None and _flagged[0] is not None:
+        return _flagged[0]
+    return frozenset(table.values())
+
+
+def verb_lemmas() -> frozenset[str]:
+    """Every lemma of the table (what ``lemma_context`` checks a separable verb against)."""
+    return _lemma_values()
+
+
+def sentence_lemmas(words: list[str]) -> list[str]:
+    """Lemmas of one sentence's tokens in order, with the context rules of
+    ``lemma_context`` (``""`` for punctuation). The import pipeline does the same
+    through its per-word caches (``nlp.segment_turns``)."""
+    from wijkverhalen.lemma_context import in_context
+
+    return in_context([lemma_of(w) for w in words], _lemma_values(),
+                      lambda i: words[i].lower() if i < len(words) else "", homograph_lemmas())
+
+
+@functools.lru_cache(maxsize=1)
+def homograph_lemmas() -> frozenset[str]:
+    """Lemmas the table gives to "-en" words that are verb lemmas too (``tekenen`` ->
+    ``teken``): where ``lemma_context`` may take the verb instead."""
+    lemma_set = _lemma_values()
+    return frozenset(lem for w, lem in _memory_table().items()
+                     if w.endswith("en") and w in lemma_set and not lem.endswith("en")
+                     and lem not in _SHORT_VERBS)
+
+
+_SHORT_VERBS = frozenset({"zijn", "gaan", "staan", "doen", "zien", "slaan"})

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
-from wijkverhalen.lemmas import lemma_of, load_table, query_terms
+from wijkverhalen.lemma_context import in_context
+from wijkverhalen.lemmas import homograph_lemmas, lemma_of, load_table, query_terms, verb_lemmas
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
 from wijkverhalen.sentence_rules import (
     WIJK_SENTENCES,
@@ -158,6 +159,19 @@ class _LemmaCache(dict[int, str]):
         return value
 
 
+class _LowerCache(dict[int, str]):
+    """ORTH hash -> lower-cased text (what ``lemma_context`` asks of a few tokens)."""
+
+    def __init__(self, strings: Any) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        value = str(self.strings[key]).lower()
+        self[key] = value
+        return value
+
+
 class _PunctKinds(dict[int, int]):
     """ORTH hash -> ``sentence_rules.token_kind`` of that text."""
 
@@ -201,6 +215,8 @@ class _Plan:
         sentencizers = [n for n, f in factories.items() if f in ("sentencizer", WIJK_SENTENCES)]
         skip: list[str] = []
         self.lemma_attr = LEMMA if lemmatizers else LOWER
+        self.orth = ORTH
+        self.forms = _LowerCache(nlp.vocab.strings)
         self.lemmas = _LemmaCache(nlp.vocab.strings, None)
         component: Any = nlp.get_pipe(lemmatizers[0]) if len(lemmatizers) == 1 else None
         # Only the two classes whose lookup rule is known (text, or lower-cased
@@ -346,6 +362,8 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
             places.append((offset, turn_index))
             chunks.append(chunk)
     lookup = plan.lemmas.__getitem__
+    verbs, homographs = verb_lemmas(), homograph_lemmas()
+    forms = plan.forms if plan.lemma_attr == plan.orth else None
     sentences: list[Sentence] = []
     for doc, chunk, (offset, turn_index) in zip(
         _run(nlp, chunks, plan.skip), chunks, places, strict=True
@@ -356,7 +374,10 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
             if not stripped:
                 continue
             s += len(piece) - len(piece.lstrip())
-            lemmas = " ".join(filter(None, map(lookup, hashes[first:stop])))
+            form_of = (functools.partial(_form_of_hash, forms, hashes, first) if forms is not None
+                       else functools.partial(_form_of, doc, first))
+            words = in_context(list(map(lookup, hashes[first:stop])), verbs, form_of, homographs)
+            lemmas = " ".join(filter(None, words))
             sentences.append(
                 Sentence(
                     start=offset + s,
@@ -366,6 +387,16 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
                 )
             )
     return sentences
+
+
+def _form_of_hash(forms: dict[int, str], hashes: list[int], first: int, i: int) -> str:
+    """Text of token ``first + i`` lower-cased, from its ORTH hash (the fast path)."""
+    return forms[hashes[first + i]]
+
+
+def _form_of(doc: Any, first: int, i: int) -> str:
+    """Text of token ``first + i``, lower-cased (for ``lemma_context``)."""
+    return str(doc[first + i].lower_)
 
 
 def segment_document(parsed: ParsedDocument, nlp: Language | None = None) -> list[Sentence]:

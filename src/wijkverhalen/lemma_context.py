@@ -1,0 +1,146 @@
+"""Lemmas that depend on neighbouring words: split separable verbs, noun/verb homographs.
+
+``lemmas.lemma_of`` sees one word at a time. These rules look at the sentence
+around it, using only the word-by-word lemmas (no part-of-speech tagger), and
+run on every sentence at import (``nlp.segment_turns``):
+
+1. **Split separable verbs.** In a main clause the particle of a separable verb
+   stands at the end of the clause ("het feest *vindt* morgen *plaats*", "hij
+   *keerde* naar huis *terug*"). When a particle from ``PARTICLES`` ends a
+   clause (the next token is punctuation, a conjunction or relative from
+   ``CLAUSE_WORDS``, or the end of the sentence), the first earlier word of
+   that clause whose lemma ends in ``-n`` and forms, with the particle in
+   front, a verb lemma the table knows (``plaats`` + ``vinden`` ->
+   ``plaatsvinden``) takes that verb as its lemma. The particle keeps its own
+   lemma. This is the Universal Dependencies convention (``plaats_vinden``,
+   compared without ``_``).
+2. **Noun/verb homographs.** An ``-en`` word that is itself a verb lemma
+   (``tekenen``, ``gebruiken``) keeps that form as its lemma, where the table
+   alone gives the noun (``teken``, ``gebruik``), after ``te``, after a modal
+   verb in its clause (``kon ... tekenen``), or ending its clause unless a word
+   from ``NOUN_MARKERS`` or an inflected adjective stands before it.
+
+The rules only read the lemma table, so they are the same for every
+interview; a search for the separable verb (``search plaatsvinden``) finds the
+split form, and the literal form is still matched in the text column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from wijkverhalen.lemmas import normalise
+
+# Separable-verb particles that stand alone at the end of a clause.
+PARTICLES = frozenset({
+    "aan", "achter", "af", "bij", "binnen", "deel", "door", "in", "los", "mee", "na",
+    "om", "onder", "op", "over", "overeen", "plaats", "rond", "samen", "stil", "tegemoet",
+    "terug", "toe", "tot", "uit", "uiteen", "voor", "voorbij", "voort", "vrij", "weg",
+})
+# Words that start a new clause: a particle before them ends the previous one.
+CLAUSE_WORDS = frozenset({
+    "en", "maar", "of", "want", "dus", "dat", "die", "omdat", "als", "wanneer", "toen",
+    "terwijl", "waar", "wat", "welke", "hoewel", "zodat", "doordat", "nadat", "voordat",
+    "totdat", "zoals", "waarin", "waarbij", "waardoor", "waarmee", "waarop",
+})
+
+
+# Punctuation that ends a clause ("in «Titel»" is not the end of one).
+CLAUSE_END = frozenset({",", ".", ";", ":", "!", "?", ")", "...", "…", "-", "–"})
+# Auxiliaries are not the head of a split verb ("had ... mee" is rarely "meehebben").
+NOT_HEADS = PARTICLES | {"zijn", "hebben", "worden"}
+# Verbs that take a bare infinitive later in the clause ("kon ... tekenen").
+MODALS = frozenset({
+    "kunnen", "moeten", "willen", "zullen", "mogen", "gaan", "blijven", "laten", "durven",
+    "hoeven", "komen", "zien", "horen", "helpen", "leren",
+})
+# Words after which an "-en" word is a noun ("de werken", "hun tekenen").
+NOUN_MARKERS = frozenset({
+    "de", "het", "een", "die", "deze", "dat", "dit", "mijn", "zijn", "haar", "hun", "ons",
+    "onze", "uw", "jouw", "je", "elk", "ieder", "alle", "geen", "enkele", "vele", "veel",
+    "sommige", "beide", "welke", "wiens", "wier", "van", "met", "door", "voor", "zonder",
+})
+
+
+def in_context(lemmas: list[str], verb_lemmas: Collection[str],
+               form_of: Callable[[int], str], homographs: frozenset[str] = frozenset()) -> list[str]:
+    """The lemmas of one sentence's tokens, corrected by the rules above.
+
+    ``lemmas`` are the word-by-word lemmas in token order, ``""`` for
+    punctuation; ``verb_lemmas`` is the set of lemmas the table knows;
+    ``form_of(i)`` gives the text of token ``i`` lower-cased (asked only where a
+    rule needs it); ``homographs`` the lemmas the table gives to "-en" words
+    that are verb lemmas too (``lemmas.homograph_lemmas``). Returns ``lemmas``
+    itself, changed in place where a rule applies.
+
+    Runs on every sentence at import, so it only walks the sentence where a
+    rule can apply: before each punctuation token (and the sentence end), after
+    "te", and in sentences with a modal verb.
+    """
+    n = len(lemmas)
+    has_homograph = not homographs.isdisjoint(lemmas)
+    if not n or (not has_homograph and PARTICLES.isdisjoint(lemmas) and "te" not in lemmas):
+        return lemmas
+    # Clause ends: punctuation that ends a clause, and the sentence's end.
+    ends = []
+    pos = -1
+    for _ in range(lemmas.count("")):
+        pos = lemmas.index("", pos + 1)
+        ends.append(pos)
+    if not ends or ends[-1] != n - 1:
+        ends.append(n)
+    particles, homs = PARTICLES, homographs
+    for pos in ends:
+        last = lemmas[pos - 1] if pos else ""
+        if not last or (last not in particles and last not in homs):
+            continue
+        if pos < n and form_of(pos) not in CLAUSE_END:
+            continue
+        if last in particles:
+            _join_particle(lemmas, pos - 1, verb_lemmas)
+        elif pos > 1 and lemmas[pos - 2] and lemmas[pos - 2] not in NOUN_MARKERS \
+                and not form_of(pos - 2).endswith("e"):
+            _verb_form(lemmas, pos - 1, verb_lemmas, form_of)
+    # A particle before a conjunction or relative ends its clause too.
+    for word in CLAUSE_WORDS.intersection(lemmas):
+        pos = -1
+        for _ in range(lemmas.count(word)):
+            pos = lemmas.index(word, pos + 1)
+            if pos and lemmas[pos - 1] in PARTICLES:
+                _join_particle(lemmas, pos - 1, verb_lemmas)
+    if "te" in lemmas:
+        for i, lemma in enumerate(lemmas[:-1]):
+            if lemma == "te" and lemmas[i + 1]:
+                _verb_form(lemmas, i + 1, verb_lemmas, form_of)
+    if has_homograph and not MODALS.isdisjoint(lemmas):
+        modal = False
+        for i, lemma in enumerate(lemmas):
+            if not lemma or lemma in CLAUSE_WORDS:
+                modal = False
+            elif lemma in MODALS:
+                modal = True
+            elif modal and lemma in homographs and lemmas[i - 1] not in NOUN_MARKERS:
+                _verb_form(lemmas, i, verb_lemmas, form_of)
+    return lemmas
+
+
+def _join_particle(lemmas: list[str], i: int, verb_lemmas: Collection[str]) -> None:
+    """The particle at ``i`` ends its clause: the clause's first word that forms a
+    known verb with it in front takes that verb as its lemma."""
+    start = i
+    while start > 0 and lemmas[start - 1] and lemmas[start - 1] not in CLAUSE_WORDS:
+        start -= 1
+    particle = lemmas[i]
+    for j in range(start, i):
+        head = lemmas[j]
+        if head[-1] == "n" and head not in NOT_HEADS and particle + head in verb_lemmas:
+            lemmas[j] = particle + head
+            return
+
+
+def _verb_form(lemmas: list[str], i: int, verb_lemmas: Collection[str],
+               form_of: Callable[[int], str]) -> None:
+    """Token ``i`` is a verb here: an "-en" form that is a verb lemma keeps its form."""
+    form = normalise(form_of(i))
+    if form != lemmas[i] and form.endswith("en") and form in verb_lemmas:
+        lemmas[i] = form
