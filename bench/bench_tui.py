@@ -192,13 +192,12 @@ def summary(values: list[float]) -> dict[str, Any]:
 
 
 async def measure(path: Path, reps: int) -> dict[str, Any]:
-    from wijkverhalen.tui.app import make_app
-    from wijkverhalen.tui.screens.coding import CodingScreen
-    from wijkverhalen.tui.screens.retrieval import RetrievalScreen
-
     from textual.widgets import DataTable
 
+    from wijkverhalen.tui.app import make_app
+    from wijkverhalen.tui.screens.coding import CodingScreen
     from wijkverhalen.tui.screens.documents import DocumentsScreen
+    from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 
     def documents_with_counts(screen: Any) -> bool:
         """The documents table is on screen, every row with its number of codings."""
@@ -209,7 +208,7 @@ async def measure(path: Path, reps: int) -> dict[str, Any]:
             "…" not in str(table.get_cell(str(d.id), "codings")) for d in screen.docs
         )
 
-    results: dict[str, Any] = {"loadavg_before": open("/proc/loadavg").read().split()[:3]}
+    results: dict[str, Any] = {"loadavg_before": Path("/proc/loadavg").read_text().split()[:3]}
     t_start = time.perf_counter()
     app = make_app(path, coder=CODER, query_lemmas=lambda q: {})
     frames = Frames(app, watch=documents_with_counts)
