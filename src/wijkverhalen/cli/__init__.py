@@ -129,6 +129,7 @@ from . import (  # noqa: E402,F401,E501  (register the commands)
     linking,
     memos,
     reindex,
+    serve,
     teams,
     tui,
 )

@@ -5,7 +5,9 @@ Type in the filter to narrow the list (words match the name or any attribute;
 the highlighted document's attributes and ``x`` removes it (after asking; a coded
 document goes with its codings), both one undoable change through the session. Coding
 progress (share of sentences with at least one coding) is computed in a worker
-so the list appears at once even on a large project.
+so the list appears at once even on a large project: the table is built once on
+open, with the codings counted by one aggregate query, and the worker's result only
+fills in the "coded" column (bench/bench_tui.py, ``startup_to_counts_ms``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ...models import Document
 from ...textsafe import printable
 from ..messages import ImportFinished, ImportProgressed, ProgressLoaded
 from ..plain import plain
+from ..widgets.fixed_table import FixedWidthTable
 from ..widgets.footer import WijkFooter
 from .attributes_dialog import AttributesDialog
 from .base import WijkScreen, reads_project
@@ -115,8 +118,10 @@ class DocumentsScreen(WijkScreen):
     def __init__(self) -> None:
         super().__init__(id="documents")
         self.docs: list[Document] = []
+        # id -> (codings, sentences, coded sentences); coded is -1 until the worker has it
         self.progress: dict[int, tuple[int, int, int]] = {}
         self.attribute_columns: list[str] = []
+        self._layout: tuple[int, ...] = ()  # the column widths the table was built with
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,7 +129,7 @@ class DocumentsScreen(WijkScreen):
             placeholder="filter: words in name or attributes, or attribute=value (rol=bewoner jaar=2020)",
             id="doc-filter",
         )
-        yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
+        yield FixedWidthTable(id="documents-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="import-progress", show_eta=True)
         yield Static(id="doc-summary")
         yield WijkFooter()
@@ -143,6 +148,10 @@ class DocumentsScreen(WijkScreen):
     def reload(self) -> None:
         session = self.wapp.session
         self.docs = session.project.documents()
+        self.progress = {
+            doc_id: (codings, sentences, -1)
+            for doc_id, (codings, sentences) in session.project.document_counts().items()
+        }
         self.loaded_generation = session.generation
         names = session.project.attribute_names()
         preferred = [a for a in PREFERRED_ATTRIBUTES if a in names]
@@ -154,14 +163,13 @@ class DocumentsScreen(WijkScreen):
         self.load_progress()
 
     def on_resize(self) -> None:
-        if self.docs:
+        if self.docs and self._widths() != self._layout:  # rebuild only when the columns change
             keep = self.selected_document_id()
             self._columns()
             self.fill(keep)
 
-    def _columns(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
+    def _widths(self) -> tuple[int, ...]:
+        """The width of each column (name, attributes, words, codings, coded) at this size."""
         # Fit the table to the screen: attribute columns up to 16 cells, the name gets the rest.
         widths = [
             min(
@@ -176,7 +184,14 @@ class DocumentsScreen(WijkScreen):
             widths[widths.index(max(widths))] -= 1  # narrow terminal: attributes give way first
         available = total - fixed - sum(widths)
         natural = max([8] + [len(d.name) for d in self.docs])
-        table.add_column("document", key="name", width=max(16, min(natural, available)))
+        return (max(16, min(natural, available)), *widths, 6, 7, BAR_WIDTH + 5)
+
+    def _columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self._layout = self._widths()
+        name_width, *widths = self._layout[: 1 + len(self.attribute_columns)]
+        table.add_column("document", key="name", width=name_width)
         for attribute, width in zip(self.attribute_columns, widths, strict=True):
             table.add_column(plain(attribute), key=f"attr:{attribute}", width=width)
         table.add_column("words", key="words", width=6)
@@ -191,7 +206,7 @@ class DocumentsScreen(WijkScreen):
         table.clear()
         shown = [d for d in self.docs if matches(d, query)]
         for doc in shown:
-            n_codings, n_sentences, n_coded = self.progress.get(doc.id, (-1, 0, 0))
+            n_codings, n_sentences, n_coded = self.progress.get(doc.id, (-1, 0, -1))
             table.add_row(
                 Text(printable(doc.name), overflow="ellipsis", no_wrap=True),
                 *[
@@ -200,9 +215,7 @@ class DocumentsScreen(WijkScreen):
                 ],
                 Text(f"{doc.word_count:,}", justify="right"),
                 Text("…" if n_codings < 0 else f"{n_codings:,}", justify="right"),
-                Text("…", style="dim")
-                if n_codings < 0
-                else progress_bar(n_coded / n_sentences if n_sentences else 0),
+                self._coded_cell(n_sentences, n_coded),
                 key=str(doc.id),
             )
         if keep is not None and str(keep) in {str(d.id) for d in shown}:
@@ -223,6 +236,12 @@ class DocumentsScreen(WijkScreen):
             summary.append("   Enter: open · f: filter · i: import · a: attributes · x: remove", style="dim")
         self.query_one("#doc-summary", Static).update(summary)  # may wrap to 2 lines at 80 columns
 
+    @staticmethod
+    def _coded_cell(sentences: int, coded: int) -> Text:
+        if coded < 0:
+            return Text("…", style="dim")
+        return progress_bar(coded / sentences if sentences else 0)
+
     def selected_document_id(self) -> int | None:
         table = self.query_one(DataTable)
         if not table.row_count:
@@ -241,8 +260,16 @@ class DocumentsScreen(WijkScreen):
             self.post_message(ProgressLoaded(progress))
 
     def on_progress_loaded(self, message: ProgressLoaded) -> None:
-        self.progress = message.progress
-        self.fill()
+        """Fill in the "coded" column (and any count that changed meanwhile), not the whole table."""
+        table = self.query_one(DataTable)
+        for doc_id, (codings, sentences, coded) in message.progress.items():
+            before = self.progress.get(doc_id)
+            self.progress[doc_id] = (codings, sentences, coded)
+            if str(doc_id) not in table.rows:
+                continue
+            if before is None or before[0] != codings:
+                table.update_cell(str(doc_id), "codings", Text(f"{codings:,}", justify="right"))
+            table.update_cell(str(doc_id), "coded", self._coded_cell(sentences, coded))
 
     # -- actions -------------------------------------------------------------------------
     @on(DataTable.RowSelected)
