@@ -19,6 +19,7 @@ from wijkverhalen.analysis.views import (
 from wijkverhalen.tui.screens.analysis import AnalysisScreen, PassagesDialog
 from wijkverhalen.tui.screens.coding import CodingScreen
 from wijkverhalen.tui.screens.memos import MemosScreen
+from wijkverhalen.tui.widgets.code_tree import CodeTree
 
 SIZE = (80, 24)
 
@@ -166,3 +167,17 @@ async def test_memo_overview_filters_jumps_and_edits(make: Any, reopen: Any) -> 
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(pilot.app.screen, CodingScreen)
+
+
+async def test_code_tree_counts_include_sub_codes(make: Any, reopen: Any) -> None:
+    coded(reopen)
+    async with make().run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        tree = pilot.app.screen.query_one(CodeTree)
+        label = str(tree._code_nodes["relaties"].label)
+        assert label.endswith("0 (+3)"), label  # 2 x vertrouwen + 1 x samenhang below it
+        assert "(+" not in str(tree._code_nodes["netwerken"].label)
+        pilot.app.session.counts()["relaties.samenhang"] += 2
+        tree.update_counts(pilot.app.session.counts(), ["relaties.samenhang"])
+        assert str(tree._code_nodes["relaties"].label).endswith("(+5)")  # the parent follows
