@@ -73,7 +73,7 @@ def test_core_tables_and_filters(reopen: Any) -> None:
 
 
 async def _analysis(pilot: Any) -> AnalysisScreen:
-    await pilot.press("A")
+    await pilot.press("X")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, AnalysisScreen)

@@ -124,7 +124,7 @@ SCREENS: list[ScreenEntry] = [
     ),
     ScreenEntry(
         "analysis",
-        "A",
+        "X",
         "Analysis",
         "Code x document, code x attribute and co-occurrence tables; Enter shows a cell's passages",
         f"{_SCREENS_PKG}.analysis:AnalysisScreen",

@@ -223,7 +223,7 @@ class AnalysisScreen(WijkScreen):
         text = Text()
         text.append(self.session.label(code_id), style="bold")
         text.append(f" [{code_id}]", style="dim")
-        text.append(f" × {label}: {table.count(code_id, column)} passage(s) · Enter: show them")
+        text.append(f" × {label}: {table.count(code_id, column)} · Enter: passages")
         status.update(text)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
