@@ -163,7 +163,7 @@ class AnalysisScreen(WijkScreen):
         grid.clear(columns=True)
         grid.fixed_columns = 1
         grid.add_column("code", width=LABEL_WIDTH, key="__code")
-        for key, heading in zip(table.columns, table.column_headings, strict=True):
+        for key, heading in zip(table.columns, table.column_labels, strict=True):
             grid.add_column(_cut(heading, CELL_WIDTH), width=CELL_WIDTH, key=key)
         for code_id in table.rows:
             label = Text("  " * self.session.depth(code_id))
