@@ -48,6 +48,10 @@ def _cut(text: str, width: int) -> str:
 class PassagesDialog(ModalScreen[None]):
     """The passages behind one cell; Enter opens one in the transcript, Esc goes back."""
 
+    DEFAULT_CSS = """
+    PassagesDialog #cell-passages { height: 1fr; }
+    """
+
     BINDINGS = [Binding("escape,q", "close", "Back", show=False)]
 
     def __init__(self, title: str, passages: list[Passage]) -> None:
@@ -93,6 +97,10 @@ class AnalysisScreen(WijkScreen):
 
     SCREEN_NAME = "analysis"
     AUTO_FOCUS = "#matrix"
+    DEFAULT_CSS = """
+    AnalysisScreen #matrix { height: 1fr; }
+    AnalysisScreen #analysis-title, AnalysisScreen #analysis-status { height: auto; }
+    """
 
     BINDINGS = [
         Binding("v", "next_view", "View", id="analysis.view"),

@@ -29,6 +29,9 @@ class MemosScreen(WijkScreen):
 
     SCREEN_NAME = "memos"
     AUTO_FOCUS = "#memo-list"
+    DEFAULT_CSS = """
+    MemosScreen #memo-list { height: 1fr; }
+    """
 
     BINDINGS = [
         Binding("f", "filter", "Filter/search", id="memos.filter"),
