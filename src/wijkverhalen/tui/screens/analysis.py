@@ -262,7 +262,8 @@ class AnalysisScreen(WijkScreen):
             label = f"with {self.session.label(column)} ({SCOPE_TITLES[self.scope]})"
         passages = self.session.project.passages_for(ids)
         passages.sort(key=lambda p: (p.document_name, p.coding.start))
-        title = f"{self.session.label(code_id)} · {label} · {len(passages)} passage(s)"
+        count = f"{len(passages)} passage{'' if len(passages) == 1 else 's'}"
+        title = f"{self.session.label(code_id)} · {label} · {count}"
         self.app.push_screen(PassagesDialog(title, passages))
 
     def action_next_view(self) -> None:
