@@ -104,7 +104,7 @@ class AnalysisScreen(WijkScreen):
 
     BINDINGS = [
         Binding("v", "next_view", "View", id="analysis.view"),
-        Binding("p", "toggle_presence", "Count/presence", id="analysis.presence"),
+        Binding("p", "toggle_presence", "Presence", id="analysis.presence"),
         Binding("s", "toggle_children", "Sub-codes", id="analysis.children"),
         Binding("f", "filter", "Filter", id="analysis.filter"),
         Binding("a", "choose_attribute", "Attribute", id="analysis.attribute"),
