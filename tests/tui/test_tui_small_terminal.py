@@ -156,6 +156,8 @@ FOOTER_KEYS = {
     "b": ["a Add", "e Rename", "g Merge"],
     "V": ["c Case", "b Aspect", "a Link", "- Flip link", "x Unlink", "m Mentions"],
     "E": ["^e Export"],
+    "X": ["v View", "p Presence", "s Sub-codes", "f Filter", "a Attribute", "o Scope"],
+    "M": ["f Filter/search", "m Edit memo"],
 }
 
 

@@ -123,6 +123,20 @@ SCREENS: list[ScreenEntry] = [
         f"{_SCREENS_PKG}.compare:CompareScreen",
     ),
     ScreenEntry(
+        "analysis",
+        "X",
+        "Analysis",
+        "Code x document, code x attribute and co-occurrence tables; Enter shows a cell's passages",
+        f"{_SCREENS_PKG}.analysis:AnalysisScreen",
+    ),
+    ScreenEntry(
+        "memos",
+        "M",
+        "Memos",
+        "Every memo (codings, codes, documents): filter, search, jump, edit",
+        f"{_SCREENS_PKG}.memos:MemosScreen",
+    ),
+    ScreenEntry(
         "export",
         "E",
         "Export",

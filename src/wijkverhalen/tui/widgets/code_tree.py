@@ -1,4 +1,8 @@
-"""The codebook as a tree with a colour swatch and the number of codings per code."""
+"""The codebook as a tree with a colour swatch and the number of codings per code.
+
+A code with sub-codes also shows the codings of everything below it:
+``Governance  2 (+40)`` is two codings of Governance itself and forty of its sub-codes.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,28 @@ from textual.widgets.tree import TreeNode
 from ...models import Code
 
 
-def code_label(code: Code, count: int) -> Text:
+def code_label(code: Code, count: int, below: int = 0) -> Text:
     label = Text()
     label.append("■ ", style=code.color)
     label.append(code.label)
-    if count:
+    if count or below:
         label.append(f"  {count}", style="dim")
+    if below:
+        label.append(f" (+{below})", style="dim")
     return label
+
+
+def counts_below(codes: list[Code], counts: dict[str, int]) -> dict[str, int]:
+    """Per code, the codings of all its sub-codes (at any depth), not its own."""
+    by_id = {c.id: c for c in codes}
+    below: dict[str, int] = {}
+    for code in codes:
+        n = counts.get(code.id, 0)
+        parent, steps = code.parent_id, 0
+        while n and parent in by_id and steps < 100:  # steps: a cycle never hangs the screen
+            below[parent] = below.get(parent, 0) + n  # type: ignore[index]
+            parent, steps = by_id[parent].parent_id, steps + 1  # type: ignore[index]
+    return below
 
 
 class CodeTree(Tree[str]):
@@ -67,11 +86,12 @@ class CodeTree(Tree[str]):
         self._code_nodes = {}
         self._codes = {c.id: c for c in codes}
         has_children = {c.parent_id for c in codes if c.parent_id}
+        below = counts_below(codes, counts)
         for code in codes:
             parent = self._code_nodes.get(code.parent_id) if code.parent_id else self.root
             if parent is None:
                 parent = self.root
-            label = code_label(code, counts.get(code.id, 0))
+            label = code_label(code, counts.get(code.id, 0), below.get(code.id, 0))
             if code.id in has_children:
                 node = parent.add(label, data=code.id, expand=code.id not in collapsed)
             else:
@@ -85,12 +105,19 @@ class CodeTree(Tree[str]):
             self.move_cursor(self._code_nodes[codes[0].id])
 
     def update_counts(self, counts: dict[str, int], code_ids: list[str] | None = None) -> None:
-        """Repaint the labels of ``code_ids`` (all if None) with new counts."""
-        for code_id in code_ids if code_ids is not None else list(self._code_nodes):
+        """Repaint the labels of ``code_ids`` (all if None) and the codes above them."""
+        below = counts_below(list(self._codes.values()), counts)
+        wanted = list(self._code_nodes) if code_ids is None else list(code_ids)
+        for code_id in list(wanted):
+            parent = self._codes[code_id].parent_id if code_id in self._codes else None
+            while parent in self._codes and parent not in wanted:
+                wanted.append(parent)  # type: ignore[arg-type]
+                parent = self._codes[parent].parent_id  # type: ignore[index]
+        for code_id in wanted:
             node = self._code_nodes.get(code_id)
             code = self._codes.get(code_id)
             if node is not None and code is not None:
-                node.set_label(code_label(code, counts.get(code_id, 0)))
+                node.set_label(code_label(code, counts.get(code_id, 0), below.get(code_id, 0)))
 
     def select_code(self, code_id: str) -> None:
         node = self._code_nodes.get(code_id)
