@@ -283,10 +283,20 @@ class WijkApp(App[None]):
         return getter() if callable(getter) else None
 
     def show_retrieval(self, code_id: str | None) -> None:
-        """Retrieval for ``code_id`` (default: the highlighted code; else ask)."""
-        code_id = code_id or self.highlighted_code_id()
+        """Retrieval for ``code_id`` (default: the highlighted code; else ask).
+
+        A screen that knows which codes are "under the cursor" (the coding screen)
+        offers ``retrieval_candidates``: when it names no single code, the picker
+        asks, listing those codes first, rather than reusing whatever was shown last.
+        """
+        asks = getattr(self.screen, "retrieval_candidates", None)
+        candidates: list[str] = []
+        if code_id is None and callable(asks):
+            code_id, candidates = asks()
+        else:
+            code_id = code_id or self.highlighted_code_id()
         retrieval = self.main_screen("retrieval")
-        if code_id is None and getattr(retrieval, "code_id", None) is None:
+        if code_id is None and (callable(asks) or getattr(retrieval, "code_id", None) is None):
             from .widgets.code_picker import CodePicker
 
             def chosen(picked: str | None) -> None:
@@ -298,6 +308,8 @@ class WijkApp(App[None]):
                     self.session.codes(),
                     title="Retrieve passages of…",
                     depth_of=self.session.depth,
+                    suggested=candidates,
+                    suggested_title="coded here",
                     recent=self.session.recent,
                 ),
                 chosen,

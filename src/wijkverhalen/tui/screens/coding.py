@@ -331,6 +331,19 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     def highlighted_code_id(self) -> str | None:
         return self.code_tree.highlighted_code_id if self._ready else None
 
+    def retrieval_candidates(self) -> tuple[str | None, list[str]]:
+        """The code ``r`` retrieves: the tree's when it has focus, else the one coded here.
+
+        With no code or several codes under the cursor (or selection) it names none,
+        and the app asks with these codes listed first.
+        """
+        if not self._ready:
+            return None, []
+        if self.code_tree.has_focus:
+            return self.code_tree.highlighted_code_id, []
+        codes = list(dict.fromkeys(c.code_id for c in self.codings_in_target()))
+        return (codes[0] if len(codes) == 1 else None), codes
+
     def on_code_tree_code_highlighted(self, event: CodeTree.CodeHighlighted) -> None:
         code = self.session.code(event.code_id) if event.code_id else None
         self.query_one(CodeInfo).show(code, self.session.counts().get(event.code_id or "", 0))

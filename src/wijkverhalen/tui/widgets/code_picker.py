@@ -117,6 +117,7 @@ class CodePicker(ModalScreen[str | None]):
         title: str = "Apply code",
         depth_of: Callable[[str], int] | None = None,
         suggested: Sequence[str] = (),
+        suggested_title: str = "suggested for this sentence",
         recent: Sequence[str] = (),
         extra: Sequence[tuple[str, str]] = (),
         first: str | None = None,
@@ -127,6 +128,7 @@ class CodePicker(ModalScreen[str | None]):
         self.title_text = title
         self.depth_of = depth_of or (lambda _: 0)
         self.suggested = [c for c in suggested if c in self.by_id]
+        self.suggested_title = suggested_title
         self.recent = [c for c in recent if c in self.by_id]
         self.extra = list(extra)
         self.first = first if first in self.by_id else None
@@ -164,7 +166,7 @@ class CodePicker(ModalScreen[str | None]):
             options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
         if self.suggested:
             options.append(
-                Option(Text("suggested for this sentence", style="bold dim"), disabled=True)
+                Option(Text(self.suggested_title, style="bold dim"), disabled=True)
             )
             for code_id in self.suggested:
                 options.append(

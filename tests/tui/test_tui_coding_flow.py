@@ -1,0 +1,57 @@
+"""Pilot tests of the coding flow as a researcher uses it (issue 14, "Coding flow")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wijkverhalen.tui.screens.retrieval import RetrievalScreen
+from wijkverhalen.tui.widgets.code_picker import CodePicker
+
+from .test_tui_coding import SIZE, VERTROUWEN, ZEIDEN, open_first_document, pick, sentence_span
+
+
+async def test_r_retrieves_the_code_under_the_cursor_not_the_tree_highlight(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("j", "j", "j")
+        await pick(pilot, "samenh")
+        assert screen.code_tree.highlighted_code_id != "relaties.samenhang"
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RetrievalScreen)
+        assert app.screen.code_id == "relaties.samenhang"
+
+
+async def test_r_on_an_uncoded_sentence_asks_and_letters_go_to_the_picker(
+    make: Any, reopen: Any
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, CodePicker)
+        # letters that are commands on the coding screen (x remove, c code, m memo...)
+        await pilot.press(*"vertrouwen", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RetrievalScreen)
+        assert app.screen.code_id == "relaties.vertrouwen"
+    assert reopen().codings(document_id=1) == []
+
+
+async def test_r_with_two_codes_here_asks_with_them_first(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("j", "j", "j")
+        await pick(pilot, "samenh")
+        await pick(pilot, "governance")
+        await pilot.press("r")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CodePicker)
+        assert picker.suggested == ["relaties.samenhang", "governance"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RetrievalScreen)
