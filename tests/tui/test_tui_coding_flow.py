@@ -55,3 +55,32 @@ async def test_r_with_two_codes_here_asks_with_them_first(make: Any) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RetrievalScreen)
+
+
+async def test_selection_stays_after_coding_for_a_second_code(make: Any, reopen: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("j", "j", "j", "v", "j")  # ZEIDEN..VERTROUWEN
+        await pick(pilot, "vertr")
+        assert screen.transcript.selection() == (ZEIDEN, VERTROUWEN)
+        await pick(pilot, "samenh")  # the same span, not reselected
+        span = sentence_span(screen, ZEIDEN, VERTROUWEN)
+        await pilot.press("escape")
+        assert not screen.transcript.selecting
+    got = sorted((c.start, c.end, c.code_id) for c in reopen().codings(document_id=1))
+    assert got == [(*span, "relaties.samenhang"), (*span, "relaties.vertrouwen")]
+
+
+async def test_number_keys_show_their_codes_while_coding(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pick(pilot, "stress")
+        await pick(pilot, "netw")
+        line = str(screen.query_one("#recent-codes").render())
+        assert "1 ■ Netwerken" in line and "2 ■ Stressor" in line
+        assert line.index("Netwerken") < line.index("Stressor")
+        await pilot.press("j", "2")  # 2 = Stressor, which becomes 1
+        line = str(screen.query_one("#recent-codes").render())
+        assert "1 ■ Stressor" in line and "2 ■ Netwerken" in line

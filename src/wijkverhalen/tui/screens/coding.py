@@ -111,6 +111,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             with Vertical(id="transcript-pane"):
                 yield Static(id="doc-title")
                 yield TranscriptView(id="transcript")
+                yield Static(id="recent-codes")
                 yield Static(id="cursor-info")
             with Vertical(id="side-pane"):
                 yield CodeTree(id="code-tree")
@@ -319,6 +320,23 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         if self.status:
             lines.append(Text(self.status, style="bold"))
         info.update(Text("\n").join(lines), layout=False)
+        self.update_recent_line()
+
+    def recent_line(self) -> Text:
+        """``1 Vertrouwen 2 Stressor …``: which code each number key applies now."""
+        line = Text()
+        for n, code_id in enumerate(self.session.recent[:9], 1):
+            if n > 1:
+                line.append("  ")
+            line.append(f"{n}", style="bold reverse")
+            line.append(" ■ ", style=self.session.color(code_id))
+            line.append(_short(self.session.label(code_id), 18))
+        if not line:
+            line.append("1-9: recent codes appear here once you code (c)", style="dim")
+        return line
+
+    def update_recent_line(self) -> None:
+        self.query_one("#recent-codes", Static).update(self.recent_line(), layout=False)
 
     def confirm(self, message: str) -> None:
         """Confirm an action on the screen; called only after the core committed it."""
@@ -364,11 +382,15 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         if coding is None:
             return None
         self.model.add(coding)
-        self.transcript.sel_anchor = None
-        self.transcript.exact = None
+        # The selection (or exact span) stays, so the same span can take a second code;
+        # Esc or a move without a selection drops it.
         self.transcript.refresh()
         self.code_tree.update_counts(self.session.counts(), [code_id])
-        self.confirm(f"✓ coded {self.session.label(code_id)} (#{coding.id})")
+        kept = self.transcript.selecting or self.transcript.exact is not None
+        self.confirm(
+            f"✓ coded {self.session.label(code_id)}"
+            + (" · span still selected: code again, or Esc" if kept else "")
+        )
         return coding
 
     def action_pick_code(self) -> None:
