@@ -84,3 +84,22 @@ async def test_number_keys_show_their_codes_while_coding(make: Any) -> None:
         await pilot.press("j", "2")  # 2 = Stressor, which becomes 1
         line = str(screen.query_one("#recent-codes").render())
         assert "1 ■ Stressor" in line and "2 ■ Netwerken" in line
+
+
+async def test_picker_previews_the_highlighted_code(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"relaties tussen")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#picker-preview").render())
+        for part in ("Relaties tussen bewoners", "Contact, samenwerking", "De rol van de overheid",
+                     "We kennen elkaar nu"):
+            assert part in preview
+        await pilot.press("down")  # no other match: stays; clear and move to another code
+        await pilot.press(*["backspace"] * 15, *"vertr")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#picker-preview").render())
+        assert "Vertrouwen tussen actoren." in preview and "Contact" not in preview

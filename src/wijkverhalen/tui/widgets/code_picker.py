@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from ...models import Code
 from ..plain import plain
+from .code_info import code_preview
 
 MIN_SCORE = 70.0
 PROMPT_WIDTH = 76
@@ -138,6 +139,7 @@ class CodePicker(ModalScreen[str | None]):
             yield Label(plain(self.title_text), classes="dialog-title")
             yield Input(placeholder="type id, label or gloss…", id="picker-query")
             yield OptionList(id="picker-options")
+            yield Static(id="picker-preview")
             yield Static("↑/↓ choose · Enter: apply · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -205,6 +207,13 @@ class CodePicker(ModalScreen[str | None]):
             self.app.bell()
             return
         self._choose(options.get_option_at_index(options.highlighted))
+
+    @on(OptionList.OptionHighlighted)
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Preview the highlighted code's definition, include/exclude and example."""
+        option_id = event.option.id or ""
+        code = self.by_id.get(option_id.split(":", 1)[1]) if ":" in option_id else None
+        self.query_one("#picker-preview", Static).update(code_preview(code))
 
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
