@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wijkverhalen.tui.screens.dialogs import ChoiceDialog, MemoDialog
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.widgets.code_picker import CodePicker
 
@@ -103,3 +104,37 @@ async def test_picker_previews_the_highlighted_code(make: Any) -> None:
         await pilot.pause()
         preview = str(app.screen.query_one("#picker-preview").render())
         assert "Vertrouwen tussen actoren." in preview and "Contact" not in preview
+
+
+async def test_j_k_move_in_the_code_tree_and_in_choice_lists(make: Any, reopen: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pick(pilot, "netw")
+        await pick(pilot, "gov")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("j", "enter")  # the second one listed: governance
+        await pilot.pause()
+        await pilot.press("tab")  # to the code tree
+        tree = screen.code_tree
+        assert tree.has_focus
+        before = tree.cursor_line
+        await pilot.press("j", "j")
+        assert tree.cursor_line == before + 2 and screen.transcript.cursor == 0
+        await pilot.press("k")
+        assert tree.cursor_line == before + 1
+    assert [c.code_id for c in reopen().codings(document_id=1)] == ["netwerken"]
+
+
+async def test_m_on_an_uncoded_sentence_says_it_memos_the_document(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_document(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, MemoDialog)
+        assert "01_bewoner_fatima" in dialog.title_text
+        assert "not coded" in dialog.context and "whole document" in dialog.context

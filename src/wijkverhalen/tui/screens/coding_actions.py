@@ -142,7 +142,11 @@ class CodingActions:
 
     def action_memo(self) -> None:
         if not self.codings_in_target():
-            self.action_document_memo()
+            # Nothing coded here: say plainly that the memo goes on the whole document.
+            self.action_document_memo(
+                context="This sentence is not coded, so this memo goes on the whole document "
+                "(M). To annotate a passage, code it first (c), then m."
+            )
             return
 
         def memo(coding: Coding) -> None:
@@ -162,7 +166,7 @@ class CodingActions:
 
         self.with_coding("write a memo on", memo)
 
-    def action_document_memo(self) -> None:
+    def action_document_memo(self, context: str = "") -> None:
         if self.model is None:
             return
         document = self.model.document
@@ -175,7 +179,9 @@ class CodingActions:
                 self.model.document = updated
                 self.confirm("✓ document memo saved")
 
-        self.app.push_screen(MemoDialog(f"Memo on document {document.name}", document.memo), saved)
+        self.app.push_screen(
+            MemoDialog(f"Memo on document {document.name}", document.memo, context), saved
+        )
 
     def action_toggle_done(self) -> None:
         """Mark the open document done by this coder (agreement counts done documents), or not."""

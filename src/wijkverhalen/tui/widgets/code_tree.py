@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -21,6 +22,11 @@ def code_label(code: Code, count: int) -> Text:
 
 class CodeTree(Tree[str]):
     """Codes in tree order; Enter chooses the highlighted code, Space folds a branch."""
+
+    BINDINGS = [  # j/k as in every list (they win over the screen's while the tree has focus)
+        Binding("j", "cursor_down", "Down", id="code_tree.down", show=False),
+        Binding("k", "cursor_up", "Up", id="code_tree.up", show=False),
+    ]
 
     class CodeHighlighted(Message):
         def __init__(self, tree: CodeTree, code_id: str | None) -> None:
