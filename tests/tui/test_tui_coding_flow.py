@@ -7,8 +7,17 @@ from typing import Any
 from wijkverhalen.tui.screens.dialogs import ChoiceDialog, MemoDialog
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.widgets.code_picker import CodePicker
+from wijkverhalen.tui.widgets.transcript import PART_BAR, WHOLE_BAR
 
-from .test_tui_coding import SIZE, VERTROUWEN, ZEIDEN, open_first_document, pick, sentence_span
+from .test_tui_coding import (
+    DOE_MAAR,
+    SIZE,
+    VERTROUWEN,
+    ZEIDEN,
+    open_first_document,
+    pick,
+    sentence_span,
+)
 
 
 async def test_r_retrieves_the_code_under_the_cursor_not_the_tree_highlight(make: Any) -> None:
@@ -138,3 +147,28 @@ async def test_m_on_an_uncoded_sentence_says_it_memos_the_document(make: Any) ->
         assert isinstance(dialog, MemoDialog)
         assert "01_bewoner_fatima" in dialog.title_text
         assert "not coded" in dialog.context and "whole document" in dialog.context
+
+
+async def test_exact_word_codings_are_marked_in_the_text_not_as_the_sentence(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("G", "s")  # "Doe maar, ik denk dat je het kunt."
+        await pilot.pause()
+        await pilot.press(*["shift+right"] * 8, "enter")  # "Doe maar"
+        await pilot.pause()
+        await pick(pilot, "netw")
+        await pilot.press("escape", "k")  # off the sentence: no cursor shading
+        transcript = screen.transcript
+        assert transcript.model is not None
+        y = transcript.model.first_line[DOE_MAAR] - int(transcript.scroll_y)
+        segments = list(transcript.render_line(y))
+        assert PART_BAR in segments[1].text and WHOLE_BAR not in "".join(s.text for s in segments[:4])
+        underlined = "".join(s.text for s in segments if s.style and s.style.underline)
+        assert underlined == "Doe maar"
+        await pilot.press("k")  # a whole-sentence coding elsewhere keeps the full bar
+        await pick(pilot, "netw")
+        y = transcript.model.first_line[DOE_MAAR - 2] - int(transcript.scroll_y)
+        segments = list(transcript.render_line(y))
+        assert WHOLE_BAR in segments[1].text
+        assert not any(s.style and s.style.underline for s in segments)

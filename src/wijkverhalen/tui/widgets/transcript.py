@@ -26,6 +26,8 @@ from .transcript_model import CONTROL_TO_SPACE, TranscriptModel, is_interviewer
 
 GUTTER = 5  # marker, three code bars, space
 BARS = 3
+WHOLE_BAR = "▌"  # a coding covering the whole sentence (or more)
+PART_BAR = "╎"  # a coding of exact words inside it: the words are underlined in its colour
 
 
 class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -293,18 +295,26 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             return strip.adjust_cell_length(width, text_style)
         return strip
 
+    def _partial(self, coding_id: int, i: int) -> bool:
+        """Whether a coding covers only some words of sentence ``i`` (an exact-word coding)."""
+        assert self.model is not None
+        c, s = self.model.codings[coding_id], self.model.sentences[i]
+        return c.start > s.start or c.end < s.end
+
     def _bars(self, i: int, base: Style) -> list[Segment]:
         assert self.model is not None
-        code_ids = list(
-            dict.fromkeys(self.model.codings[cid].code_id for cid in self.model.by_sentence[i])
-        )
-        code_ids.sort(key=self.order_of)
+        whole: dict[str, bool] = {}
+        for cid in self.model.by_sentence[i]:
+            code_id = self.model.codings[cid].code_id
+            whole[code_id] = whole.get(code_id, False) or not self._partial(cid, i)
+        code_ids = sorted(whole, key=self.order_of)
         out: list[Segment] = []
         for n, code_id in enumerate(code_ids[:BARS]):
             if n == BARS - 1 and len(code_ids) > BARS:
                 out.append(Segment("+", base + Style(bold=True)))
             else:
-                out.append(Segment("▌", base + Style(color=self.color_of(code_id))))
+                glyph = WHOLE_BAR if whole[code_id] else PART_BAR
+                out.append(Segment(glyph, base + Style(color=self.color_of(code_id))))
         out.append(Segment(" " * (BARS - len(out)), base))
         return out
 
@@ -316,14 +326,21 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         assert model is not None
         cuts = {start, end}
         marks: list[tuple[int, int, Style]] = []
-        if in_cursor:
-            coded = self._style("transcript--coded")
-            for cid in model.by_sentence[i]:
-                c = model.codings[cid]
-                a, b = max(c.start, start), min(c.end, end)
-                if a < b:
-                    marks.append((a, b, coded))
-                    cuts.update((a, b))
+        coded = self._style("transcript--coded")
+        for cid in model.by_sentence[i]:
+            # Exact-word codings are underlined in their code's colour on every line;
+            # the cursor sentence also shades every coded span.
+            partial = self._partial(cid, i)
+            if not (in_cursor or partial):
+                continue
+            c = model.codings[cid]
+            a, b = max(c.start, start), min(c.end, end)
+            if a < b:
+                mark = coded if in_cursor else Style()
+                if partial:
+                    mark = mark + Style(underline=True, color=self.color_of(c.code_id))
+                marks.append((a, b, mark))
+                cuts.update((a, b))
         if self.exact is not None:
             a, b = max(self.exact[0], start), min(self.exact[1], end)
             if a < b:
