@@ -254,8 +254,9 @@ async def test_enter_in_code_tree_applies_code(make: Any, reopen: Any) -> None:
         await pilot.press("down", "enter")  # Onderling vertrouwen
         await pilot.pause()
         assert screen.highlighted_code_id() == "relaties.vertrouwen"
-        await pilot.press("j")  # j still moves the transcript while the tree has focus
-        assert screen.transcript.cursor == 1
+        await pilot.press("j")  # j moves the tree while it has focus (as in every tree)
+        assert screen.transcript.cursor == 0
+        assert screen.highlighted_code_id() == "relaties.samenhang"
     assert [c.code_id for c in reopen().codings()] == ["relaties.vertrouwen"]
 
 
