@@ -11,6 +11,8 @@ from wijkverhalen.tui.widgets.transcript import PART_BAR, WHOLE_BAR
 
 from .test_tui_coding import (
     DOE_MAAR,
+    GEMEENTE,
+    GEMEENTE_Q,
     SIZE,
     VERTROUWEN,
     ZEIDEN,
@@ -172,3 +174,29 @@ async def test_exact_word_codings_are_marked_in_the_text_not_as_the_sentence(mak
         segments = list(transcript.render_line(y))
         assert WHOLE_BAR in segments[1].text
         assert not any(s.style and s.style.underline for s in segments)
+
+
+async def test_suggestions_cover_the_selection_and_skip_interviewer_questions(
+    make: Any, reopen: Any
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press(*["j"] * GEMEENTE)  # "Met de gemeente ..."
+        assert [c for c, _ in screen._suggestions] == ["governance"]
+        await pilot.press("v", "j")  # "... Maar de buren hielpen elkaar."
+        assert [c for c, _ in screen._suggestions] == ["relaties.samenhang", "governance"]
+        await pilot.press("a")  # applied to the selection; the other one stays offered
+        assert [c for c, _ in screen._suggestions] == ["governance"]
+        await pilot.press("escape", "k", "k")  # the interviewer: "En de gemeente?"
+        assert screen.transcript.cursor == GEMEENTE_Q and screen._suggestions == []
+        assert "a shows its keyword suggestions" in str(screen.query_one("#cursor-info").render())
+        await pilot.press("a")  # asked: now offered, not applied
+        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert len(reopen().codings(document_id=1)) == 1
+        await pilot.press("a")
+        await pilot.pause()
+        gemeente_q = sentence_span(screen, GEMEENTE_Q)
+        both = sentence_span(screen, GEMEENTE, GEMEENTE + 1)
+    got = sorted((c.start, c.end, c.code_id) for c in reopen().codings(document_id=1))
+    assert got == [(*gemeente_q, "governance"), (*both, "relaties.samenhang")]

@@ -24,7 +24,7 @@ from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
 from ..widgets.footer import WijkFooter
 from ..widgets.transcript import TranscriptView
-from ..widgets.transcript_model import TranscriptModel
+from ..widgets.transcript_model import TranscriptModel, is_interviewer
 from .base import WijkScreen, reads_project
 from .coding_actions import CodingActions, describe_coding
 from .coding_moves import CodingMoves
@@ -95,6 +95,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         self._pending: tuple[int, int | None, int | None, bool] | None = None
         self._keyword_index: dict[str, list[str]] = {}
         self._suggestions: list[tuple[str, str]] = []
+        self._ask_interviewer = False  # a asked for suggestions on the interviewer's words
         self._ready = False  # set in on_mount (is_mounted is still False there)
 
     @property
@@ -248,18 +249,47 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     # -- cursor info, suggestions -------------------------------------------------------------
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
         self.status = ""
+        self._ask_interviewer = False
         self.update_cursor_info()
 
-    def suggestions(self, sentence: int) -> list[tuple[str, str]]:
-        """``(code_id, keyword)`` for codes whose keyword lemmas occur in the sentence."""
+    def suggestions(
+        self, first: int, last: int | None = None, *, interviewer: bool = False
+    ) -> list[tuple[str, str]]:
+        """``(code_id, keyword)`` for codes whose keywords occur in sentences ``first..last``.
+
+        The union over the selection, so suggestions stay while one is made. The
+        interviewer's sentences are skipped unless ``interviewer`` (asked for with ``a``):
+        a question that names "de gemeente" is not a finding about the gemeente.
+        """
+        if self.model is None:
+            return []
+        last = first if last is None else last
+        found: dict[str, str] = {}
+        for i in range(first, last + 1):
+            if not interviewer and is_interviewer(self.model.speaker(i)):
+                continue
+            for code_id, keyword in self._sentence_suggestions(i):
+                found.setdefault(code_id, keyword)
+        span = self.transcript.target_span()  # codes already on all of it are not offered
+        applied = {
+            c.code_id
+            for c in self.model.codings_at(first, last)
+            if span is not None and c.start <= span[0] and c.end >= span[1]
+        }
+        order = {c.id: i for i, c in enumerate(self.session.codes())}
+        return sorted(
+            ((c, k) for c, k in found.items() if c not in applied),
+            key=lambda kv: order.get(kv[0], 0),
+        )
+
+    def _sentence_suggestions(self, sentence: int) -> list[tuple[str, str]]:
         if self.model is None or not self._keyword_index or sentence >= len(self.model.lemmas):
             return []
         lemmas = self.model.lemmas[sentence].lower().split()
         words = re.findall(r"\w+", self.model.sentence_text(sentence).lower())
         tokens = set(lemmas) | set(words)
         joined = [" " + " ".join(lemmas) + " ", " " + " ".join(words) + " "]
-        applied = {c.code_id for c in self.model.codings_at(sentence)}
-        found: dict[str, str] = {}
+        found: list[tuple[str, str]] = []
         for keyword, code_ids in self._keyword_index.items():
             hit = (
                 f" {keyword} " in joined[0] or f" {keyword} " in joined[1]
@@ -267,11 +297,8 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
                 else keyword in tokens
             )
             if hit:
-                for code_id in code_ids:
-                    if code_id not in applied:
-                        found.setdefault(code_id, keyword)
-        order = {c.id: i for i, c in enumerate(self.session.codes())}
-        return sorted(found.items(), key=lambda kv: order.get(kv[0], 0))
+                found += [(code_id, keyword) for code_id in code_ids]
+        return found
 
     def update_cursor_info(self) -> None:
         info = self.query_one("#cursor-info", Static)
@@ -304,7 +331,14 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         else:
             where.append(f"sentence {self.transcript.cursor + 1}/{len(self.model)}", style="dim")
         lines.append(where)
-        self._suggestions = self.suggestions(transcript.cursor)
+        self._suggestions = self.suggestions(first, last, interviewer=self._ask_interviewer)
+        hidden = (
+            not self._suggestions
+            and not self._ask_interviewer
+            and bool(self.suggestions(first, last, interviewer=True))
+        )
+        if hidden:
+            lines.append(Text("interviewer's question: a shows its keyword suggestions", style="dim"))
         if self._suggestions:
             sug = Text()
             sug.append("suggested: ", style="bold")
@@ -421,8 +455,13 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     def action_accept_suggestion(self) -> None:
         if self._suggestions:
             self.apply_code(self._suggestions[0][0])
+            return
+        first, last = self.transcript.selection()
+        if not self._ask_interviewer and self.suggestions(first, last, interviewer=True):
+            self._ask_interviewer = True  # shown now; a second a applies the first
+            self.confirm("suggestions for the interviewer's words: a again applies the first")
         else:
-            self.confirm("no suggestion for this sentence")
+            self.confirm("no suggestion here")
 
     def action_in_vivo(self) -> None:
         """Create a code from the selected words and code them with it."""
