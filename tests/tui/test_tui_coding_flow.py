@@ -200,3 +200,30 @@ async def test_suggestions_cover_the_selection_and_skip_interviewer_questions(
         both = sentence_span(screen, GEMEENTE, GEMEENTE + 1)
     got = sorted((c.start, c.end, c.code_id) for c in reopen().codings(document_id=1))
     assert got == [(*gemeente_q, "governance"), (*both, "relaties.samenhang")]
+
+
+async def test_reopening_returns_to_the_sentence_and_colon_goes_to_n(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press(*["j"] * GEMEENTE)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # another document
+        await pilot.pause()
+        assert screen.model is not None and screen.model.document.name != "01_bewoner_fatima"
+        assert screen.transcript.cursor == 0
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("up", "enter")  # back: where we were
+        await pilot.pause()
+        assert screen.model.document.name == "01_bewoner_fatima"
+        assert screen.transcript.cursor == GEMEENTE
+        await pilot.press("colon")
+        await pilot.pause()
+        await pilot.press("9", "9", "enter")  # out of range: the dialog stays
+        await pilot.pause()
+        assert app.screen is not screen
+        await pilot.press("backspace", "backspace", "3", "enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.transcript.cursor == 2

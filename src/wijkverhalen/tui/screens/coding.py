@@ -52,6 +52,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         Binding("pageup,ctrl+u", "page(-1)", "Page up", id="coding.page_up", show=False),
         Binding("g,home", "edge(0)", "First sentence", id="coding.first", show=False),
         Binding("G,end", "edge(1)", "Last sentence", id="coding.last", show=False),
+        Binding("colon", "go_to", "Go to sentence N", id="coding.go_to", show=False),
         Binding("n", "next_uncoded", "Next uncoded sentence", id="coding.next_uncoded", show=False),
         Binding("v", "select", "Select", id="coding.select"),
         Binding("escape", "cancel", "Cancel selection", id="coding.cancel", show=False),
@@ -96,6 +97,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         self._keyword_index: dict[str, list[str]] = {}
         self._suggestions: list[tuple[str, str]] = []
         self._ask_interviewer = False  # a asked for suggestions on the interviewer's words
+        self._positions: dict[int, int] = {}  # document id -> cursor sentence, this session
         self._ready = False  # set in on_mount (is_mounted is still False there)
 
     @property
@@ -166,6 +168,8 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             return
         self._pending = None
         project = self.session.project
+        if self.model is not None and self.model.document.id != document_id:
+            self._positions[self.model.document.id] = self.transcript.cursor
         if self.model is None or self.model.document.id != document_id:
             self.model = TranscriptModel(
                 document=project.document(document_id),
@@ -175,9 +179,13 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
                 lemmas=project.sentence_lemmas(document_id),
                 codings={c.id: c for c in project.codings(document_id=document_id)},
             )
-            self.transcript.show(
-                self.model, self.model.sentence_at(start) if start is not None else 0
+            # Reopened without a place to go: back where this coder left it.
+            cursor = (
+                self.model.sentence_at(start)
+                if start is not None
+                else self._positions.get(document_id, 0)
             )
+            self.transcript.show(self.model, cursor)
         elif start is not None:
             self.transcript.move_to(self.model.sentence_at(start))
         if start is not None and end is not None and highlight:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .dialogs import SpanDialog
+from .dialogs import SpanDialog, TextPrompt
 
 if TYPE_CHECKING:
     from ..widgets.transcript import TranscriptView
@@ -66,6 +66,34 @@ class CodingMoves:
     def action_edge(self, end: int) -> None:
         if self.model is not None:
             self.transcript.move_to(len(self.model) - 1 if end else 0)
+
+    def action_go_to(self) -> None:
+        """Ask for a sentence number (as shown under the transcript) and go there."""
+        model = self.model
+        if model is None or not len(model):
+            return
+        total = len(model)
+
+        def check(value: str) -> str | None:
+            value = value.strip()
+            if not value.isdigit() or not 1 <= int(value) <= total:
+                return f"a sentence number from 1 to {total}"
+            return None
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.transcript.move_to(int(value.strip()) - 1)
+                self.transcript.scroll_to_cursor(center=True)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Go to sentence",
+                placeholder=f"1-{total}",
+                help=f"now at {self.transcript.cursor + 1} of {total}",
+                check=check,
+            ),
+            chosen,
+        )
 
     def action_next_uncoded(self) -> None:
         if self.model is None:
