@@ -227,3 +227,30 @@ async def test_reopening_returns_to_the_sentence_and_colon_goes_to_n(make: Any) 
         await pilot.press("backspace", "backspace", "3", "enter")
         await pilot.pause()
         assert app.screen is screen and screen.transcript.cursor == 2
+
+
+async def test_codebook_edits_include_and_keywords(make: Any, reopen: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.highlighted_code_id() == "relaties"  # type: ignore[attr-defined]
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("j", "j", "j", "enter")  # label, gloss, definition, include
+        await pilot.pause()
+        assert isinstance(app.screen, MemoDialog)
+        await pilot.press(*" Ook buurtnetwerken.", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*["j"] * 6, "enter")  # keywords
+        await pilot.pause()
+        await pilot.press(*"contact, samenwerking", "enter")
+        await pilot.pause()
+        shown = {key for key, b in app.screen.active_bindings.items() if b.binding.show}
+        assert {"f", "a", "e", "o", "p", "g"} <= shown  # the codebook's own keys in the footer
+    code = reopen().code("relaties")
+    assert code.include == "Contact, samenwerking, vertrouwen. Ook buurtnetwerken."
+    assert code.keywords == ("contact", "samenwerking")
