@@ -7,7 +7,7 @@ from typing import Any
 from wijkverhalen.tui.screens.dialogs import ChoiceDialog, MemoDialog
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.widgets.code_picker import CodePicker
-from wijkverhalen.tui.widgets.transcript import PART_BAR, WHOLE_BAR
+from wijkverhalen.tui.widgets.transcript import GUTTER, PART_BAR, WHOLE_BAR
 
 from .test_tui_coding import (
     DOE_MAAR,
@@ -254,3 +254,61 @@ async def test_codebook_edits_include_and_keywords(make: Any, reopen: Any) -> No
     code = reopen().code("relaties")
     assert code.include == "Contact, samenwerking, vertrouwen. Ook buurtnetwerken."
     assert code.keywords == ("contact", "samenwerking")
+
+
+async def test_word_motions_build_an_exact_span(make: Any, reopen: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("G", "w")  # "Doe"
+        model = screen.model
+        assert model is not None
+        start = model.sentences[DOE_MAAR].start
+        assert screen.transcript.exact == (start, start + 3)
+        await pilot.press("w", "w", "w")  # "Doe maar, ik denk"
+        assert screen.transcript.exact == (start, start + 17)
+        await pilot.press("e")  # "Doe maar, ik"
+        await pilot.press("W")  # "maar, ik"
+        assert model.text[slice(*screen.transcript.exact)] == "maar, ik"  # type: ignore[misc]
+        await pick(pilot, "vertr")
+    got = [(c.start, c.end, c.code_id) for c in reopen().codings(document_id=1)]
+    assert got == [(start + 4, start + 12, "relaties.vertrouwen")]
+
+
+async def test_word_motion_crosses_into_the_next_sentence(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press(*["j"] * (VERTROUWEN - 1), "w")  # ZEIDEN
+        model = screen.model
+        assert model is not None
+        words = screen._words(ZEIDEN, ZEIDEN)
+        await pilot.press(*["w"] * len(words))  # one past the last word of the sentence
+        assert screen.transcript.exact is not None
+        assert screen.transcript.exact[1] > model.sentences[ZEIDEN].end
+        assert screen.transcript.selection() == (ZEIDEN, VERTROUWEN)
+
+
+async def test_mouse_drag_marks_words_and_a_click_on_a_code_applies_it(
+    make: Any, reopen: Any
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        transcript = screen.transcript
+        model = transcript.model
+        assert model is not None
+        row = model.first_line[DOE_MAAR] - int(transcript.scroll_y)
+        await pilot.click(transcript, offset=(GUTTER + 2, row))  # click a sentence
+        assert transcript.cursor == DOE_MAAR and transcript.exact is None
+        await pilot.mouse_down(transcript, offset=(GUTTER + 1, row))  # in "Doe"
+        await pilot.hover(transcript, offset=(GUTTER + 6, row))  # in "maar"
+        await pilot.mouse_up(transcript, offset=(GUTTER + 6, row))
+        start = model.sentences[DOE_MAAR].start
+        assert transcript.exact == (start, start + 8)  # "Doe maar", whole words
+        tree = screen.code_tree
+        node_row = tree._code_nodes["netwerken"].line
+        await pilot.click(tree, offset=(4, node_row - int(tree.scroll_y)))
+        await pilot.pause()
+    got = [(c.start, c.end, c.code_id) for c in reopen().codings(document_id=1)]
+    assert got == [(start, start + 8, "netwerken")]

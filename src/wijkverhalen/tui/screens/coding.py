@@ -57,6 +57,12 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         Binding("v", "select", "Select", id="coding.select"),
         Binding("escape", "cancel", "Cancel selection", id="coding.cancel", show=False),
         Binding("s", "exact_span", "Mark exact words", id="coding.exact_span", show=False),
+        Binding("w", "word('w')", "Exact words: add the next word", id="coding.word_next",
+                show=False),
+        Binding("e", "word('e')", "Exact words: take the last word off", id="coding.word_back",
+                show=False),
+        Binding("W", "word('W')", "Exact words: drop the first word", id="coding.word_start",
+                show=False),
         Binding("c", "pick_code", "Code", id="coding.code"),
         *[
             Binding(
@@ -331,7 +337,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             a, b = transcript.exact
             where.append("exact words: ", style="bold")
             where.append(f"“{_short(self.model.text[a:b], 70)}”")
-            where.append("  c code · i in-vivo · Esc", style="dim")
+            where.append("  w/e/W words · c code · i in-vivo · Esc", style="dim")
         elif transcript.selecting:
             where.append("selection: ", style="bold")
             where.append(f"sentences {first + 1}–{last + 1} ({last - first + 1})")

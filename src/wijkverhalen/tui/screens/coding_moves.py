@@ -6,9 +6,12 @@ themselves live in :class:`~..widgets.transcript.TranscriptView`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from .dialogs import SpanDialog, TextPrompt
+
+WORD = re.compile(r"\w[\w'’-]*")
 
 if TYPE_CHECKING:
     from ..widgets.transcript import TranscriptView
@@ -122,6 +125,47 @@ class CodingMoves:
     def action_cancel(self) -> None:
         if not self.transcript.clear_selection():
             self.transcript.focus()
+
+    def _words(self, first: int, last: int) -> list[tuple[int, int]]:
+        """``(start, end)`` of every word in sentences ``first..last``."""
+        assert self.model is not None
+        a, b = self.model.sentences[first].start, self.model.sentences[last].end
+        return [(a + m.start(), a + m.end()) for m in WORD.finditer(self.model.text[a:b])]
+
+    def action_word(self, how: str) -> None:
+        """Exact words from the keyboard: ``w`` adds the next word (into the next sentence
+        too), ``e`` takes the last word off again, ``W`` drops the first word."""
+        model, transcript = self.model, self.transcript
+        if model is None or not len(model):
+            return
+        first, last = transcript.selection()
+        span = transcript.exact
+        if span is None:
+            words = self._words(first, last)
+            if not words:
+                self.app.bell()
+                return
+            transcript.set_exact(*words[0])
+            return
+        a, b = span
+        if how == "w":
+            grow = min(model.sentence_at(max(a, b - 1)) + 1, len(model) - 1)
+            after = [w for w in self._words(model.sentence_at(a), grow) if w[1] > b]
+            if not after:
+                self.app.bell()
+                return
+            b = after[0][1]
+        else:
+            inside = [w for w in self._words(model.sentence_at(a), model.sentence_at(b - 1))
+                      if a <= w[0] and w[1] <= b]
+            if len(inside) < 2:
+                self.app.bell()
+                return
+            if how == "e":
+                b = inside[-2][1]
+            else:
+                a = inside[1][0]
+        transcript.set_exact(a, b)
 
     def action_exact_span(self) -> None:
         if self.model is None or not len(self.model):

@@ -68,6 +68,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.color_of: Callable[[str], str] = lambda code_id: "#888888"
         self.order_of: Callable[[str], int] = lambda code_id: 0
         self._styles_memo: dict[str, Style] = {}
+        self._drag_from: int | None = None  # text offset where a mouse drag started
+        self._dragged = False
 
     def notify_style_update(self) -> None:
         self._styles_memo.clear()  # theme, CSS or focus changed
@@ -229,8 +231,54 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The text offset under widget cell ``(x, y)`` (None off the text lines)."""
+        if self.model is None:
+            return None
+        row = y + int(self.scroll_y)
+        if not 0 <= row < len(self.model.lines) or self.model.lines[row].kind != "text":
+            return None
+        line = self.model.lines[row]
+        return max(line.start, min(line.end, line.start + x + int(self.scroll_x) - GUTTER))
+
+    def _word_at(self, offset: int) -> tuple[int, int]:
+        """The word around ``offset`` (the character itself if it is not in a word)."""
+        assert self.model is not None
+        text = self.model.text
+        a = b = offset
+        while a > 0 and (text[a - 1].isalnum() or text[a - 1] in "'’-"):
+            a -= 1
+        while b < len(text) and (text[b].isalnum() or text[b] in "'’-"):
+            b += 1
+        return (a, b) if a < b else (offset, min(len(text), offset + 1))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._drag_from = self.offset_at(event.x, event.y)
+        if self._drag_from is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Dragging marks exact words (snapped to whole words), as ``s`` or ``w`` would."""
+        if self._drag_from is None:  # (the mouse is captured from down to up)
+            return
+        here = self.offset_at(event.x, event.y)
+        if here is None:
+            return
+        a = self._word_at(min(self._drag_from, here))[0]
+        b = self._word_at(max(self._drag_from, here))[1]
+        if self._word_at(self._drag_from) != (a, b) or self.exact is not None:
+            self.set_exact(a, b)
+            self._dragged = True
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._drag_from = None
+        self.release_mouse()
+
     def on_click(self, event: events.Click) -> None:
         if self.model is None:
+            return
+        if self._dragged:  # the click that ends a drag keeps the marked words
+            self._dragged = False
             return
         y = event.y + int(self.scroll_y)
         if 0 <= y < len(self.model.lines):
