@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from wijkverhalen.models import Document
 from wijkverhalen.tui.screens.dialogs import ChoiceDialog, MemoDialog
+from wijkverhalen.tui.screens.documents import matches
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.widgets.code_picker import CodePicker
-from wijkverhalen.tui.widgets.transcript import GUTTER, PART_BAR, WHOLE_BAR
+from wijkverhalen.tui.widgets.transcript import GUTTER, MAX_TEXT_WIDTH, PART_BAR, WHOLE_BAR
 
 from .test_tui_coding import (
     DOE_MAAR,
@@ -312,3 +314,38 @@ async def test_mouse_drag_marks_words_and_a_click_on_a_code_applies_it(
         await pilot.pause()
     got = [(c.start, c.end, c.code_id) for c in reopen().codings(document_id=1)]
     assert got == [(start, start + 8, "netwerken")]
+
+
+async def test_wide_screen_caps_the_line_and_the_next_sentence_stays_in_view(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=(220, 20)) as pilot:
+        screen = await open_first_document(pilot)
+        transcript = screen.transcript
+        assert transcript.model is not None and transcript.model.width == MAX_TEXT_WIDTH
+        for _ in range(DOE_MAAR - 1):
+            await pilot.press("j")
+            model, top = transcript.model, int(transcript.scroll_y)
+            height = transcript.scrollable_content_region.height
+            nxt = model.line_span(transcript.cursor + 1)[0]
+            assert nxt < top + height  # the next sentence is already visible
+
+
+async def test_messages_name_the_code_and_quote_not_ids(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pick(pilot, "stress")
+        await pilot.press("plus")
+        assert "Stressor on “Hoe kwam je bij Delfshaven" in screen.status
+        await pilot.press("x")
+        assert "removed Stressor on “Hoe kwam" in screen.status and "#" not in screen.status
+
+
+def test_quoted_attribute_filter() -> None:
+    doc = Document(1, "x", "txt", "x.txt", "", "", 0, "", attributes={
+        "casus": "Delfshaven Helpt", "rol": "b"})
+    assert matches(doc, 'casus="Delfshaven Helpt"')
+    assert matches(doc, 'casus="delfshaven helpt" rol=b')
+    assert not matches(doc, 'casus="Delfshaven Helpt" rol=p')
+    assert not matches(doc, 'casus="SIBD"')
+    assert matches(doc, 'casus="Delfs')  # an unclosed quote while typing still filters

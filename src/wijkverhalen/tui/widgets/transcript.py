@@ -25,6 +25,8 @@ from textual.strip import Strip
 from .transcript_model import CONTROL_TO_SPACE, TranscriptModel, is_interviewer
 
 GUTTER = 5  # marker, three code bars, space
+MAX_TEXT_WIDTH = 100  # a readable line on a wide screen; the rest of the pane stays empty
+SCROLL_MARGIN = 2  # lines kept in view below (and above) the cursor sentence, at least
 BARS = 3
 WHOLE_BAR = "▌"  # a coding covering the whole sentence (or more)
 PART_BAR = "╎"  # a coding of exact words inside it: the words are underlined in its colour
@@ -107,7 +109,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         after the layout would otherwise cover the last column of every line).
         """
         width = self.content_region.width or self.size.width or 80
-        return max(10, width - self.styles.scrollbar_size_vertical - GUTTER - 1)
+        return min(MAX_TEXT_WIDTH, max(10, width - self.styles.scrollbar_size_vertical - GUTTER - 1))
 
     def _relayout(self) -> None:
         if self.model is None:
@@ -221,12 +223,22 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             first -= 1  # keep the speaker of a turn's first sentence in view
         height = self.scrollable_content_region.height or self.size.height or 1
         top = int(self.scroll_y)
+        # A margin of SCROLL_MARGIN lines, so the next (or previous) sentence is in view
+        # before the cursor reaches it; a sentence taller than the view shows its start.
+        model = self.model
+        below = (  # the first line of the next sentence (past a turn's blank and speaker)
+            model.first_line[self.cursor + 1] if self.cursor + 1 < len(model) else last
+        )
+        below = min(max(below, last + SCROLL_MARGIN), len(model.lines) - 1)
+        above = max(0, first - SCROLL_MARGIN)
+        if below - above + 1 > height:  # no room for margins: the sentence alone
+            above, below = first, last
         if center:
             target = max(0, first - height // 3)
-        elif first < top:
-            target = max(0, first - 1)
-        elif last >= top + height:
-            target = min(first - 1, last - height + 2)
+        elif above < top:
+            target = above
+        elif below >= top + height:
+            target = min(first - 1, below - height + 1)
         else:
             return
         self.scroll_to(y=max(0, target), animate=False, immediate=True)
