@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from wijkverhalen.models import Document
@@ -349,3 +352,25 @@ def test_quoted_attribute_filter() -> None:
     assert not matches(doc, 'casus="Delfshaven Helpt" rol=p')
     assert not matches(doc, 'casus="SIBD"')
     assert matches(doc, 'casus="Delfs')  # an unclosed quote while typing still filters
+
+
+async def test_a_coding_made_by_another_process_appears_without_reopening(
+    make: Any, project_path: Path
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("j", "j")
+        assert app.poll_project() is False  # nothing changed yet
+        done = subprocess.run(
+            [sys.executable, "-m", "wijkverhalen", "code", str(project_path),
+             "01_bewoner_fatima", "--sentence", "4", "netwerken", "--coder", "bert"],
+            capture_output=True, text=True, check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert app.poll_project() is True  # what the timer calls
+        await pilot.pause()
+        assert screen.model is not None
+        assert [c.code_id for c in screen.model.codings_at(0, DOE_MAAR)] == ["netwerken"]
+        assert screen.transcript.cursor == 2  # still where the coder was
+        assert app.poll_project() is False

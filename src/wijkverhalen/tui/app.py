@@ -201,6 +201,21 @@ class WijkApp(App[None]):
         self.sub_title = self.subtitle("")
         # Fold the WAL back into the .wijk a few seconds after the last write (Session).
         self.set_interval(1.0, self.session.checkpoint_if_idle, name="checkpoint")
+        # Changes by the CLI or a second coder show without reopening (one cheap query).
+        self.session.changed_elsewhere()
+        self.set_interval(2.0, self.poll_project, name="poll")
+
+    def poll_project(self) -> bool:
+        """Re-read the screen on top when another process changed the project."""
+        try:
+            changed = self.session.changed_elsewhere()
+        except WijkError:  # the file is busy or gone: try again on the next tick
+            return False
+        if changed and not isinstance(self.screen, ModalScreen):
+            refresh = getattr(self.screen, "on_screen_resume", None)
+            if callable(refresh):
+                refresh()
+        return changed
 
     def on_unmount(self) -> None:
         self.session.close()
