@@ -11,7 +11,6 @@ so the list appears at once even on a large project.
 from __future__ import annotations
 
 import shlex
-
 import time
 from pathlib import Path
 
