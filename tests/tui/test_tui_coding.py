@@ -83,8 +83,8 @@ async def test_select_sentences_and_turns(make: Any, reopen: Any) -> None:
         assert screen.transcript.selection() == (WHATSAPP, ZEIDEN)
         await pick(pilot, "netw")
         three = sentence_span(screen, WHATSAPP, ZEIDEN)
-        assert not screen.transcript.selecting  # coding ends the selection
-        await pilot.press("J", "J", "v", "v")  # a second v selects the whole turn
+        assert screen.transcript.selection() == (WHATSAPP, ZEIDEN)  # kept for a second code
+        await pilot.press("escape", "J", "J", "v", "v")  # a second v selects the whole turn
         assert screen.transcript.selection() == (GEMEENTE, DOE_MAAR)
         await pilot.press("escape")
         assert not screen.transcript.selecting
@@ -254,8 +254,9 @@ async def test_enter_in_code_tree_applies_code(make: Any, reopen: Any) -> None:
         await pilot.press("down", "enter")  # Onderling vertrouwen
         await pilot.pause()
         assert screen.highlighted_code_id() == "relaties.vertrouwen"
-        await pilot.press("j")  # j still moves the transcript while the tree has focus
-        assert screen.transcript.cursor == 1
+        await pilot.press("j")  # j moves the tree while it has focus (as in every tree)
+        assert screen.transcript.cursor == 0
+        assert screen.highlighted_code_id() == "relaties.samenhang"
     assert [c.code_id for c in reopen().codings()] == ["relaties.vertrouwen"]
 
 

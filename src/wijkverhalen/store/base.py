@@ -118,6 +118,18 @@ class ProjectBase:
     def history(self, limit: int = 100, coder: str | None = None) -> list[Any]:
         return oplog.history(self.conn, limit, coder)
 
+    def change_stamp(self) -> tuple[int, int]:
+        """``(newest operation id, data version)``: cheap to poll for other writers' changes.
+
+        SQLite's ``data_version`` moves when *another* connection (the CLI, a second
+        coder) commits, never for this connection's own writes, so a changed value
+        means the project changed under us (an undo elsewhere too, which adds no
+        operation).
+        """
+        newest = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0]
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(newest), int(version)
+
     # -- meta ------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

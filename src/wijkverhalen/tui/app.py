@@ -215,6 +215,21 @@ class WijkApp(App[None]):
         self.sub_title = self.subtitle("")
         # Fold the WAL back into the .wijk a few seconds after the last write (Session).
         self.set_interval(1.0, self.session.checkpoint_if_idle, name="checkpoint")
+        # Changes by the CLI or a second coder show without reopening (one cheap query).
+        self.session.changed_elsewhere()
+        self.set_interval(2.0, self.poll_project, name="poll")
+
+    def poll_project(self) -> bool:
+        """Re-read the screen on top when another process changed the project."""
+        try:
+            changed = self.session.changed_elsewhere()
+        except WijkError:  # the file is busy or gone: try again on the next tick
+            return False
+        if changed and not isinstance(self.screen, ModalScreen):
+            refresh = getattr(self.screen, "on_screen_resume", None)
+            if callable(refresh):
+                refresh()
+        return changed
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -297,10 +312,20 @@ class WijkApp(App[None]):
         return getter() if callable(getter) else None
 
     def show_retrieval(self, code_id: str | None) -> None:
-        """Retrieval for ``code_id`` (default: the highlighted code; else ask)."""
-        code_id = code_id or self.highlighted_code_id()
+        """Retrieval for ``code_id`` (default: the highlighted code; else ask).
+
+        A screen that knows which codes are "under the cursor" (the coding screen)
+        offers ``retrieval_candidates``: when it names no single code, the picker
+        asks, listing those codes first, rather than reusing whatever was shown last.
+        """
+        asks = getattr(self.screen, "retrieval_candidates", None)
+        candidates: list[str] = []
+        if code_id is None and callable(asks):
+            code_id, candidates = asks()
+        else:
+            code_id = code_id or self.highlighted_code_id()
         retrieval = self.main_screen("retrieval")
-        if code_id is None and getattr(retrieval, "code_id", None) is None:
+        if code_id is None and (callable(asks) or getattr(retrieval, "code_id", None) is None):
             from .widgets.code_picker import CodePicker
 
             def chosen(picked: str | None) -> None:
@@ -312,6 +337,8 @@ class WijkApp(App[None]):
                     self.session.codes(),
                     title="Retrieve passages of…",
                     depth_of=self.session.depth,
+                    suggested=candidates,
+                    suggested_title="coded here",
                     recent=self.session.recent,
                 ),
                 chosen,

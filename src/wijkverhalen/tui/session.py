@@ -65,6 +65,7 @@ class Session:
         self.query_lemmas: QueryLemmas = query_lemmas or spacy_query_lemmas
         self.lemmatizer_ready = query_lemmas is not None
         self.generation = 0
+        self._data_version: int | None = None  # see changed_elsewhere
         self._codes: list[Code] | None = None
         self._by_id: dict[str, Code] = {}
         self._depth: dict[str, int] = {}
@@ -187,6 +188,20 @@ class Session:
             self._codes = None
         self._counts = None
         self.generation += 1
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process wrote to the project since the last call (polled by a timer).
+
+        On a change the cached codes and counts are dropped and ``generation`` goes up,
+        so every screen re-reads when it is next shown.
+        """
+        with self.reader() as project:
+            version = project.change_stamp()[1]
+        seen, self._data_version = self._data_version, version
+        if seen is None or seen == version:
+            return False
+        self.invalidate()
+        return True
 
     # -- recent codes ------------------------------------------------------------------
     def seed_recent(self) -> None:

@@ -1,7 +1,7 @@
 """The codebook screen: browse the code tree with definitions and counts, and edit it.
 
-Add, rename, recolour, move, reorder, merge and delete codes; write a memo or the
-definition. Every edit is one operation in the project's log, so ``u`` undoes it
+Add, rename, recolour, move, reorder, merge and delete codes; edit any field of a
+code (``f``: gloss, definition, include, exclude, example, keywords, memo). Every edit is one operation in the project's log, so ``u`` undoes it
 (a merge too: its codings go back to the merged code).
 """
 
@@ -41,6 +41,25 @@ PALETTE = [
 ]
 
 
+# Every field the codebook screen edits (f), in the order of the code's card.
+EDITABLE_FIELDS = [
+    ("label", "Label"),
+    ("gloss", "Gloss"),
+    ("definition", "Definition"),
+    ("include", "Include"),
+    ("exclude", "Exclude"),
+    ("example", "Example"),
+    ("keywords", "Keywords"),
+    ("memo", "Memo"),
+]
+MULTILINE_FIELDS = {"definition", "include", "exclude", "example", "memo"}
+
+
+def _field_text(code: Code, field: str) -> str:
+    value = getattr(code, field)
+    return ", ".join(value) if field == "keywords" else str(value)
+
+
 class CodebookScreen(WijkScreen):
     """Browse and edit the codebook."""
 
@@ -68,6 +87,7 @@ class CodebookScreen(WijkScreen):
             show=False,
         ),
         Binding("g", "merge", "Merge", id="codebook.merge"),
+        Binding("f", "edit_field", "Edit field", id="codebook.edit_field"),
         Binding("m", "memo", "Memo on the code", id="codebook.memo", show=False),
         Binding("D", "definition", "Edit definition", id="codebook.definition", show=False),
         Binding("delete", "delete", "Delete unused code", id="codebook.delete", show=False),
@@ -281,6 +301,50 @@ class CodebookScreen(WijkScreen):
             self.app.push_screen(MemoDialog(f"{title}: {code.label}", getattr(code, field)), saved)
 
         return edit
+
+    def action_edit_field(self) -> None:
+        """Choose any field of the code (the card shows them all) and edit it."""
+        code = self._current()
+        if code is None:
+            return
+        choices: list[tuple[Text, str]] = []
+        for field, title in EDITABLE_FIELDS:
+            value = _field_text(code, field)
+            label = Text(f"{title:<12}", style="bold")
+            label.append(" ".join(value.split())[:60] or "(empty)", style="" if value else "dim")
+            choices.append((label, field))
+
+        def chosen(field: str | None) -> None:
+            if field is None:
+                return
+            title = dict(EDITABLE_FIELDS)[field]
+            if field in MULTILINE_FIELDS:
+                self._text_field(field, title)()
+                return
+
+            def saved(text: str | None) -> None:
+                if text is None or text == _field_text(code, field):
+                    return
+                value: Any = text
+                if field == "keywords":  # one list, comma-separated in the prompt
+                    value = tuple(k.strip() for k in text.split(",") if k.strip())
+                self._edit(code, f"{title.lower()} of {code.label} saved", **{field: value})
+
+            self.app.push_screen(
+                TextPrompt(
+                    f"{title}: {code.label}",
+                    _field_text(code, field),
+                    help="Keywords: separated by commas; they drive the suggestions (a)."
+                    if field == "keywords"
+                    else "",
+                    check=(lambda v: None if v.strip() else "a code needs a label")
+                    if field == "label"
+                    else (lambda v: None),
+                ),
+                saved,
+            )
+
+        self.app.push_screen(ChoiceDialog(f"Edit a field of {code.label}", choices), chosen)
 
     def action_memo(self) -> None:
         self._text_field("memo", "Memo on code")()

@@ -24,7 +24,7 @@ from ..widgets.code_picker import CodePicker
 from ..widgets.code_tree import CodeTree
 from ..widgets.footer import WijkFooter
 from ..widgets.transcript import TranscriptView
-from ..widgets.transcript_model import TranscriptModel
+from ..widgets.transcript_model import TranscriptModel, is_interviewer
 from .base import WijkScreen, reads_project
 from .coding_actions import CodingActions, describe_coding
 from .coding_moves import CodingMoves
@@ -52,10 +52,17 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         Binding("pageup,ctrl+u", "page(-1)", "Page up", id="coding.page_up", show=False),
         Binding("g,home", "edge(0)", "First sentence", id="coding.first", show=False),
         Binding("G,end", "edge(1)", "Last sentence", id="coding.last", show=False),
+        Binding("colon", "go_to", "Go to sentence N", id="coding.go_to", show=False),
         Binding("n", "next_uncoded", "Next uncoded sentence", id="coding.next_uncoded", show=False),
         Binding("v", "select", "Select", id="coding.select"),
         Binding("escape", "cancel", "Cancel selection", id="coding.cancel", show=False),
         Binding("s", "exact_span", "Mark exact words", id="coding.exact_span", show=False),
+        Binding("w", "word('w')", "Exact words: add the next word", id="coding.word_next",
+                show=False),
+        Binding("e", "word('e')", "Exact words: take the last word off", id="coding.word_back",
+                show=False),
+        Binding("W", "word('W')", "Exact words: drop the first word", id="coding.word_start",
+                show=False),
         Binding("c", "pick_code", "Code", id="coding.code"),
         *[
             Binding(
@@ -95,6 +102,8 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         self._pending: tuple[int, int | None, int | None, bool] | None = None
         self._keyword_index: dict[str, list[str]] = {}
         self._suggestions: list[tuple[str, str]] = []
+        self._ask_interviewer = False  # a asked for suggestions on the interviewer's words
+        self._positions: dict[int, int] = {}  # document id -> cursor sentence, this session
         self._ready = False  # set in on_mount (is_mounted is still False there)
 
     @property
@@ -111,6 +120,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             with Vertical(id="transcript-pane"):
                 yield Static(id="doc-title")
                 yield TranscriptView(id="transcript")
+                yield Static(id="recent-codes")
                 yield Static(id="cursor-info")
             with Vertical(id="side-pane"):
                 yield CodeTree(id="code-tree")
@@ -164,6 +174,8 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             return
         self._pending = None
         project = self.session.project
+        if self.model is not None and self.model.document.id != document_id:
+            self._positions[self.model.document.id] = self.transcript.cursor
         if self.model is None or self.model.document.id != document_id:
             self.model = TranscriptModel(
                 document=project.document(document_id),
@@ -173,9 +185,13 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
                 lemmas=project.sentence_lemmas(document_id),
                 codings={c.id: c for c in project.codings(document_id=document_id)},
             )
-            self.transcript.show(
-                self.model, self.model.sentence_at(start) if start is not None else 0
+            # Reopened without a place to go: back where this coder left it.
+            cursor = (
+                self.model.sentence_at(start)
+                if start is not None
+                else self._positions.get(document_id, 0)
             )
+            self.transcript.show(self.model, cursor)
         elif start is not None:
             self.transcript.move_to(self.model.sentence_at(start))
         if start is not None and end is not None and highlight:
@@ -247,18 +263,47 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     # -- cursor info, suggestions -------------------------------------------------------------
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
         self.status = ""
+        self._ask_interviewer = False
         self.update_cursor_info()
 
-    def suggestions(self, sentence: int) -> list[tuple[str, str]]:
-        """``(code_id, keyword)`` for codes whose keyword lemmas occur in the sentence."""
+    def suggestions(
+        self, first: int, last: int | None = None, *, interviewer: bool = False
+    ) -> list[tuple[str, str]]:
+        """``(code_id, keyword)`` for codes whose keywords occur in sentences ``first..last``.
+
+        The union over the selection, so suggestions stay while one is made. The
+        interviewer's sentences are skipped unless ``interviewer`` (asked for with ``a``):
+        a question that names "de gemeente" is not a finding about the gemeente.
+        """
+        if self.model is None:
+            return []
+        last = first if last is None else last
+        found: dict[str, str] = {}
+        for i in range(first, last + 1):
+            if not interviewer and is_interviewer(self.model.speaker(i)):
+                continue
+            for code_id, keyword in self._sentence_suggestions(i):
+                found.setdefault(code_id, keyword)
+        span = self.transcript.target_span()  # codes already on all of it are not offered
+        applied = {
+            c.code_id
+            for c in self.model.codings_at(first, last)
+            if span is not None and c.start <= span[0] and c.end >= span[1]
+        }
+        order = {c.id: i for i, c in enumerate(self.session.codes())}
+        return sorted(
+            ((c, k) for c, k in found.items() if c not in applied),
+            key=lambda kv: order.get(kv[0], 0),
+        )
+
+    def _sentence_suggestions(self, sentence: int) -> list[tuple[str, str]]:
         if self.model is None or not self._keyword_index or sentence >= len(self.model.lemmas):
             return []
         lemmas = self.model.lemmas[sentence].lower().split()
         words = re.findall(r"\w+", self.model.sentence_text(sentence).lower())
         tokens = set(lemmas) | set(words)
         joined = [" " + " ".join(lemmas) + " ", " " + " ".join(words) + " "]
-        applied = {c.code_id for c in self.model.codings_at(sentence)}
-        found: dict[str, str] = {}
+        found: list[tuple[str, str]] = []
         for keyword, code_ids in self._keyword_index.items():
             hit = (
                 f" {keyword} " in joined[0] or f" {keyword} " in joined[1]
@@ -266,11 +311,8 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
                 else keyword in tokens
             )
             if hit:
-                for code_id in code_ids:
-                    if code_id not in applied:
-                        found.setdefault(code_id, keyword)
-        order = {c.id: i for i, c in enumerate(self.session.codes())}
-        return sorted(found.items(), key=lambda kv: order.get(kv[0], 0))
+                found += [(code_id, keyword) for code_id in code_ids]
+        return found
 
     def update_cursor_info(self) -> None:
         info = self.query_one("#cursor-info", Static)
@@ -295,7 +337,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             a, b = transcript.exact
             where.append("exact words: ", style="bold")
             where.append(f"“{_short(self.model.text[a:b], 70)}”")
-            where.append("  c code · i in-vivo · Esc", style="dim")
+            where.append("  w/e/W words · c code · i in-vivo · Esc", style="dim")
         elif transcript.selecting:
             where.append("selection: ", style="bold")
             where.append(f"sentences {first + 1}–{last + 1} ({last - first + 1})")
@@ -303,7 +345,14 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         else:
             where.append(f"sentence {self.transcript.cursor + 1}/{len(self.model)}", style="dim")
         lines.append(where)
-        self._suggestions = self.suggestions(transcript.cursor)
+        self._suggestions = self.suggestions(first, last, interviewer=self._ask_interviewer)
+        hidden = (
+            not self._suggestions
+            and not self._ask_interviewer
+            and bool(self.suggestions(first, last, interviewer=True))
+        )
+        if hidden:
+            lines.append(Text("interviewer's question: a shows its keyword suggestions", style="dim"))
         if self._suggestions:
             sug = Text()
             sug.append("suggested: ", style="bold")
@@ -319,6 +368,23 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         if self.status:
             lines.append(Text(self.status, style="bold"))
         info.update(Text("\n").join(lines), layout=False)
+        self.update_recent_line()
+
+    def recent_line(self) -> Text:
+        """``1 Vertrouwen 2 Stressor …``: which code each number key applies now."""
+        line = Text()
+        for n, code_id in enumerate(self.session.recent[:9], 1):
+            if n > 1:
+                line.append("  ")
+            line.append(f"{n}", style="bold reverse")
+            line.append(" ■ ", style=self.session.color(code_id))
+            line.append(_short(self.session.label(code_id), 18))
+        if not line:
+            line.append("1-9: recent codes appear here once you code (c)", style="dim")
+        return line
+
+    def update_recent_line(self) -> None:
+        self.query_one("#recent-codes", Static).update(self.recent_line(), layout=False)
 
     def confirm(self, message: str) -> None:
         """Confirm an action on the screen; called only after the core committed it."""
@@ -330,6 +396,19 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     # -- code tree ----------------------------------------------------------------------------
     def highlighted_code_id(self) -> str | None:
         return self.code_tree.highlighted_code_id if self._ready else None
+
+    def retrieval_candidates(self) -> tuple[str | None, list[str]]:
+        """The code ``r`` retrieves: the tree's when it has focus, else the one coded here.
+
+        With no code or several codes under the cursor (or selection) it names none,
+        and the app asks with these codes listed first.
+        """
+        if not self._ready:
+            return None, []
+        if self.code_tree.has_focus:
+            return self.code_tree.highlighted_code_id, []
+        codes = list(dict.fromkeys(c.code_id for c in self.codings_in_target()))
+        return (codes[0] if len(codes) == 1 else None), codes
 
     def on_code_tree_code_highlighted(self, event: CodeTree.CodeHighlighted) -> None:
         code = self.session.code(event.code_id) if event.code_id else None
@@ -351,11 +430,15 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
         if coding is None:
             return None
         self.model.add(coding)
-        self.transcript.sel_anchor = None
-        self.transcript.exact = None
+        # The selection (or exact span) stays, so the same span can take a second code;
+        # Esc or a move without a selection drops it.
         self.transcript.refresh()
         self.code_tree.update_counts(self.session.counts(), [code_id])
-        self.confirm(f"✓ coded {self.session.label(code_id)} (#{coding.id})")
+        kept = self.transcript.selecting or self.transcript.exact is not None
+        self.confirm(
+            f"✓ coded {self.session.label(code_id)}"
+            + (" · span still selected: code again, or Esc" if kept else "")
+        )
         return coding
 
     def action_pick_code(self) -> None:
@@ -386,8 +469,13 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
     def action_accept_suggestion(self) -> None:
         if self._suggestions:
             self.apply_code(self._suggestions[0][0])
+            return
+        first, last = self.transcript.selection()
+        if not self._ask_interviewer and self.suggestions(first, last, interviewer=True):
+            self._ask_interviewer = True  # shown now; a second a applies the first
+            self.confirm("suggestions for the interviewer's words: a again applies the first")
         else:
-            self.confirm("no suggestion for this sentence")
+            self.confirm("no suggestion here")
 
     def action_in_vivo(self) -> None:
         """Create a code from the selected words and code them with it."""

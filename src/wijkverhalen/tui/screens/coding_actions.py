@@ -67,6 +67,14 @@ class CodingActions:
     def _update_title(self) -> None:  # implemented by the screen
         raise NotImplementedError
 
+    def what(self, coding: Coding) -> str:
+        """A coding as a researcher names it: its code's label and the start of its quote."""
+        label = self.session.label(coding.code_id)
+        if self.model is None:
+            return label
+        quote = " ".join(self.model.text[coding.start : coding.end].split())
+        return f"{label} on “{quote[:30]}{'…' if len(quote) > 30 else ''}”"
+
     def codings_in_target(self) -> list[Coding]:
         """Codings under the exact span, the selection, or the cursor sentence."""
         if self.model is None or not len(self.model):
@@ -112,7 +120,7 @@ class CodingActions:
             self.transcript.refresh()
             self.code_tree.update_counts(self.session.counts(), [coding.code_id])
             self.confirm(
-                f"✓ removed {self.session.label(coding.code_id)} (#{coding.id}) · u to undo"
+                f"✓ removed {self.what(coding)} · u to undo"
             )
 
         self.with_coding("remove", remove)
@@ -126,7 +134,7 @@ class CodingActions:
                 if updated is not None:
                     self._replace(updated)
                     self.code_tree.update_counts(self.session.counts(), [coding.code_id, code_id])
-                    self.confirm(f"✓ #{coding.id} is now {self.session.label(code_id)}")
+                    self.confirm(f"✓ {self.what(coding)} is now {self.session.label(code_id)}")
 
             self.app.push_screen(
                 CodePicker(
@@ -142,7 +150,11 @@ class CodingActions:
 
     def action_memo(self) -> None:
         if not self.codings_in_target():
-            self.action_document_memo()
+            # Nothing coded here: say plainly that the memo goes on the whole document.
+            self.action_document_memo(
+                context="This sentence is not coded, so this memo goes on the whole document "
+                "(M). To annotate a passage, code it first (c), then m."
+            )
             return
 
         def memo(coding: Coding) -> None:
@@ -155,14 +167,14 @@ class CodingActions:
                 updated = self.wapp.attempt(self.session.update_coding, coding.id, memo=text)
                 if updated is not None:
                     self._replace(updated)
-                    self.confirm(f"✓ memo saved on #{coding.id}")
+                    self.confirm(f"✓ memo saved on {self.what(coding)}")
 
-            title = f"Memo on coding #{coding.id}: {self.session.label(coding.code_id)}"
+            title = f"Memo on {self.what(coding)}"
             self.app.push_screen(MemoDialog(title, coding.memo, quote[:300]), saved)
 
         self.with_coding("write a memo on", memo)
 
-    def action_document_memo(self) -> None:
+    def action_document_memo(self, context: str = "") -> None:
         if self.model is None:
             return
         document = self.model.document
@@ -175,7 +187,9 @@ class CodingActions:
                 self.model.document = updated
                 self.confirm("✓ document memo saved")
 
-        self.app.push_screen(MemoDialog(f"Memo on document {document.name}", document.memo), saved)
+        self.app.push_screen(
+            MemoDialog(f"Memo on document {document.name}", document.memo, context), saved
+        )
 
     def action_toggle_done(self) -> None:
         """Mark the open document done by this coder (agreement counts done documents), or not."""
@@ -193,6 +207,6 @@ class CodingActions:
             updated = self.wapp.attempt(self.session.update_coding, coding.id, valence=nxt)
             if updated is not None:
                 self._replace(updated)
-                self.confirm(f"✓ valence of #{coding.id}: {nxt or 'none'}")
+                self.confirm(f"✓ valence of {self.what(coding)}: {nxt or 'none'}")
 
         self.with_coding("set the valence of", cycle)

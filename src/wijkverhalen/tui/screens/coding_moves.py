@@ -6,9 +6,12 @@ themselves live in :class:`~..widgets.transcript.TranscriptView`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from .dialogs import SpanDialog
+from .dialogs import SpanDialog, TextPrompt
+
+WORD = re.compile(r"\w[\w'’-]*")
 
 if TYPE_CHECKING:
     from ..widgets.transcript import TranscriptView
@@ -67,6 +70,34 @@ class CodingMoves:
         if self.model is not None:
             self.transcript.move_to(len(self.model) - 1 if end else 0)
 
+    def action_go_to(self) -> None:
+        """Ask for a sentence number (as shown under the transcript) and go there."""
+        model = self.model
+        if model is None or not len(model):
+            return
+        total = len(model)
+
+        def check(value: str) -> str | None:
+            value = value.strip()
+            if not value.isdigit() or not 1 <= int(value) <= total:
+                return f"a sentence number from 1 to {total}"
+            return None
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.transcript.move_to(int(value.strip()) - 1)
+                self.transcript.scroll_to_cursor(center=True)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Go to sentence",
+                placeholder=f"1-{total}",
+                help=f"now at {self.transcript.cursor + 1} of {total}",
+                check=check,
+            ),
+            chosen,
+        )
+
     def action_next_uncoded(self) -> None:
         if self.model is None:
             return
@@ -94,6 +125,47 @@ class CodingMoves:
     def action_cancel(self) -> None:
         if not self.transcript.clear_selection():
             self.transcript.focus()
+
+    def _words(self, first: int, last: int) -> list[tuple[int, int]]:
+        """``(start, end)`` of every word in sentences ``first..last``."""
+        assert self.model is not None
+        a, b = self.model.sentences[first].start, self.model.sentences[last].end
+        return [(a + m.start(), a + m.end()) for m in WORD.finditer(self.model.text[a:b])]
+
+    def action_word(self, how: str) -> None:
+        """Exact words from the keyboard: ``w`` adds the next word (into the next sentence
+        too), ``e`` takes the last word off again, ``W`` drops the first word."""
+        model, transcript = self.model, self.transcript
+        if model is None or not len(model):
+            return
+        first, last = transcript.selection()
+        span = transcript.exact
+        if span is None:
+            words = self._words(first, last)
+            if not words:
+                self.app.bell()
+                return
+            transcript.set_exact(*words[0])
+            return
+        a, b = span
+        if how == "w":
+            grow = min(model.sentence_at(max(a, b - 1)) + 1, len(model) - 1)
+            after = [w for w in self._words(model.sentence_at(a), grow) if w[1] > b]
+            if not after:
+                self.app.bell()
+                return
+            b = after[0][1]
+        else:
+            inside = [w for w in self._words(model.sentence_at(a), model.sentence_at(b - 1))
+                      if a <= w[0] and w[1] <= b]
+            if len(inside) < 2:
+                self.app.bell()
+                return
+            if how == "e":
+                b = inside[-2][1]
+            else:
+                a = inside[1][0]
+        transcript.set_exact(a, b)
 
     def action_exact_span(self) -> None:
         if self.model is None or not len(self.model):

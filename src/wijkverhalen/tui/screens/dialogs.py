@@ -202,7 +202,11 @@ class MemoDialog(ModalScreen[str | None]):
 class ChoiceDialog(ModalScreen[T | None], Generic[T]):
     """Choose one of a few items (which coding to remove, which coder to show...)."""
 
-    BINDINGS = [Binding("escape,q", "cancel", "Cancel", show=False)]
+    BINDINGS = [
+        Binding("escape,q", "cancel", "Cancel", show=False),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
+    ]
 
     def __init__(
         self,
@@ -234,6 +238,13 @@ class ChoiceDialog(ModalScreen[T | None], Generic[T]):
     def chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.choices[int(event.option.id or 0)][1])
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if delta > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ fills in the "coded" column (bench/bench_tui.py, ``startup_to_counts_ms``).
 
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 
@@ -57,11 +58,18 @@ def progress_bar(share: float, width: int = BAR_WIDTH) -> Text:
 
 
 def matches(document: Document, query: str) -> bool:
-    """``query`` words all match: ``key=value`` an attribute (prefix), a word the name or a value."""
+    """``query`` words all match: ``key=value`` an attribute (prefix), a word the name or a value.
+
+    A value with spaces is quoted: ``casus="Delfshaven Helpt"``.
+    """
     values = [v.lower() for v in document.attributes.values()]
     name = document.name.lower()
     attributes = {k.lower(): v.lower() for k, v in document.attributes.items()}
-    for token in query.lower().split():
+    try:  # casus="Delfshaven Helpt": quotes keep a value with spaces together
+        tokens = shlex.split(query.lower())
+    except ValueError:  # an unclosed quote while typing: words as they are
+        tokens = query.lower().replace('"', " ").split()
+    for token in tokens:
         if "=" in token:
             key, value = token.split("=", 1)
             if not attributes.get(key, "\0").startswith(value):

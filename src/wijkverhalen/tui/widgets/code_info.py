@@ -58,6 +58,32 @@ def code_card(code: Code | None, count: int | None = None, *, full: bool = False
     return Group(*lines)
 
 
+def code_preview(code: Code | None) -> Text:
+    """A few lines for the picker: definition, include, exclude and the (invented) example."""
+    if code is None:
+        return Text("")
+    out = Text()
+    rows = [
+        ("Definition ", code.definition, ""),
+        ("✓ Include ", code.include, ""),
+        ("✗ Exclude ", code.exclude, ""),
+    ]
+    for title, value, style in rows:
+        if value.strip():
+            if out:
+                out.append("\n")
+            out.append(title, style="bold")
+            out.append(" ".join(value.split()), style=style)
+    if code.example.strip():
+        if out:
+            out.append("\n")
+        out.append("voorbeeld ", style="bold dim")
+        out.append(f"„{' '.join(code.example.split())}”", style="italic")
+    if not out:
+        out.append(f"{code.label}: no definition yet (b: codebook to write one)", style="dim")
+    return out
+
+
 class CodeInfo(VerticalScroll, can_focus=False):
     """A scrolling card for one code."""
 

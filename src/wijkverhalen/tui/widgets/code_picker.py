@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from ...models import Code
 from ..plain import plain
+from .code_info import code_preview
 
 MIN_SCORE = 70.0
 PROMPT_WIDTH = 76
@@ -117,6 +118,7 @@ class CodePicker(ModalScreen[str | None]):
         title: str = "Apply code",
         depth_of: Callable[[str], int] | None = None,
         suggested: Sequence[str] = (),
+        suggested_title: str = "suggested for this sentence",
         recent: Sequence[str] = (),
         extra: Sequence[tuple[str, str]] = (),
         first: str | None = None,
@@ -127,6 +129,7 @@ class CodePicker(ModalScreen[str | None]):
         self.title_text = title
         self.depth_of = depth_of or (lambda _: 0)
         self.suggested = [c for c in suggested if c in self.by_id]
+        self.suggested_title = suggested_title
         self.recent = [c for c in recent if c in self.by_id]
         self.extra = list(extra)
         self.first = first if first in self.by_id else None
@@ -136,6 +139,7 @@ class CodePicker(ModalScreen[str | None]):
             yield Label(plain(self.title_text), classes="dialog-title")
             yield Input(placeholder="type id, label or gloss…", id="picker-query")
             yield OptionList(id="picker-options")
+            yield Static(id="picker-preview")
             yield Static("↑/↓ choose · Enter: apply · Esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -164,7 +168,7 @@ class CodePicker(ModalScreen[str | None]):
             options.append(Option(Text(f"  {label}", style="italic"), id=f"extra:{value}"))
         if self.suggested:
             options.append(
-                Option(Text("suggested for this sentence", style="bold dim"), disabled=True)
+                Option(Text(self.suggested_title, style="bold dim"), disabled=True)
             )
             for code_id in self.suggested:
                 options.append(
@@ -203,6 +207,13 @@ class CodePicker(ModalScreen[str | None]):
             self.app.bell()
             return
         self._choose(options.get_option_at_index(options.highlighted))
+
+    @on(OptionList.OptionHighlighted)
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Preview the highlighted code's definition, include/exclude and example."""
+        option_id = event.option.id or ""
+        code = self.by_id.get(option_id.split(":", 1)[1]) if ":" in option_id else None
+        self.query_one("#picker-preview", Static).update(code_preview(code))
 
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:

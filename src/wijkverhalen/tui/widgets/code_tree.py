@@ -7,6 +7,7 @@ A code with sub-codes also shows the codings of everything below it:
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -40,6 +41,11 @@ def counts_below(codes: list[Code], counts: dict[str, int]) -> dict[str, int]:
 
 class CodeTree(Tree[str]):
     """Codes in tree order; Enter chooses the highlighted code, Space folds a branch."""
+
+    BINDINGS = [  # j/k as in every list (they win over the screen's while the tree has focus)
+        Binding("j", "cursor_down", "Down", id="code_tree.down", show=False),
+        Binding("k", "cursor_up", "Up", id="code_tree.up", show=False),
+    ]
 
     class CodeHighlighted(Message):
         def __init__(self, tree: CodeTree, code_id: str | None) -> None:

@@ -26,7 +26,11 @@ from ...models import Coding
 from .transcript_model import CONTROL_TO_SPACE, TranscriptModel, is_interviewer
 
 GUTTER = 5  # marker, three code bars, space
+MAX_TEXT_WIDTH = 100  # a readable line on a wide screen; the rest of the pane stays empty
+SCROLL_MARGIN = 2  # lines kept in view below (and above) the cursor sentence, at least
 BARS = 3
+WHOLE_BAR = "▌"  # a coding covering the whole sentence (or more)
+PART_BAR = "╎"  # a coding of exact words inside it: the words are underlined in its colour
 
 
 class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -70,6 +74,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         # (one column per coder) instead of one bar per code.
         self.stripe_of: Callable[[Coding], tuple[int, str] | None] | None = None
         self._styles_memo: dict[str, Style] = {}
+        self._drag_from: int | None = None  # text offset where a mouse drag started
+        self._dragged = False
 
     def notify_style_update(self) -> None:
         self._styles_memo.clear()  # theme, CSS or focus changed
@@ -107,7 +113,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         after the layout would otherwise cover the last column of every line).
         """
         width = self.content_region.width or self.size.width or 80
-        return max(10, width - self.styles.scrollbar_size_vertical - GUTTER - 1)
+        return min(MAX_TEXT_WIDTH, max(10, width - self.styles.scrollbar_size_vertical - GUTTER - 1))
 
     def _relayout(self) -> None:
         if self.model is None:
@@ -221,18 +227,74 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             first -= 1  # keep the speaker of a turn's first sentence in view
         height = self.scrollable_content_region.height or self.size.height or 1
         top = int(self.scroll_y)
+        # A margin of SCROLL_MARGIN lines, so the next (or previous) sentence is in view
+        # before the cursor reaches it; a sentence taller than the view shows its start.
+        model = self.model
+        below = (  # the first line of the next sentence (past a turn's blank and speaker)
+            model.first_line[self.cursor + 1] if self.cursor + 1 < len(model) else last
+        )
+        below = min(max(below, last + SCROLL_MARGIN), len(model.lines) - 1)
+        above = max(0, first - SCROLL_MARGIN)
+        if below - above + 1 > height:  # no room for margins: the sentence alone
+            above, below = first, last
         if center:
             target = max(0, first - height // 3)
-        elif first < top:
-            target = max(0, first - 1)
-        elif last >= top + height:
-            target = min(first - 1, last - height + 2)
+        elif above < top:
+            target = above
+        elif below >= top + height:
+            target = min(first - 1, below - height + 1)
         else:
             return
         self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The text offset under widget cell ``(x, y)`` (None off the text lines)."""
+        if self.model is None:
+            return None
+        row = y + int(self.scroll_y)
+        if not 0 <= row < len(self.model.lines) or self.model.lines[row].kind != "text":
+            return None
+        line = self.model.lines[row]
+        return max(line.start, min(line.end, line.start + x + int(self.scroll_x) - GUTTER))
+
+    def _word_at(self, offset: int) -> tuple[int, int]:
+        """The word around ``offset`` (the character itself if it is not in a word)."""
+        assert self.model is not None
+        text = self.model.text
+        a = b = offset
+        while a > 0 and (text[a - 1].isalnum() or text[a - 1] in "'’-"):
+            a -= 1
+        while b < len(text) and (text[b].isalnum() or text[b] in "'’-"):
+            b += 1
+        return (a, b) if a < b else (offset, min(len(text), offset + 1))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._drag_from = self.offset_at(event.x, event.y)
+        if self._drag_from is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Dragging marks exact words (snapped to whole words), as ``s`` or ``w`` would."""
+        if self._drag_from is None:  # (the mouse is captured from down to up)
+            return
+        here = self.offset_at(event.x, event.y)
+        if here is None:
+            return
+        a = self._word_at(min(self._drag_from, here))[0]
+        b = self._word_at(max(self._drag_from, here))[1]
+        if self._word_at(self._drag_from) != (a, b) or self.exact is not None:
+            self.set_exact(a, b)
+            self._dragged = True
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._drag_from = None
+        self.release_mouse()
+
     def on_click(self, event: events.Click) -> None:
         if self.model is None:
+            return
+        if self._dragged:  # the click that ends a drag keeps the marked words
+            self._dragged = False
             return
         y = event.y + int(self.scroll_y)
         if 0 <= y < len(self.model.lines):
@@ -297,6 +359,12 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             return strip.adjust_cell_length(width, text_style)
         return strip
 
+    def _partial(self, coding_id: int, i: int) -> bool:
+        """Whether a coding covers only some words of sentence ``i`` (an exact-word coding)."""
+        assert self.model is not None
+        c, s = self.model.codings[coding_id], self.model.sentences[i]
+        return c.start > s.start or c.end < s.end
+
     def _bars(self, i: int, base: Style) -> list[Segment]:
         assert self.model is not None
         if self.stripe_of is not None:
@@ -306,16 +374,18 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 if stripe is not None and 0 <= stripe[0] < BARS:
                     cells[stripe[0]] = Segment("▌", base + Style(color=stripe[1]))
             return cells
-        code_ids = list(
-            dict.fromkeys(self.model.codings[cid].code_id for cid in self.model.by_sentence[i])
-        )
-        code_ids.sort(key=self.order_of)
+        whole: dict[str, bool] = {}
+        for cid in self.model.by_sentence[i]:
+            code_id = self.model.codings[cid].code_id
+            whole[code_id] = whole.get(code_id, False) or not self._partial(cid, i)
+        code_ids = sorted(whole, key=self.order_of)
         out: list[Segment] = []
         for n, code_id in enumerate(code_ids[:BARS]):
             if n == BARS - 1 and len(code_ids) > BARS:
                 out.append(Segment("+", base + Style(bold=True)))
             else:
-                out.append(Segment("▌", base + Style(color=self.color_of(code_id))))
+                glyph = WHOLE_BAR if whole[code_id] else PART_BAR
+                out.append(Segment(glyph, base + Style(color=self.color_of(code_id))))
         out.append(Segment(" " * (BARS - len(out)), base))
         return out
 
@@ -327,14 +397,21 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         assert model is not None
         cuts = {start, end}
         marks: list[tuple[int, int, Style]] = []
-        if in_cursor:
-            coded = self._style("transcript--coded")
-            for cid in model.by_sentence[i]:
-                c = model.codings[cid]
-                a, b = max(c.start, start), min(c.end, end)
-                if a < b:
-                    marks.append((a, b, coded))
-                    cuts.update((a, b))
+        coded = self._style("transcript--coded")
+        for cid in model.by_sentence[i]:
+            # Exact-word codings are underlined in their code's colour on every line;
+            # the cursor sentence also shades every coded span.
+            partial = self._partial(cid, i)
+            if not (in_cursor or partial):
+                continue
+            c = model.codings[cid]
+            a, b = max(c.start, start), min(c.end, end)
+            if a < b:
+                mark = coded if in_cursor else Style()
+                if partial:
+                    mark = mark + Style(underline=True, color=self.color_of(c.code_id))
+                marks.append((a, b, mark))
+                cuts.update((a, b))
         if self.exact is not None:
             a, b = max(self.exact[0], start), min(self.exact[1], end)
             if a < b:
