@@ -90,7 +90,7 @@ after = status("VmHWM")
 print(json.dumps({"wall": wall, "rss_mb": max(0, after - before) / 1024, "result": result[:160]}))
 """
 
-WORDS = ["de", "het", "een", "en", "van", "in", "is", "dat", "op", "te", "buren", "wijk", "gemeente", "hulp", "vertrouwen", "we", "ze", "hielpen", "boodschappen", "Delfshaven", "Bospolder", "Tussendijken", "samen", "later", "eerst", "zorg"]
+WORDS = ["de", "het", "een", "en", "van", "in", "is", "dat", "op", "te", "buren", "wijk", "gemeente", "hulp", "vertrouwen", "we", "ze", "hielpen", "boodschappen", "Delfshaven", "Bospolder", "Tussendijken", "samen", "later", "eerst", "zorg", "één", "geïnterviewd", "café", "ruïne"]
 
 
 def _text(size: int, seed: int = 0) -> str:
