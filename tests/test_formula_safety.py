@@ -104,7 +104,7 @@ EXPORTS = [
     ("co.csv", ["export", "matrix", "{p}", "--cols", "codes", "-o", "{out}"]),
     ("co.xlsx", ["export", "matrix", "{p}", "--cols", "codes", "--case", LINK, "-o", "{out}"]),
     ("net.xlsx", ["export", "network", "{p}", "-o", "{out}", "--respondents"]),
-    ("validate.xlsx", ["validate", "{p}", "-o", "{out}", "--min-passages", "1", "--min-documents", "1"]),
+    ("validate.xlsx", ["validate", "{p}", "-o", "{out}", "--min-respondents", "1"]),
     ("agree.csv", ["agreement", "{p}", "-o", "{out}"]),
     ("agree.xlsx", ["agreement", "{p}", "-o", "{out}"]),
 ]

@@ -297,8 +297,8 @@ def test_cli_links(tmp_path: Path) -> None:
     run("indicators", "import", str(path), str(REPO / "data" / "indicators_illustrative.csv"))
     run("links", "add", str(path), "relaties.samenhang", "contact_buren", "--direction", "down")
     links = json.loads(run("links", "list", str(path), "--json").output)
-    assert {"code": "relaties.samenhang", "indicator": "contact_buren", "direction": "-", "hypothesis": False,
-            "imported": True} in links
+    assert {"code": "relaties.samenhang", "indicator": "contact_buren", "direction": "-", "aspect": "level",
+            "hypothesis": False, "imported": True} in links
     basis = {(link["code"], link["indicator"]): link["hypothesis"] for link in links}
     assert basis[("relaties.samenhang", "verbonden_buurt")] is True  # a default, not in the seed
     assert basis[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] is False  # Fig. 1.5

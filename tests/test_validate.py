@@ -1,4 +1,7 @@
-"""Triangulation: verdict rules, thresholds, windows, cases, reports, plots, CLI, TUI and the demo."""
+"""Triangulation: verdicts, thresholds, editions, cases, reports, plots, CLI, TUI and the demo.
+
+The rules themselves, with hand-computed examples, are in test_triangulation_rules.py.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +21,10 @@ from wijkverhalen.linking.models import IndicatorValue
 from wijkverhalen.linking.plots import write_plots
 from wijkverhalen.linking.report import to_json, to_markdown, write_report
 from wijkverhalen.linking.triangulation import (
-    CONVERGES,
-    DIVERGES,
-    ONLY_QUALITATIVE,
-    ONLY_QUANTITATIVE,
-    TOO_LITTLE,
+    AGREEMENT,
+    DISSONANCE,
+    PARTIAL,
+    SILENCE,
     VERDICTS,
     ValidationOptions,
     validate,
@@ -105,76 +107,72 @@ def finding(result, code_id: str, indicator: str):  # type: ignore[no-untyped-de
     return next(f for f in result.findings if f.code_id == code_id and f.indicator == indicator)
 
 
-# ----------------------------------------------------------------------------- the five verdicts
+# ----------------------------------------------------------------------------- the four verdicts
 
 
-def test_the_five_verdicts(proj: Project) -> None:
+def test_the_four_verdicts(proj: Project) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "relaties.vertrouwen", "positive")
-        code(proj, doc, "relaties.contact", "positive")  # stories: more contact; indicator falls
+        code(proj, doc, "relaties.contact", "positive")  # stories: much contact; BoTu is below Rotterdam
         code(proj, doc, "relaties.onbekend", "negative")
-        code(proj, doc, "eenzaam", "positive")  # severe loneliness; link '-': quality of life should fall
+        code(proj, doc, "eenzaam", "positive")  # severe loneliness; link '-': the index should be low
     code(proj, 1, "wonen", "negative", n=2)
     result = validate(proj)
     vertrouwen = finding(result, "relaties.vertrouwen", "ind_up")
-    assert vertrouwen.verdict == CONVERGES
-    assert (vertrouwen.qual.balance, vertrouwen.qual.direction, vertrouwen.expected) == (1.0, 1, 1)
-    assert (vertrouwen.quant.first, vertrouwen.quant.last, vertrouwen.quant.change) == (30, 40, 10)
-    assert vertrouwen.quant.vs_reference == 6 and vertrouwen.quant.vs_nprz == 12
-    assert vertrouwen.quant.gap_change == 9  # -3 in 2014, +6 in 2020
-    assert vertrouwen.quant.window == (2014, 2020)  # stories 2018-2020, lookback 4
+    # Stories 2018-2020 -> editions 2018 and 2020 (span 1). BoTu mean 37.5; Rotterdam 34 (+3.5),
+    # NPRZ 27.5 (+10); threshold = median of the steps 2, 3, 5 = 3: above both -> agreement.
+    assert vertrouwen.verdict == AGREEMENT and vertrouwen.verdict_nl == "consistent met"
+    assert (vertrouwen.qual.claim, vertrouwen.qual.direction, vertrouwen.expected) == ("up", 1, 1)
+    assert (vertrouwen.quant.years, vertrouwen.quant.level, vertrouwen.quant.threshold) == ([2018, 2020], 37.5, 3)
+    assert [(c.area, c.value) for c in vertrouwen.quant.comparisons] == [("Rotterdam", 3.5), ("NPRZ", 10)]
     assert vertrouwen.qual.roles == {"bewoner": 1, "initiatiefnemer": 1, "professional": 1}
     assert vertrouwen.qual.years == {2018: 1, 2020: 2}
-    assert "30% -> 40%" in vertrouwen.reason
-    assert finding(result, "relaties.contact", "ind_down").verdict == DIVERGES
+    assert "BoTu level 37.5 in 2018, 2020" in vertrouwen.reason
+    # Contact: BoTu 46/44 vs Rotterdam 51/51 (-6) -> below, steps 1, 3, 2 -> threshold 2; no NPRZ row.
+    contact = finding(result, "relaties.contact", "ind_down")
+    assert contact.verdict == DISSONANCE and "no NPRZ comparison in these editions" in contact.flags
     eenzaam = finding(result, "eenzaam", "kwal")
-    assert (eenzaam.expected, eenzaam.quant.direction, eenzaam.verdict) == (-1, -1, CONVERGES)
+    # 'much loneliness' with a '-' link expects the index below: 76 vs 91 -> agreement.
+    assert (eenzaam.expected, eenzaam.quant.direction, eenzaam.verdict) == (-1, -1, AGREEMENT)
     onbekend = finding(result, "relaties.onbekend", "nergens")
-    assert onbekend.verdict == ONLY_QUALITATIVE and "not imported" in onbekend.reason
+    assert (onbekend.verdict, onbekend.silent) == (SILENCE, "indicator") and "not imported" in onbekend.reason
     assert any("nergens" in w for w in result.warnings)
-    # 'buurt' has no passages of its own or below it, but its indicator has a series.
-    assert finding(result, "buurt", "ind_up").verdict == ONLY_QUANTITATIVE
-    # 2 passages from 1 document, and an indicator with a single year.
-    assert finding(result, "wonen", "ind_one").verdict == TOO_LITTLE
+    # 'buurt' has no passages of its own or below it, but its indicator has a series: the stories are silent.
+    assert (finding(result, "buurt", "ind_up").verdict, finding(result, "buurt", "ind_up").silent) == (
+        SILENCE, "stories")
+    # 1 respondent, and an indicator with a single year and no threshold: both silent.
+    assert finding(result, "wonen", "ind_one").silent == "both"
     assert set(result.counts()) == set(VERDICTS)
-    assert dict(result.rules)[CONVERGES].startswith("enough stories and enough indicator data")
+    assert dict(result.rules)[AGREEMENT].startswith("the stories speak, the indicator has data")
 
 
 def test_thresholds_are_options(proj: Project) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "relaties.vertrouwen", "positive")
     code(proj, 1, "relaties.vertrouwen", "negative")
-    assert finding(validate(proj), "relaties.vertrouwen", "ind_up").verdict == CONVERGES
-    stricter = validate(proj, ValidationOptions(min_passages=5))
-    assert finding(stricter, "relaties.vertrouwen", "ind_up").verdict == ONLY_QUANTITATIVE
-    assert ">= 5 rated passages" in dict(stricter.rules)["enough stories"]
-    assert finding(validate(proj, ValidationOptions(min_documents=4)), "relaties.vertrouwen",
-                   "ind_up").verdict == ONLY_QUANTITATIVE
-    # balance (3 - 1) / 4 = 0.5: flat under a 0.6 threshold, so it no longer agrees with a rise
-    flat = finding(validate(proj, ValidationOptions(balance_threshold=0.6)), "relaties.vertrouwen", "ind_up")
-    assert (flat.qual.direction, flat.verdict) == (0, DIVERGES)
-    # a rise of 10 points is "flat" when 12 are needed; flat stories and flat indicator agree
-    both_flat = validate(proj, ValidationOptions(balance_threshold=0.6, min_change=12))
-    assert finding(both_flat, "relaties.vertrouwen", "ind_up").verdict == CONVERGES
-    assert finding(validate(proj, ValidationOptions(min_years=5)), "relaties.vertrouwen",
-                   "ind_up").verdict == ONLY_QUALITATIVE
+    assert finding(validate(proj), "relaties.vertrouwen", "ind_up").verdict == AGREEMENT
+    stricter = validate(proj, ValidationOptions(min_respondents=4))
+    assert finding(stricter, "relaties.vertrouwen", "ind_up").verdict == SILENCE
+    assert ">= 4 respondents" in dict(stricter.rules)["stories speak"]
+    # 3 positive, 1 negative: 1/3 < 0.5 -> up; with a mixed ratio of 0.3 the stories are mixed.
+    mixed = finding(validate(proj, ValidationOptions(mixed_ratio=0.3)), "relaties.vertrouwen", "ind_up")
+    assert (mixed.qual.claim, mixed.verdict) == ("mixed", PARTIAL)
+    # +3.5 vs Rotterdam is not beyond a threshold of 4; +10 vs NPRZ is: partial agreement.
+    assert finding(validate(proj, ValidationOptions(threshold=4)), "relaties.vertrouwen",
+                   "ind_up").verdict == PARTIAL
+    assert finding(validate(proj, ValidationOptions(edition_span=0)), "relaties.vertrouwen",
+                   "ind_up").quant.years == [2018, 2020]
 
 
 def test_unrated_passages_count_but_give_no_direction(proj: Project) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "relaties.vertrouwen", None, n=2)
     f = finding(validate(proj), "relaties.vertrouwen", "ind_up")
-    assert (f.qual.passages, f.qual.unrated, f.qual.balance, f.verdict) == (6, 6, None, ONLY_QUANTITATIVE)
-    assert "none rated" in f.reason
+    assert (f.qual.passages, f.qual.unrated, f.qual.claim, f.verdict) == (6, 6, "", SILENCE)
+    assert "no rated passage" in f.rule
 
 
-def test_level_basis_and_focus_area(proj: Project) -> None:
-    for doc in (1, 2, 3):
-        code(proj, doc, "relaties.contact", "positive")
-    level = validate(proj, ValidationOptions(basis="level"))
-    contact = finding(level, "relaties.contact", "ind_down")
-    assert contact.quant.direction == -1 and contact.verdict == DIVERGES  # 44 is below Rotterdam's 51
-    assert "minus Rotterdam" in dict(level.rules)["quantitative direction"]
+def test_focus_area_and_errors(proj: Project) -> None:
     with pytest.raises(DataError, match="unknown area 'Spangen'"):
         validate(proj, ValidationOptions(area="Spangen"))
     with pytest.raises(NotFound, match="no case 'onbekend'"):
@@ -186,7 +184,7 @@ def test_level_basis_and_focus_area(proj: Project) -> None:
 def test_children_roll_up_and_derived_focus_series(proj: Project) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "buurt.plekken", "positive")
-    assert finding(validate(proj), "buurt", "ind_up").verdict == CONVERGES
+    assert finding(validate(proj), "buurt", "ind_up").verdict == AGREEMENT
     own = validate(proj, ValidationOptions(include_children=False))
     assert finding(own, "buurt", "ind_up").qual.passages == 0
     assert "not its sub-codes" in dict(own.rules)["passages"]
@@ -197,20 +195,23 @@ def test_children_roll_up_and_derived_focus_series(proj: Project) -> None:
     assert {f.code_id for f in only.findings} == {"relaties.vertrouwen", "relaties.contact", "relaties.onbekend"}
 
 
-def test_story_years_set_the_trend_window(proj: Project) -> None:
-    code(proj, 4, "relaties.contact", "positive", n=3)  # document d: 2016
-    narrow = finding(validate(proj, ValidationOptions(min_documents=1, lookback=2)), "relaties.contact", "ind_down")
-    assert narrow.quant.window == (2014, 2016) and narrow.quant.change == -1 and narrow.verdict == DIVERGES
-    single = finding(validate(proj, ValidationOptions(min_documents=1, lookback=0)), "relaties.contact", "ind_down")
-    assert single.quant.years == [2016] and single.verdict == ONLY_QUALITATIVE
+def test_story_years_choose_the_editions(proj: Project) -> None:
+    code(proj, 4, "relaties.contact", "positive", n=3)  # document d: 2016, one respondent
+    narrow = finding(validate(proj, ValidationOptions(min_respondents=1)), "relaties.contact", "ind_down")
+    # 2016 (span 1: 2015-2017) -> the 2016 edition only: 49 vs Rotterdam 52 = -3, threshold 2 -> below.
+    assert narrow.quant.years == [2016] and narrow.quant.comparisons[0].value == -3
+    assert narrow.verdict == DISSONANCE
 
 
 def test_coder_and_case_filters_and_case_views(proj: Project) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "relaties.vertrouwen", "positive")
         code(proj, doc, "relaties.vertrouwen", "negative", coder="bert")
+    # Six distinct spans: anna's 3 positive, bert's 3 negative -> mixed stories, partial agreement.
+    both = finding(validate(proj), "relaties.vertrouwen", "ind_up")
+    assert (both.qual.positive, both.qual.negative, both.qual.claim, both.verdict) == (3, 3, "mixed", PARTIAL)
     assert finding(validate(proj, ValidationOptions(coder="bert")), "relaties.vertrouwen",
-                   "ind_up").verdict == DIVERGES
+                   "ind_up").verdict == DISSONANCE
     code(proj, 1, "governance.leiderschap", "positive", n=2)
     code(proj, 3, "sibd.botu12", "mixed")
     result = validate(proj, ValidationOptions(case="delfshaven helpt"))
@@ -242,19 +243,22 @@ def test_reports_state_the_rules(proj: Project, tmp_path: Path) -> None:
     assert "## Verdict rules" in md
     for verdict in VERDICTS:
         assert f"- **{verdict}**" in md
-    assert "| `relaties.vertrouwen` | ind_up | + | 3 | 3 | 3 | 0 | 0 | +1.00 | ↑ | 30 → 40 | +10 | +6 | +12 | ↑ | **converges** |" in md
+    assert ("| `relaties.vertrouwen` | ind_up | + | level | 3 | 3 | 3 | 0 | 0 | up | 37.5 (2018, 2020) | +3.5 | +10 "
+            "| 3 | **agreement (consistent met)** |") in md
+    assert "- rule: agreement: BoTu is above" in md and "- passage c " in md
     assert "![relaties.vertrouwen × ind_up](figs/relaties.vertrouwen__ind_up.png)" in md
     assert "| Netwerken (actors, ties) | Index+ (indicators) | Social Impact by Design | Governance |" in md
     write_report(result, tmp_path / "v.xlsx")
     book = load_workbook(tmp_path / "v.xlsx")
-    assert book.sheetnames == ["Findings", "Series", "Rules", "Cases"]
+    assert book.sheetnames == ["Findings", "Series", "Rules", "Passages", "Cases"]
     header = [c.value for c in book["Findings"][1]]
     row = next(r for r in book["Findings"].iter_rows(values_only=True) if r[0] == "relaties.vertrouwen")
-    assert row[header.index("verdict")] == CONVERGES and row[header.index("change")] == 10
+    assert row[header.index("verdict")] == AGREEMENT and row[header.index("vs_nprz")] == 10
     rules = {r[0]: r[1] for r in book["Rules"].iter_rows(values_only=True)}
-    assert rules["option min_passages"] == "3" and CONVERGES in rules
+    assert rules["option min_respondents"] == "3" and AGREEMENT in rules
+    assert len(list(book["Passages"].iter_rows())) == 4  # header + 3 passages
     data = to_json(result)
-    assert data["counts"][CONVERGES] == 1 and {r["name"] for r in data["rules"]} >= set(VERDICTS)
+    assert data["counts"][AGREEMENT] == 1 and {r["name"] for r in data["rules"]} >= set(VERDICTS)
 
 
 def test_plots_png_and_reproducible_svg(proj: Project, tmp_path: Path) -> None:
@@ -286,12 +290,12 @@ def test_cli_validate_outputs(proj: Project, tmp_path: Path) -> None:
     path = str(proj.path)
     out = run("validate", path, "-o", str(tmp_path / "r.md"), "-o", str(tmp_path / "r.xlsx"),
               "--plots", str(tmp_path / "p")).output
-    assert "converges: 1" in out and "rules" in out and "[first story year - 4, last story year]" in out
+    assert "agreement (consistent met): 1" in out and "rules" in out and "Theil-Sen slope" in out
     assert (tmp_path / "r.md").read_text(encoding="utf-8").count("![") >= 1
     assert (tmp_path / "r.xlsx").exists() and any((tmp_path / "p").glob("*.svg"))
-    data = json.loads(run("validate", path, "--json", "--min-passages", "4", "--no-cases").output)
-    assert data["counts"][CONVERGES] == 0 and data["cases"] == []
-    assert data["options"]["min_passages"] == 4
+    data = json.loads(run("validate", path, "--json", "--min-respondents", "4", "--no-cases").output)
+    assert data["counts"][AGREEMENT] == 0 and data["cases"] == []
+    assert data["options"]["min_respondents"] == 4
     err = run("validate", path, "-o", str(tmp_path / "r.pdf"), code=1).stderr
     assert "end it in .md, .xlsx or .json" in err
     err = run("validate", path, "--area", "Spangen", code=1).stderr
@@ -369,28 +373,34 @@ def _verdicts(path: Path, *options: str) -> dict[tuple[str, str], str]:
 
 def test_demo_verdicts(demo: Path) -> None:
     verdicts = _verdicts(demo)
-    # Trust: 3 of 4 stories say strong trust; the (illustrative) indicator rises 38 -> 47.
-    assert verdicts[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == CONVERGES
-    # Meeting places: more positive than negative, the indicator rises.
-    assert verdicts[("buurt.infrastructuur", "genoeg_ontmoetingsplekken")] == CONVERGES
-    # Contact between neighbours: the stories disagree (4 up, 3 down = flat) while the indicator falls.
-    assert verdicts[("relaties.sociaal_kapitaal", "contact_buren")] == DIVERGES
-    assert verdicts[("handelen.potentieel", "bereid_zorgen")] == ONLY_QUANTITATIVE
-    # Anna's reading alone (3 down, 1 up) agrees with the falling indicator; Bert's alone does not.
-    assert _verdicts(demo, "--by-coder", "anna")[("relaties.sociaal_kapitaal", "contact_buren")] == CONVERGES
-    assert _verdicts(demo, "--by-coder", "bert")[("relaties.sociaal_kapitaal", "contact_buren")] == DIVERGES
-    strict = _verdicts(demo, "--min-years", "5")
-    assert strict[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == ONLY_QUALITATIVE
-    assert strict[("handelen.potentieel", "bereid_zorgen")] == TOO_LITTLE
-    # Trust is also high against Rotterdam (47 vs 37): converges on the level too.
-    assert _verdicts(demo, "--basis", "level")[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == CONVERGES
+    # Trust (level): 3 of 4 stories say strong trust; stories 2018-2021 use the 2018 and 2020 editions:
+    # BoTu 45.5 vs Rotterdam 36.5 (+9) and NPRZ 34 (+11.5), threshold 3 -> agreement.
+    assert verdicts[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == AGREEMENT
+    # Meeting places: 2 positive, 1 negative, 1 mixed -> mixed stories -> partial agreement.
+    assert verdicts[("buurt.infrastructuur", "genoeg_ontmoetingsplekken")] == PARTIAL
+    # Contact between neighbours (a change link, as the seed words it): 4 up, 3 down -> mixed, not "flat".
+    assert verdicts[("relaties.sociaal_kapitaal", "contact_buren")] == PARTIAL
+    assert verdicts[("handelen.potentieel", "bereid_zorgen")] == SILENCE
+    # Anna's reading alone (3 down, 1 up) agrees with BoTu falling faster than Rotterdam and NPRZ
+    # (-7 and -6.5 beyond them, threshold 4); Bert's alone (3 up) is dissonant.
+    assert _verdicts(demo, "--by-coder", "anna")[("relaties.sociaal_kapitaal", "contact_buren")] == AGREEMENT
+    assert _verdicts(demo, "--by-coder", "bert")[("relaties.sociaal_kapitaal", "contact_buren")] == DISSONANCE
+    strict = _verdicts(demo, "--min-editions", "5")
+    assert strict[("relaties.sociaal_kapitaal", "contact_buren")] == SILENCE
+    # A threshold of 10: +9 against Rotterdam no longer counts, +11.5 against NPRZ does.
+    assert _verdicts(demo, "--threshold", "10")[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")] == PARTIAL
+    data = json.loads(run("validate", str(demo), "--json", "--no-cases").output)
+    trust = next(r for r in data["rows"] if r["code"] == "relaties.vertrouwen"
+                 and r["indicator"] == "vertrouwen_gebiedsbestuur")
+    assert "later than the last edition (2020): 2021" in trust["flags"]  # file 10 is from 2021
+    assert any("later than the last indicator edition" in w for w in data["warnings"])
 
 
 def test_demo_case_delfshaven_helpt(demo: Path, tmp_path: Path) -> None:
     data = json.loads(run("validate", str(demo), "--json", "--case", "Delfshaven Helpt").output)
     rows = {(r["code"], r["indicator"]): r for r in data["rows"]}
     trust = rows[("relaties.vertrouwen", "vertrouwen_gebiedsbestuur")]
-    assert (trust["passages"], trust["documents"], trust["verdict"]) == (2, 2, ONLY_QUANTITATIVE)  # 02 and 10
+    assert (trust["passages"], trust["respondents"], trust["verdict"]) == (2, 2, SILENCE)  # 02 and 10
     (case,) = data["cases"]
     assert case["name"] == "Delfshaven Helpt" and case["documents"] == 6
     actors = {a["id"]: a for a in case["actors"]}
@@ -419,20 +429,30 @@ async def test_validate_screen_flow(demo: Path) -> None:
                    if (f.code_id, f.indicator) == ("relaties.vertrouwen", "vertrouwen_gebiedsbestuur"))
         screen.query_one("DataTable").move_cursor(row=row)
         await pilot.pause()
-        assert screen.selected().verdict == CONVERGES
+        assert screen.selected().verdict == AGREEMENT
         assert screen.query_one(PlotextPlot).plt is not None
         detail = str(screen.query_one("#validate-detail").render())
         assert "indicator: %; higher is better" in detail  # the metadata travels with the values
+        assert "rule: agreement: BoTu is above" in detail and "evidence: stories up: 4 passages" in detail
+        await pilot.press("b")  # the link speaks of a change now
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.project.code("relaties.vertrouwen").indicators[0].aspect == "change"
+        assert screen.result.findings[row].aspect == "change"
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.project.code("relaties.vertrouwen").indicators[0].aspect == "level"
         await pilot.press("minus")  # flip the link: more trust should go with *less* trust in the index
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.project.code("relaties.vertrouwen").indicators[0].direction == "-"
-        assert screen.result.findings[row].verdict == DIVERGES
+        assert screen.result.findings[row].verdict == DISSONANCE
         await pilot.press("u")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.project.code("relaties.vertrouwen").indicators[0].direction == "+"
-        assert screen.result.findings[row].verdict == CONVERGES
+        assert screen.result.findings[row].verdict == AGREEMENT
         await pilot.press("m")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -452,6 +472,6 @@ async def test_validate_screen_flow(demo: Path) -> None:
 
 
 def test_options_are_frozen_and_checked() -> None:
-    with pytest.raises(Exception, match="basis"):
-        validate(None, ValidationOptions(basis="gevoel"))  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="mixed ratio"):
+        validate(None, ValidationOptions(mixed_ratio=0))  # type: ignore[arg-type]
     assert replace(ValidationOptions(), area="Tussendijken").area == "Tussendijken"

@@ -28,7 +28,8 @@ TOP_LEVEL_KEYS = ("name", "version", "language", "description", "codes")
 CODE_KEYS = ("id", "label", "gloss", "definition", "include", "exclude", "valence",
              "example", "source", "memo", "color", "keywords", "indicators", "actors",
              "children")
-INDICATOR_KEYS = ("id", "direction", "hypothesis")
+INDICATOR_KEYS = ("id", "direction", "hypothesis", "aspect")
+ASPECTS = ("level", "change")
 DEFAULT_COLOR = "#888888"  # for top-level codes without a colour; sub-codes inherit
 _TEXT_FIELDS = ("gloss", "definition", "include", "exclude", "valence", "example", "source")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -326,12 +327,17 @@ class _Checker:
         return code_id
 
     def indicators(self, node: yaml.Node) -> tuple[IndicatorLink, ...]:
-        """Indicator links: a bare id (direction ``+``) or ``{id, direction, hypothesis}``."""
+        """Indicator links: a bare id (direction ``+``) or ``{id, direction, hypothesis, aspect}``.
+
+        ``aspect`` is ``level`` (the default: the stories say how much of the theme there
+        is) or ``change`` (they say it grows or shrinks).
+        """
         links = []
         for item in self.items(node, "indicators"):
             id_node: yaml.Node = item
             direction: str | None = "+"
             hypothesis: bool | None = False
+            aspect: str | None = "level"
             if isinstance(item, yaml.MappingNode):
                 keys = self.mapping(item, INDICATOR_KEYS, "in an indicator")
                 if "id" not in keys:
@@ -350,14 +356,19 @@ class _Checker:
                     if flag is not None and hypothesis is None:
                         self.error(keys["hypothesis"], "hypothesis must be true or false, "
                                                        f"not {flag!r}")
+                if "aspect" in keys:
+                    aspect = self.text(keys["aspect"], "aspect")
+                    if aspect is not None and aspect not in ASPECTS:
+                        self.error(keys["aspect"], f"indicator aspect must be level or change, not {aspect!r}")
+                        aspect = None
             elif not isinstance(item, yaml.ScalarNode) or _is_null(item):
                 self.error(item, "an indicator must be an id or a mapping with id and "
                                  f"direction, not {_kind(item)}")
                 continue
             indicator = self.text(id_node, "indicator id", required=True)
             if (indicator and self.slug(id_node, indicator, "indicator id") and direction
-                    and hypothesis is not None):
-                links.append(IndicatorLink(indicator, direction, hypothesis))
+                    and hypothesis is not None and aspect):
+                links.append(IndicatorLink(indicator, direction, hypothesis, aspect))
         return tuple(links)
 
 
@@ -430,7 +441,8 @@ def dump_codebook(codebook: Codebook | Sequence[Code], *, name: str | None = Non
             out["keywords"] = _Flow(code.keywords)
         if code.indicators:
             out["indicators"] = [_FlowMap(id=link.indicator, direction=_Quoted(link.direction),
-                                          **({"hypothesis": True} if link.hypothesis else {}))
+                                          **({"hypothesis": True} if link.hypothesis else {}),
+                                          **({"aspect": link.aspect} if link.aspect != "level" else {}))
                                  for link in code.indicators]
         if code.actors:
             out["actors"] = _Flow(code.actors)

@@ -170,9 +170,34 @@ def table_path() -> Path | None:
         _built[0] = table  # read-only home: keep it in memory for this process
         return None
     _built[0] = table
-    for stale in path.parent.glob("lemmas-nl-*.tsv"):  # tables of earlier versions
-        if stale != path:
-            stale.unlink(missing_ok=True)
+    _remove_stale_tables(path)
+    return path
+
+
+STALE_AFTER_S = 30 * 24 * 3600
+
+
+def _remove_stale_tables(current: Path) -> None:
+    """Remove tables of earlier versions, but only month-old ones: two installs of
+    wijkverhalen (two virtual environments) share the cache folder with different
+    tables, and neither may delete the file the other is reading."""
+    import time
+
+    cutoff = time.time() - STALE_AFTER_S
+    for stale in current.parent.glob("lemmas-nl-*.tsv"):
+        try:
+            if stale != current and stale.stat().st_mtime < cutoff:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _current_table_path() -> Path | None:
+    """``table_path()``, built again if the file went away since it was found."""
+    path = table_path()
+    if path is not None and not path.is_file():
+        table_path.cache_clear()
+        path = table_path()
     return path
 
 
@@ -181,7 +206,7 @@ _built: list[dict[str, str] | None] = [None]
 
 @functools.lru_cache(maxsize=1)
 def _memory_table() -> dict[str, str]:
-    path = table_path()
+    path = _current_table_path()
     if _built[0] is not None:
         return _built[0]
     assert path is not None
@@ -240,7 +265,7 @@ def query_terms(words: Iterable[str]) -> dict[str, list[str]]:
     agree with ``lemma_of``.
     """
     out: dict[str, list[str]] = {}
-    path = table_path()
+    path = _current_table_path()
     for word in words:
         w = normalise(word)
         if not w:

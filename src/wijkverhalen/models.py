@@ -57,11 +57,17 @@ class IndicatorLink:
     ``direction`` is ``"+"`` (more of the theme goes with a higher value) or ``"-"``.
     ``hypothesis`` marks a default link that the seed does not make itself: one to
     agree (or drop) per monitor year, not a finding.
+    ``aspect`` says what the coded stories speak of: ``"level"`` (how much of the
+    theme there is: "trust is strong", the default) or ``"change"`` (that it grows or
+    shrinks: "contact between neighbours is declining"). Triangulation compares a
+    level story with BoTu's level beside the reference areas, a change story with
+    the trend.
     """
 
     indicator: str
     direction: str = "+"
     hypothesis: bool = False
+    aspect: str = "level"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from ..errors import InvalidInput
 from .common import (
     coder_option,
     echo_json,
@@ -100,22 +101,42 @@ def indicators_show(project: Path, indicator: str, area: str, nprz: tuple[str, .
 @click.option("--better", type=click.Choice(sorted(_BETTER)), default=None,
               help="Which direction is better: higher/hoger, lower/lager, or none (not said).")
 @click.option("--source", default=None, help="The indicator's source, e.g. 'Wijkprofiel Rotterdam'.")
+@click.option("--threshold", default=None, metavar="NUMBER|auto",
+              help="Smallest difference or change (in the indicator's unit) that validate counts; "
+                   "'auto': its median edition-to-edition change.")
 @coder_option
 def indicators_describe(project: Path, indicator: str, label: str | None, unit: str | None, scale: str | None,
-                        better: str | None, source: str | None, coder: str | None) -> None:
-    """Say what an indicator's numbers mean: label, unit, scale, better direction, source (undoable).
+                        better: str | None, source: str | None, threshold: str | None, coder: str | None) -> None:
+    """Say what an indicator's numbers mean: label, unit, scale, better direction, source, threshold (undoable).
 
     \b
     Example:
       wijkverhalen indicators describe botu.wijk eenzaamheid --unit % --better lower
       wijkverhalen indicators describe botu.wijk sociale_index --scale "Rotterdam 2014 = 100" --better higher
+      wijkverhalen indicators describe botu.wijk sociale_index --threshold 10
     """
-    fields = {k: v for k, v in {"label": label, "unit": unit, "scale": scale, "source": source,
-                                "better": _BETTER[better] if better is not None else None}.items() if v is not None}
+    fields: dict[str, str | float | None] = {
+        k: v for k, v in {"label": label, "unit": unit, "scale": scale, "source": source,
+                          "better": _BETTER[better] if better is not None else None}.items() if v is not None}
+    if threshold is not None:
+        fields["threshold"] = _threshold(threshold)
     with opened(project) as proj:
         changed = proj.set_indicator_meta(indicator, resolve_coder(coder), **fields)
         meta = next(i for i in proj.indicators() if i.id == indicator)
-    click.echo(f"{indicator}: {meta.meta.describe()}" + ("" if changed else " (unchanged)"))
+    shown = "" if meta.threshold is None else f"; threshold {meta.threshold:g}"
+    click.echo(f"{indicator}: {meta.meta.describe()}{shown}" + ("" if changed else " (unchanged)"))
+
+
+def _threshold(text: str) -> float | None:
+    if text.strip().lower() in ("auto", "none", ""):
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise InvalidInput(f"--threshold must be a number >= 0 or 'auto', not '{text}'") from None
+    if not 0 <= value < float("inf"):
+        raise InvalidInput(f"--threshold must be a number >= 0 or 'auto', not '{text}'")
+    return value
 
 
 @indicators.command("nprz")

@@ -183,14 +183,15 @@ def links_list(project: Path, as_json: bool) -> None:
     """
     with opened(project) as proj:
         rows = [{"code": code_id, "indicator": link.indicator, "direction": link.direction,
-                 "hypothesis": link.hypothesis, "imported": proj.has_indicator(link.indicator)}
+                 "aspect": link.aspect, "hypothesis": link.hypothesis,
+                 "imported": proj.has_indicator(link.indicator)}
                 for code_id, link in proj.indicator_links()]
     if as_json:
         echo_json(rows)
         return
-    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "basis", "indicator imported"],
-          [[r["code"], r["indicator"], r["direction"], "hypothesis" if r["hypothesis"] else "seed / agreed",
-            "yes" if r["imported"] else "NO"] for r in rows])
+    table(f"{len(rows)} link(s)", ["code", "indicator", "direction", "aspect", "basis", "indicator imported"],
+          [[r["code"], r["indicator"], r["direction"], r["aspect"],
+            "hypothesis" if r["hypothesis"] else "seed / agreed", "yes" if r["imported"] else "NO"] for r in rows])
 
 
 @links.command("add")
@@ -199,18 +200,27 @@ def links_list(project: Path, as_json: bool) -> None:
 @click.argument("indicator")
 @click.option("--direction", type=click.Choice(sorted(_DIRECTIONS)), default="+", show_default=True,
               help="'+' (up): more of the theme goes with a higher value; '-' (down): with a lower one.")
+@click.option("--aspect", type=click.Choice(["level", "change"]), default=None,
+              help="What the stories speak of: the level (how much; the default for a new link) or a change "
+                   "(more or less than before). Default: keep the link's aspect.")
 @coder_option
-def links_add(project: Path, code_id: str, indicator: str, direction: str, coder: str | None) -> None:
-    """Link a code to an imported indicator, or change the link's direction (undoable).
+def links_add(project: Path, code_id: str, indicator: str, direction: str, aspect: str | None,
+              coder: str | None) -> None:
+    """Link a code to an imported indicator, or change the link's direction or aspect (undoable).
+
+    A level link compares the stories with BoTu's level beside Rotterdam and NPRZ;
+    a change link with BoTu's trend beside theirs (see 'wijkverhalen validate').
 
     \b
     Example:
       wijkverhalen links add botu.wijk relaties.samenhang contact_buren
+      wijkverhalen links add botu.wijk relaties.sociaal_kapitaal contact_buren --aspect change
       wijkverhalen links add botu.wijk buurt.kwetsbaarheid.wonen tevreden_woning --direction down
     """
     with opened(project) as proj:
-        proj.set_indicator_link(code_id, indicator, _DIRECTIONS[direction], resolve_coder(coder))
-    click.echo(f"linked {code_id} -> {indicator} ({_DIRECTIONS[direction]})")
+        proj.set_indicator_link(code_id, indicator, _DIRECTIONS[direction], resolve_coder(coder), aspect=aspect)
+        link = next(link for c, link in proj.indicator_links() if c == code_id and link.indicator == indicator)
+    click.echo(f"linked {code_id} -> {indicator} ({link.direction}, {link.aspect})")
 
 
 @links.command("remove")
@@ -435,40 +445,42 @@ def actors_mention(project: Path, document: str, start: int, end: int, actor_id:
 @click.option("--case", default=None, help="Only the documents of this case (e.g. 'Delfshaven Helpt', SIBD).")
 @click.option("--code", "code_id", default=None, help="Only this code and its sub-codes.")
 @click.option("--area", default="BoTu", show_default=True, help="Focus area compared with NPRZ and Rotterdam.")
-@click.option("--basis", type=click.Choice(["trend", "level"]), default="trend", show_default=True,
-              help="Compare the stories with the indicator's trend, or its level against Rotterdam.")
-@click.option("--min-passages", type=click.IntRange(0), default=3, show_default=True,
-              help="Rated passages needed for a qualitative direction.")
-@click.option("--min-documents", type=click.IntRange(0), default=2, show_default=True,
-              help="Documents those passages must come from.")
-@click.option("--min-years", type=click.IntRange(0), default=2, show_default=True,
-              help="Indicator years needed in the window.")
-@click.option("--min-change", type=click.FloatRange(0), default=1.0, show_default=True,
-              help="Smallest change (in the indicator's unit) that counts as up or down.")
-@click.option("--balance-threshold", type=click.FloatRange(0, 1), default=0.2, show_default=True,
-              help="Valence balance from which stories point up or down.")
-@click.option("--lookback", type=click.IntRange(0), default=4, show_default=True,
-              help="Years before the first story that the trend window starts.")
+@click.option("--min-respondents", type=click.IntRange(0), default=3, show_default=True,
+              help="Respondents with a rated passage needed before the stories speak.")
+@click.option("--mixed-ratio", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
+              help="Stories are mixed when the smaller side (positive or negative) is at least this share of the larger.")
+@click.option("--threshold", type=click.FloatRange(0), default=None,
+              help="Smallest difference or change that counts, in the indicator's unit, for every indicator "
+                   "[default: the indicator's own (indicators describe --threshold), else its median "
+                   "edition-to-edition change].")
+@click.option("--min-editions", type=click.IntRange(2), default=3, show_default=True,
+              help="Editions needed to judge a change.")
+@click.option("--edition-span", type=click.IntRange(0), default=1, show_default=True,
+              help="An edition counts for a level when it lies within this many years of the story years.")
 @click.option("--children/--no-children", default=True, show_default=True,
               help="Count passages of sub-codes for their parent's links.")
 @click.option("--by-coder", default=None, help="Only codings by this coder.")
 @click.option("--no-cases", is_flag=True, help="Leave out the per-case view of the four inventories.")
 @json_option
 def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, case: str | None,
-             code_id: str | None, area: str, basis: str, min_passages: int, min_documents: int, min_years: int,
-             min_change: float, balance_threshold: float, lookback: int, children: bool, by_coder: str | None,
-             no_cases: bool, as_json: bool) -> None:
-    """Set the coded stories beside the indicators and give a verdict per code and indicator.
+             code_id: str | None, area: str, min_respondents: int, mixed_ratio: float, threshold: float | None,
+             min_editions: int, edition_span: int, children: bool, by_coder: str | None, no_cases: bool,
+             as_json: bool) -> None:
+    """Set the coded stories beside the indicators: agreement, partial agreement, dissonance or silence.
 
-    Verdicts: converges, diverges, only qualitative evidence, only quantitative
-    evidence, too little evidence. The rule of each is printed with the thresholds
-    in force (all are options).
+    Per code and linked indicator: a 'level' link compares BoTu's level with
+    Rotterdam and the NPRZ group in the editions of the stories' years; a
+    'change' link compares BoTu's robust (Theil-Sen) change with theirs. A
+    difference counts beyond the indicator's own edition-to-edition variation
+    (or --threshold). Evidence is unique passages and respondents; passages
+    citing the survey are left out. Each verdict prints the rule that fired and
+    its evidence; stories later than the last edition are flagged.
 
     \b
     Example:
       wijkverhalen validate botu.wijk
       wijkverhalen validate botu.wijk -o validatie.md -o validatie.xlsx --plots figuren/
-      wijkverhalen validate botu.wijk --case "Delfshaven Helpt" --min-passages 2
+      wijkverhalen validate botu.wijk --case "Delfshaven Helpt" --min-respondents 2
     """
     from ..linking.report import print_validation, report_format, to_json, write_report
     from ..linking.triangulation import ValidationOptions
@@ -476,10 +488,10 @@ def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, c
 
     for out in outputs:
         report_format(out)
-    options = ValidationOptions(area=area, basis=basis, min_passages=min_passages, min_documents=min_documents,
-                                min_years=min_years, min_change=min_change, balance_threshold=balance_threshold,
-                                lookback=lookback, include_children=children, case=case, coder=by_coder,
-                                code=code_id, with_cases=not no_cases)
+    options = ValidationOptions(area=area, min_respondents=min_respondents, mixed_ratio=mixed_ratio,
+                                threshold=threshold, min_editions=min_editions, edition_span=edition_span,
+                                include_children=children, case=case, coder=by_coder, code=code_id,
+                                with_cases=not no_cases)
     with opened(project) as proj:
         result = run_validation(proj, options)
     plots = {}

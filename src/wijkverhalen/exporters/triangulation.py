@@ -133,11 +133,11 @@ def verdict_view(finding: Any, dutch: Mapping[str, str] | None = None,
         word = (dutch or {}).get(key, "")
     if not word or word.casefold() in OVERCLAIMING:
         word = LEGACY_NL.get(key, key)
-    evidence = _text(_first(finding, "evidence", "reason", "detail", "explanation"))
-    flags = _text(_first(finding, "flags"))
+    evidence = _text(_first(finding, "reason_nl", "evidence", "reason", "detail", "explanation"))
+    flags = _text(_first(finding, "flags_nl", "flags"))
     if flags and flags not in evidence:
         evidence = f"{evidence}; let op: {flags}" if evidence else f"let op: {flags}"
-    rule = _text(_first(finding, "rule", "rule_text"))
+    rule = _text(_first(finding, "rule_nl", "rule", "rule_text"))
     if not rule and rules:
         rule = rules.get(key, "") or rules.get(word, "")
     return VerdictView(key=key, verdict=word, evidence=evidence, rule=rule)

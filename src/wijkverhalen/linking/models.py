@@ -94,6 +94,9 @@ class Indicator:
     sources: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     linked_codes: tuple[str, ...] = ()
+    # The smallest difference or change (in the indicator's unit) that triangulation counts;
+    # None: the indicator's own median edition-to-edition change.
+    threshold: float | None = None
 
     @property
     def meta(self) -> IndicatorMeta:

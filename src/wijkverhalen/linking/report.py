@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
-from .triangulation import DIRECTION_WORDS, VERDICT_NL, VERDICTS, Finding, Validation
+from .quantitative import plural
+from .triangulation import CLAIM_NL, SILENT_NL, VERDICT_NL, VERDICTS, Finding, Validation
 
 REPORT_FORMATS = {".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".json": "json"}
 ARROW = {1: "↑", -1: "↓", 0: "→", None: "·"}
 FINDING_COLUMNS = (
-    "code", "code_label", "indicator", "indicator_label", "link", "passages", "documents", "positive",
-    "negative", "mixed", "unrated", "balance", "stories_direction", "expected_indicator", "roles",
-    "story_years", "window", "first", "last", "change", "unit", "vs_rotterdam", "vs_nprz",
-    "gap_change_vs_rotterdam", "indicator_direction", "verdict", "reason")
+    "code", "code_label", "indicator", "indicator_label", "link", "aspect", "hypothesis", "passages",
+    "respondents", "documents", "codings", "positive", "negative", "mixed", "unrated", "citations_left_out",
+    "stories", "expected_indicator", "roles", "story_years", "editions", "last_edition", "level", "first", "last",
+    "slope_per_year", "change", "unit", "vs_rotterdam", "vs_nprz", "threshold", "threshold_rule", "verdict",
+    "verdict_nl", "silent", "rule", "evidence", "flags")
 
 
 def report_format(path: Path) -> str:
@@ -47,22 +49,34 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def comparison_value(f: Finding, area: str) -> float | None:
+    """BoTu's level gap to (or change beyond) ``area`` ("Rotterdam", "NPRZ"); None when not compared."""
+    return next((c.value for c in f.quant.comparisons if c.area == area), None)
+
+
+def verdict_label(f: Finding) -> str:
+    """``agreement (consistent met)``; silence says who is silent."""
+    text = f"{f.verdict} ({f.verdict_nl})"
+    return text + (f" — {SILENT_NL[f.silent]}" if f.silent else "")
+
+
 def finding_row(f: Finding) -> dict[str, Any]:
     """The flat numbers of one finding (the columns of the tables and the XLSX)."""
     q, n = f.qual, f.quant
     return {
         "code": f.code_id, "code_label": f.code_label, "indicator": f.indicator, "indicator_label": n.label,
-        "link": f.link_direction, "passages": q.passages, "documents": q.documents, "positive": q.positive,
-        "negative": q.negative, "mixed": q.mixed, "unrated": q.unrated, "balance": q.balance,
-        "stories_direction": DIRECTION_WORDS.get(q.direction, "") if q.direction is not None else "",
-        "expected_indicator": DIRECTION_WORDS.get(f.expected, "") if f.expected is not None else "",
+        "link": f.link_direction, "aspect": f.aspect, "hypothesis": f.hypothesis, "passages": q.passages,
+        "respondents": q.respondents, "documents": q.documents, "codings": q.codings, "positive": q.positive,
+        "negative": q.negative, "mixed": q.mixed, "unrated": q.unrated, "citations_left_out": len(q.citations),
+        "stories": q.claim, "expected_indicator": {1: "up", -1: "down"}.get(f.expected, "") if f.expected else "",
         "roles": ", ".join(f"{k} {v}" for k, v in q.roles.items()),
         "story_years": ", ".join(f"{k}: {v}" for k, v in q.years.items()),
-        "window": f"{n.years[0]}-{n.years[-1]}" if n.years else "",
-        "first": n.first, "last": n.last, "change": n.change, "unit": n.unit,
-        "vs_rotterdam": n.vs_reference, "vs_nprz": n.vs_nprz, "gap_change_vs_rotterdam": n.gap_change,
-        "indicator_direction": DIRECTION_WORDS.get(n.direction, "") if n.direction is not None else "",
-        "verdict": f.verdict, "reason": f.reason,
+        "editions": ", ".join(map(str, n.years)), "last_edition": n.last_edition, "level": n.level,
+        "first": n.first, "last": n.last, "slope_per_year": n.slope, "change": n.change, "unit": n.unit,
+        "vs_rotterdam": comparison_value(f, "Rotterdam"), "vs_nprz": comparison_value(f, "NPRZ"),
+        "threshold": n.threshold, "threshold_rule": n.threshold_rule, "verdict": f.verdict,
+        "verdict_nl": f.verdict_nl, "silent": f.silent, "rule": f.rule, "evidence": f.reason,
+        "flags": "; ".join(f.flags),
     }
 
 
@@ -73,7 +87,7 @@ def to_markdown(v: Validation, *, title: str = "", plots: dict[tuple[str, str], 
                 relative_to: Path | None = None) -> str:
     o = v.options
     lines = [f"# Validatie (triangulatie){': ' + title if title else ''}", ""]
-    lines.append(f"Focus area **{o.area}**, compared on **{o.basis}**"
+    lines.append(f"Focus area **{o.area}** beside Rotterdam and the NPRZ group"
                  + (f", case **{v.case}**" if v.case else "") + f"; made {date.today().isoformat()}.")
     counts = v.counts()
     lines += ["", " · ".join(f"{k} ({VERDICT_NL[k]}): {counts[k]}" for k in VERDICTS), ""]
@@ -91,16 +105,26 @@ def to_markdown(v: Validation, *, title: str = "", plots: dict[tuple[str, str], 
     for code_id, fs in by_code.items():
         q = fs[0].qual
         lines += [f"### {fs[0].code_label} (`{code_id}`)", ""]
-        lines.append(f"- passages: {q.passages} in {q.documents} document(s); valence: {q.positive} positive, "
-                     f"{q.negative} negative, {q.mixed} mixed, {q.unrated} without"
-                     + (f"; balance {q.balance:+.2f}" if q.balance is not None else ""))
+        lines.append(f"- evidence: {plural(q.passages, 'unique passage')} of {plural(q.respondents, 'respondent')} "
+                     f"in {plural(q.documents, 'document')} (from {plural(q.codings, 'coding')}); valence: {q.positive} positive, "
+                     f"{q.negative} negative, {q.mixed} mixed, {q.unrated} without; stories: "
+                     f"{q.claim or 'unrated'} ({CLAIM_NL[q.claim]})")
         if q.roles:
-            lines.append("- respondents by role (passages): " + ", ".join(f"{k} {n}" for k, n in q.roles.items()))
+            lines.append("- respondents by role: " + ", ".join(f"{k} {n}" for k, n in q.roles.items()))
         if q.years:
             lines.append("- years of the stories (passages): " + ", ".join(f"{k}: {n}" for k, n in q.years.items()))
+        for p in q.quotes[:12]:
+            lines.append(f"- passage {p.document} {p.start}-{p.end} ({p.respondent}, {p.valence or 'unrated'}): "
+                         f"\"{_cell(' '.join(p.text.split())[:160])}\"")
+        if q.citations:
+            lines.append("- left out (they cite the indicator or survey): " + "; ".join(
+                f"{p.document} {p.start}-{p.end} ({p.cites})" for p in q.citations))
         for f in fs:
-            lines += ["", f"**{f.quant.label}** (`{f.indicator}`, link {f.link_direction}): "
-                          f"**{f.verdict}** ({VERDICT_NL[f.verdict]}) — {f.reason}", ""]
+            lines += ["", f"**{f.quant.label}** (`{f.indicator}`, link {f.link_direction}, {f.aspect}"
+                          f"{', hypothesis' if f.hypothesis else ''}): **{verdict_label(f)}**", "",
+                      f"- rule: {f.rule}", f"- evidence: {f.reason}"]
+            lines += [f"- flag: {flag}" for flag in f.flags]
+            lines.append("")
             lines += _series_table(f)
             for path in (plots or {}).get((f.code_id, f.indicator), []):
                 if path.suffix == ".png":
@@ -122,19 +146,22 @@ def to_markdown(v: Validation, *, title: str = "", plots: dict[tuple[str, str], 
 
 
 def _findings_table(findings: list[Finding], area: str) -> list[str]:
-    out = [f"| code | indicator | link | passages | docs | + | − | ± | balance | stories | {area} | change "
-           "| vs Rotterdam | vs NPRZ | indicator | verdict |",
-           "| --- | --- | :-: | ---: | ---: | ---: | ---: | ---: | ---: | :-: | --- | ---: | ---: | ---: | :-: | --- |"]
+    out = [f"| code | indicator | link | aspect | passages | respondents | + | − | ± | stories | {area} "
+           "| vs Rotterdam | vs NPRZ | threshold | verdict |",
+           "| --- | --- | :-: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |"]
     for f in findings:
         q, n = f.qual, f.quant
-        span = f"{fmt_number(n.first)} → {fmt_number(n.last)}" if n.years else ""
+        value = ""
+        if n.enough:
+            value = (f"{fmt_number(n.level)} ({', '.join(map(str, n.years))})" if f.aspect == "level"
+                     else f"{fmt_number(n.change, True)} ({n.years[0]}-{n.years[-1]})")
         out.append(
-            f"| `{f.code_id}` | {_cell(n.label)} | {f.link_direction} | {q.passages} | {q.documents} | {q.positive} "
-            f"| {q.negative} | {q.mixed} | {'' if q.balance is None else f'{q.balance:+.2f}'} | {ARROW[f.expected]} "
-            f"| {span} | {fmt_number(n.change, True)} | {fmt_number(n.vs_reference, True)} | {fmt_number(n.vs_nprz, True)} "
-            f"| {ARROW[n.direction]} | **{f.verdict}** |")
+            f"| `{f.code_id}` | {_cell(n.label)} | {f.link_direction} | {f.aspect} | {q.passages} | {q.respondents} "
+            f"| {q.positive} | {q.negative} | {q.mixed} | {q.claim or '–'} | {value} "
+            f"| {fmt_number(comparison_value(f, 'Rotterdam'), True)} | {fmt_number(comparison_value(f, 'NPRZ'), True)} "
+            f"| {fmt_number(n.threshold)} | **{verdict_label(f)}** |")
     if not findings:
-        out.append("| | | | | | | | | | | | | | | | no findings |")
+        out.append("| | | | | | | | | | | | | | | no findings |")
     return out
 
 
@@ -144,12 +171,13 @@ def _series_table(f: Finding) -> list[str]:
     if not series:
         return []
     years = sorted({y for s in series for y in s.values} | set(f.qual.years))
-    out = ["| area | " + " | ".join(str(y) for y in years) + " |", "| --- |" + " ---: |" * len(years)]
+    out = ["| area | " + " | ".join(str(y) + ("*" if y in n.years else "") for y in years) + " |",
+           "| --- |" + " ---: |" * len(years)]
     for s in series:
         name = s.area + (" (mean of " + ", ".join(s.derived_from) + ")" if s.derived_from else "")
         out.append(f"| {name} | " + " | ".join(fmt_number(s.values.get(y)) for y in years) + " |")
     out.append("| *coded passages* | " + " | ".join(str(f.qual.years.get(y, "")) for y in years) + " |")
-    return out
+    return out + ["", "\\* editions used for this verdict"]
 
 
 def _case_markdown(case: Any) -> list[str]:
@@ -158,7 +186,7 @@ def _case_markdown(case: Any) -> list[str]:
     netwerken = [f"{a['name']} ({a['mentions']}×, {a['documents']} doc)"
                  + (" — " + ", ".join(f"{n} {w}" for n, w in a["ties"]) if a["ties"] else "")
                  for a in case.actors]
-    index = [f"{f.code_id} × {f.indicator}: {f.verdict}" for f in case.findings]
+    index = [f"{f.code_id} × {f.indicator}: {f.verdict} ({f.verdict_nl})" for f in case.findings]
     sibd = [f"{c.label}: {c.passages} ({c.positive}+ {c.negative}− {c.mixed}±)" for c in case.sibd]
     gov = [f"{c.label}: {c.passages} ({c.positive}+ {c.negative}− {c.mixed}±)" for c in case.governance]
     columns = [netwerken, index, sibd, gov]
@@ -223,12 +251,23 @@ def to_xlsx(v: Validation, path: Path) -> None:
                           ", ".join(f"{n} {w}" for n, w in a["ties"])])
         for f in case.findings:
             cases.append([case.name, "index+", f"{f.code_id} × {f.indicator}", f.qual.passages, f.qual.positive,
-                          f.qual.negative, f.qual.mixed, f.verdict])
+                          f.qual.negative, f.qual.mixed, f"{f.verdict} ({f.verdict_nl})"])
         for inventory, items in (("sibd", case.sibd), ("governance", case.governance)):
             for c in items:
                 cases.append([case.name, inventory, c.label, c.passages, c.positive, c.negative, c.mixed, c.code_id])
+    # The evidence passages once per code (every link of a code has the same stories).
+    passages: list[list[Any]] = [["code", "document", "start", "end", "respondent", "role", "year", "valence",
+                                  "codings", "evidence", "cites", "text"]]
+    listed: set[str] = set()
+    for f in v.findings:
+        if f.code_id in listed:
+            continue
+        listed.add(f.code_id)
+        for p in [*f.qual.quotes, *f.qual.citations]:
+            passages.append([f.code_id, p.document, p.start, p.end, p.respondent, p.role, p.year, p.valence,
+                             p.codings, "no (cites the survey)" if p.cites else "yes", p.cites, p.text])
     write_xlsx(path, [Sheet("Findings", findings), Sheet("Series", series), Sheet("Rules", rules),
-                      Sheet("Cases", cases)])
+                      Sheet("Passages", passages), Sheet("Cases", cases)])
 
 
 def write_report(v: Validation, path: str | Path, *, title: str = "",
@@ -252,8 +291,7 @@ def write_report(v: Validation, path: str | Path, *, title: str = "",
 
 # ----------------------------------------------------------------------------- terminal
 
-VERDICT_STYLE = {"converges": "green", "diverges": "red", "only qualitative evidence": "yellow",
-                 "only quantitative evidence": "cyan", "too little evidence": "dim"}
+VERDICT_STYLE = {"agreement": "green", "partial agreement": "yellow", "dissonance": "red", "silence": "dim"}
 
 
 def print_validation(v: Validation, out: Any) -> None:
@@ -262,20 +300,38 @@ def print_validation(v: Validation, out: Any) -> None:
     from rich.table import Table
 
     o = v.options
-    t = Table(title=f"validation: {o.area} ({o.basis})" + (f", case {v.case}" if v.case else ""),
+    t = Table(title=f"validation: {o.area} beside Rotterdam and NPRZ" + (f", case {v.case}" if v.case else ""),
               header_style="bold")
-    for col in ("code", "indicator", "link", "pass.", "docs", "+/−/±", "balance", "stories", o.area, "change",
-                "vs R'dam", "ind.", "verdict"):
+    for col in ("code", "indicator", "aspect", "pass.", "resp.", "+/−/±", "stories", o.area, "vs R'dam",
+                "vs NPRZ", "verdict"):
         t.add_column(col, overflow="fold")
-    for f in v.findings:
+    shown = [f for f in v.findings if f.qual.passages or f.qual.citations]
+    quiet = [f for f in v.findings if f not in shown]
+    for f in shown:
         q, n = f.qual, f.quant
-        t.add_row(escape(f.code_id), escape(f.indicator), f.link_direction, str(q.passages), str(q.documents),
-                  f"{q.positive}/{q.negative}/{q.mixed}", "" if q.balance is None else f"{q.balance:+.2f}",
-                  ARROW[f.expected], f"{fmt_number(n.first)}→{fmt_number(n.last)}" if n.years else "",
-                  fmt_number(n.change, True), fmt_number(n.vs_reference, True), ARROW[n.direction],
-                  f"[{VERDICT_STYLE[f.verdict]}]{f.verdict}[/]")
+        value = ""
+        if n.enough:
+            value = fmt_number(n.level) if f.aspect == "level" else f"{fmt_number(n.change, True)} ({n.years[0]}-{n.years[-1]})"
+        t.add_row(escape(f.code_id), escape(f.indicator) + ("" if f.link_direction == "+" else " (−)"), f.aspect,
+                  str(q.passages), str(q.respondents), f"{q.positive}/{q.negative}/{q.mixed}", q.claim or "–", value,
+                  fmt_number(comparison_value(f, "Rotterdam"), True), fmt_number(comparison_value(f, "NPRZ"), True),
+                  f"[{VERDICT_STYLE[f.verdict]}]{f.verdict}{': ' + f.silent if f.silent else ''}[/]")
     out.print(t)
-    out.print("  ".join(f"[{VERDICT_STYLE[k]}]{k}: {n}[/]" for k, n in v.counts().items()))
+    if quiet:
+        # Links without a coded passage are all "silence: the stories"; named in one line, not one row each.
+        out.print(f"silence ({VERDICT_NL['silence']}), no coded passages: {plural(len(quiet), 'link')}: "
+                  + ", ".join(escape(f"{f.code_id} × {f.indicator}") for f in quiet), highlight=False)
+    out.print("  ".join(f"[{VERDICT_STYLE[k]}]{k} ({VERDICT_NL[k]}): {n}[/]" for k, n in v.counts().items()))
+    out.print("[bold]per finding: the rule that fired and the evidence[/]")
+    for f in shown:
+        out.print(f"  [bold]{escape(f.code_id)} × {escape(f.indicator)}[/] ({f.aspect}): {escape(f.rule)}",
+                  highlight=False)
+        out.print(f"    evidence: {escape(f.reason)}", highlight=False)
+        for flag in f.flags:
+            out.print(f"    [yellow]flag:[/] {escape(flag)}", highlight=False)
+        for p in f.qual.citations:
+            out.print(f"    left out (cites {escape(p.cites)}): {escape(p.document)} {p.start}-{p.end} "
+                      f"\"{escape(' '.join(p.text.split())[:80])}\"", highlight=False)
     out.print("[bold]rules[/]")
     for name, text in v.rules:
         out.print(f"  [bold]{escape(name)}[/]: {escape(text)}", highlight=False)

@@ -1,18 +1,59 @@
-"""Triangulation: set the coded stories beside the indicators and give a verdict.
+"""Triangulation: set the coded stories beside the Wijkprofiel indicators, in a protocol's terms.
 
-For every code that links indicators (in the codebook YAML or with ``links add``),
-and every such link, :func:`validate` gathers
+For every code-indicator link (codebook YAML or ``links add``) :func:`validate`
+gives one :class:`Finding` with the vocabulary of a triangulation protocol:
 
-* the qualitative evidence: coded passages (of the code and, by default, its
-  sub-codes), documents, respondents by role, years of the stories and the valence
-  balance; and
-* the quantitative evidence: the indicator's series for the focus area (BoTu), the
-  NPRZ focus neighbourhoods and Rotterdam, its change over the years of the stories
-  and its level against Rotterdam and NPRZ;
+* **agreement** (*consistent met*): the indicator points the stories' way against
+  every reference area with data;
+* **partial agreement** (*deels consistent*): against some reference areas, not all;
+  or the stories are mixed (*gemengd*), so only some of them can agree;
+* **dissonance** (*tegenstrijdig*): against none (within the threshold, or the other way);
+* **silence** (*stil*): one source says nothing: too few respondents (the stories
+  are silent), or no usable indicator data (the indicator is silent), or both.
 
-and decides a verdict with the rules of :func:`verdict_rules`, which every output
-states. All thresholds are :class:`ValidationOptions`. Pure Python over a few
-grouped queries, so 100,000 codings take well under a second.
+A verdict says whether two sources are consistent, never that one proves the other.
+
+How the two sides are compared follows the link's ``aspect``:
+
+* ``level`` (default): the stories say how much of the theme there is, so BoTu's level
+  is compared with the reference areas (Rotterdam, the NPRZ group) in the editions
+  that overlap the stories' period (story years ± ``edition_span``);
+* ``change``: the stories say it grows or shrinks, so BoTu's robust change (Theil–Sen
+  slope over all editions up to the stories' period, times its span) is compared with
+  each reference area's change: BoTu moving with the whole city is no evidence for a
+  BoTu story.
+
+A difference counts only beyond the threshold: ``--threshold`` if given, else the
+indicator's own (``indicators describe --threshold``), else its median absolute
+edition-to-edition change (:mod:`.trends`). The qualitative side counts unique
+passages and respondents (:mod:`.passages`); passages citing the survey are left out.
+
+Data model (read by the exporters; all plain dataclasses, ``asdict`` gives JSON):
+
+``Validation``: ``options`` (:class:`ValidationOptions`), ``rules`` [(name, text)],
+``findings`` [Finding], ``warnings`` [str], ``unlinked`` [(code, label, passages)],
+``cases`` [cases.CaseView], ``case``, ``inclusiveness``; ``counts()`` per verdict.
+
+``Finding``: ``code_id``, ``code_label``, ``indicator``, ``link_direction`` ("+"/"-"),
+``aspect`` ("level"/"change"), ``hypothesis`` (bool), ``qual`` (passages.QualEvidence:
+``passages``, ``respondents``, ``documents``, ``codings``, ``positive``, ``negative``,
+``mixed``, ``unrated``, ``rated_respondents``, ``roles``, ``years``, ``claim``
+("up"/"down"/"mixed"/""), ``direction``, ``enough``, ``quotes`` and ``citations``
+[passages.Passage]), ``quant`` (:class:`QuantEvidence`), ``expected`` (+1/-1/None: the
+way the indicator should point), ``verdict`` (one of :data:`VERDICTS`), ``verdict_nl``,
+``silent`` ("stories"/"indicator"/"both"/""), ``rule`` (the rule that fired, with its
+thresholds), ``reason`` (the evidence in one line) and ``flags`` [str] (stories after
+the last edition, citations left out, a missing reference area...); ``rule_nl``,
+``reason_nl`` and ``flags_nl`` say the same in Dutch, for Dutch outputs.
+
+``QuantEvidence``: indicator metadata (``label``, ``unit``, ``scale``, ``better``,
+``source``, ``imported``), the series (``focus``, ``nprz``, ``reference``, ``members``:
+:class:`Series`), ``editions`` (all BoTu editions), ``years`` (the editions used),
+``window``, ``last_edition``, ``threshold`` with ``threshold_rule``, ``level`` (BoTu's
+mean in the editions used), ``slope`` (per year) and ``change`` (BoTu), ``first``/``last``,
+``comparisons`` [:class:`Comparison`: ``area``, ``value`` (level gap, or change minus
+the area's change), ``own`` (the area's level or change), ``sign``], ``direction``,
+``enough`` and ``note`` (why it is silent).
 """
 
 from __future__ import annotations
@@ -23,17 +64,33 @@ from typing import Any
 
 from ..errors import InvalidInput
 from .areas import AreaRegistry
+from .passages import CITATION_PATTERN, DocumentTexts, PassageIndex, QualEvidence
+from .quantitative import (
+    Comparison,
+    QuantEvidence,
+    Series,
+    area_series,
+    num,
+    plural,
+    quantitative,
+    set_threshold,
+)
+from .wording_nl import evidence_nl, flags_nl, rule_nl
 
-CONVERGES = "converges"
-DIVERGES = "diverges"
-ONLY_QUALITATIVE = "only qualitative evidence"
-ONLY_QUANTITATIVE = "only quantitative evidence"
-TOO_LITTLE = "too little evidence"
-VERDICTS = (CONVERGES, DIVERGES, ONLY_QUALITATIVE, ONLY_QUANTITATIVE, TOO_LITTLE)
-VERDICT_NL = {CONVERGES: "bevestigt", DIVERGES: "spreekt tegen", ONLY_QUALITATIVE: "alleen kwalitatief",
-              ONLY_QUANTITATIVE: "alleen kwantitatief", TOO_LITTLE: "te weinig bewijs"}
-BASES = ("trend", "level")
-DIRECTION_WORDS = {1: "up", -1: "down", 0: "flat"}
+__all__ = ["AGREEMENT", "PARTIAL", "DISSONANCE", "SILENCE", "VERDICTS", "VERDICT_NL", "Comparison", "Finding",
+           "QualEvidence", "QuantEvidence", "Series", "Validation", "ValidationOptions", "validate"]
+
+AGREEMENT = "agreement"
+PARTIAL = "partial agreement"
+DISSONANCE = "dissonance"
+SILENCE = "silence"
+VERDICTS = (AGREEMENT, PARTIAL, DISSONANCE, SILENCE)
+VERDICT_NL = {AGREEMENT: "consistent met", PARTIAL: "deels consistent", DISSONANCE: "tegenstrijdig",
+              SILENCE: "stil"}
+SILENT_NL = {"stories": "de verhalen zwijgen", "indicator": "de indicator zwijgt", "both": "beide zwijgen"}
+CLAIM_NL = {"up": "veel/meer", "down": "weinig/minder", "mixed": "gemengd", "": "geen valentie"}
+ASPECTS = ("level", "change")
+DIRECTION_WORDS = {1: "up", -1: "down", 0: "within threshold"}
 
 
 @dataclass(frozen=True)
@@ -41,86 +98,30 @@ class ValidationOptions:
     """The thresholds of the verdict rules and what to look at."""
 
     area: str = "BoTu"
-    basis: str = "trend"  # compare the stories with the trend, or with the level vs Rotterdam
-    min_passages: int = 3  # rated (valenced) passages
-    min_documents: int = 2
-    min_years: int = 2  # indicator years with a value for the focus area in the window
-    min_change: float = 1.0  # in the indicator's unit (percentage points for %)
-    balance_threshold: float = 0.2
-    lookback: int = 4  # years before the first story year that the trend window starts
+    min_respondents: int = 3  # respondents with a rated passage for the stories to speak
+    mixed_ratio: float = 0.5  # smaller side / larger side from which stories are mixed
+    min_editions: int = 3  # editions needed for a change (robust slope)
+    edition_span: int = 1  # an edition overlaps the stories when within this many years of them
+    threshold: float | None = None  # overrides every indicator's threshold
     include_children: bool = True
     case: str | None = None
     coder: str | None = None
     code: str | None = None  # only this code (and its sub-codes)
     year_attribute: str = "jaar"
     role_attribute: str = "rol"
+    respondent_attribute: str = "respondent"
+    citation_pattern: str = CITATION_PATTERN  # passages matching it cite the survey: left out
     governance_code: str = "governance"
     sibd_code: str = "sibd"
     with_cases: bool = True
 
     def check(self) -> None:
-        if self.basis not in BASES:
-            raise InvalidInput(f"basis must be one of {', '.join(BASES)}")
-        if min(self.min_passages, self.min_documents, self.min_years, self.lookback) < 0:
+        if min(self.min_respondents, self.min_editions, self.edition_span) < 0:
             raise InvalidInput("thresholds cannot be negative")
-        if not 0 <= self.balance_threshold <= 1:
-            raise InvalidInput("the balance threshold must lie between 0 and 1")
-        if self.min_change < 0:
-            raise InvalidInput("the minimum change cannot be negative")
-
-
-@dataclass
-class QualEvidence:
-    passages: int = 0
-    documents: int = 0
-    positive: int = 0
-    negative: int = 0
-    mixed: int = 0
-    unrated: int = 0
-    rated_documents: int = 0
-    roles: dict[str, int] = field(default_factory=dict)  # passages per respondent role
-    years: dict[int, int] = field(default_factory=dict)  # passages per story year
-    balance: float | None = None
-    direction: int | None = None
-    enough: bool = False
-
-    @property
-    def rated(self) -> int:
-        return self.positive + self.negative + self.mixed
-
-
-@dataclass
-class Series:
-    area: str
-    values: dict[int, float]
-    derived_from: tuple[str, ...] = ()  # mean of these areas when the table has no aggregate row
-    rule: str = ""  # how the series was made (comparison.Aggregate.rule), to be stated with it
-    flags: tuple[str, ...] = ()  # e.g. "NPRZ = Carnisse only: 1 of 3"
-
-
-@dataclass
-class QuantEvidence:
-    indicator: str
-    label: str = ""
-    unit: str = ""
-    scale: str = ""  # what the numbers mean (indicator metadata, shown with the values)
-    better: str = ""
-    source: str = ""
-    imported: bool = False
-    focus: Series | None = None
-    nprz: Series | None = None
-    reference: Series | None = None
-    members: list[Series] = field(default_factory=list)
-    window: tuple[int, int] | None = None
-    years: list[int] = field(default_factory=list)  # focus-area years inside the window
-    first: float | None = None
-    last: float | None = None
-    change: float | None = None
-    vs_reference: float | None = None
-    vs_nprz: float | None = None
-    gap_change: float | None = None  # change of (focus - Rotterdam) over the window
-    direction: int | None = None
-    enough: bool = False
+        if not 0 < self.mixed_ratio <= 1:
+            raise InvalidInput("the mixed ratio must lie above 0 and at most 1")
+        if self.threshold is not None and not 0 <= self.threshold < float("inf"):
+            raise InvalidInput("the threshold must be a number >= 0")
 
 
 @dataclass
@@ -129,11 +130,21 @@ class Finding:
     code_label: str
     indicator: str
     link_direction: str
+    aspect: str
+    hypothesis: bool
     qual: QualEvidence
     quant: QuantEvidence
     expected: int | None
     verdict: str
+    verdict_nl: str
+    silent: str
+    rule: str
     reason: str
+    flags: list[str] = field(default_factory=list)
+    # The same in Dutch, for Dutch outputs (linking.wording_nl).
+    rule_nl: str = ""
+    reason_nl: str = ""
+    flags_nl: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -155,46 +166,36 @@ class Validation:
 def verdict_rules(o: ValidationOptions) -> list[tuple[str, str]]:
     """The rules, worded with the thresholds in force; every output states them."""
     scope = "the code and its sub-codes" if o.include_children else "the code itself (not its sub-codes)"
-    if o.basis == "trend":
-        quant = (f"the change of {o.area} from the first to the last indicator year of the window "
-                 f"[first story year - {o.lookback}, last story year] (all years when the stories have no "
-                 f"'{o.year_attribute}'): up when >= +{o.min_change:g}, down when <= -{o.min_change:g} "
-                 "(in the indicator's unit, points for %), flat otherwise")
-    else:
-        quant = (f"the level of {o.area} minus Rotterdam in the last indicator year of the window "
-                 f"[first story year - {o.lookback}, last story year]: up (above) when >= +{o.min_change:g}, "
-                 f"down (below) when <= -{o.min_change:g}, flat otherwise")
+    threshold = (f"{o.threshold:g} (--threshold)" if o.threshold is not None else
+                 "the indicator's own threshold (indicators describe --threshold), else its median absolute "
+                 "edition-to-edition change")
     return [
-        ("valence", "a passage's valence says whether the story finds much or more of the coded theme "
-                    "(positive: trust is strong, loneliness is severe), little or less of it (negative), or "
-                    "both (mixed); passages without a valence count as evidence but not for direction"),
-        ("passages", f"passages are the codings of {scope}"
-                     + (f" by coder {o.coder}" if o.coder else "") + (f" in case {o.case}" if o.case else "")),
-        ("qualitative direction", f"balance = (positive - negative) / rated passages; up when >= "
-                                  f"+{o.balance_threshold:g}, down when <= -{o.balance_threshold:g}, flat "
-                                  "otherwise; a '-' link turns it around (more of the theme should go "
-                                  "with a lower value)"),
-        ("enough stories", f">= {o.min_passages} rated passages from >= {o.min_documents} documents"),
-        ("quantitative direction", quant),
-        ("enough indicator data", f">= {o.min_years} years with a value for {o.area} in the window"),
-        (CONVERGES, "enough stories and enough indicator data, and the direction the stories point to "
-                    "equals the indicator's direction (flat = flat counts as agreeing)"),
-        (DIVERGES, "enough stories and enough indicator data, and the directions differ"),
-        (ONLY_QUALITATIVE, "enough stories, not enough indicator data (or the indicator is not imported)"),
-        (ONLY_QUANTITATIVE, "enough indicator data, not enough stories"),
-        (TOO_LITTLE, "neither enough stories nor enough indicator data"),
+        ("passages", f"unique passages of {scope}" + (f" by coder {o.coder}" if o.coder else "")
+         + (f" in case {o.case}" if o.case else "") + ": overlapping spans in one document count once, "
+         "whatever the coders or codes; a passage's valence is the one its codings agree on, mixed when they "
+         f"differ; respondents by the document attribute '{o.respondent_attribute}' (else one per document)"),
+        ("citations", "a passage that cites the indicator or survey (wijkprofiel, index, enquête, cijfers, "
+                      "procent, a percentage...) is left out of the evidence and listed separately"),
+        ("stories", f"up when positive passages outnumber negative ones, down when the reverse; mixed (gemengd) "
+                    f"when the smaller side is >= {o.mixed_ratio:g} of the larger or mixed passages outnumber "
+                    "both; a '-' link turns up and down around"),
+        ("stories speak", f">= {o.min_respondents} respondents with a rated passage"),
+        ("level", f"{o.area} minus Rotterdam and minus NPRZ, averaged over the editions within "
+                  f"{plural(o.edition_span, 'year')} of the story years (the last edition when stories have no "
+                  f"'{o.year_attribute}'): above / below when beyond the threshold"),
+        ("change", f"Theil-Sen slope over all editions up to the last story year + {o.edition_span}, times "
+                   f"their span; BoTu's change minus Rotterdam's and minus NPRZ's: faster / slower when beyond "
+                   f"the threshold; >= {o.min_editions} editions needed"),
+        ("threshold", threshold),
+        (AGREEMENT, "the stories speak, the indicator has data, and it points the stories' way against every "
+                    "reference area with data"),
+        (PARTIAL, "it points the stories' way against some reference areas but not all; or the stories are "
+                  "mixed (only some of them can agree)"),
+        (DISSONANCE, "it points the stories' way against no reference area (within the threshold or opposite)"),
+        (SILENCE, "the stories do not speak (too few respondents, or no rated passage), or the indicator has no "
+                  "usable data (not imported, no reference area, no edition in the stories' period, too few "
+                  "editions for a change), or both"),
     ]
-
-
-# ----------------------------------------------------------------------------- evidence
-
-
-def _sign(value: float, threshold: float) -> int:
-    if value >= threshold and value > 0:
-        return 1
-    if value <= -threshold and value < 0:
-        return -1
-    return 0
 
 
 def _parse_year(value: str | None) -> int | None:
@@ -204,160 +205,70 @@ def _parse_year(value: str | None) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-class _Evidence:
-    """Codings grouped per code once, then summed over any code subtree."""
 
-    def __init__(self, rows: list[tuple[str, int, str | None, int]], roles: dict[int, str],
-                 years: dict[int, int | None]) -> None:
-        self.by_code: dict[str, list[tuple[int, str | None, int]]] = defaultdict(list)
-        for code_id, doc_id, valence, n in rows:
-            self.by_code[code_id].append((doc_id, valence, n))
-        self.roles = roles
-        self.years = years
-
-    def collect(self, code_ids: list[str], o: ValidationOptions) -> QualEvidence:
-        q = QualEvidence()
-        docs: set[int] = set()
-        rated_docs: set[int] = set()
-        roles: Counter[str] = Counter()
-        years: Counter[int] = Counter()
-        for code_id in code_ids:
-            for doc_id, valence, n in self.by_code.get(code_id, ()):
-                q.passages += n
-                docs.add(doc_id)
-                if valence == "positive":
-                    q.positive += n
-                elif valence == "negative":
-                    q.negative += n
-                elif valence == "mixed":
-                    q.mixed += n
-                else:
-                    q.unrated += n
-                if valence:
-                    rated_docs.add(doc_id)
-                roles[self.roles.get(doc_id, "?")] += n
-                year = self.years.get(doc_id)
-                if year is not None:
-                    years[year] += n
-        q.documents, q.rated_documents = len(docs), len(rated_docs)
-        q.roles = dict(sorted(roles.items()))
-        q.years = dict(sorted(years.items()))
-        if q.rated:
-            q.balance = round((q.positive - q.negative) / q.rated, 3)
-            q.direction = _sign(q.balance, o.balance_threshold)
-        q.enough = q.rated >= o.min_passages and q.rated_documents >= o.min_documents and q.rated > 0
-        return q
+# ----------------------------------------------------------------------------- the verdict
 
 
-def _series(values: dict[str, dict[int, float]], registry: AreaRegistry, area: str | None,
-            members: list[str] | None = None, inhabitants: dict[str, dict[int, float]] | None = None,
-            weight_indicator: str = "") -> Series | None:
-    """The series of ``area``: its table row, else the (population-weighted) mean of its members."""
-    from .comparison import MISSING, TABLE, aggregate
-
-    if area is None:
-        return None
-    label = "NPRZ" if registry.areas[area].group == "nprz" else area
-    agg = aggregate(area, label, registry.members(area) if members is None else members, values, inhabitants,
-                    weight_indicator=weight_indicator)
-    if agg.method == MISSING or not agg.values:
-        return None
-    return Series(area, agg.values, derived_from=() if agg.method == TABLE else agg.members, rule=agg.rule,
-                  flags=agg.flags)
-
-
-def _quant(indicator: str, meta: dict[str, tuple[str, str]], values: dict[str, dict[int, float]],
-           registry: AreaRegistry, focus_area: str, story_years: list[int],
-           o: ValidationOptions, setup: dict[str, Any] | None = None) -> QuantEvidence:
-    label, unit = meta.get(indicator, (indicator, ""))
-    q = QuantEvidence(indicator=indicator, label=label or indicator, unit=unit, imported=indicator in meta)
-    if not q.imported:
-        return q
-    setup = setup or {}
-    described = setup.get("indicators", {}).get(indicator)
-    if described is not None:
-        q.scale, q.better, q.source = described.scale, described.better, described.meta.source
-    weights = {"inhabitants": setup.get("inhabitants"), "weight_indicator": setup.get("weight_indicator", "")}
-    q.focus = _series(values, registry, focus_area, **weights)
-    ref = registry.aggregate("reference")
-    nprz = registry.aggregate("nprz")
-    if ref is not None and ref.name != focus_area:
-        q.reference = _series(values, registry, ref.name)
-    if nprz is not None and nprz.name != focus_area:
-        q.nprz = _series(values, registry, nprz.name, setup.get("nprz_members"), **weights)
-    q.members = [Series(m, dict(sorted(values[m].items()))) for m in registry.members(focus_area) if values.get(m)]
-    if q.focus is None:
-        return q
-    all_years = sorted(q.focus.values)
-    if story_years:
-        q.window = (min(story_years) - o.lookback, max(story_years))
-    else:
-        q.window = (all_years[0], all_years[-1])
-    q.years = [y for y in all_years if q.window[0] <= y <= q.window[1]]
-    if not q.years:
-        return q
-    first, last = q.years[0], q.years[-1]
-    q.first, q.last = q.focus.values[first], q.focus.values[last]
-    q.change = round(q.last - q.first, 3)
-    if q.reference and last in q.reference.values:
-        q.vs_reference = round(q.last - q.reference.values[last], 3)
-        if first in q.reference.values and first != last:
-            q.gap_change = round(q.vs_reference - (q.first - q.reference.values[first]), 3)
-    if q.nprz and last in q.nprz.values:
-        q.vs_nprz = round(q.last - q.nprz.values[last], 3)
-    q.enough = len(q.years) >= o.min_years
-    if o.basis == "trend":
-        q.direction = _sign(q.change, o.min_change) if len(q.years) >= 2 else None
-    else:
-        q.direction = _sign(q.vs_reference, o.min_change) if q.vs_reference is not None else None
-        q.enough = q.enough and q.vs_reference is not None
-    if q.direction is None:
-        q.enough = False
-    return q
-
-
-def _fmt(x: float | None, unit: str = "", signed: bool = False) -> str:
-    if x is None:
-        return "-"
-    text = f"{x:+.1f}" if signed else f"{x:.1f}"
-    text = text[:-2] if text.endswith(".0") else text
-    return text + ("%" if unit == "%" and not signed else (" pt" if unit == "%" else ""))
-
-
-def _decide(qual: QualEvidence, quant: QuantEvidence, link_sign: int, o: ValidationOptions) -> tuple[int | None, str, str]:
+def decide(qual: QualEvidence, quant: QuantEvidence, link_sign: int, aspect: str,
+           o: ValidationOptions) -> tuple[int | None, str, str, str]:
+    """``(expected, verdict, silent, rule)`` for one link: the rule that fired, with its thresholds."""
     expected = qual.direction * link_sign if qual.direction is not None else None
+    if not qual.enough or not quant.enough:
+        silent = "both" if not qual.enough and not quant.enough else "stories" if not qual.enough else "indicator"
+        why = []
+        if not qual.enough:
+            why.append(f"the stories do not speak ({plural(qual.rated_respondents, 'respondent')} with a rated passage, "
+                       f"{o.min_respondents} needed)" if qual.claim else "the stories do not speak (no rated passage)")
+        if not quant.enough:
+            why.append("the indicator is silent (" + (quant.note or "not imported") + ")")
+        return expected, SILENCE, silent, f"{SILENCE}: " + "; ".join(why)
+    against = "level against" if aspect == "level" else "change beyond that of"
+    t = quant.threshold_rule
+    if qual.claim == "mixed":
+        return expected, PARTIAL, "", (f"{PARTIAL}: the stories are mixed ({qual.positive}+ {qual.negative}- "
+                                       f"{qual.mixed}±; mixed ratio {o.mixed_ratio:g}), so only some of them can "
+                                       "agree with the indicator")
+    words = {1: "above" if aspect == "level" else "faster up", -1: "below" if aspect == "level" else "faster down"}
+    matching = [c.area for c in quant.comparisons if c.sign == expected]
+    areas = ", ".join(c.area for c in quant.comparisons)
+    assert expected is not None
+    if len(matching) == len(quant.comparisons):
+        return expected, AGREEMENT, "", (f"{AGREEMENT}: {o.area} is {words[expected]} ({against} {areas}) "
+                                         f"beyond the {t}, as the stories say")
+    if matching:
+        rest = ", ".join(c.area for c in quant.comparisons if c.sign != expected)
+        return expected, PARTIAL, "", (f"{PARTIAL}: {o.area} is {words[expected]} beyond the {t} against "
+                                       f"{', '.join(matching)}, not against {rest}")
+    return expected, DISSONANCE, "", (f"{DISSONANCE}: the stories expect {o.area} {words[expected]} "
+                                      f"({against} {areas}), but it is not beyond the {t}, or points the other way")
+
+
+def describe(qual: QualEvidence, quant: QuantEvidence, link_sign: int, aspect: str, o: ValidationOptions) -> str:
+    """The evidence of a finding in one line: passages, respondents, numbers, slopes."""
     parts = []
-    if qual.rated:
-        parts.append(f"stories {DIRECTION_WORDS[qual.direction or 0]} (balance {qual.balance:+.2f}: "
-                     f"{qual.positive}+ {qual.negative}- {qual.mixed}± of {qual.passages} passages in "
-                     f"{qual.documents} docs)")
+    if qual.passages or qual.citations:
+        parts.append(f"stories {qual.claim or 'unrated'}: {plural(qual.passages, 'passage')} of "
+                     f"{plural(qual.respondents, 'respondent')} ({qual.positive}+ {qual.negative}- {qual.mixed}± "
+                     f"{qual.unrated} unrated; {plural(qual.codings, 'coding')})")
     else:
-        parts.append(f"{qual.passages} passage(s), none rated" if qual.passages else "no coded passages")
-    if expected is not None:
-        parts.append(f"so the indicator should go {DIRECTION_WORDS[expected]}" + (" (link '-')" if link_sign < 0 else ""))
+        parts.append("no coded passages")
+    if link_sign < 0 and qual.direction is not None:
+        parts.append("link '-': the indicator should go the other way")
     if not quant.imported:
         parts.append("indicator not imported")
-    elif quant.focus is None:
-        parts.append(f"no values for {o.area}")
-    elif not quant.years:
-        parts.append(f"no {o.area} values in {quant.window[0]}-{quant.window[1]}" if quant.window else "no values")
-    elif o.basis == "trend":
-        parts.append(f"{o.area} {_fmt(quant.first, quant.unit)} -> {_fmt(quant.last, quant.unit)} "
-                     f"({quant.years[0]}-{quant.years[-1]}, {_fmt(quant.change, quant.unit, True)}): "
-                     f"{DIRECTION_WORDS.get(quant.direction, '?') if quant.direction is not None else 'one year only'}")
-    else:
-        parts.append(f"{o.area} {_fmt(quant.last, quant.unit)} in {quant.years[-1]}, "
-                     f"{_fmt(quant.vs_reference, quant.unit, True)} vs Rotterdam: "
-                     f"{DIRECTION_WORDS.get(quant.direction, '?') if quant.direction is not None else '?'}")
-    if qual.enough and quant.enough:
-        verdict = CONVERGES if expected == quant.direction else DIVERGES
-    elif qual.enough:
-        verdict = ONLY_QUALITATIVE
     elif quant.enough:
-        verdict = ONLY_QUANTITATIVE
-    else:
-        verdict = TOO_LITTLE
-    return expected, verdict, "; ".join(parts)
+        unit = " pt" if quant.unit == "%" else ""
+        if aspect == "level":
+            head = f"{o.area} level {num(quant.level)} in {', '.join(map(str, quant.years))}"
+        else:
+            head = (f"{o.area} {num(quant.first)} -> {num(quant.last)} ({quant.years[0]}-{quant.years[-1]}), "
+                    f"Theil-Sen {num(quant.slope, True)}/yr, change {num(quant.change, True)}{unit}")
+        comps = "; ".join(f"vs {c.area} {num(c.value, True)}{unit} ({c.area} {num(c.own)})"
+                          for c in quant.comparisons)
+        parts.append(f"{head}; {comps}; {quant.threshold_rule}")
+    elif quant.note:
+        parts.append(quant.note)
+    return "; ".join(parts)
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -397,6 +308,8 @@ class Context:
     values: dict[str, dict[str, dict[int, float]]]  # indicator -> area -> year -> value
     roles: dict[int, str]
     years: dict[int, int | None]
+    respondents: dict[int, str] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
     # Indicator metadata, NPRZ members and inhabitants for the comparison areas (linking.comparison).
     setup: dict[str, Any] = field(default_factory=dict)
 
@@ -420,13 +333,43 @@ class Context:
                    trees=_subtrees(codes), meta={i.id: (i.label, i.unit) for i in described},
                    values=values, roles=project.attribute_map(o.role_attribute),
                    years={d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()},
+                   respondents=project.attribute_map(o.respondent_attribute), names=project.document_names(),
                    setup=setup)
 
-    def evidence(self, document_ids: list[int] | None) -> _Evidence:
-        rows = self.project.coding_evidence(document_ids=document_ids, coder=self.options.coder)
-        return _Evidence(rows, self.roles, self.years)
+    def evidence(self, document_ids: list[int] | None) -> PassageIndex:
+        # All spans are read once; a case view sees the same index through its documents.
+        if "index" not in self.setup:
+            texts = DocumentTexts(self.project.document_text, self.options.citation_pattern)
+            self.setup["index"] = PassageIndex(self.project.passage_spans(coder=self.options.coder),
+                                               names=self.names, respondents=self.respondents, roles=self.roles,
+                                               years=self.years, texts=texts)
+        index: PassageIndex = self.setup["index"]
+        return index if document_ids is None else index.restricted(document_ids)
 
-    def findings(self, evidence: _Evidence) -> list[Finding]:
+    def quant(self, indicator: str, aspect: str, story_years: list[int]) -> QuantEvidence:
+        o, setup = self.options, self.setup
+        label, unit = self.meta.get(indicator, (indicator, ""))
+        q = QuantEvidence(indicator=indicator, label=label or indicator, unit=unit, imported=indicator in self.meta)
+        if not q.imported:
+            q.note = "indicator not imported"
+            return q
+        values = self.values.get(indicator, {})
+        described = setup["indicators"].get(indicator)
+        if described is not None:
+            q.scale, q.better, q.source = described.scale, described.better, described.meta.source
+        weights = {"inhabitants": setup.get("inhabitants"), "weight_indicator": setup.get("weight_indicator", "")}
+        q.focus = area_series(values, self.registry, self.focus, **weights)
+        ref, nprz = self.registry.aggregate("reference"), self.registry.aggregate("nprz")
+        if ref is not None and ref.name != self.focus:
+            q.reference = area_series(values, self.registry, ref.name)
+        if nprz is not None and nprz.name != self.focus:
+            q.nprz = area_series(values, self.registry, nprz.name, setup.get("nprz_members"), **weights)
+        q.members = [Series(m, dict(sorted(values[m].items()))) for m in self.registry.members(self.focus)
+                     if values.get(m)]
+        set_threshold(q, described, o)
+        return quantitative(q, aspect, story_years, o)
+
+    def findings(self, evidence: PassageIndex) -> list[Finding]:
         o = self.options
         wanted = set(self.trees[o.code]) if o.code else None
         out = []
@@ -435,12 +378,38 @@ class Context:
                 continue
             qual = evidence.collect(self.trees[code.id] if o.include_children else [code.id], o)
             for link in code.indicators:
-                quant = _quant(link.indicator, self.meta, self.values.get(link.indicator, {}), self.registry,
-                               self.focus, list(qual.years), o, self.setup)
-                expected, verdict, reason = _decide(qual, quant, -1 if link.direction == "-" else 1, o)
-                out.append(Finding(code.id, code.label, link.indicator, link.direction, qual, quant,
-                                   expected, verdict, reason))
+                aspect = getattr(link, "aspect", "level")
+                sign = -1 if link.direction == "-" else 1
+                quant = self.quant(link.indicator, aspect, list(qual.years))
+                expected, verdict, silent, rule = decide(qual, quant, sign, aspect, o)
+                flags = _flags(qual, quant, o)
+                found = Finding(code.id, code.label, link.indicator, link.direction, aspect, link.hypothesis,
+                                qual, quant, expected, verdict, VERDICT_NL[verdict], silent, rule,
+                                describe(qual, quant, sign, aspect, o), flags)
+                found.rule_nl, found.reason_nl = rule_nl(found, o), evidence_nl(found, o)
+                found.flags_nl = flags_nl(found)
+                out.append(found)
         return out
+
+
+def _flags(qual: QualEvidence, quant: QuantEvidence, o: ValidationOptions) -> list[str]:
+    flags = []
+    if quant.last_edition is not None:
+        late = Counter(p.year for p in qual.quotes if p.year is not None and p.year > quant.last_edition)
+        if late:
+            years = ", ".join(f"{y} ({plural(n, 'passage')})" for y, n in sorted(late.items()))
+            flags.append(f"stories later than the last edition ({quant.last_edition}): {years}; "
+                         "the indicator cannot show that period yet")
+    if qual.citations:
+        flags.append(f"{plural(len(qual.citations), 'passage')} citing the indicator or survey left out")
+    if quant.imported and quant.focus is not None and not any(c.area == "NPRZ" for c in quant.comparisons) \
+            and quant.enough:
+        flags.append("no NPRZ comparison in these editions")
+    if quant.imported and quant.enough and not any(c.area == "Rotterdam" for c in quant.comparisons):
+        flags.append("no Rotterdam comparison in these editions")
+    if qual.passages and not qual.years:
+        flags.append(f"the stories have no '{o.year_attribute}': compared with the last edition")
+    return flags
 
 
 def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> Validation:
@@ -454,7 +423,7 @@ def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> 
     result = Validation(options=o, rules=verdict_rules(o), findings=findings, case=o.case)
     missing = sorted({f.indicator for f in findings if not f.quant.imported})
     if missing:
-        result.warnings.append("linked indicator(s) not imported: " + ", ".join(missing))
+        result.warnings.append("linked indicators not imported: " + ", ".join(missing))
     if not ctx.meta:
         result.warnings.append("no indicators imported yet (wijkverhalen indicators import PROJECT FILE)")
     # The comparison areas: a missing Rotterdam row and an incomplete group are said, not left blank.
@@ -468,11 +437,16 @@ def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> 
                 flagged.setdefault(flag, []).append(f.indicator)
     for flag, inds in flagged.items():
         result.warnings.append(f"{flag} ({', '.join(sorted(set(inds)))})")
+    late = sorted({f.quant.last_edition for f in findings if f.quant.last_edition is not None
+                   and any(p.year is not None and p.year > f.quant.last_edition for p in f.qual.quotes)})
+    if late:
+        result.warnings.append("some stories are later than the last indicator edition "
+                               f"({', '.join(map(str, late))}): the indicator cannot show that period yet")
     if not findings:
         result.warnings.append("no code links an indicator (codebook 'indicators:' or 'wijkverhalen links add')")
     for code in ctx.codes:
         if not code.indicators and code.id in evidence.by_code:
-            result.unlinked.append((code.id, code.label, sum(r[2] for r in evidence.by_code[code.id])))
+            result.unlinked.append((code.id, code.label, len(evidence.passages([code.id]))))
     if project.mention_units(document_ids=doc_ids):
         from .network import NetworkOptions, inclusiveness
 

@@ -54,6 +54,19 @@ def _migration_4(conn: sqlite3.Connection) -> None:
 
 schema.register_migration(4, _migration_4)
 
+# Migration 8: a per-indicator threshold for triangulation (``indicators describe --threshold``);
+# NULL means "the indicator's own median edition-to-edition change".
+MIGRATION_8 = "ALTER TABLE indicators ADD COLUMN threshold REAL;"
+
+
+def _migration_8(conn: sqlite3.Connection) -> None:
+    # Idempotent: a project whose version was set back by hand may have the column already.
+    if "threshold" not in {row[1] for row in conn.execute("PRAGMA table_info(indicators)")}:
+        schema.run_script(conn, MIGRATION_8)
+
+
+schema.register_migration(8, _migration_8)
+
 
 class IndicatorSettingsMixin(ProjectBase):
     """Areas, indicator metadata set by hand and the comparison-group setting."""
@@ -94,22 +107,26 @@ class IndicatorSettingsMixin(ProjectBase):
                           {"aliases": json.dumps([*current, *new], ensure_ascii=False)})
         return new
 
-    def set_indicator_meta(self, indicator_id: str, coder: str, **fields: str) -> bool:
-        """Set ``label``, ``unit``, ``scale``, ``better`` or ``source`` of an indicator (undoable).
+    def set_indicator_meta(self, indicator_id: str, coder: str, **fields: str | float | None) -> bool:
+        """Set ``label``, ``unit``, ``scale``, ``better``, ``source`` or ``threshold`` of an indicator.
 
+        Undoable. ``threshold`` is a number >= 0 or None (the indicator's own variation).
         Returns False when nothing changed.
         """
-        allowed = {"label", "unit", "scale", "better", "source"}
+        allowed = {"label", "unit", "scale", "better", "source", "threshold"}
         unknown = sorted(set(fields) - allowed)
         if unknown:
             raise InvalidInput(f"unknown indicator field(s) {', '.join(unknown)}")
         if "better" in fields and fields["better"] not in BETTER:
             raise InvalidInput("better must be 'higher', 'lower' or '' (not said)")
-        row = self.conn.execute("SELECT label, unit, scale, better, source FROM indicators WHERE id = ?",
+        threshold = fields.get("threshold")
+        if threshold is not None and (not isinstance(threshold, (int, float)) or not 0 <= threshold < float("inf")):
+            raise InvalidInput("the threshold must be a number >= 0 (or 'auto')")
+        row = self.conn.execute("SELECT label, unit, scale, better, source, threshold FROM indicators WHERE id = ?",
                                 (indicator_id,)).fetchone()
         if row is None:
             raise NotFound(f"no indicator '{indicator_id}' (see 'wijkverhalen indicators list')")
-        current = dict(zip(("label", "unit", "scale", "better", "source"), row, strict=True))
+        current = dict(zip(("label", "unit", "scale", "better", "source", "threshold"), row, strict=True))
         changes = {k: v for k, v in fields.items() if current[k] != v}
         if not changes:
             return False

@@ -256,14 +256,15 @@ class LinkingMixin(IndicatorSettingsMixin):
             a["files"].add(file)
         order = {a.name: a.position for a in self.areas()}
         out = []
-        for ind, label, unit, memo, scale, better, source in self.conn.execute(
-                "SELECT id, label, unit, memo, scale, better, source FROM indicators ORDER BY id"):
+        for ind, label, unit, memo, scale, better, source, threshold in self.conn.execute(
+                "SELECT id, label, unit, memo, scale, better, source, threshold FROM indicators ORDER BY id"):
             a = agg.get(ind, {"areas": set(), "years": set(), "n": 0, "sources": set(), "files": set()})
             out.append(Indicator(
                 id=ind, label=label or ind, unit=unit, memo=memo, scale=scale, better=better, source=source,
                 areas=tuple(sorted(a["areas"], key=lambda n: (order.get(n, 999), n))),
                 years=tuple(sorted(a["years"])), values=a["n"], sources=tuple(sorted(a["sources"])),
-                files=tuple(sorted(a["files"])), linked_codes=tuple(links.get(ind, ()))))
+                files=tuple(sorted(a["files"])), linked_codes=tuple(links.get(ind, ())),
+                threshold=threshold))
         return out
 
     def has_indicator(self, indicator_id: str) -> bool:
@@ -297,18 +298,32 @@ class LinkingMixin(IndicatorSettingsMixin):
             raise self.no_code(code_id)  # type: ignore[attr-defined]
         return list(json.loads(row[0]))
 
-    def set_indicator_link(self, code_id: str, indicator: str, direction: str, coder: str) -> None:
-        """Link a code to an imported indicator (or change the link's direction); undoable."""
+    def set_indicator_link(self, code_id: str, indicator: str, direction: str, coder: str,
+                           aspect: str | None = None) -> None:
+        """Link a code to an imported indicator, or change the link's direction or aspect; undoable.
+
+        ``aspect`` is ``"level"`` or ``"change"``; None keeps the link's aspect (``"level"``
+        for a new link). A link's ``hypothesis`` mark is kept.
+        """
         if direction not in ("+", "-"):
             raise InvalidInput(f"direction must be '+' or '-', not '{direction}'")
+        if aspect not in (None, "level", "change"):
+            raise InvalidInput(f"aspect must be 'level' or 'change', not '{aspect}'")
         links = self._code_links(code_id)
         if not self.has_indicator(indicator):
             raise NotFound(f"no indicator '{indicator}' in the project (import it first; "
                            "see 'wijkverhalen indicators list')")
+        old = next((link for link in links if link["indicator"] == indicator), {})
         new = [link for link in links if link["indicator"] != indicator]
         pos = next((i for i, link in enumerate(links) if link["indicator"] == indicator), len(new))
-        new.insert(pos, {"indicator": indicator, "direction": direction})
-        with self.operation(coder, f"link code {code_id} to indicator {indicator} ({direction})") as op:
+        entry: dict[str, Any] = {"indicator": indicator, "direction": direction}
+        if old.get("hypothesis"):
+            entry["hypothesis"] = True
+        aspect = aspect or str(old.get("aspect", "level"))
+        if aspect != "level":
+            entry["aspect"] = aspect
+        new.insert(pos, entry)
+        with self.operation(coder, f"link code {code_id} to indicator {indicator} ({direction}, {aspect})") as op:
             op.update("codes", {"id": code_id}, {"indicators": json.dumps(new, ensure_ascii=False)})
 
     def remove_indicator_link(self, code_id: str, indicator: str, coder: str) -> None:
@@ -514,6 +529,18 @@ class LinkingMixin(IndicatorSettingsMixin):
         if where:
             sql += " WHERE " + " AND ".join(where)
         return list(self.conn.execute(sql + " GROUP BY code_id, document_id, valence", params))
+
+    def passage_spans(self, *, document_ids: Sequence[int] | None = None,
+                     coder: str | None = None) -> list[tuple[str, int, int, int, str | None]]:
+        """``(code_id, document_id, start, end, valence)`` of every coding, for unique passages."""
+        sql = 'SELECT code_id, document_id, start, "end", valence FROM codings'
+        where, params = self._doc_filter("document_id", document_ids)
+        if coder is not None:
+            where.append("coder = ?")
+            params.append(coder)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return list(self.conn.execute(sql, params))  # unordered: triangulation sorts per document
 
     def attribute_map(self, name: str) -> dict[int, str]:
         """Document id -> value of attribute ``name`` (documents without it are left out)."""

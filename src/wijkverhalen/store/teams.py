@@ -17,13 +17,13 @@ from .base import ProjectBase
 from .oplog import now
 
 MIGRATION_6 = """
-CREATE TABLE coder_done (
+CREATE TABLE IF NOT EXISTS coder_done (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     coder TEXT NOT NULL,
     marked_at TEXT NOT NULL,
     PRIMARY KEY (document_id, coder)
 ) WITHOUT ROWID;
-CREATE TABLE merge_conflicts (
+CREATE TABLE IF NOT EXISTS merge_conflicts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,
     kind TEXT NOT NULL,

@@ -367,9 +367,9 @@ class Session:
         self.invalidate(codes=False)
         return changed
 
-    def set_indicator_link(self, code_id: str, indicator: str, direction: str) -> None:
+    def set_indicator_link(self, code_id: str, indicator: str, direction: str, aspect: str | None = None) -> None:
         with self._writing():
-            self.project.set_indicator_link(code_id, indicator, direction, self.who)
+            self.project.set_indicator_link(code_id, indicator, direction, self.who, aspect=aspect)
         self.invalidate()
 
     def remove_indicator_link(self, code_id: str, indicator: str) -> None:

@@ -12,7 +12,7 @@ back, the description is written as labelled paragraphs::
     Valentie: ...
     Bron: ...
     Trefwoorden: vertrouwen, vertrouwd
-    Indicatoren: vertrouwen_gebiedsbestuur (+), bereid_zorgen (+, hypothese)
+    Indicatoren: vertrouwen_gebiedsbestuur (+), bereid_zorgen (+, hypothese), contact_buren (+, verandering)
     [wijkverhalen-id: relaties.vertrouwen]
 
 The last line carries the stable code id, so a codebook that went through another
@@ -32,7 +32,7 @@ from ...models import Code, IndicatorLink
 _ID_LINE = re.compile(r"^\[wijkverhalen-id: ?([a-z0-9][a-z0-9_.-]*)\]\s*$")
 _FIELDS = (("gloss", "Gloss"), ("include", "Wel coderen"), ("exclude", "Niet coderen"),
            ("example", "Voorbeeld"), ("valence", "Valentie"), ("source", "Bron"), ("memo", "Memo"))
-_INDICATOR = re.compile(r"^\s*([^\s(]+)\s*(?:\(([+-])(, hypothese)?\))?\s*$")
+_INDICATOR = re.compile(r"^\s*([^\s(]+)\s*(?:\(([+-])(, hypothese)?(, verandering)?\))?\s*$")
 
 
 def compose_description(code: Code, *, memo: bool = False) -> str:
@@ -49,7 +49,8 @@ def compose_description(code: Code, *, memo: bool = False) -> str:
         paragraphs.append("Trefwoorden: " + ", ".join(code.keywords))
     if code.indicators:
         paragraphs.append("Indicatoren: " + ", ".join(
-            f"{i.indicator} ({i.direction}{', hypothese' if i.hypothesis else ''})" for i in code.indicators))
+            f"{i.indicator} ({i.direction}{', hypothese' if i.hypothesis else ''}"
+            f"{', verandering' if i.aspect == 'change' else ''})" for i in code.indicators))
     if code.actors:
         paragraphs.append("Actoren: " + ", ".join(code.actors))
     if memo and code.memo:
@@ -89,7 +90,8 @@ def parse_description(text: str) -> tuple[str | None, dict[str, object]]:
             for item in re.split(r",(?![^(]*\))", rest):  # not the comma in "(+, hypothese)"
                 m = _INDICATOR.match(item)
                 if m:
-                    links.append(IndicatorLink(m.group(1), m.group(2) or "+", bool(m.group(3))))
+                    links.append(IndicatorLink(m.group(1), m.group(2) or "+", bool(m.group(3)),
+                                               "change" if m.group(4) else "level"))
             fields["indicators"] = tuple(links)
         else:
             definition.append(paragraph)

@@ -195,7 +195,8 @@ def plan_codes(roots: Sequence[RefiCode], sidecar_codes: dict[str, Any], notes: 
                     exclude=extra.get("exclude", ""), example=extra.get("example", ""),
                     color=rc.color or extra.get("color") or "#888888",
                     keywords=tuple(extra.get("keywords", ())),
-                    indicators=tuple(IndicatorLink(i["indicator"], i.get("direction", "+"), i.get("hypothesis") is True)
+                    indicators=tuple(IndicatorLink(i["indicator"], i.get("direction", "+"), i.get("hypothesis") is True,
+                                                   "change" if i.get("aspect") == "change" else "level")
                                      for i in extra.get("indicators", ()) if isinstance(i, dict) and i.get("indicator")),
                     actors=tuple(extra.get("actors", ())), memo=extra.get("memo", memo),
                     source=str(extra.get("source", "")), valence=str(extra.get("valence", "")))

@@ -399,6 +399,6 @@ def _code_extras(code: Code) -> dict[str, Any]:
             "gloss": code.gloss, "definition": code.definition, "include": code.include,
             "exclude": code.exclude, "example": code.example, "color": code.color,
             "keywords": list(code.keywords),
-            "indicators": [{"indicator": i.indicator, "direction": i.direction, "hypothesis": i.hypothesis}
-                           for i in code.indicators],
+            "indicators": [{"indicator": i.indicator, "direction": i.direction, "hypothesis": i.hypothesis,
+                            "aspect": i.aspect} for i in code.indicators],
             "actors": list(code.actors), "memo": code.memo, "source": code.source, "valence": code.valence}

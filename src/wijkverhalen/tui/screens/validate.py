@@ -7,7 +7,7 @@ the verdict. Validation runs in a worker on its own connection and reports by
 posting :class:`ValidationFinished`.
 
 Keys: Enter opens the passages of the code; ``c`` cycles through the cases; ``b``
-switches between trend and level; ``a`` adds or changes a code-indicator link,
+switches the selected link between level and change; ``a`` adds or changes a code-indicator link,
 ``-`` flips the selected link's direction, ``x`` removes it (all undoable with
 ``u``); ``m`` opens the actor mentions to confirm (``y``) or reject (``n``).
 """
@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from ...linking.models import IndicatorMeta, Mention
+from ...linking.report import comparison_value, verdict_label
 from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
 from ..messages import PassageChosen
@@ -36,9 +37,8 @@ from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .base import WijkScreen
 
-VERDICT_STYLE = {"converges": "bold green", "diverges": "bold red", "only qualitative evidence": "yellow",
-                 "only quantitative evidence": "cyan", "too little evidence": "dim"}
-ARROW = {1: "↑", -1: "↓", 0: "→", None: "·"}
+VERDICT_STYLE = {"agreement": "bold green", "partial agreement": "yellow", "dissonance": "bold red",
+                 "silence": "dim"}
 SERIES_COLORS = {"focus": "red", "member": "orange", "nprz": "blue", "reference": "gray"}
 
 
@@ -191,7 +191,7 @@ class ValidateScreen(WijkScreen):
     SCREEN_NAME = "validate"
     BINDINGS = [
         Binding("c", "cycle_case", "Case", id="validate.case"),
-        Binding("b", "toggle_basis", "Trend/level", id="validate.basis"),
+        Binding("b", "toggle_aspect", "Level/change", id="validate.aspect"),
         Binding("a", "link", "Link", id="validate.link"),
         Binding("minus", "flip", "Flip link", id="validate.flip"),
         Binding("x", "unlink", "Unlink", id="validate.unlink"),
@@ -219,8 +219,8 @@ class ValidateScreen(WijkScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # The verdict comes first so that it is in view at 80 columns (the rest scrolls sideways).
-        for col in ("verdict", "code", "indicator", "link", "passages", "docs", "+/−/±", "balance", "stories",
-                    "BoTu", "change", "vs R'dam", "trend"):
+        for col in ("verdict", "code", "indicator", "link", "aspect", "passages", "resp.", "+/−/±", "stories",
+                    "BoTu", "vs R'dam", "vs NPRZ"):
             table.add_column(col, key=col)
         self.loaded_generation = self.session.generation
         self.compute()
@@ -231,7 +231,7 @@ class ValidateScreen(WijkScreen):
 
     def screen_subtitle(self) -> str:
         case = f" · case {self.options.case}" if self.options.case else ""
-        return f"validate · {self.options.basis}{case}"
+        return f"validate{case}"
 
     # -- computing ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="validate")
@@ -253,17 +253,20 @@ class ValidateScreen(WijkScreen):
         table.columns[next(k for k in table.columns if k.value == "BoTu")].label = Text(area)
         for i, f in enumerate(self.result.findings):
             q, n = f.qual, f.quant
+            value = ""
+            if n.enough:
+                value = _num(n.level) if f.aspect == "level" else f"{_num(n.change, True)} ({n.years[0]}-{n.years[-1]})"
             table.add_row(
-                Text(f.verdict, style=VERDICT_STYLE[f.verdict]), f.code_id, f.indicator, f.link_direction,
-                str(q.passages), str(q.documents), f"{q.positive}/{q.negative}/{q.mixed}",
-                "" if q.balance is None else f"{q.balance:+.2f}", ARROW[f.expected],
-                f"{_num(n.first)}→{_num(n.last)}" if n.years else "", _num(n.change, True),
-                _num(n.vs_reference, True), ARROW[n.direction], key=str(i))
+                Text(f.verdict + (f": {f.silent}" if f.silent else ""), style=VERDICT_STYLE[f.verdict]),
+                f.code_id, f.indicator, f.link_direction, f.aspect, str(q.passages), str(q.respondents),
+                f"{q.positive}/{q.negative}/{q.mixed}",
+                q.claim or "–", value, _num(comparison_value(f, "Rotterdam"), True),
+                _num(comparison_value(f, "NPRZ"), True), key=str(i))
         if self.result.findings:
             table.move_cursor(row=min(keep, len(self.result.findings) - 1), animate=False)
         counts = " · ".join(f"{k}: {v}" for k, v in self.result.counts().items() if v)
-        status = Text(f"{area} on {self.options.basis}" + (f" · case {self.options.case}" if self.options.case
-                                                          else " · all documents"), style="bold")
+        status = Text(f"{area} beside Rotterdam and NPRZ" + (f" · case {self.options.case}" if self.options.case
+                                                              else " · all documents"), style="bold")
         status.append(f"   {counts or 'no findings'}")
         for warning in self.result.warnings:
             status.append(f"   ⚠ {warning}", style="yellow")
@@ -309,23 +312,22 @@ class ValidateScreen(WijkScreen):
         passages = " ".join(f"{y}:{c}" for y, c in finding.qual.years.items())
         plt.title(f"{n.label[:60]}" + (f" · passages {passages}" if passages else ""))
         plot.refresh()
-        rule = dict(self.result.rules).get(finding.verdict, "")
         text = Text()
-        text.append(f"{finding.code_label} × {n.label}\n", style="bold")
-        text.append(f"{finding.verdict}\n", style=VERDICT_STYLE[finding.verdict])
-        text.append(finding.reason + "\n\n")
+        text.append(f"{finding.code_label} × {n.label} ({finding.aspect})\n", style="bold")
+        text.append(f"{verdict_label(finding)}\n", style=VERDICT_STYLE[finding.verdict])
+        text.append(f"rule: {finding.rule}\n")
+        text.append(f"evidence: {finding.reason}\n")
+        for flag in finding.flags:
+            text.append(f"⚠ {flag}\n", style="yellow")
         q = finding.qual
         if q.roles:
-            text.append("roles: " + ", ".join(f"{k} {v}" for k, v in q.roles.items()) + "\n")
-        if n.vs_nprz is not None:
-            text.append(f"vs NPRZ {_num(n.vs_nprz, True)} · vs Rotterdam {_num(n.vs_reference, True)}"
-                        + (f" · gap to Rotterdam changed {_num(n.gap_change, True)}" if n.gap_change is not None
-                           else "") + "\n")
+            text.append("respondents by role: " + ", ".join(f"{k} {v}" for k, v in q.roles.items()) + "\n")
         text.append("indicator: " + IndicatorMeta(n.unit, n.scale, n.better, n.source).describe() + "\n")
         for series in (n.focus, n.nprz):
             if series is not None and series.rule:
                 text.append("; ".join((series.rule, *series.flags)) + "\n", style="dim")
-        text.append(f"\nrule: {rule}", style="dim")
+        for p in q.citations:
+            text.append(f"left out (cites {p.cites}): {p.document} {p.start}-{p.end}\n", style="dim")
         detail.update(text)
 
     @on(DataTable.RowSelected)
@@ -346,9 +348,14 @@ class ValidateScreen(WijkScreen):
             f"computing… case {self.options.case or 'all documents'}")
         self.compute()
 
-    def action_toggle_basis(self) -> None:
-        self.options = replace(self.options, basis="level" if self.options.basis == "trend" else "trend")
-        self.compute()
+    def action_toggle_aspect(self) -> None:
+        """Switch the selected link between level and change (undoable)."""
+        finding = self.selected()
+        if finding is None or not finding.quant.imported:
+            return
+        aspect = "change" if finding.aspect == "level" else "level"
+        self._write(self.session.set_indicator_link, finding.code_id, finding.indicator, finding.link_direction,
+                    aspect)
 
     def _write(self, action: Any, *args: Any) -> None:
         if self.wapp.attempt(lambda: action(*args) or True) is not None:

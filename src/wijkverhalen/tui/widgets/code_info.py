@@ -45,8 +45,8 @@ def code_card(code: Code | None, count: int | None = None, *, full: bool = False
     if full:
         field("Source", code.source)
         field("Keywords", ", ".join(code.keywords))
-        field("Indicators", ", ".join(f"{i.indicator} ({i.direction}{', hypothese' if i.hypothesis else ''})"
-                                      for i in code.indicators))
+        field("Indicators", ", ".join(f"{i.indicator} ({i.direction}, {i.aspect}"
+                                      f"{', hypothese' if i.hypothesis else ''})" for i in code.indicators))
         field("Actors", ", ".join(code.actors))
         field("Colour", code.color)
         field("Memo", code.memo)
