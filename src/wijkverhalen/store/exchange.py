@@ -102,8 +102,10 @@ class ExchangeDocument:
     imported_at: str | None = None
 
 
-# A document -> its turns, its sentences (a list or a generator) and its word count.
-Segmenter = Callable[[ExchangeDocument], tuple[Sequence[Any], Iterable[Sentence], int]]
+# A document -> its word count, and what makes its turns and its sentences (a list or a
+# generator), called once the document's row is written.
+Segmenter = Callable[[ExchangeDocument],
+                     tuple[int, Callable[[], tuple[Sequence[Any], Iterable[Sentence]]]]]
 
 
 @dataclass(frozen=True)
@@ -262,8 +264,8 @@ class ExchangeMixin(ProjectBase):
                         segment: Segmenter | None = None) -> ExchangeResult:
         """Write an exchange project in one transaction as one undoable operation.
 
-        ``segment``, when given, is asked for the turns, sentences and word count of
-        each new document just before it is written (a document already in the
+        ``segment``, when given, is asked for the word count, and then the turns and
+        sentences, of each new document as it is written (a document already in the
         project is never segmented); its sentences may be a generator, written as
         they come, so one document's sentences at most are ever in memory.
 
@@ -343,12 +345,14 @@ class ExchangeMixin(ProjectBase):
             if not guid or guid in used_guids:
                 guid = str(uuid.uuid4()).upper()
             name = unique_name(doc.name)
-            turns, sentences, words = segment(doc) if segment is not None else \
-                (doc.turns, doc.sentences, doc.word_count)
+            words, segments = segment(doc) if segment is not None else \
+                (doc.word_count, lambda doc=doc: (doc.turns, doc.sentences))
             doc_id = self._insert_document(  # type: ignore[attr-defined]  # DocumentsMixin
                 name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
                 imported_at=doc.imported_at or None, memo=doc.memo)
             used_guids.add(guid)
+            # Segmented only now: its turns are not alive while SQLite copies the text in.
+            turns, sentences = segments()
             parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
                                     source_path=doc.source_path, turns=tuple(turns))
             write_segments(doc_id, parsed, sentences)

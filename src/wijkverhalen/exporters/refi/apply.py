@@ -127,22 +127,27 @@ class _Segmenter:
         self.results = results
         self.done = 0
 
-    def __call__(self, doc: ExchangeDocument) -> tuple[Sequence[Turn], Iterable[Sentence], int]:
+    def __call__(self, doc: ExchangeDocument) -> tuple[int, Callable[[], tuple[Sequence[Turn], Iterable[Sentence]]]]:
+        from ... import nlp
+
+        words = doc.word_count or nlp.count_words(doc.text)
+        if doc.key not in self.todo:  # the sidecar brought its turns and sentences
+            return words, lambda: (doc.turns, doc.sentences)
+        return words, lambda: self._segments(doc)
+
+    def _segments(self, doc: ExchangeDocument) -> tuple[Sequence[Turn], Iterable[Sentence]]:
         from ... import nlp
         from ...importers.turns import detect_turns
 
-        if doc.key not in self.todo:  # the sidecar brought its turns and sentences
-            return doc.turns, doc.sentences, doc.word_count or nlp.count_words(doc.text)
         self.done += 1
         self.progress(self.done, len(self.todo), doc.name)
         if self.results is not None:
-            for key, (turns, sentences, words) in self.results:  # documents matched in the project are passed
+            for key, (turns, sentences, _) in self.results:  # documents matched in the project are passed
                 if key == doc.key:
-                    return turns, sentences, doc.word_count or words
+                    return turns, sentences
             raise RuntimeError(f"no segmentation came back for {doc.key}")  # pragma: no cover - a bug
         turns = detect_turns(doc.text)
-        return turns, nlp.iter_sentences(doc.text, turns, nlp.load_pipeline()), \
-            doc.word_count or nlp.count_words(doc.text)
+        return turns, nlp.iter_sentences(doc.text, turns, nlp.load_pipeline())
 
 
 @contextmanager
