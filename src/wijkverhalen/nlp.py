@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
@@ -266,7 +267,7 @@ def _plan_for(nlp: Language) -> _Plan:
     return _Plan(nlp)
 
 
-def _run(nlp: Language, texts: list[str], skip: tuple[str, ...]) -> Iterator[Any]:
+def _run(nlp: Language, texts: Iterable[str], skip: tuple[str, ...]) -> Iterator[Any]:
     """Docs for ``texts``, chaining the components' batch ``pipe`` methods.
 
     This is what ``Language.pipe`` does minus its per-doc bookkeeping, which costs
@@ -350,24 +351,40 @@ def segment_turns(text: str, turns: Sequence[Turn], nlp: Language | None = None)
     sentence only after sentence-final punctuation or before a blank line.
     Each satisfies ``text[s.start:s.end] == text[s.start:s.end].strip() != ""``.
     """
+    return list(iter_sentences(text, turns, nlp))
+
+
+def iter_sentences(text: str, turns: Sequence[Turn], nlp: Language | None = None) -> Iterator[Sentence]:
+    """The sentences of :func:`segment_turns`, one at a time.
+
+    Only a batch of text blocks and their spaCy docs is alive at any moment, so a
+    writer that stores the sentences as they come holds no list of them: a whole
+    import stays within a few times its text (issue 11).
+    """
     nlp = nlp or load_pipeline()
-    return _segment(text, turns, nlp, _plan_for(nlp))
+    return _sentences(text, turns, nlp, _plan_for(nlp))
 
 
 def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> list[Sentence]:
-    places: list[tuple[int, int]] = []
-    chunks: list[str] = []
-    for turn_index, turn in enumerate(turns):
-        for offset, chunk in _line_chunks(text, turn.body_start, turn.end):
-            places.append((offset, turn_index))
-            chunks.append(chunk)
+    return list(_sentences(text, turns, nlp, plan))
+
+
+def _sentences(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> Iterator[Sentence]:
+    # The blocks are cut as spaCy asks for them and remembered only until their doc
+    # comes back (at most a batch later), never all at once.
+    pending: deque[tuple[int, int, str]] = deque()
+
+    def blocks() -> Iterator[str]:
+        for turn_index, turn in enumerate(turns):
+            for offset, chunk in _line_chunks(text, turn.body_start, turn.end):
+                pending.append((offset, turn_index, chunk))
+                yield chunk
+
     lookup = plan.lemmas.__getitem__
     verbs, homographs = verb_lemmas(), homograph_lemmas()
     forms = plan.forms if plan.lemma_attr == plan.orth else None
-    sentences: list[Sentence] = []
-    for doc, chunk, (offset, turn_index) in zip(
-        _run(nlp, chunks, plan.skip), chunks, places, strict=True
-    ):
+    for doc in _run(nlp, blocks(), plan.skip):
+        offset, turn_index, chunk = pending.popleft()
         for first, stop, s, e, hashes in plan.spans(doc):
             piece = chunk[s:e]
             stripped = piece.strip()
@@ -378,15 +395,9 @@ def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> li
                        else functools.partial(_form_of, doc, first))
             words = in_context(list(map(lookup, hashes[first:stop])), verbs, form_of, homographs)
             lemmas = " ".join(filter(None, words))
-            sentences.append(
-                Sentence(
-                    start=offset + s,
-                    end=offset + s + len(stripped),
-                    turn_index=turn_index,
-                    lemmas=lemmas,
-                )
-            )
-    return sentences
+            yield Sentence(start=offset + s, end=offset + s + len(stripped), turn_index=turn_index, lemmas=lemmas)
+    if pending:  # pragma: no cover - spaCy returns one doc per text
+        raise RuntimeError("spaCy returned fewer docs than text blocks")
 
 
 def _form_of_hash(forms: dict[int, str], hashes: list[int], first: int, i: int) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
@@ -14,6 +17,27 @@ from . import oplog
 from .base import ProjectBase
 from .oplog import now
 from .schema import CHUNK
+
+# Sentences written per statement: a batch is all of them that is alive at once.
+SENTENCE_BATCH = 2000
+
+
+# Page cache while one import writes (KiB). The project's 32 MiB cache speeds up reading,
+# but a write transaction fills it with its own dirty pages: a whole 4 MB text (its
+# row, text pages, sentences, search index) is about 25 MB of pages, six times the
+# text. Pages past this much go to the WAL file, where they would go at commit anyway.
+IMPORT_CACHE_KIB = 4096
+
+
+@contextmanager
+def small_page_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """Keep SQLite's page cache to ``IMPORT_CACHE_KIB`` inside a bulk write, then restore it."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def text_sha256(text: str) -> str:
@@ -118,39 +142,39 @@ class DocumentsMixin(ProjectBase):
         )
         return int(cur.lastrowid or 0)
 
-    def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
-        """Write the derived rows of a document: text pages, turns, sentences, FTS."""
+    def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
+        """Write the derived rows of a document: text pages, turns, sentences, FTS.
+
+        Rows are made as they are written and sentences are taken a batch at a time,
+        so ``sentences`` may be a generator (the REFI-QDA import segments while it
+        writes) and no list of rows ever holds a copy of the text.
+        """
         text = parsed.text
         self.conn.executemany(
             "INSERT INTO text_chunks (document_id, idx, text) VALUES (?, ?, ?)",
-            [(doc_id, i, text[pos:pos + CHUNK]) for i, pos in enumerate(range(0, len(text), CHUNK))],
+            ((doc_id, i, text[pos:pos + CHUNK]) for i, pos in enumerate(range(0, len(text), CHUNK))),
         )
-        turn_rows = [
-            (doc_id, "turn", i, t.start, t.end, t.speaker, i, "")
-            for i, t in enumerate(parsed.turns)
-        ]
         self.conn.executemany(
             'INSERT INTO segments (document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            turn_rows,
+            ((doc_id, "turn", i, t.start, t.end, t.speaker, i, "") for i, t in enumerate(parsed.turns)),
         )
         speakers = [t.speaker for t in parsed.turns]
-        first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
-        sent_rows = []
-        fts_rows = []
         n_turns = len(speakers)
+        first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
         # Sentences may arrive as plain (start, end, turn_index, lemmas) tuples.
-        for i, (start, end, turn_index, lemmas) in enumerate(sentences):
-            seg_id = first + i
-            speaker = speakers[turn_index] if turn_index < n_turns else None
-            sent_rows.append((seg_id, doc_id, "sentence", i, start, end, speaker, turn_index, lemmas))
-            fts_rows.append((seg_id, text[start:end], lemmas))
-        self.conn.executemany(
-            'INSERT INTO segments (id, document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            sent_rows,
-        )
-        self.conn.executemany("INSERT INTO segments_fts (rowid, text, lemmas) VALUES (?, ?, ?)", fts_rows)
+        numbered = enumerate(sentences)
+        while batch := list(islice(numbered, SENTENCE_BATCH)):
+            self.conn.executemany(
+                'INSERT INTO segments (id, document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((first + i, doc_id, "sentence", i, start, end, speakers[turn] if turn < n_turns else None,
+                  turn, lemmas) for i, (start, end, turn, lemmas) in batch),
+            )
+            self.conn.executemany(
+                "INSERT INTO segments_fts (rowid, text, lemmas) VALUES (?, ?, ?)",
+                ((first + i, text[start:end], lemmas) for i, (start, end, _, lemmas) in batch),
+            )
 
     def replace_segments(self, document_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
         """Re-segment a document. Codings are spans and are untouched."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from ..models import Code, ParsedDocument, Sentence
 from . import oplog, schema
 from .base import ProjectBase
 from .codes import COLOR_RE, ID_RE, code_guid
-from .documents import text_sha256
+from .documents import small_page_cache, text_sha256
 from .oplog import now
 
 MIGRATION_3 = """
@@ -100,6 +100,12 @@ class ExchangeDocument:
     memo: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
     imported_at: str | None = None
+
+
+# A document -> its word count, and what makes its turns and its sentences (a list or a
+# generator), called once the document's row is written.
+Segmenter = Callable[[ExchangeDocument],
+                     tuple[int, Callable[[], tuple[Sequence[Any], Iterable[Sentence]]]]]
 
 
 @dataclass(frozen=True)
@@ -254,8 +260,14 @@ class ExchangeMixin(ProjectBase):
     # -- bulk import ------------------------------------------------------------------
     def import_exchange(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],
                         codings: Sequence[ExchangeCoding], cases: Sequence[ExchangeCase] = (),
-                        users: dict[str, str] | None = None, coder: str, label: str) -> ExchangeResult:
+                        users: dict[str, str] | None = None, coder: str, label: str,
+                        segment: Segmenter | None = None) -> ExchangeResult:
         """Write an exchange project in one transaction as one undoable operation.
+
+        ``segment``, when given, is asked for the word count, and then the turns and
+        sentences, of each new document as it is written (a document already in the
+        project is never segmented); its sentences may be a generator, written as
+        they come, so one document's sentences at most are ever in memory.
 
         Codes whose id exists are kept as they are; documents whose text is already in
         the project are matched to it; codings identical to an existing one (same
@@ -264,10 +276,10 @@ class ExchangeMixin(ProjectBase):
         codes) and nothing that was there before; the user GUIDs it learnt stay.
         """
         result = ExchangeResult()
-        with self.transaction():
+        with self.transaction(), small_page_cache(self.conn):
             added_codes, added_cases, links = (oplog.Recorder(self.conn) for _ in range(3))
             self._import_codes(codes, result, added_codes)
-            self._import_documents(documents, result)
+            self._import_documents(documents, result, segment)
             coding_images = self._import_codings(codings, result)
             self._import_cases(cases, result, added_cases, links)
             for name, guid in (users or {}).items():
@@ -316,7 +328,8 @@ class ExchangeMixin(ProjectBase):
             used_guids.add(guid)
             result.codes_added.append(code.id)
 
-    def _import_documents(self, documents: Sequence[ExchangeDocument], result: ExchangeResult) -> None:
+    def _import_documents(self, documents: Sequence[ExchangeDocument], result: ExchangeResult,
+                          segment: Segmenter | None) -> None:
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM documents")}
         write_segments = self._write_segments  # type: ignore[attr-defined]  # DocumentsMixin
         unique_name = self._unique_name  # type: ignore[attr-defined]
@@ -332,13 +345,18 @@ class ExchangeMixin(ProjectBase):
             if not guid or guid in used_guids:
                 guid = str(uuid.uuid4()).upper()
             name = unique_name(doc.name)
+            words, segments = segment(doc) if segment is not None else \
+                (doc.word_count, lambda doc=doc: (doc.turns, doc.sentences))
             doc_id = self._insert_document(  # type: ignore[attr-defined]  # DocumentsMixin
-                name, doc.text, sha, doc.source_path, doc.format, doc.word_count, guid=guid,
+                name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
                 imported_at=doc.imported_at or None, memo=doc.memo)
             used_guids.add(guid)
+            # Segmented only now: its turns are not alive while SQLite copies the text in.
+            turns, sentences = segments()
             parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
-                                    source_path=doc.source_path, turns=tuple(doc.turns))
-            write_segments(doc_id, parsed, doc.sentences)
+                                    source_path=doc.source_path, turns=tuple(turns))
+            write_segments(doc_id, parsed, sentences)
+            del turns, sentences, parsed
             attribute_rows.extend((doc_id, k, str(v)) for k, v in doc.attributes.items() if str(v) != "")
             result.memos += bool(doc.memo)
             result.documents[doc.key] = doc_id

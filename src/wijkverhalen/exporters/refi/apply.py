@@ -1,8 +1,8 @@
 """Apply an import plan to a project: segment the texts, write everything, summarise.
 
-:func:`apply_plan` segments the new texts that the plan has no sentences for (spaCy,
-in worker processes for many documents) and writes the plan in one transaction with
-one audit entry. :func:`import_qdpx` and :func:`import_qdc` do the whole import for
+:func:`apply_plan` writes the plan in one transaction with one audit entry, and
+segments each new text that the plan has no sentences for (spaCy, in worker
+processes for many documents) as it is written. :func:`import_qdpx` and :func:`import_qdc` do the whole import for
 the CLI and the TUI. A new project is built under a hidden temporary name beside the
 target and renamed into place only when the import has succeeded, so a failed or
 interrupted import (an error, Ctrl-C, a killed process) never leaves a project file
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import ProjectError
 from ...models import Sentence, Turn
+from ...store.exchange import ExchangeDocument
 from .. import ProgressCallback, no_progress
 from .importer import ImportPlan, Skipped, read_qdc, read_qdpx
 from .offsets import Detection
@@ -98,21 +100,62 @@ class ImportSummary:
 # -- segmentation (spaCy) ------------------------------------------------------------
 
 
-def _segment(text: str) -> tuple[tuple[Turn, ...], list[Sentence], int]:
+def _segment(item: tuple[str, str]) -> tuple[str, tuple[tuple[Turn, ...], list[Sentence], int]]:
+    """A document's key with its turns, sentences and word count (in a worker process)."""
     from ... import nlp
     from ...importers.turns import detect_turns
 
+    key, text = item
     turns = detect_turns(text)
-    return turns, nlp.segment_turns(text, turns, nlp.load_pipeline()), nlp.count_words(text)
+    return key, (turns, nlp.segment_turns(text, turns, nlp.load_pipeline()), nlp.count_words(text))
 
 
-def segment_plan(plan: ImportPlan, *, workers: int | None = None, progress: ProgressCallback | None = None) -> None:
-    """Detect turns and sentences of the documents the sidecar did not segment."""
-    from dataclasses import replace
+class _Segmenter:
+    """Turns, sentences and word count of each document, made when the store writes it.
 
+    The store asks for one document at a time and writes its sentences as spaCy
+    makes them (in this process), so no document's sentences, let alone all of
+    them, wait in memory for the write: a whole import stays within a few times its
+    text (``bench/bench_refi_bombs.py``). Many documents are segmented in worker
+    processes instead, whose finished documents are taken in order.
+    """
+
+    def __init__(self, plan: ImportPlan, progress: ProgressCallback,
+                 results: Iterator[tuple[str, tuple[tuple[Turn, ...], list[Sentence], int]]] | None) -> None:
+        self.todo = {plan.documents[i].key for i in plan.needs_segmenting}
+        self.progress = progress
+        self.results = results
+        self.done = 0
+
+    def __call__(self, doc: ExchangeDocument) -> tuple[int, Callable[[], tuple[Sequence[Turn], Iterable[Sentence]]]]:
+        from ... import nlp
+
+        words = doc.word_count or nlp.count_words(doc.text)
+        if doc.key not in self.todo:  # the sidecar brought its turns and sentences
+            return words, lambda: (doc.turns, doc.sentences)
+        return words, lambda: self._segments(doc)
+
+    def _segments(self, doc: ExchangeDocument) -> tuple[Sequence[Turn], Iterable[Sentence]]:
+        from ... import nlp
+        from ...importers.turns import detect_turns
+
+        self.done += 1
+        self.progress(self.done, len(self.todo), doc.name)
+        if self.results is not None:
+            for key, (turns, sentences, _) in self.results:  # documents matched in the project are passed
+                if key == doc.key:
+                    return turns, sentences
+            raise RuntimeError(f"no segmentation came back for {doc.key}")  # pragma: no cover - a bug
+        turns = detect_turns(doc.text)
+        return turns, nlp.iter_sentences(doc.text, turns, nlp.load_pipeline())
+
+
+@contextmanager
+def segmenter(plan: ImportPlan, *, workers: int | None = None,
+              progress: ProgressCallback | None = None) -> Iterator[_Segmenter]:
+    """What :meth:`import_exchange` asks for each document's segments (see :class:`_Segmenter`)."""
     progress = progress or no_progress
-    todo = plan.needs_segmenting
-    texts = [plan.documents[i].text for i in todo]
+    todo = [plan.documents[i] for i in plan.needs_segmenting]
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         import multiprocessing
@@ -120,26 +163,9 @@ def segment_plan(plan: ImportPlan, *, workers: int | None = None, progress: Prog
 
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-            results = pool.map(_segment, texts, chunksize=4)
-            for n, (i, result) in enumerate(zip(todo, results, strict=True)):
-                _store_segments(plan, i, result, replace)
-                progress(n + 1, len(todo), plan.documents[i].name)
+            yield _Segmenter(plan, progress, pool.map(_segment, ((d.key, d.text) for d in todo), chunksize=4))
     else:
-        for n, (i, text) in enumerate(zip(todo, texts, strict=True)):
-            _store_segments(plan, i, _segment(text), replace)
-            progress(n + 1, len(todo), plan.documents[i].name)
-    for i, doc in enumerate(plan.documents):
-        if not doc.word_count:
-            from ...nlp import count_words
-
-            plan.documents[i] = replace(doc, word_count=count_words(doc.text))
-    plan.needs_segmenting = []
-
-
-def _store_segments(plan: ImportPlan, i: int, result: tuple[Any, list[Sentence], int], replace: Any) -> None:
-    turns, sentences, words = result
-    doc = plan.documents[i]
-    plan.documents[i] = replace(doc, turns=tuple(turns), sentences=sentences, word_count=doc.word_count or words)
+        yield _Segmenter(plan, progress, None)
 
 
 # -- applying to a project ------------------------------------------------------------
@@ -160,10 +186,10 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
         summary.cases = len(plan.cases)
         summary.users = len(plan.users)
         return summary
-    segment_plan(plan, workers=workers, progress=progress)
-    result = project.import_exchange(codes=plan.codes, documents=plan.documents, codings=plan.codings,
-                                     cases=plan.cases, users=plan.users, coder=coder,
-                                     label=f"import {plan.source}")
+    with segmenter(plan, workers=workers, progress=progress) as segment:
+        result = project.import_exchange(codes=plan.codes, documents=plan.documents, codings=plan.codings,
+                                         cases=plan.cases, users=plan.users, coder=coder,
+                                         label=f"import {plan.source}", segment=segment)
     if created and plan.codebook_meta:
         for key in ("name", "version"):
             if plan.codebook_meta.get(key):
