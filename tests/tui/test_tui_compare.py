@@ -182,7 +182,7 @@ async def test_merge_from_the_documents_screen_and_undo(
         theirs.add_coding(doc, first.start, first.end, TRUST, "bram")
     async with make().run_test(size=SIZE) as pilot:
         assert isinstance(pilot.app.screen, DocumentsScreen)
-        await pilot.press("M")
+        await pilot.press("G")
         await pilot.pause()
         await pilot.press(*"nowhere.wijk", "enter")  # a missing file keeps the dialog open
         await pilot.pause()

@@ -46,7 +46,7 @@ def _migration_6(conn: sqlite3.Connection) -> None:
 schema.register_migration(6, _migration_6)
 
 MIGRATION_9 = """
-CREATE TABLE consensus_rejections (
+CREATE TABLE IF NOT EXISTS consensus_rejections (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,

@@ -114,7 +114,7 @@ class DocumentsScreen(WijkScreen):
         Binding("f", "filter", "Filter", id="documents.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="documents.clear_filter", show=False),
         Binding("i", "import", "Import", id="documents.import"),
-        Binding("M", "merge", "Merge copies", id="documents.merge", show=False),
+        Binding("G", "merge", "Merge copies", id="documents.merge", show=False),
         Binding("m", "memo", "Memo", id="documents.memo"),
         Binding("a", "attributes", "Attributes", id="documents.attributes"),
         Binding("x", "remove", "Remove", id="documents.remove"),
