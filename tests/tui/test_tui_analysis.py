@@ -181,3 +181,14 @@ async def test_code_tree_counts_include_sub_codes(make: Any, reopen: Any) -> Non
         pilot.app.session.counts()["relaties.samenhang"] += 2
         tree.update_counts(pilot.app.session.counts(), ["relaties.samenhang"])
         assert str(tree._code_nodes["relaties"].label).endswith("(+5)")  # the parent follows
+
+
+def test_attribute_filter_prompt_shows_what_it_parses_back() -> None:
+    """Retrieval and Analysis share one prompt: a value with spaces is shown quoted and
+    parses back to the same filter (retrieval's own parser used to split it)."""
+    from wijkverhalen.tui.screens.attribute_filter import format_attribute_filter
+
+    attributes = {"rol": "bewoner", "casus": "Delfshaven Helpt"}
+    shown = format_attribute_filter(attributes)
+    assert shown == 'rol=bewoner casus="Delfshaven Helpt"'
+    assert parse_attribute_filter(shown) == attributes

@@ -23,14 +23,14 @@ from ...analysis.views import (
     code_document_table,
     cooccurrence_table,
     documents_matching,
-    parse_attribute_filter,
 )
 from ...models import Passage
 from ..messages import PassageChosen
 from ..widgets.footer import WijkFooter
 from ..widgets.passage_list import PassageList
+from .attribute_filter import ask_attribute_filter
 from .base import WijkScreen, reads_project
-from .dialogs import ChoiceDialog, TextPrompt
+from .dialogs import ChoiceDialog
 
 VIEWS = ("documents", "attribute", "codes")
 VIEW_TITLES = {"documents": "codes x documents", "attribute": "codes x attribute",
@@ -299,22 +299,9 @@ class AnalysisScreen(WijkScreen):
         self.app.push_screen(ChoiceDialog("Count per value of…", [(n, n) for n in names]), chosen)
 
     def action_filter(self) -> None:
-        current = " ".join(f'{k}="{v}"' if " " in v else f"{k}={v}" for k, v in self.attributes.items())
-        names = ", ".join(self.session.project.attribute_names()) or "none yet"
+        def chosen(attributes: dict[str, str]) -> None:
+            self.attributes = attributes
+            self.reload()
 
-        def check(value: str) -> str | None:
-            parsed = parse_attribute_filter(value)
-            return parsed if isinstance(parsed, str) else None
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                parsed = parse_attribute_filter(value)
-                self.attributes = parsed if isinstance(parsed, dict) else {}
-                self.reload()
-
-        self.app.push_screen(
-            TextPrompt("Only documents with these attributes", current,
-                       placeholder='rol=bewoner casus="Delfshaven Helpt" (empty: all)',
-                       help=f"Attributes in this project: {names}.", check=check),
-            chosen,
-        )
+        ask_attribute_filter(self, "Only documents with these attributes", self.attributes,
+                             self.session.project.attribute_names(), chosen)

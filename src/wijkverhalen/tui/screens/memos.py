@@ -75,7 +75,7 @@ class MemosScreen(WijkScreen):
         options.add_options([Option(self.describe(r), id=str(i)) for i, r in enumerate(self.shown)])
         if self.shown:
             options.highlighted = min(at, len(self.shown) - 1)
-        status = Text(f"{len(self.shown)} of {len(self.rows)} memos", style="bold")
+        status = Text(f"{len(self.shown)} of {len(self.rows)} memo" + ("" if len(self.rows) == 1 else "s"), style="bold")
         status.append("   Enter: go to its place · m: edit · f: filter", style="dim")
         self.query_one("#memo-status", Static).update(status)
 

@@ -18,22 +18,10 @@ from ..messages import PassageChosen
 from ..widgets.code_picker import CodePicker
 from ..widgets.footer import WijkFooter
 from ..widgets.passage_list import PassageList
+from .attribute_filter import ask_attribute_filter
 from .base import WijkScreen, reads_project
 from .coding_actions import VALENCE_MARK
-from .dialogs import ChoiceDialog, TextPrompt
-
-
-def parse_attribute_filter(text: str) -> dict[str, str] | str:
-    """``"rol=bewoner jaar=2020"`` -> dict, or an error message."""
-    out: dict[str, str] = {}
-    for token in text.split():
-        if "=" not in token:
-            return f"'{token}' is not attribute=value"
-        key, value = token.split("=", 1)
-        if not key or not value:
-            return f"'{token}' is not attribute=value"
-        out[key] = value
-    return out
+from .dialogs import ChoiceDialog
 
 
 class RetrievalScreen(WijkScreen):
@@ -180,29 +168,12 @@ class RetrievalScreen(WijkScreen):
         )
 
     def action_filter_attributes(self) -> None:
-        current = " ".join(f"{k}={v}" for k, v in self.attributes.items())
-        names = ", ".join(self.session.project.attribute_names()) or "none yet"
+        def chosen(attributes: dict[str, str]) -> None:
+            self.attributes = attributes
+            self.reload()
 
-        def check(value: str) -> str | None:
-            parsed = parse_attribute_filter(value)
-            return parsed if isinstance(parsed, str) else None
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                parsed = parse_attribute_filter(value)
-                self.attributes = parsed if isinstance(parsed, dict) else {}
-                self.reload()
-
-        self.app.push_screen(
-            TextPrompt(
-                "Filter by document attributes",
-                current,
-                placeholder="rol=bewoner jaar=2020 (empty: no filter)",
-                help=f"Attributes in this project: {names}.",
-                check=check,
-            ),
-            chosen,
-        )
+        ask_attribute_filter(self, "Filter by document attributes", self.attributes,
+                             self.session.project.attribute_names(), chosen)
 
     def action_filter_coder(self) -> None:
         choices: list[tuple[str, str]] = [("all coders", "")]
