@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import InvalidInput, NotFound
 from ..models import Code, IndicatorLink
 from . import schema
-from .base import ProjectBase
+from .base import Part
 from .oplog import now
 
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -77,8 +77,10 @@ class SyncReport:
     merged: dict[str, str] = field(default_factory=dict)  # removed id -> id its codings went to
 
 
-class CodesMixin(ProjectBase):
-    def codes(self) -> list[Code]:
+class Codes(Part):
+    """``project.codes``: the codebook tree, its edits (all undoable) and sync with a codebook file."""
+
+    def all(self) -> list[Code]:
         """All codes in tree (pre-)order."""
         rows = list(self.db.query("SELECT * FROM codes ORDER BY position, id"))
         children: dict[str | None, list[dict[str, Any]]] = {}
@@ -94,13 +96,13 @@ class CodesMixin(ProjectBase):
         walk(None)
         return out
 
-    def code(self, code_id: str) -> Code:
+    def get(self, code_id: str) -> Code:
         rows = list(self.db.query("SELECT * FROM codes WHERE id = ?", (code_id,)))
         if not rows:
-            raise self.no_code(code_id)
+            raise self.not_found(code_id)
         return _code_from_row(rows[0])
 
-    def no_code(self, code_id: str) -> NotFound:
+    def not_found(self, code_id: str) -> NotFound:
         """The error for an unknown code id (or a label), naming the closest ids."""
         from ..suggest import closest_codes, did_you_mean
 
@@ -108,7 +110,7 @@ class CodesMixin(ProjectBase):
         hint = did_you_mean(closest_codes(code_id, pairs))
         return NotFound(f"no code '{code_id}'{hint}" + ("" if hint else " (see 'wijkverhalen codebook show')"))
 
-    def has_code(self, code_id: str) -> bool:
+    def has(self, code_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is not None
 
     def descendants(self, code_id: str) -> list[str]:
@@ -118,11 +120,11 @@ class CodesMixin(ProjectBase):
             "SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub",
             (code_id,))]
 
-    def code_counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT code_id, COUNT(*) FROM codings GROUP BY code_id"))
 
     # -- seeding -------------------------------------------------------------------
-    def load_codes(self, codes: Sequence[Code], coder: str, label: str = "load codebook") -> None:
+    def load(self, codes: Sequence[Code], coder: str, label: str = "load codebook") -> None:
         """Insert codes (in tree order, parents first) as one undoable operation."""
         with self.operation(coder, label) as op:
             for code in codes:
@@ -138,12 +140,12 @@ class CodesMixin(ProjectBase):
             raise InvalidInput(f"colour '{code.color}' of code '{code.id}' is not #RGB or #RRGGBB")
 
     # -- editing (all undoable) -------------------------------------------------------
-    def add_code(self, code: Code, coder: str) -> Code:
+    def add(self, code: Code, coder: str) -> Code:
         self._validate_code(code)
-        if self.has_code(code.id):
+        if self.has(code.id):
             raise InvalidInput(f"code '{code.id}' already exists")
         if code.parent_id is not None:
-            self.code(code.parent_id)
+            self.get(code.parent_id)
         position = self.conn.execute(
             "SELECT COALESCE(MAX(position) + 1, 0) FROM codes WHERE parent_id IS ?", (code.parent_id,)
         ).fetchone()[0]
@@ -151,15 +153,15 @@ class CodesMixin(ProjectBase):
         row["position"] = position
         with self.operation(coder, f"add code {code.id}") as op:
             op.insert("codes", row)
-        return self.code(code.id)
+        return self.get(code.id)
 
-    def update_code(self, code_id: str, coder: str, **values: Any) -> Code:
+    def update(self, code_id: str, coder: str, **values: Any) -> Code:
         """Change label, gloss, definition, include, exclude, example, colour or memo."""
-        self.code(code_id)
+        self.get(code_id)
         values = self._checked_code_values(values)
         with self.operation(coder, f"edit code {code_id}: {', '.join(values)}") as op:
             op.update("codes", {"id": code_id}, values)
-        return self.code(code_id)
+        return self.get(code_id)
 
     def _checked_code_values(self, values: dict[str, Any]) -> dict[str, Any]:
         unknown = set(values) - set(_EDITABLE) - {"keywords"}
@@ -176,7 +178,7 @@ class CodesMixin(ProjectBase):
     def _sibling_order(self, code_id: str, parent_id: str | None, position: int | None) -> list[str]:
         """The new order of ``parent_id``'s children with ``code_id`` at ``position`` (default last)."""
         if parent_id is not None:
-            self.code(parent_id)
+            self.get(parent_id)
             if parent_id in self.descendants(code_id):
                 raise InvalidInput(f"cannot move '{code_id}' under itself or its own sub-code")
         siblings = [r[0] for r in self.conn.execute(
@@ -193,21 +195,21 @@ class CodesMixin(ProjectBase):
                 values["parent_id"] = parent_id
             op.update("codes", {"id": sid}, values)
 
-    def move_code(self, code_id: str, parent_id: str | None, coder: str, position: int | None = None) -> None:
+    def move(self, code_id: str, parent_id: str | None, coder: str, position: int | None = None) -> None:
         """Put a code under another parent (None: top level) at ``position`` (default last)."""
-        self.code(code_id)
+        self.get(code_id)
         siblings = self._sibling_order(code_id, parent_id, position)
         with self.operation(coder, f"move code {code_id}") as op:
             self._apply_order(op, code_id, parent_id, siblings)
 
-    def edit_code(self, code_id: str, coder: str, values: dict[str, Any], *, move: bool = False,
-                  parent_id: str | None = None, position: int | None = None) -> Code:
+    def edit(self, code_id: str, coder: str, values: dict[str, Any], *, move: bool = False,
+             parent_id: str | None = None, position: int | None = None) -> Code:
         """Change fields and (with ``move``) the parent or place of a code, as one undoable step.
 
         ``position`` is 0-based among the new siblings (default: last when the parent
         changes, unchanged otherwise).
         """
-        current = self.code(code_id)
+        current = self.get(code_id)
         values = self._checked_code_values(values)
         move = move and (parent_id != current.parent_id or position is not None)
         if not values and not move:
@@ -219,14 +221,14 @@ class CodesMixin(ProjectBase):
                 op.update("codes", {"id": code_id}, values)
             if move:
                 self._apply_order(op, code_id, parent_id, siblings)
-        return self.code(code_id)
+        return self.get(code_id)
 
-    def merge_codes(self, source_id: str, target_id: str, coder: str) -> int:
+    def merge(self, source_id: str, target_id: str, coder: str) -> int:
         """Move all codings (and sub-codes) of ``source_id`` to ``target_id``, then remove it."""
         if source_id == target_id:
             raise InvalidInput("cannot merge a code into itself")
-        self.code(source_id)
-        self.code(target_id)
+        self.get(source_id)
+        self.get(target_id)
         if target_id in self.descendants(source_id):
             raise InvalidInput(f"cannot merge '{source_id}' into its own sub-code '{target_id}'")
         with self.operation(coder, f"merge code {source_id} into {target_id}") as op:
@@ -267,9 +269,9 @@ class CodesMixin(ProjectBase):
             op.delete("codings", {"id": cid})
         return len(rows)
 
-    def delete_code(self, code_id: str, coder: str) -> None:
+    def delete(self, code_id: str, coder: str) -> None:
         """Remove a code without codings or sub-codes (merge it otherwise)."""
-        self.code(code_id)
+        self.get(code_id)
         n = self.conn.execute("SELECT COUNT(*) FROM codings WHERE code_id = ?", (code_id,)).fetchone()[0]
         if n:
             raise InvalidInput(f"code '{code_id}' has {n} coding(s); merge it into another code instead")
@@ -279,8 +281,8 @@ class CodesMixin(ProjectBase):
             op.delete("codes", {"id": code_id})
 
     # -- sync with a changed codebook file ---------------------------------------------------
-    def sync_codes(self, new_codes: Sequence[Code], coder: str, merge_into: str | None = None,
-                   *, version: str | None = None) -> SyncReport:
+    def sync(self, new_codes: Sequence[Code], coder: str, merge_into: str | None = None,
+             *, version: str | None = None) -> SyncReport:
         """Apply a changed codebook by id: update and add codes, remove dropped ones.
 
         A dropped code that has codings is refused unless ``merge_into`` names the
@@ -289,8 +291,8 @@ class CodesMixin(ProjectBase):
         """
         report = SyncReport()
         new_ids = {c.id for c in new_codes}
-        old = {c.id: c for c in self.codes()}
-        counts = self.code_counts()
+        old = {c.id: c for c in self.all()}
+        counts = self.counts()
         dropped = [cid for cid in old if cid not in new_ids]
         dropped_with_codings = [cid for cid in dropped if counts.get(cid)]
         if dropped_with_codings and merge_into is None:
@@ -322,7 +324,7 @@ class CodesMixin(ProjectBase):
                 op.delete("codes", {"id": cid})
                 report.removed.append(cid)
             if version is not None:
-                self.set_meta("codebook_version", version)  # joins this operation's transaction
+                self.core.set_meta("codebook_version", version)  # joins this operation's transaction
         return report
 
     def descendants_path(self, code_id: str) -> list[str]:
@@ -334,3 +336,6 @@ class CodesMixin(ProjectBase):
             row = self.conn.execute("SELECT parent_id FROM codes WHERE id = ?", (current,)).fetchone()
             current = row[0] if row else None
         return path
+
+    def guids(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, guid FROM codes"))

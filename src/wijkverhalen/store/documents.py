@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -12,9 +13,10 @@ from itertools import islice
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
+from ..linking.areas import area_key
 from ..models import Document, ParsedDocument, Segment, Sentence
 from . import oplog
-from .base import ProjectBase
+from .base import Part
 from .oplog import now
 from .schema import CHUNK
 
@@ -76,21 +78,23 @@ class DocumentInput:
     attributes: dict[str, str]
 
 
-class DocumentsMixin(ProjectBase):
+class Documents(Part):
+    """``project.documents``: documents, their segments, attributes, cases and memos."""
+
     # -- import ----------------------------------------------------------------
     def has_sha256(self, sha: str) -> str | None:
         row = self.conn.execute("SELECT name FROM documents WHERE sha256 = ?", (sha,)).fetchone()
         return row[0] if row else None
 
-    def _unique_name(self, name: str) -> str:
+    def unique_name(self, name: str) -> str:
         candidate, n = name, 2
         while self.conn.execute("SELECT 1 FROM documents WHERE name = ?", (candidate,)).fetchone():
             candidate = f"{name} ({n})"
             n += 1
         return candidate
 
-    def add_documents(self, items: Iterable[DocumentInput], coder: str,
-                      log: ImportLog | None = None) -> list[tuple[str, int | None, str | None]]:
+    def add(self, items: Iterable[DocumentInput], coder: str,
+            log: ImportLog | None = None) -> list[tuple[str, int | None, str | None]]:
         """Store documents atomically (all or none of this batch).
 
         Returns ``(name, document_id, duplicate_of)`` per item: a document whose
@@ -108,9 +112,9 @@ class DocumentsMixin(ProjectBase):
                 if dup is not None:
                     results.append((p.name, None, dup))
                     continue
-                name = self._unique_name(p.name)
-                doc_id = self._insert_document(name, p.text, sha, p.source_path, p.format, item.word_count)
-                self._write_segments(doc_id, p, item.sentences)
+                name = self.unique_name(p.name)
+                doc_id = self.insert(name, p.text, sha, p.source_path, p.format, item.word_count)
+                self.write_segments(doc_id, p, item.sentences)
                 self.conn.executemany(
                     "INSERT INTO attributes (document_id, name, value) VALUES (?, ?, ?)",
                     [(doc_id, k, str(v)) for k, v in item.attributes.items() if str(v) != ""],
@@ -127,12 +131,12 @@ class DocumentsMixin(ProjectBase):
                 log.op_id = oplog.save_import(self.conn, log.op_id, coder, log.label(), log.changes())
         return results
 
-    def _insert_document(self, name: str, text: str, sha: str, source_path: str, fmt: str,
-                         word_count: int, *, guid: str | None = None, imported_at: str | None = None,
+    def insert(self, name: str, text: str, sha: str, source_path: str, fmt: str,
+               word_count: int, *, guid: str | None = None, imported_at: str | None = None,
                          memo: str = "") -> int:
         """Insert one document row (inside the caller's transaction); returns its id.
 
-        Its derived rows come from :meth:`_write_segments`; every import path uses both.
+        Its derived rows come from :meth:`write_segments`; every import path uses both.
         """
         cur = self.conn.execute(
             "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
@@ -142,7 +146,7 @@ class DocumentsMixin(ProjectBase):
         )
         return int(cur.lastrowid or 0)
 
-    def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
+    def write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
         """Write the derived rows of a document: text pages, turns, sentences, FTS.
 
         Rows are made as they are written and sentences are taken a batch at a time,
@@ -179,7 +183,7 @@ class DocumentsMixin(ProjectBase):
     def replace_segments(self, document_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
         """Re-segment a document. Codings are spans and are untouched."""
         with self.transaction():
-            text = self.document_text(document_id)
+            text = self.text(document_id)
             old = self.conn.execute(
                 'SELECT id, start, "end", lemmas FROM segments WHERE document_id = ? AND kind = \'sentence\'',
                 (document_id,)).fetchall()
@@ -189,7 +193,7 @@ class DocumentsMixin(ProjectBase):
                 [(i, text[a:b], lemmas) for i, a, b, lemmas in old])
             self.conn.execute("DELETE FROM segments WHERE document_id = ?", (document_id,))
             self.conn.execute("DELETE FROM text_chunks WHERE document_id = ?", (document_id,))
-            self._write_segments(document_id, parsed, sentences)
+            self.write_segments(document_id, parsed, sentences)
 
     # -- reading -----------------------------------------------------------------
     def _document_from_row(self, row: dict[str, Any]) -> Document:
@@ -201,7 +205,7 @@ class DocumentsMixin(ProjectBase):
 
     _DOC_COLS = "id, name, format, source_path, sha256, imported_at, word_count, guid, memo"
 
-    def documents(self) -> list[Document]:
+    def all(self) -> list[Document]:
         attrs: dict[int, dict[str, str]] = {}
         for doc_id, name, value in self.conn.execute("SELECT document_id, name, value FROM attributes"):
             attrs.setdefault(doc_id, {})[name] = value
@@ -210,13 +214,13 @@ class DocumentsMixin(ProjectBase):
             out.append(Document(**{**row, "attributes": attrs.get(row["id"], {})}))
         return out
 
-    def document(self, ref: int | str) -> Document:
+    def get(self, ref: int | str) -> Document:
         """A document by id, exact name, or unambiguous name prefix."""
-        doc_id = self.resolve_document(ref)
+        doc_id = self.resolve(ref)
         row = next(self.db.query(f"SELECT {self._DOC_COLS} FROM documents WHERE id = ?", (doc_id,)))
         return self._document_from_row(row)
 
-    def resolve_document(self, ref: int | str) -> int:
+    def resolve(self, ref: int | str) -> int:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             row = self.conn.execute("SELECT id FROM documents WHERE id = ?", (int(ref),)).fetchone()
             if row:
@@ -236,9 +240,9 @@ class DocumentsMixin(ProjectBase):
             raise InvalidInput(f"document '{ref}' is ambiguous: {names}")
         raise NotFound(f"no document '{ref}' (see 'wijkverhalen documents')")
 
-    def document_length(self, document_id: int) -> int:
+    def length(self, document_id: int) -> int:
         """Length in code points; cached, since a document's text never changes."""
-        cache: dict[int, int] = self.__dict__.setdefault("_length_cache", {})
+        cache = self.core.lengths
         if document_id not in cache:
             row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()
             if row is None:
@@ -246,7 +250,7 @@ class DocumentsMixin(ProjectBase):
             cache[document_id] = int(row[0])
         return cache[document_id]
 
-    def document_text(self, document_id: int) -> str:
+    def text(self, document_id: int) -> str:
         row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
         if row is None:
             raise NotFound(f"no document {document_id}")
@@ -297,7 +301,7 @@ class DocumentsMixin(ProjectBase):
 
         A value of ``None`` or ``""`` removes the attribute. Returns how many changed.
         """
-        doc = self.document(document_id)
+        doc = self.get(document_id)
         for name in values:
             if not name.strip():
                 raise InvalidInput("attribute name is empty")
@@ -327,16 +331,16 @@ class DocumentsMixin(ProjectBase):
                 changed += 1
         return changed
 
-    def remove_documents(self, refs: Sequence[int | str], coder: str, *, force: bool = False) -> list[Document]:
+    def remove(self, refs: Sequence[int | str], coder: str, *, force: bool = False) -> list[Document]:
         """Remove documents (and with ``force`` their codings) as one undoable operation.
 
         A coded document is refused without ``force``. Undo puts the documents back
         with their segments, attributes, cases and codings under their own ids.
         """
-        ids = list(dict.fromkeys(self.resolve_document(ref) for ref in refs))
+        ids = list(dict.fromkeys(self.resolve(ref) for ref in refs))
         if not ids:
             raise InvalidInput("name at least one document to remove")
-        docs = [self.document(i) for i in ids]
+        docs = [self.get(i) for i in ids]
         coded = self.conn.execute(
             f"SELECT document_id, COUNT(*) FROM codings WHERE document_id IN ({', '.join('?' for _ in ids)})"
             " GROUP BY document_id", ids).fetchall()
@@ -352,11 +356,11 @@ class DocumentsMixin(ProjectBase):
                     ids).fetchall():
                 op.delete("codings", {"id": cid})
             op.remove_documents(ids)
-        self.__dict__.pop("_length_cache", None)
+        self.core.lengths.clear()
         return docs
 
-    def set_document_memo(self, document_id: int, memo: str, coder: str) -> None:
-        self.resolve_document(document_id)
+    def set_memo(self, document_id: int, memo: str, coder: str) -> None:
+        self.resolve(document_id)
         with self.operation(coder, f"memo on document {document_id}") as op:
             op.update("documents", {"id": document_id}, {"memo": memo})
 
@@ -394,3 +398,60 @@ class DocumentsMixin(ProjectBase):
             if not self.conn.execute("SELECT 1 FROM case_documents WHERE case_id = ? AND document_id = ?",
                                      (case_id, document_id)).fetchone():
                 op.insert("case_documents", {"case_id": case_id, "document_id": document_id})
+
+    def all_segments(self, kind: str) -> dict[int, list[tuple[int, int, int, str | None, str]]]:
+        """Document id -> ``(start, end, turn_index, speaker, lemmas)`` of every segment of ``kind``."""
+        out: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
+        for doc_id, start, end, turn, speaker, lemmas in self.conn.execute(
+            'SELECT document_id, start, "end", turn_idx, speaker, lemmas FROM segments'
+            " WHERE kind = ? ORDER BY document_id, idx", (kind,)):
+            out.setdefault(doc_id, []).append((start, end, turn, speaker, lemmas))
+        return out
+
+    def texts(self, document_ids: Sequence[int] | None = None) -> dict[int, str]:
+        if document_ids is None:
+            return dict(self.conn.execute("SELECT id, text FROM documents"))
+        out: dict[int, str] = {}
+        for doc_id in document_ids:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is not None:
+                out[doc_id] = row[0]
+        return out
+
+    def case_rows(self) -> list[dict[str, Any]]:
+        """Cases with guid, memo and document ids."""
+        cases: dict[int, dict[str, Any]] = {}
+        for case_id, guid, name, memo, doc_id in self.conn.execute(
+            "SELECT c.id, c.guid, c.name, c.memo, cd.document_id FROM cases c"
+            " LEFT JOIN case_documents cd ON cd.case_id = c.id ORDER BY c.name, cd.document_id"):
+            entry = cases.setdefault(case_id, {"guid": guid, "name": name, "memo": memo, "documents": []})
+            if doc_id is not None:
+                entry["documents"].append(doc_id)
+        return list(cases.values())
+
+    def resolve_case(self, name: str) -> str:
+        """A case by name, ignoring case and punctuation, by acronym ("SIBD") or unique prefix."""
+        cases = list(self.conn.execute("SELECT name FROM cases ORDER BY name"))
+        names = [r[0] for r in cases]
+        key = area_key(name)
+        exact = [n for n in names if area_key(n) == key]
+        acronym = [n for n in names if "".join(w[0] for w in re.findall(r"\w+", n.lower())) == key]
+        prefix = [n for n in names if area_key(n).startswith(key)] if key else []
+        for candidates in (exact, acronym, prefix):
+            if len(candidates) == 1:
+                return candidates[0]
+        if len(prefix) > 1:
+            raise InvalidInput(f"case '{name}' is ambiguous: {', '.join(prefix)}")
+        raise NotFound(f"no case '{name}' (cases: {', '.join(names) or 'none'})")
+
+    def case_document_ids(self, case: str) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT cd.document_id FROM case_documents cd JOIN cases c ON c.id = cd.case_id WHERE c.name = ?"
+            " ORDER BY cd.document_id", (case,))]
+
+    def attribute_map(self, name: str) -> dict[int, str]:
+        """Document id -> value of attribute ``name`` (documents without it are left out)."""
+        return dict(self.conn.execute("SELECT document_id, value FROM attributes WHERE name = ?", (name,)))
+
+    def names(self) -> dict[int, str]:
+        return dict(self.conn.execute("SELECT id, name FROM documents"))

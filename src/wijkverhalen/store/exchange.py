@@ -8,7 +8,7 @@ Three things the exporters and the REFI-QDA importer need from the project file:
   its GUID when a project goes to ATLAS.ti or NVivo and comes back;
 * **bulk import** of a whole exchange project (documents with given GUIDs, codes,
   codings with their own GUID, coder and timestamps, cases) in one transaction as
-  one undoable operation, as :meth:`DocumentsMixin.add_documents` does: the new
+  one undoable operation, as :meth:`Documents.add` does: the new
   documents as a document set (their ids only), the codes, codings, cases and case
   links it wrote as row images. Undo removes exactly what the import added.
 
@@ -22,14 +22,17 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
 from ..models import Code, ParsedDocument, Sentence
 from . import oplog, schema
-from .base import ProjectBase
+from .base import Core, Part
 from .codes import COLOR_RE, ID_RE, code_guid
-from .documents import small_page_cache, text_sha256
+from .documents import Documents, small_page_cache, text_sha256
+from .history import History
+from .merge import Merger, MergeReport
 from .oplog import now
 
 MIGRATION_3 = """
@@ -132,7 +135,7 @@ class ExchangeCase:
 
 @dataclass
 class ExchangeResult:
-    """What :meth:`ExchangeMixin.import_exchange` wrote (or matched)."""
+    """What :meth:`Exchange.import_project` wrote (or matched)."""
 
     documents: dict[str, int] = field(default_factory=dict)  # key -> document id
     new_documents: list[str] = field(default_factory=list)
@@ -148,7 +151,14 @@ class ExchangeResult:
     attributes: int = 0  # attribute values written
 
 
-class ExchangeMixin(ProjectBase):
+class Exchange(Part):
+    """``project.exchange``: pseudonyms, GUIDs, REFI-QDA import and merging another project file."""
+
+    def __init__(self, core: Core, history: History, documents: Documents, merger: Merger) -> None:
+        super().__init__(core, history)
+        self.documents = documents
+        self.merger = merger
+
     # -- pseudonyms (undoable) -------------------------------------------------
     def pseudonyms(self) -> list[Pseudonym]:
         return [Pseudonym(r[0], r[1]) for r in self.conn.execute(
@@ -211,57 +221,11 @@ class ExchangeMixin(ProjectBase):
         return {name: stored.get(name) or user_guid(name) for name in sorted({*stored, *coders})}
 
     # -- bulk reads for exporters ---------------------------------------------------
-    def code_guids(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT id, guid FROM codes"))
-
-    def all_segments(self, kind: str) -> dict[int, list[tuple[int, int, int, str | None, str]]]:
-        """Document id -> ``(start, end, turn_index, speaker, lemmas)`` of every segment of ``kind``."""
-        out: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
-        for doc_id, start, end, turn, speaker, lemmas in self.conn.execute(
-            'SELECT document_id, start, "end", turn_idx, speaker, lemmas FROM segments'
-            " WHERE kind = ? ORDER BY document_id, idx", (kind,)):
-            out.setdefault(doc_id, []).append((start, end, turn, speaker, lemmas))
-        return out
-
-    def document_texts(self, document_ids: Sequence[int] | None = None) -> dict[int, str]:
-        if document_ids is None:
-            return dict(self.conn.execute("SELECT id, text FROM documents"))
-        out: dict[int, str] = {}
-        for doc_id in document_ids:
-            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is not None:
-                out[doc_id] = row[0]
-        return out
-
-    def case_rows(self) -> list[dict[str, Any]]:
-        """Cases with guid, memo and document ids."""
-        cases: dict[int, dict[str, Any]] = {}
-        for case_id, guid, name, memo, doc_id in self.conn.execute(
-            "SELECT c.id, c.guid, c.name, c.memo, cd.document_id FROM cases c"
-            " LEFT JOIN case_documents cd ON cd.case_id = c.id ORDER BY c.name, cd.document_id"):
-            entry = cases.setdefault(case_id, {"guid": guid, "name": name, "memo": memo, "documents": []})
-            if doc_id is not None:
-                entry["documents"].append(doc_id)
-        return list(cases.values())
-
-    def coding_spans(self, document_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
-        """Every coding as a dict row (no text), ordered by document and position."""
-        sql = ('SELECT id, guid, document_id, start, "end", code_id, coder, memo, valence, created_at,'
-               ' updated_at FROM codings')
-        params: list[Any] = []
-        if document_ids is not None:
-            sql += f" WHERE document_id IN ({', '.join('?' for _ in document_ids)})"
-            params = list(document_ids)
-        sql += ' ORDER BY document_id, start, "end", id'
-        cursor = self.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
-
     # -- bulk import ------------------------------------------------------------------
-    def import_exchange(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],
-                        codings: Sequence[ExchangeCoding], cases: Sequence[ExchangeCase] = (),
-                        users: dict[str, str] | None = None, coder: str, label: str,
-                        segment: Segmenter | None = None) -> ExchangeResult:
+    def import_project(self, *, codes: Sequence[ExchangeCode], documents: Sequence[ExchangeDocument],
+                       codings: Sequence[ExchangeCoding], cases: Sequence[ExchangeCase] = (),
+                       users: dict[str, str] | None = None, coder: str, label: str,
+                       segment: Segmenter | None = None) -> ExchangeResult:
         """Write an exchange project in one transaction as one undoable operation.
 
         ``segment``, when given, is asked for the word count, and then the turns and
@@ -331,8 +295,8 @@ class ExchangeMixin(ProjectBase):
     def _import_documents(self, documents: Sequence[ExchangeDocument], result: ExchangeResult,
                           segment: Segmenter | None) -> None:
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM documents")}
-        write_segments = self._write_segments  # type: ignore[attr-defined]  # DocumentsMixin
-        unique_name = self._unique_name  # type: ignore[attr-defined]
+        write_segments = self.documents.write_segments
+        unique_name = self.documents.unique_name
         attribute_rows: list[tuple[int, str, str]] = []
         for doc in documents:
             sha = text_sha256(doc.text)
@@ -347,7 +311,7 @@ class ExchangeMixin(ProjectBase):
             name = unique_name(doc.name)
             words, segments = segment(doc) if segment is not None else \
                 (doc.word_count, lambda doc=doc: (doc.turns, doc.sentences))
-            doc_id = self._insert_document(  # type: ignore[attr-defined]  # DocumentsMixin
+            doc_id = self.documents.insert(
                 name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
                 imported_at=doc.imported_at or None, memo=doc.memo)
             used_guids.add(guid)
@@ -421,3 +385,8 @@ class ExchangeMixin(ProjectBase):
                 if not self.conn.execute("SELECT 1 FROM case_documents WHERE case_id = ? AND document_id = ?",
                                          (case_id, doc_id)).fetchone():
                     links.insert("case_documents", {"case_id": case_id, "document_id": doc_id})
+
+    # -- merge -------------------------------------------------------------------------
+    def merge_from(self, source: str | Path, coder: str) -> MergeReport:
+        """Merge the project file ``source`` into this one as one undoable operation."""
+        return self.merger.merge_from(source, coder)

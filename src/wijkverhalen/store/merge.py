@@ -4,7 +4,7 @@ A copy (:func:`copy_project`) is a complete backup of the project with a note of
 whose copy it is; a *blind* copy leaves out the other coders' codings (and the
 memos on them) and hides their coding operations.
 
-:meth:`MergeMixin.merge_from` unites a copy (FROM) into this project (INTO) as one
+:meth:`Merger.merge_from` unites a copy (FROM) into this project (INTO) as one
 undoable operation. Rows are matched by natural keys: documents by text hash,
 codes by id, codings by GUID, attributes by (document, name), cases by name,
 actors by id, actor mentions by (actor, document, span), pseudonyms by name, done
@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from . import document_rows
-from .base import ProjectBase
+from .base import Core, Part
+from .history import History
 from .oplog import now
 
 Key = tuple[Any, ...]
@@ -161,8 +162,12 @@ def _touched(side: _Side, ops: list[Any]) -> set[tuple[str, Key, str]]:
     return out
 
 
-class MergeMixin(ProjectBase):
-    _doc_names: dict[str, str] = {}
+class Merger(Part):
+    """Merges another project file into this one (``project.exchange.merge_from``)."""
+
+    def __init__(self, core: Core, history: History) -> None:
+        super().__init__(core, history)
+        self._doc_names: dict[str, str] = {}
 
     def merge_from(self, source: str | Path, coder: str) -> MergeReport:
         """Merge the project file ``source`` into this one as one undoable operation."""
@@ -204,7 +209,7 @@ class MergeMixin(ProjectBase):
                     report.operations += 1
             if op.changes:
                 report.op_id = int(self.conn.execute("SELECT MAX(id) FROM operations").fetchone()[0])
-        self.__dict__.pop("_length_cache", None)
+        self.core.lengths.clear()
         return report
 
     # -- documents ---------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from typing import Any
 
 from ..models import Passage, SearchHit
 from ..snippets import match_spans
-from .base import ProjectBase
+from .base import Core, Part
+from .codes import Codes
 from .codings import coding_from_row
+from .history import History
 from .schema import CHUNK
 
 # Retrieval in one query: per coding, the sentence it starts in ("here") is found
@@ -54,7 +56,13 @@ FROM (
 """
 
 
-class RetrievalMixin(ProjectBase):
+class Retrieval(Part):
+    """``project.retrieval``: coded passages with context, full-text search, counts and progress."""
+
+    def __init__(self, core: Core, history: History, codes: Codes) -> None:
+        super().__init__(core, history)
+        self.codes = codes
+
     def _passage_filter(self, code_ids: Sequence[str] | None, coder: str | None,
                         attributes: dict[str, str] | None, document_id: int | None,
                         coding_ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
@@ -104,7 +112,7 @@ class RetrievalMixin(ProjectBase):
                  attributes: dict[str, str] | None = None, document_id: int | None = None,
                  limit: int | None = None, offset: int = 0) -> list[Passage]:
         """Coded passages of a code with one sentence of context either side."""
-        code_ids = self.descendants(code_id) if include_children else [code_id]  # type: ignore[attr-defined]
+        code_ids = self.codes.descendants(code_id) if include_children else [code_id]
         where, params = self._passage_filter(code_ids, coder, attributes, document_id)
         order = ' ORDER BY d.name, c.start, c."end", c.id'
         if limit is not None:
@@ -114,7 +122,7 @@ class RetrievalMixin(ProjectBase):
 
     def count_passages(self, code_id: str, *, include_children: bool = False, coder: str | None = None,
                        attributes: dict[str, str] | None = None) -> int:
-        code_ids = self.descendants(code_id) if include_children else [code_id]  # type: ignore[attr-defined]
+        code_ids = self.codes.descendants(code_id) if include_children else [code_id]
         where, params = self._passage_filter(code_ids, coder, attributes, None)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM codings c{where}", params).fetchone()[0])
 

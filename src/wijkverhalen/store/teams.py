@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from . import oplog, schema
-from .base import ProjectBase
+from .base import Part
 from .oplog import now
 
 MIGRATION_6 = """
@@ -71,7 +71,9 @@ oplog.register_tracked_table("merge_conflicts", ("id",))
 oplog.register_tracked_table("operations", ("id",))
 
 
-class TeamsMixin(ProjectBase):
+class Teams(Part):
+    """``project.teams``: what several coders share: done marks, rejected units, merge conflicts."""
+
     def mark_done(self, document_id: int, coder: str, done: bool = True) -> bool:
         """Mark (or unmark) a document as done by ``coder``. Undoable. False if nothing changed."""
         if not coder.strip():
