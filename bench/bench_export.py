@@ -99,10 +99,10 @@ def build(path: Path, n: int, words: int, per_doc: int, seed: int = 0) -> dict[s
              for name in ("Delfshaven Helpt!", "Social Impact by Design")]
     started = time.perf_counter()
     with Project.create(path, coder="bench", codebook_name=codebook.name, codebook_version=codebook.version) as p:
-        p.import_exchange(codes=[ExchangeCode(c, "") for c in codebook.codes], documents=documents,
+        p.exchange.import_project(codes=[ExchangeCode(c, "") for c in codebook.codes], documents=documents,
                           codings=codings, cases=cases, coder="bench", label="bench")
-        p.import_pseudonyms(PSEUDONYMS, "bench")
-        stored = len(p.coding_spans())  # random spans may repeat; the store keeps one
+        p.exchange.import_pseudonyms(PSEUDONYMS, "bench")
+        stored = len(p.codings.spans())  # random spans may repeat; the store keeps one
     return {"documents": n, "words": sum(d.word_count for d in documents), "codings": stored,
             "build_s": round(time.perf_counter() - started, 2)}
 

@@ -49,18 +49,18 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-store-"))
     path = folder / "bench.wijk"
     with Project.create(path, codes=[Code(id="c", label="C")], coder="bench") as project:
-        project.add_documents([_document()], "bench")
+        project.documents.add([_document()], "bench")
     project = Project.open(path)
     times = []
     for i in range(args.codings):
         start = 3 + (i * 7) % (len(TEXT) - 100)
         t = time.perf_counter()
-        project.add_coding(1, start, start + 5 + i // 1000, "c", "bench")
+        project.codings.add(1, start, start + 5 + i // 1000, "c", "bench")
         times.append((time.perf_counter() - t) * 1000)
     reader = sqlite3.connect(path, isolation_level=None)
     reader.execute("BEGIN")
     reader.execute("SELECT COUNT(*) FROM codings").fetchone()
-    project.add_coding(1, 3, 9, "c", "bench-last")
+    project.codings.add(1, 3, 9, "c", "bench-last")
     t = time.perf_counter()
     project.close()
     close_ms = (time.perf_counter() - t) * 1000

@@ -99,12 +99,12 @@ def build(
     project = Project.create(path, codes=codebook.codes, coder=CODER, codebook_name=codebook.name)
     try:
         for i in range(0, n_docs, 50):
-            project.add_documents(
+            project.documents.add(
                 [document_input(k, words) for k in range(i, min(n_docs, i + 50))], CODER
             )
         t_docs = time.perf_counter() - started
         spans = {
-            d.id: [(s.start, s.end) for s in project.segments(d.id)] for d in project.documents()
+            d.id: [(s.start, s.end) for s in project.documents.segments(d.id)] for d in project.documents.all()
         }
         doc_ids = sorted(spans)
         code_ids = [c.id for c in codebook.codes if c.id != TARGET_CODE]
@@ -224,7 +224,7 @@ async def measure(path: Path, reps: int) -> dict[str, Any]:
         results["documents_progress_worker_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         await pilot.pause()
 
-        docs = [d.id for d in app.session.project.documents()]
+        docs = [d.id for d in app.session.project.documents.all()]
         rng = random.Random(1)
         opened = []
         for doc_id in rng.sample(docs, min(reps, len(docs))):
@@ -265,7 +265,7 @@ async def measure(path: Path, reps: int) -> dict[str, Any]:
         results["remove_keypress_ms"] = summary(removes)
 
         t0 = time.perf_counter()
-        total = app.session.project.count_passages(TARGET_CODE)
+        total = app.session.project.retrieval.count_passages(TARGET_CODE)
         results["passages_of_code"] = total
         app.show_retrieval(TARGET_CODE)
         results["retrieval_first_screen_ms"] = round(

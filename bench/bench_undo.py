@@ -6,7 +6,7 @@ they are out of the project, and redo puts them back and empties the capture aga
 This prints the log size at each stage and the time of undo and redo.
 
 Documents come from ``bench/corpus.py`` and are stored through
-``Project.add_documents`` in batches of 50 with one :class:`ImportLog`, as
+``Documents.add`` in batches of 50 with one :class:`ImportLog`, as
 ``importing.import_paths`` does, with simple sentence segments and lower-cased
 words as lemmas (no spaCy).
 
@@ -64,18 +64,18 @@ def main(argv: list[str] | None = None) -> int:
             for first in range(0, args.n, 50):
                 batch = [document_input(i, args.words) for i in range(first, min(first + 50, args.n))]
                 text_bytes += sum(len(d.parsed.text.encode()) for d in batch)
-                project.add_documents(batch, "bench", log)
+                project.documents.add(batch, "bench", log)
             t_import = time.perf_counter() - t0
             after_import = log_bytes(project)
             t0 = time.perf_counter()
-            project.undo("bench")
+            project.history.undo("bench")
             t_undo = time.perf_counter() - t0
             while_undone = log_bytes(project)
             t0 = time.perf_counter()
-            project.redo("bench")
+            project.history.redo("bench")
             t_redo = time.perf_counter() - t0
             after_redo = log_bytes(project)
-            n_docs = len(project.documents())
+            n_docs = len(project.documents.all())
         size = path.stat().st_size
         with open("/proc/loadavg") as fh:
             load = fh.read().split()[:3]

@@ -7,7 +7,7 @@ part the CLI runs by default (all findings, the per-case view of the four
 inventories, the inclusiveness report). Target: <= 5 s.
 
 Documents come from ``bench/corpus.py`` (short transcripts, attributes rol, wijk,
-jaar, casus) and are stored through ``Project.add_documents`` with trivial sentence
+jaar, casus) and are stored through ``Documents.add`` with trivial sentence
 segments (no spaCy). The store has no bulk API for codings, so the 100,000 codings
 are written in one transaction as ``add_coding`` would write them.
 
@@ -84,7 +84,7 @@ def build(path: Path, n_docs: int, n_codings: int, n_indicators: int, words: int
     try:
         batch = [document_input(i, words) for i in range(n_docs)]
         for i in range(0, n_docs, 100):
-            project.add_documents(batch[i:i + 100], CODER)
+            project.documents.add(batch[i:i + 100], CODER)
         timings["documents"] = time.perf_counter() - started
         lengths = dict(project.conn.execute("SELECT id, length(text) FROM documents"))
         doc_ids = sorted(lengths)
@@ -111,16 +111,16 @@ def build(path: Path, n_docs: int, n_codings: int, n_indicators: int, words: int
                     values.append(IndicatorValue(f"indicator_{k:02d}", area, year,
                                                  round(base + k % 7 + slope * j + rng.uniform(-0.5, 0.5), 1),
                                                  unit="%", row=len(values) + 2))
-        project.import_indicator_values(values, file="bench_indicators.csv", coder=CODER)
+        project.indicators.import_values(values, file="bench_indicators.csv", coder=CODER)
         timings["indicators"] = time.perf_counter() - t
         t = time.perf_counter()
         actors = parse_actor_registry(resource_path("data/actors.yaml"))
-        project.import_actors(actors, CODER)
+        project.actors.import_registry(actors, CODER)
         found: dict[int, list[tuple[str, int, int, str]]] = {}
         for doc in doc_ids:
             spans = sorted(rng.sample(range(0, max(20, lengths[doc] - 20), 15), 10))
             found[doc] = [(rng.choice(actors).id, s, s + 10, "x" * 10) for s in spans]
-        project.store_detected_mentions(found, CODER)
+        project.actors.store_detected_mentions(found, CODER)
         timings["mentions"] = time.perf_counter() - t
     finally:
         project.close()

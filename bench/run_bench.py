@@ -7,8 +7,8 @@ reuses from ``bench/out/``) a synthetic corpus of N interviews of ~3,000 words
 * import: ``wijkverhalen init`` and ``importing.import_paths`` in a fresh process
   (so its peak RSS, and that of its largest worker, can be read with getrusage);
 * full-text search: 100 queries, p50/p95, with and without lemmatising the query;
-* durable coding: 10,000 ``Project.add_coding`` calls, one committed transaction each;
-* retrieval: ``Project.passages`` of one code with 1,000 passages and context;
+* durable coding: 10,000 ``Codings.add`` calls, one committed transaction each;
+* retrieval: ``Retrieval.passages`` of one code with 1,000 passages and context;
 * ``wijkverhalen --help`` wall time.
 
 The table goes to stdout and the figures to ``bench/out/results.json``. Timings
@@ -249,13 +249,13 @@ def query_lemma_function() -> tuple[Any, str]:
 def bench_search(project: Any) -> dict[str, Any]:
     lemmatise, how = query_lemma_function()
     for q in QUERIES[:5]:  # warm the pipeline and the page cache
-        project.search(q, lemmatise(q))
+        project.retrieval.search(q, lemmatise(q))
     total, search_only, hits = Timings(), Timings(), []
     for q in QUERIES:
         with total():
             lemmas = lemmatise(q)
             with search_only():
-                found = project.search(q, lemmas)
+                found = project.retrieval.search(q, lemmas)
         hits.append(len(found))
     slowest = sorted(zip(total.wall, QUERIES, strict=True), reverse=True)[:3]
     return {"queries": len(QUERIES), "lemmatiser": how, **total.summary(),
@@ -269,10 +269,10 @@ def bench_coding(project: Any, n: int, n_full: int, seed: int) -> dict[str, Any]
     from wijkverhalen.store import Project
 
     rng = random.Random(seed)
-    docs = project.documents()
-    spans = [(s.document_id, s.start, s.end) for d in docs for s in project.segments(d.id)]
+    docs = project.documents.all()
+    spans = [(s.document_id, s.start, s.end) for d in docs for s in project.documents.segments(d.id)]
     chosen = rng.sample(spans, min(len(spans), n + n_full))
-    codes = [c.id for c in project.codes()]
+    codes = [c.id for c in project.codes.all()]
     retrieval_code = next((c for c in codes if "vertrouwen" in c), codes[0])
     others = [c for c in codes if c != retrieval_code]
     timings, full_timings = Timings(), Timings()
@@ -280,12 +280,12 @@ def bench_coding(project: Any, n: int, n_full: int, seed: int) -> dict[str, Any]
     for i, (doc_id, start, end) in enumerate(chosen[:n]):
         code = retrieval_code if i % 10 == 0 else rng.choice(others)
         with timings():
-            project.add_coding(doc_id, start, end, code, coder="bench")
+            project.codings.add(doc_id, start, end, code, coder="bench")
     wall = time.perf_counter() - started
     with Project.open(project.path, durability="full") as full:
         for doc_id, start, end in chosen[n:]:
             with full_timings():
-                full.add_coding(doc_id, start, end, rng.choice(others), coder="bench-full")
+                full.codings.add(doc_id, start, end, rng.choice(others), coder="bench-full")
     return {"codings": len(timings.wall), **timings.summary(), "p99_ms": pct(timings.wall, 99),
             "max_ms": max(timings.wall), "per_s": len(timings.wall) / wall,
             "retrieval_code": retrieval_code, "full_codings": len(full_timings.wall),
@@ -294,12 +294,12 @@ def bench_coding(project: Any, n: int, n_full: int, seed: int) -> dict[str, Any]
 
 def bench_retrieval(project: Any, code_id: str, runs: int = 20) -> dict[str, Any]:
     t0 = time.perf_counter()
-    passages = project.passages(code_id)
+    passages = project.retrieval.passages(code_id)
     cold = (time.perf_counter() - t0) * 1000
     timings = Timings()
     for _ in range(runs):
         with timings():
-            project.passages(code_id)
+            project.retrieval.passages(code_id)
     with_context = sum(1 for p in passages if p.before or p.after)
     return {"code": code_id, "passages": len(passages), "with_context": with_context,
             "first_ms": cold, **timings.summary(), "max_ms": max(timings.wall)}

@@ -13,7 +13,7 @@ from wijkverhalen.store import Project
 @pytest.fixture
 def project(tmp_path: Path):
     proj = Project.create(tmp_path / "test.wijk", codes=SAMPLE_CODES, coder="anna")
-    proj.add_documents([sample_input()], "anna")
+    proj.documents.add([sample_input()], "anna")
     yield proj
     proj.close()
 

@@ -63,15 +63,15 @@ def test_generic_aliases_are_suggestions_unless_a_name_matches_too() -> None:
 def test_suggestions_are_stored_and_count_once_confirmed(tmp_path: Path) -> None:
     text = "I: Wie hielp?\nR: De gemeente belde, en Havensteder kwam langs.\n"
     with Project.create(tmp_path / "s.wijk", codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input(text, "a")], "anna")
-        project.import_actors(ACTORS, "anna")
+        project.documents.add([sample_input(text, "a")], "anna")
+        project.actors.import_registry(ACTORS, "anna")
         detect_in_project(project, "anna")
-        statuses = {m.text: m.status for m in project.mentions()}
+        statuses = {m.text: m.status for m in project.actors.mentions()}
         assert statuses == {"De gemeente": "suggested", "Havensteder": "detected"}
         graph = build_network(project)
         assert graph.nodes["actor:gemeente_rotterdam"]["mentions"] == 0
-        suggestion = project.mentions(statuses=["suggested"])[0]
-        project.set_mention_status([suggestion.id], "confirmed", "anna")
+        suggestion = project.actors.mentions(statuses=["suggested"])[0]
+        project.actors.set_mention_status([suggestion.id], "confirmed", "anna")
         assert build_network(project).nodes["actor:gemeente_rotterdam"]["mentions"] == 1
         # Detecting again keeps the reviewed one; an unreviewed suggestion that is gone is removed.
         assert detect_in_project(project, "anna").kept == 2
@@ -81,8 +81,8 @@ def test_older_projects_get_the_suggested_status(tmp_path: Path) -> None:
     path = tmp_path / "oud.wijk"
     text = "I: Wie?\nR: Havensteder.\n"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input(text, "a")], "anna")
-        project.import_actors(ACTORS, "anna")
+        project.documents.add([sample_input(text, "a")], "anna")
+        project.actors.import_registry(ACTORS, "anna")
         detect_in_project(project, "anna")
     conn = sqlite3.connect(path)
     with conn:  # put back the table as schema 5 had it
@@ -98,10 +98,10 @@ def test_older_projects_get_the_suggested_status(tmp_path: Path) -> None:
         conn.execute("PRAGMA user_version = 5")
     conn.close()
     with Project.open(path) as project:
-        assert [m.text for m in project.mentions()] == ["Havensteder"]
-        project.add_documents([sample_input("I: En?\nR: De gemeente.\n", "b")], "anna")
+        assert [m.text for m in project.actors.mentions()] == ["Havensteder"]
+        project.documents.add([sample_input("I: En?\nR: De gemeente.\n", "b")], "anna")
         detect_in_project(project, "anna")
-        assert [m.status for m in project.mentions(statuses=["suggested"])] == ["suggested"]
+        assert [m.status for m in project.actors.mentions(statuses=["suggested"])] == ["suggested"]
 
 
 @pytest.mark.parametrize("name", ["challenge.yaml", "challenge_heldout.yaml"])
@@ -123,8 +123,8 @@ async def test_workbench_filters_and_confirms_suggestions(tmp_path: Path) -> Non
 
     path = tmp_path / "tui.wijk"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input("I: Wie?\nR: De gemeente en Havensteder.\n", "a")], "anna")
-        project.import_actors(ACTORS, "anna")
+        project.documents.add([sample_input("I: Wie?\nR: De gemeente en Havensteder.\n", "a")], "anna")
+        project.actors.import_registry(ACTORS, "anna")
         detect_in_project(project, "anna")
     app = make_app(path, coder="anna", query_lemmas=lambda q: {})
     async with app.run_test(size=(140, 40)) as pilot:
@@ -143,7 +143,7 @@ async def test_workbench_filters_and_confirms_suggestions(tmp_path: Path) -> Non
         await app.workers.wait_for_complete()
         await pilot.pause()
     with Project.open(path) as project:
-        assert {m.text: m.status for m in project.mentions()} == {"De gemeente": "confirmed",
+        assert {m.text: m.status for m in project.actors.mentions()} == {"De gemeente": "confirmed",
                                                                   "Havensteder": "detected"}
 
 

@@ -35,8 +35,8 @@ TEXT = (
 @pytest.fixture
 def proj(tmp_path: Path):
     project = Project.create(tmp_path / "act.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([sample_input(TEXT, "dh"), sample_input(name="other")], "anna")
-    project.import_actors(parse_actor_registry(DATA / "actors_ok.yaml"), "anna", source="actors_ok.yaml")
+    project.documents.add([sample_input(TEXT, "dh"), sample_input(name="other")], "anna")
+    project.actors.import_registry(parse_actor_registry(DATA / "actors_ok.yaml"), "anna", source="actors_ok.yaml")
     yield project
     project.close()
 
@@ -84,23 +84,23 @@ def test_bad_registries_name_file_and_line(name: str, line: int, message: str) -
 
 
 def test_duplicate_ids_write_nothing(proj: Project) -> None:
-    before = proj.actors()
+    before = proj.actors.all()
     dup = [Actor("botu12", "BoTu12", line=1), Actor("botu12", "BoTu 12", line=5)]
     with pytest.raises(DataError, match="duplicate actor id 'botu12' \\(first on line 1\\)"):
-        proj.import_actors(dup, "anna", source="x.yaml")
-    assert proj.actors() == before
+        proj.actors.import_registry(dup, "anna", source="x.yaml")
+    assert proj.actors.all() == before
 
 
 def test_reimport_updates_by_id_and_is_undoable(proj: Project) -> None:
     changed = [Actor("havensteder", "Havensteder", type="woningcorporatie", inventory=("netwerken",),
                      aliases=("de corporatie",)), Actor("botu12", "BoTu12", inventory=("sibd",))]
-    assert proj.import_actors(changed, "anna") == (1, 1, 0)
-    assert proj.actor("havensteder").aliases == ("de corporatie",)
-    assert len(proj.actors()) == 6
-    proj.undo("anna")
-    assert proj.actor("havensteder").aliases == () and len(proj.actors()) == 5
+    assert proj.actors.import_registry(changed, "anna") == (1, 1, 0)
+    assert proj.actors.get("havensteder").aliases == ("de corporatie",)
+    assert len(proj.actors.all()) == 6
+    proj.history.undo("anna")
+    assert proj.actors.get("havensteder").aliases == () and len(proj.actors.all()) == 5
     with pytest.raises(NotFound):
-        proj.actor("botu12")
+        proj.actors.get("botu12")
 
 
 # ----------------------------------------------------------------------------- detection
@@ -116,7 +116,7 @@ def test_longest_match_wins() -> None:
 
 
 def test_detect_is_case_insensitive_whole_word_and_longest(proj: Project) -> None:
-    found = detect_mentions([(1, TEXT)], proj.actors())[1]
+    found = detect_mentions([(1, TEXT)], proj.actors.all())[1]
     spans = [(f.actor_id, f.text, f.suggested) for f in found]
     assert spans == [
         ("delfshaven_helpt", "Delfshaven Helpt!", False),
@@ -136,51 +136,51 @@ def test_detect_is_case_insensitive_whole_word_and_longest(proj: Project) -> Non
 def test_detect_review_and_redetect(proj: Project) -> None:
     report = detect_in_project(proj, "anna")
     assert report.documents == 2 and report.added == report.found == 12  # 9 here, 3 in 'other'
-    ops = proj.history(1)
+    ops = proj.history.recent(1)
     assert ops[0].label.startswith("detect actor mentions")
     again = detect_in_project(proj, "anna")
     assert (again.added, again.kept, again.removed) == (0, 12, 0)
-    mentions = proj.mentions(actor_id="gemeente_rotterdam", document_id=1)
+    mentions = proj.actors.mentions(actor_id="gemeente_rotterdam", document_id=1)
     assert [m.text for m in mentions] == ["de gemeente", "Gemeente Rotterdam"]
     assert "Via DH Helpt en [de gemeente] kwamen we bij de Cooperatie" in mentions[0].context
-    proj.set_mention_status([mentions[0].id], "rejected", "anna")
-    proj.set_mention_status([mentions[1].id], "confirmed", "anna")
-    assert {m.status for m in proj.mentions(statuses=["rejected"])} == {"rejected"}
+    proj.actors.set_mention_status([mentions[0].id], "rejected", "anna")
+    proj.actors.set_mention_status([mentions[1].id], "confirmed", "anna")
+    assert {m.status for m in proj.actors.mentions(statuses=["rejected"])} == {"rejected"}
     # Dropping the alias "de gemeente" removes nothing the researcher reviewed; unreviewed stale ones go.
-    proj.import_actors([Actor("gemeente_rotterdam", "Gemeente Rotterdam", inventory=("governance",)),
+    proj.actors.import_registry([Actor("gemeente_rotterdam", "Gemeente Rotterdam", inventory=("governance",)),
                         Actor("rebelgroep", "Rebelgroep", inventory=("sibd",))], "anna")
     third = detect_in_project(proj, "anna")
     assert third.removed == 2  # the unreviewed "de gemeente" of 'other'; the rejected one here stays
-    assert [m.status for m in proj.mentions(actor_id="gemeente_rotterdam")] == ["rejected", "confirmed"]
-    proj.import_actors([Actor("rebelgroep", "Rebelgroep XL", aliases=(), inventory=("sibd",))], "anna")
+    assert [m.status for m in proj.actors.mentions(actor_id="gemeente_rotterdam")] == ["rejected", "confirmed"]
+    proj.actors.import_registry([Actor("rebelgroep", "Rebelgroep XL", aliases=(), inventory=("sibd",))], "anna")
     fourth = detect_in_project(proj, "anna")
-    assert fourth.removed == 2 and proj.mentions(actor_id="rebelgroep") == []
+    assert fourth.removed == 2 and proj.actors.mentions(actor_id="rebelgroep") == []
 
 
 def test_confirm_reject_are_undoable_and_checked(proj: Project) -> None:
     detect_in_project(proj, "anna")
-    ids = [m.id for m in proj.mentions(actor_id="delfshaven_helpt", document_id=1)]
-    assert proj.set_mention_status(ids, "confirmed", "anna") == 3
-    assert proj.set_mention_status(ids, "confirmed", "anna") == 0
-    assert proj.undo("anna") == "confirm 3 actor mention(s)"
-    assert {m.status for m in proj.mentions(actor_id="delfshaven_helpt")} == {"detected"}
+    ids = [m.id for m in proj.actors.mentions(actor_id="delfshaven_helpt", document_id=1)]
+    assert proj.actors.set_mention_status(ids, "confirmed", "anna") == 3
+    assert proj.actors.set_mention_status(ids, "confirmed", "anna") == 0
+    assert proj.history.undo("anna") == "confirm 3 actor mention(s)"
+    assert {m.status for m in proj.actors.mentions(actor_id="delfshaven_helpt")} == {"detected"}
     with pytest.raises(NotFound, match="no mention 999"):
-        proj.set_mention_status([ids[0], 999], "rejected", "anna")
-    assert {m.status for m in proj.mentions(actor_id="delfshaven_helpt")} == {"detected"}
+        proj.actors.set_mention_status([ids[0], 999], "rejected", "anna")
+    assert {m.status for m in proj.actors.mentions(actor_id="delfshaven_helpt")} == {"detected"}
     with pytest.raises(InvalidInput):
-        proj.set_mention_status(ids, "maybe", "anna")
+        proj.actors.set_mention_status(ids, "maybe", "anna")
 
 
 def test_manual_mention(proj: Project) -> None:
     start = TEXT.index("Havensteder")
     with pytest.raises(InvalidInput, match="outside"):
-        proj.add_mention(1, start, 10_000, "havensteder", "anna")
+        proj.actors.add_mention(1, start, 10_000, "havensteder", "anna")
     with pytest.raises(NotFound):
-        proj.add_mention(1, start, start + 11, "onbekend", "anna")
-    mention = proj.add_mention(1, start, start + 11, "havensteder", "anna")
+        proj.actors.add_mention(1, start, start + 11, "onbekend", "anna")
+    mention = proj.actors.add_mention(1, start, start + 11, "havensteder", "anna")
     assert (mention.status, mention.origin, mention.text) == ("confirmed", "manual", "Havensteder")
     detect_in_project(proj, "anna")  # the detector finds the same span: it stays confirmed and manual
-    assert [(m.status, m.origin) for m in proj.mentions(actor_id="havensteder")] == [("confirmed", "manual")]
+    assert [(m.status, m.origin) for m in proj.actors.mentions(actor_id="havensteder")] == [("confirmed", "manual")]
 
 
 def test_detect_needs_actors(tmp_path: Path) -> None:

@@ -78,30 +78,30 @@ def test_no_variation_has_no_alpha() -> None:
 def coded(tmp_path: Path) -> Project:
     """Two documents; anna and bram code the first, only anna codes the second."""
     p = Project.create(tmp_path / "k.wijk", codes=SAMPLE_CODES, coder="anna")
-    p.add_documents([sample_input(name="d1"), sample_input(SAMPLE_TEXT.replace("buren", "bewoners"), name="d2")],
+    p.documents.add([sample_input(name="d1"), sample_input(SAMPLE_TEXT.replace("buren", "bewoners"), name="d2")],
                     "anna")
-    d1, d2 = p.resolve_document("d1"), p.resolve_document("d2")
-    t = p.document_text(d1)
+    d1, d2 = p.documents.resolve("d1"), p.documents.resolve("d2")
+    t = p.documents.text(d1)
     s = t.index("Ik vertrouw")
-    p.add_coding(d1, s, s + 20, "relaties.vertrouwen", "anna")
-    p.add_coding(d1, s, s + 30, "relaties.vertrouwen", "bram")
+    p.codings.add(d1, s, s + 20, "relaties.vertrouwen", "anna")
+    p.codings.add(d1, s, s + 30, "relaties.vertrouwen", "bram")
     w = t.index("We hielpen")
-    p.add_coding(d1, w, w + 10, "netwerken", "anna")
-    p.add_coding(d2, w, w + 10, "relaties.vertrouwen", "anna")
+    p.codings.add(d1, w, w + 10, "netwerken", "anna")
+    p.codings.add(d2, w, w + 10, "relaties.vertrouwen", "anna")
     yield p
     p.close()
 
 
 def test_uncoded_documents_count_as_absent_unless_not_done(coded: Project) -> None:
-    d2 = coded.resolve_document("d2")
+    d2 = coded.documents.resolve("d2")
     units = agreement_units(coded, ["anna", "bram"], "relaties.vertrouwen")
-    sentences_d2 = len(coded.segments(d2))
+    sentences_d2 = len(coded.documents.segments(d2))
     # bram left d2 uncoded: his values there are 0 (absent), not missing
     assert sum(1 for v in units.rows[1][-sentences_d2:] if v == 0) == sentences_d2
     table = agreement(coded, ["anna", "bram"])
     assert table.at["relaties.vertrouwen", "reading"] == "not reliable"
     # once bram marks only d1 done, d2 does not count for him: his values there are missing
-    coded.mark_done(coded.resolve_document("d1"), "bram")
+    coded.teams.mark_done(coded.documents.resolve("d1"), "bram")
     units = agreement_units(coded, ["anna", "bram"], "relaties.vertrouwen")
     assert all(math.isnan(v) for v in units.rows[1][-sentences_d2:])
     after = agreement(coded, ["anna", "bram"])
@@ -119,8 +119,8 @@ def test_overlap_units_as_maxqda(coded: Project) -> None:
 
 
 def test_consensus_is_compared_only_when_named(coded: Project) -> None:
-    d1 = coded.resolve_document("d1")
-    coded.add_coding(d1, 0, 5, "stressor", "consensus")
+    d1 = coded.documents.resolve("d1")
+    coded.codings.add(d1, 0, 5, "stressor", "consensus")
     assert "marked:consensus" not in agreement(coded).columns
     assert "marked:consensus" in agreement(coded, ["anna", "consensus"]).columns
 

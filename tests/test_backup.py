@@ -36,9 +36,9 @@ def _codings_in_bytes(path: Path, tmp_path: Path) -> int:
 def open_project(tmp_path: Path) -> Iterator[Project]:
     """A project kept open (as the TUI keeps it) with 10 codings."""
     project = Project.create(tmp_path / "open.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([sample_input()], "anna")
+    project.documents.add([sample_input()], "anna")
     for i in range(10):
-        project.add_coding(1, i, i + 10, "relaties", "anna")
+        project.codings.add(1, i, i + 10, "relaties", "anna")
     yield project
     project.close()
 
@@ -51,7 +51,7 @@ def pinned_reader(open_project: Project) -> Iterator[sqlite3.Connection]:
     reader.execute("BEGIN")
     assert reader.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 10
     for i in range(10, 30):
-        open_project.add_coding(1, i, i + 10, "netwerken", "anna")
+        open_project.codings.add(1, i, i + 10, "netwerken", "anna")
     yield reader
     reader.execute("COMMIT")
     reader.close()
@@ -69,7 +69,7 @@ def test_backup_is_complete_while_the_project_is_open_and_read(
     assert not dest.with_name(dest.name + "-wal").exists()
     assert _codings_in_bytes(dest, tmp_path) == 30  # the copy alone holds every coding
     with Project.open(dest) as copy:  # and is a project wijkverhalen opens
-        assert len(copy.codings()) == 30
+        assert len(copy.codings.all()) == 30
         assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert sorted(p.name for p in dest.parent.iterdir()) == ["botu.wijk"]  # no part file left
 
@@ -107,9 +107,9 @@ def test_backup_into_a_folder_and_bad_destinations(open_project: Project, tmp_pa
 def test_a_closed_project_is_one_complete_file(tmp_path: Path) -> None:
     path = tmp_path / "closed.wijk"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input()], "anna")
+        project.documents.add([sample_input()], "anna")
         for i in range(25):
-            project.add_coding(1, i, i + 10, "relaties", "anna")
+            project.codings.add(1, i, i + 10, "relaties", "anna")
     assert _codings_in_bytes(path, tmp_path) == 25
 
 
@@ -121,13 +121,13 @@ def test_close_does_not_wait_for_another_reader(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 60_000)
     path = tmp_path / "read.wijk"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input()], "anna")
+        project.documents.add([sample_input()], "anna")
     reader = sqlite3.connect(path, isolation_level=None)
     reader.execute("BEGIN")
     reader.execute("SELECT COUNT(*) FROM codings").fetchone()
     try:
         project = Project.open(path)
-        project.add_coding(1, 0, 10, "relaties", "anna")
+        project.codings.add(1, 0, 10, "relaties", "anna")
         closer = threading.Thread(target=project.close)
         closer.start()
         closer.join(timeout=20)
@@ -137,5 +137,5 @@ def test_close_does_not_wait_for_another_reader(tmp_path: Path, monkeypatch: pyt
         reader.close()
     closer.join()
     with Project.open(path) as project:  # the coding is safe (in the WAL until the next checkpoint)
-        assert len(project.codings()) == 1
+        assert len(project.codings.all()) == 1
     assert _codings_in_bytes(path, tmp_path) == 1  # ... and that next close folded it back

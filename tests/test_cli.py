@@ -109,7 +109,7 @@ def test_codebook_show_export_sync(proj: Path, tmp_path: Path) -> None:
     out.write_text(edited, encoding="utf-8")
     assert "changed 1" in run("codebook", "sync", str(proj), str(out)).output
     with Project.open(proj) as p:
-        assert p.code("relaties.vertrouwen").label == "Vertrouwen (onderling)"
+        assert p.codes.get("relaties.vertrouwen").label == "Vertrouwen (onderling)"
 
 
 @pytest.mark.parametrize("args, fragment", [

@@ -28,8 +28,8 @@ def proj(project: Project) -> Path:
 
 def test_show_numbers_sentences_with_offsets(proj: Path) -> None:
     with Project.open(proj) as p:
-        text = p.document_text(1)
-        sentences = p.segments(1, "sentence")
+        text = p.documents.text(1)
+        sentences = p.documents.segments(1, "sentence")
     out = run("show", str(proj), "interview1").output.splitlines()
     assert out[0].startswith(f"interview1 (document 1): {len(sentences)} sentence(s)")
     for n, s in enumerate(sentences, start=1):
@@ -41,11 +41,11 @@ def test_show_numbers_sentences_with_offsets(proj: Path) -> None:
 
 def test_code_by_sentence_and_range(proj: Path) -> None:
     with Project.open(proj) as p:
-        sentences = p.segments(1, "sentence")
+        sentences = p.documents.segments(1, "sentence")
     run("code", str(proj), "interview1", "--sentence", "2", "netwerken")
     run("code", str(proj), "interview1", "--sentence", "3-4", "relaties.vertrouwen", "--memo", "m")
     with Project.open(proj) as p:
-        spans = [(c.code_id, c.start, c.end) for c in p.codings(1)]
+        spans = [(c.code_id, c.start, c.end) for c in p.codings.all(1)]
     assert ("netwerken", sentences[1].start, sentences[1].end) in spans
     assert ("relaties.vertrouwen", sentences[2].start, sentences[3].end) in spans
     shown = json.loads(run("show", str(proj), "interview1", "--codings", "--json").output)["sentences"]
@@ -74,7 +74,7 @@ def test_code_errors_are_precise(proj: Path, args: list[str], message: str) -> N
     assert result.exit_code == 1
     assert message in result.stderr and result.stderr.count("\n") == 1
     with Project.open(proj) as p:
-        assert p.codings() == []
+        assert p.codings.all() == []
 
 
 @pytest.mark.parametrize("args, message", [
@@ -101,11 +101,11 @@ def test_coding_edit_code_valence_span_undoable(proj: Path) -> None:
     out = run("coding", "edit", p, "1", "--code", "stressor", "--valence", "negative", "--span", "3-12").output
     assert "coding 1: stressor [3-12] negative" in out
     with Project.open(proj) as project:
-        c = project.coding(1)
+        c = project.codings.get(1)
         assert (c.code_id, c.valence, c.start, c.end) == ("stressor", "negative", 3, 12)
     run("undo", p)
     with Project.open(proj) as project:
-        c = project.coding(1)
+        c = project.codings.get(1)
         assert (c.code_id, c.valence, c.start, c.end) == ("netwerken", None, 3, 10)
     bad = run("coding", "edit", p, "1", "--span", "12-3", ok=False)
     assert bad.exit_code == 1 and "start 12 is after end 3" in bad.stderr

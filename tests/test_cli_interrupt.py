@@ -45,10 +45,10 @@ CHILD = textwrap.dedent("""
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_sigterm_during_export_leaves_no_part_file(project: Project, tmp_path: Path, suffix: str) -> None:
-    text = project.document_text(1)
+    text = project.documents.text(1)
     start = text.index("Ik vertrouw")
-    project.add_coding(1, start, start + 11, "relaties.vertrouwen", "anna")
-    project.add_coding(1, 0, 10, "stressor", "anna")
+    project.codings.add(1, start, start + 11, "relaties.vertrouwen", "anna")
+    project.codings.add(1, 0, 10, "stressor", "anna")
     project.close()
     out_dir = tmp_path / "out"
     out_dir.mkdir()

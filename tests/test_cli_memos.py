@@ -21,9 +21,9 @@ def run(*args: str, ok: bool = True, stdin: str | None = None):  # type: ignore[
 
 @pytest.fixture
 def proj(project: Project) -> Path:
-    text = project.document_text(1)
+    text = project.documents.text(1)
     start = text.index("Ik vertrouw")
-    project.add_coding(1, start, start + 11, "relaties.vertrouwen", "tester")
+    project.codings.add(1, start, start + 11, "relaties.vertrouwen", "tester")
     path = Path(project.path)
     project.close()
     return path
@@ -31,7 +31,7 @@ def proj(project: Project) -> Path:
 
 def _memos(path: Path) -> tuple[str, str, str]:
     with Project.open(path) as p:
-        return p.coding(1).memo, p.code("netwerken").memo, p.document(1).memo
+        return p.codings.get(1).memo, p.codes.get("netwerken").memo, p.documents.get(1).memo
 
 
 def test_memo_set_show_list_clear_and_undo(proj: Path, tmp_path: Path) -> None:
@@ -75,25 +75,25 @@ def test_codebook_edit_add_merge_delete_are_undoable(proj: Path) -> None:
               "--keywords", "vertrouw, geloof", "--parent", "netwerken").output
     assert "edited relaties.vertrouwen" in out
     with Project.open(proj) as project:
-        c = project.code("relaties.vertrouwen")
+        c = project.codes.get("relaties.vertrouwen")
         assert (c.label, c.gloss, c.definition, c.include, c.exclude, c.example, c.color, c.keywords, c.parent_id) \
             == ("Vertrouwen", "trust", "d", "i", "e", "x", "#123456", ("vertrouw", "geloof"), "netwerken")
-        assert project.coding(1).code_id == "relaties.vertrouwen"
+        assert project.codings.get(1).code_id == "relaties.vertrouwen"
     run("undo", p)  # fields and place together were one step
     with Project.open(proj) as project:
-        c = project.code("relaties.vertrouwen")
+        c = project.codes.get("relaties.vertrouwen")
         assert (c.label, c.parent_id, c.keywords) == ("Onderling vertrouwen", "relaties", ("vertrouwen",))
     run("codebook", "edit", p, "stressor", "--top-level", "--position", "1")
     with Project.open(proj) as project:
-        assert [c.id for c in project.codes() if c.parent_id is None][0] == "stressor"
+        assert [c.id for c in project.codes.all() if c.parent_id is None][0] == "stressor"
     run("codebook", "add", p, "relaties.buren", "Burenhulp", "--parent", "relaties", "--colour", "#abc")
     run("codebook", "merge", p, "relaties.vertrouwen", "relaties.buren")
     with Project.open(proj) as project:
-        assert project.coding(1).code_id == "relaties.buren" and not project.has_code("relaties.vertrouwen")
+        assert project.codings.get(1).code_id == "relaties.buren" and not project.codes.has("relaties.vertrouwen")
     run("undo", p)
     run("codebook", "delete", p, "relaties.buren")
     with Project.open(proj) as project:
-        assert project.coding(1).code_id == "relaties.vertrouwen" and not project.has_code("relaties.buren")
+        assert project.codings.get(1).code_id == "relaties.vertrouwen" and not project.codes.has("relaties.buren")
     bad = run("codebook", "edit", p, "netwerken", "--colour", "blauw", ok=False)
     assert bad.exit_code == 1 and "not #RGB" in bad.stderr
     nothing = run("codebook", "edit", p, "netwerken", ok=False)

@@ -15,11 +15,11 @@ from wijkverhalen.store import Project
 
 @pytest.fixture
 def proj(project: Project) -> Path:
-    text = project.document_text(1)
+    text = project.documents.text(1)
     start = text.index("Ik vertrouw")
-    project.add_coding(1, start, start + 11, "relaties.vertrouwen", "anna")
-    project.add_coding(1, 0, 10, "netwerken", "bram")
-    project.add_coding(1, start, start + 11, "relaties.vertrouwen", "bram")
+    project.codings.add(1, start, start + 11, "relaties.vertrouwen", "anna")
+    project.codings.add(1, 0, 10, "netwerken", "bram")
+    project.codings.add(1, start, start + 11, "relaties.vertrouwen", "bram")
     path = Path(project.path)
     project.close()
     return path
@@ -78,7 +78,7 @@ def test_qdpx_import_takes_project_then_file(proj: Path, tmp_path: Path) -> None
     assert new.exit_code == 0, new.output
     assert new.stderr == ""
     with Project.open(tmp_path / "new.wijk") as p:
-        assert len(p.codings()) == 3
+        assert len(p.codings.all()) == 3
     # the old order still works when the suffixes tell which is which, with a note
     old = runner.invoke(cli, ["qdpx", "import", str(qdpx), str(tmp_path / "old.wijk"), "--workers", "1"])
     assert old.exit_code == 0, old.output

@@ -20,9 +20,9 @@ LONG_LABEL = "Vertrouwen in de gebiedscommissie, het gebiedsbestuur en de ambten
 
 @pytest.fixture
 def proj(project: Project) -> Path:
-    project.add_code(Code(LONG_ID, LONG_LABEL, parent_id="relaties.vertrouwen", gloss="trust\tin\ngovernance"),
+    project.codes.add(Code(LONG_ID, LONG_LABEL, parent_id="relaties.vertrouwen", gloss="trust\tin\ngovernance"),
                      "anna")
-    project.add_coding(1, 0, 10, LONG_ID, "anna")
+    project.codings.add(1, 0, 10, LONG_ID, "anna")
     path = project.path
     project.close()
     return Path(path)

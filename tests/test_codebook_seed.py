@@ -270,7 +270,7 @@ def test_hypothesis_must_be_true_or_false() -> None:
 
 def test_store_keeps_source_valence_and_hypothesis(veerkracht: Codebook, tmp_path: Path) -> None:
     with Project.create(tmp_path / "p.wijk", codes=veerkracht.codes) as project:
-        assert project.codes() == list(veerkracht.codes)
+        assert project.codes.all() == list(veerkracht.codes)
 
 
 def test_init_then_export_writes_the_new_fields_back(tmp_path: Path) -> None:
@@ -298,10 +298,10 @@ def test_a_project_from_before_the_new_fields_is_migrated(tmp_path: Path) -> Non
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(codes)")}
     assert "source" not in columns
     with Project.open(path) as project:
-        assert project.code("relaties.vertrouwen").source == ""
+        assert project.codes.get("relaties.vertrouwen").source == ""
     run("codebook", "sync", str(path), str(default_codebook_path()))
     with Project.open(path) as project:
-        assert "Fig. 1.5" in project.code("relaties.vertrouwen").source
+        assert "Fig. 1.5" in project.codes.get("relaties.vertrouwen").source
 
 
 def test_sync_of_a_project_coded_with_removed_codes_needs_merge_into(tmp_path: Path) -> None:
@@ -320,11 +320,11 @@ def test_sync_of_a_project_coded_with_removed_codes_needs_merge_into(tmp_path: P
     out = run("codebook", "sync", str(path), str(default_codebook_path()), "--merge-into", "delfshaven_helpt").output
     assert "codings of delfshaven_helpt.voedselhulp moved to delfshaven_helpt" in out
     with Project.open(path) as project:
-        counts = project.code_counts()
+        counts = project.codes.counts()
         assert counts["delfshaven_helpt"] == 3 and counts["sibd.verkokering"] == 1
-        assert project.code("delfshaven_helpt").parent_id == "casus"
-        assert project.code("sibd.verkokering").parent_id == "governance"
-        assert not project.has_code("delfshaven_helpt.voedselhulp")
+        assert project.codes.get("delfshaven_helpt").parent_id == "casus"
+        assert project.codes.get("sibd.verkokering").parent_id == "governance"
+        assert not project.codes.has("delfshaven_helpt.voedselhulp")
 
 
 # ----------------------------------------------------------------- the seed's actors
@@ -346,4 +346,4 @@ def test_init_no_actors_leaves_the_registry_empty(tmp_path: Path) -> None:
     path = tmp_path / "p.wijk"
     assert "codes) and" not in run("init", str(path), "--no-actors").output
     with Project.open(path) as project:
-        assert project.actors() == []
+        assert project.actors.all() == []

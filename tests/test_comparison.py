@@ -91,26 +91,26 @@ def test_nprz_without_members_and_without_a_row_is_said() -> None:
 @pytest.fixture
 def proj(tmp_path: Path):
     project = Project.create(tmp_path / "cmp.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([sample_input()], "anna")
+    project.documents.add([sample_input()], "anna")
     yield project
     project.close()
 
 
 def test_nprz_members_are_a_project_setting_checked_against_the_registry(proj: Project) -> None:
-    assert proj.nprz_members() is None
-    assert proj.set_nprz_members(["carnisse", "Oud Charlois"]) == ["Carnisse", "Oud-Charlois"]
-    assert proj.nprz_members() == ["Carnisse", "Oud-Charlois"]
+    assert proj.indicators.nprz_members() is None
+    assert proj.indicators.set_nprz_members(["carnisse", "Oud Charlois"]) == ["Carnisse", "Oud-Charlois"]
+    assert proj.indicators.nprz_members() == ["Carnisse", "Oud-Charlois"]
     with pytest.raises(InvalidInput, match=r"unknown area 'Carnise' \(did you mean Carnisse\?"):
-        proj.set_nprz_members(["Carnise"])
+        proj.indicators.set_nprz_members(["Carnise"])
     with pytest.raises(InvalidInput, match="'Bospolder' is not one of the NPRZ neighbourhoods"):
-        proj.set_nprz_members(["Bospolder"])
-    assert proj.set_nprz_members([]) == [] and proj.nprz_members() is None
+        proj.indicators.set_nprz_members(["Bospolder"])
+    assert proj.indicators.set_nprz_members([]) == [] and proj.indicators.nprz_members() is None
 
 
 def test_weights_come_from_an_imported_cbs_table(proj: Project) -> None:
     import_indicator_file(proj, DATA / "wijkprofiel_wide.csv", "anna")
     import_indicator_file(proj, DATA / "cbs_kerncijfers.csv", "anna")
-    proj.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
+    proj.indicators.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
     result = compare_in_project(proj, "sociale_index")
     # CBS: Bospolder 6000, Tussendijken 4000 inhabitants (2020). 2018: (78 * 6000 + 86 * 4000) / 10000 = 81.2
     assert result.focus.values[2018] == 81.2 and result.focus.method == WEIGHTED
@@ -126,7 +126,7 @@ def test_validate_series_carry_the_rule(proj: Project) -> None:
 
     import_indicator_file(proj, DATA / "wijkprofiel_wide.csv", "anna")
     import_indicator_file(proj, DATA / "cbs_kerncijfers.csv", "anna")
-    proj.set_indicator_link("relaties.vertrouwen", "sociale_index", "+", "anna")
+    proj.indicators.set_link("relaties.vertrouwen", "sociale_index", "+", "anna")
     finding = next(f for f in validate(proj, ValidationOptions()).findings if f.indicator == "sociale_index")
     assert finding.quant.focus is not None and finding.quant.focus.rule.startswith(
         "BoTu = population-weighted mean of Bospolder and Tussendijken")
@@ -168,8 +168,8 @@ def test_validate_warns_of_a_missing_rotterdam_row_and_an_incomplete_group(proj:
     from wijkverhalen.linking.triangulation import ValidationOptions, validate
 
     import_indicator_file(proj, DATA / "cbs_kerncijfers.csv", "anna")  # no Rotterdam row
-    proj.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
-    proj.set_indicator_link("relaties.vertrouwen", "percentage_eenpersoonshuishoudens", "-", "anna")
+    proj.indicators.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
+    proj.indicators.set_link("relaties.vertrouwen", "percentage_eenpersoonshuishoudens", "-", "anna")
     warnings = validate(proj, ValidationOptions()).warnings
     assert "no Rotterdam row (city average) for: percentage_eenpersoonshuishoudens" in warnings
     assert "NPRZ = Carnisse only: 1 of 3 (percentage_eenpersoonshuishoudens)" in warnings

@@ -48,7 +48,7 @@ def test_killed_import_leaves_whole_documents_and_keeps_codings(tmp_path: Path) 
         from wijkverhalen.importing import import_paths
 
         import_paths(p, [first], "anna", workers=1)
-        p.add_coding(1, 0, 10, "relaties", "anna")
+        p.codings.add(1, 0, 10, "relaties", "anna")
 
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(corpus)],
                             stdout=subprocess.PIPE, text=True)
@@ -66,15 +66,15 @@ def test_killed_import_leaves_whole_documents_and_keeps_codings(tmp_path: Path) 
         integrity = p.conn.execute("PRAGMA integrity_check").fetchone()[0]
         assert integrity == "ok"
         assert p.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        docs = p.documents()
+        docs = p.documents.all()
         assert 1 < len(docs) < 401, "the kill should land mid-import"
         # every stored document is whole: its sentences cover its turns and the FTS index has them
         for doc in docs:
-            text = p.document_text(doc.id)
-            sentences = p.segments(doc.id)
-            assert len(sentences) == 120 and len(p.segments(doc.id, "turn")) == 60
+            text = p.documents.text(doc.id)
+            sentences = p.documents.segments(doc.id)
+            assert len(sentences) == 120 and len(p.documents.segments(doc.id, "turn")) == 60
             assert all(text[s.start:s.end].strip() == text[s.start:s.end] for s in sentences)
         n_fts = p.conn.execute("SELECT COUNT(*) FROM segments_fts").fetchone()[0]
         assert n_fts == 120 * len(docs)
-        [coding] = p.codings()
+        [coding] = p.codings.all()
         assert (coding.code_id, coding.start, coding.end) == ("relaties", 0, 10)

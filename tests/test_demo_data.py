@@ -24,7 +24,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_demo_file_imports_with_speaker_turns(demo: Path) -> None:
     rows = list(csv.DictReader((demo_dir() / "metadata.csv").open(encoding="utf-8")))
     with Project.open(demo) as p:
-        docs = {d.name: d for d in p.documents()}
+        docs = {d.name: d for d in p.documents.all()}
         assert len(docs) == len(rows) == 12
         formats = {d.format for d in docs.values()}
         assert {"txt", "md", "docx", "odt"} <= formats
@@ -32,21 +32,21 @@ def test_every_demo_file_imports_with_speaker_turns(demo: Path) -> None:
             doc = docs[Path(row["file"]).stem]
             assert doc.attributes["rol"] == row["rol"]
             assert doc.attributes["jaar"] == row["jaar"]
-            speakers = {t.speaker for t in p.segments(doc.id, "turn")} - {None}
+            speakers = {t.speaker for t in p.documents.segments(doc.id, "turn")} - {None}
             assert len(speakers) >= 2, f"{doc.name}: no speaker turns found"
-            assert len(p.segments(doc.id)) > 30
+            assert len(p.documents.segments(doc.id)) > 30
 
 
 def test_docx_table_text_is_imported(demo: Path) -> None:
     with Project.open(demo) as p:
-        doc = p.document("04_professional_gemeente_marieke_tijdlijn")
-        assert " | " in p.document_text(doc.id)
+        doc = p.documents.get("04_professional_gemeente_marieke_tijdlijn")
+        assert " | " in p.documents.text(doc.id)
 
 
 def test_demo_is_marked_fictional(demo: Path) -> None:
     with Project.open(demo) as p:
-        for doc in p.documents():
-            assert "fictief" in p.document_text(doc.id).lower() or "fictief" in doc.attributes
+        for doc in p.documents.all():
+            assert "fictief" in p.documents.text(doc.id).lower() or "fictief" in doc.attributes
 
 
 def test_demo_binaries_are_up_to_date() -> None:

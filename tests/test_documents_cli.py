@@ -76,7 +76,7 @@ def test_undo_conflict_is_one_line_and_skip_passes_it(proj: Path) -> None:
     from wijkverhalen.store import Project
 
     with Project.open(proj) as p:
-        p.add_code(Code(id="x", label="X"), "anna")
+        p.codes.add(Code(id="x", label="X"), "anna")
     code(proj, "a_init", "x", "bram")
     result = run("undo", str(proj), "--coder", "anna", code=1)
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

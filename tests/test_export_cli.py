@@ -64,7 +64,7 @@ def test_report_commands(demo: Path, tmp_path: Path) -> None:
 
 def test_table_commands(demo: Path, tmp_path: Path) -> None:
     with Project.open(demo) as project:
-        n = len(project.codings())
+        n = len(project.codings.all())
     assert f"{n} coding(s)" in run("export", "segments", str(demo), "-o", str(tmp_path / "s.xlsx")).output
     run("export", "segments", str(demo), "-o", str(tmp_path / "s.csv"), "--delimiter", ";", "--coder", "bram")
     header = (tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()[0]
@@ -84,7 +84,7 @@ def test_qdpx_and_qdc_commands_round_trip(demo: Path, tmp_path: Path) -> None:
     out = run("qdpx", "import", str(tmp_path / "back.wijk"), str(tmp_path / "d.qdpx")).output
     assert out.startswith("imported") and "offsets counted as codepoints" in out
     with Project.open(demo) as a, Project.open(tmp_path / "back.wijk") as b:
-        assert len(a.codings()) == len(b.codings()) and a.codes() == b.codes()
+        assert len(a.codings.all()) == len(b.codings.all()) and a.codes.all() == b.codes.all()
     out = run("codebook", "import-qdc", str(tmp_path / "back.wijk"), str(tmp_path / "d.qdc")).output
     assert "0 new code(s)" in out and "kept as they are" in out
 

@@ -23,23 +23,23 @@ PSEUDONYMS = [("Fatima", "Bewoner 1"), ("Henk", "Bewoner 2"), ("Rosa", "Bewoner 
 
 def code_demo(project: Project, per_code_per_doc: int = 2) -> int:
     """Code the demo project; returns the number of codings made."""
-    codes = [c for c in project.codes() if c.keywords]
+    codes = [c for c in project.codes.all() if c.keywords]
     made = 0
-    for doc in project.documents():
-        text = project.document_text(doc.id)
-        sentences = project.segments(doc.id, "sentence")
-        lemmas = project.sentence_lemmas(doc.id)
+    for doc in project.documents.all():
+        text = project.documents.text(doc.id)
+        sentences = project.documents.segments(doc.id, "sentence")
+        lemmas = project.documents.sentence_lemmas(doc.id)
         for code in codes:
             hits = [s for s, lem in zip(sentences, lemmas, strict=True)
                     if set(lem.split()) & set(code.keywords)][:per_code_per_doc]
             for k, s in enumerate(hits):
                 memo = "kernquote over vertrouwen" if (made % 7 == 0) else ("" if made % 3 else "let op")
                 valence = ("positive", "negative", "mixed", None)[made % 4]
-                project.add_coding(doc.id, s.start, s.end, code.id, "anna", memo=memo, valence=valence)
+                project.codings.add(doc.id, s.start, s.end, code.id, "anna", memo=memo, valence=valence)
                 made += 1
                 if k % 3 == 0 and s.end - s.start > 10:
                     end = s.end - 1 if text[s.end - 1] in ".?!" else s.end
-                    project.add_coding(doc.id, s.start, end, code.id, "bram")
+                    project.codings.add(doc.id, s.start, end, code.id, "bram")
                     made += 1
     return made
 
@@ -55,8 +55,8 @@ def coded_demo(tmp_path_factory: pytest.TempPathFactory, target: Path) -> Path:
         build_demo_project(building, rebuild=True)
         with Project.open(building) as project:
             code_demo(project)
-            project.import_pseudonyms(PSEUDONYMS, "anna")
-            project.set_document_memo(project.documents()[0].id, "Fatima vertelde dit aan de telefoon.",
+            project.exchange.import_pseudonyms(PSEUDONYMS, "anna")
+            project.documents.set_memo(project.documents.all()[0].id, "Fatima vertelde dit aan de telefoon.",
                                       "anna")
         building.replace(cache)
     shutil.copy(cache, target)
@@ -67,9 +67,9 @@ def test_code_demo_codes_every_document_by_two_coders(tmp_path_factory: pytest.T
                                                       tmp_path: Path) -> None:
     path = coded_demo(tmp_path_factory, tmp_path / "demo.wijk")
     with Project.open(path) as project:
-        stats = project.stats()
+        stats = project.retrieval.stats()
         assert stats["documents"] >= 9
         assert {r["coder"] for r in stats["per_coder"]} == set(CODERS)
-        coded_docs = {c.document_id for c in project.codings()}
+        coded_docs = {c.document_id for c in project.codings.all()}
         assert len(coded_docs) == stats["documents"]
-        assert any(c.memo for c in project.codings()) and any(c.valence for c in project.codings())
+        assert any(c.memo for c in project.codings.all()) and any(c.valence for c in project.codings.all())

@@ -47,7 +47,7 @@ def test_report_follows_the_codebook_and_counts_match_the_store(demo: Project) -
     report = build_report(demo)
     assert [p.title for p in report.parts] == SEED_PARTS
     sections = {s.code.id: s for s in _sections(report)}
-    counts = demo.code_counts()
+    counts = demo.codes.counts()
     for code_id, section in sections.items():
         assert section.codings == counts.get(code_id, 0)
         for child in section.children:
@@ -55,7 +55,7 @@ def test_report_follows_the_codebook_and_counts_match_the_store(demo: Project) -
     assert report.codings == sum(counts.values())
     assert set(report.coders) == {"anna", "bram"}
     vertrouwen = sections["relaties.vertrouwen"]
-    assert vertrouwen.documents == len({c.document_id for c in demo.codings(code_ids=["relaties.vertrouwen"])})
+    assert vertrouwen.documents == len({c.document_id for c in demo.codings.all(code_ids=["relaties.vertrouwen"])})
     assert sum(vertrouwen.roles.values()) == vertrouwen.respondents
     assert vertrouwen.quotes and len(vertrouwen.quotes) <= 3
 
@@ -64,9 +64,9 @@ def test_quotes_carry_exact_references(demo: Project) -> None:
     report = build_report(demo, quotes=5)
     for section in _sections(report):
         for q in section.quotes:
-            doc = next(d for d in demo.documents() if d.name == q.document)
-            assert " ".join(demo.document_text(doc.id)[q.start:q.end].split()) == q.text
-            sentence = demo.segments(doc.id)[q.sentence - 1]
+            doc = next(d for d in demo.documents.all() if d.name == q.document)
+            assert " ".join(demo.documents.text(doc.id)[q.start:q.end].split()) == q.text
+            sentence = demo.documents.segments(doc.id)[q.sentence - 1]
             assert sentence.start <= q.start < sentence.end or q.start < sentence.start
             assert q.document in q.reference and f"zin {q.sentence}" in q.reference
 
@@ -90,7 +90,7 @@ def test_case_report_follows_the_rode_lijn(demo: Project) -> None:
     assert report.case == "Delfshaven Helpt"
     titles = [p.title for p in report.parts]
     assert titles[:4] == ["Netwerken", "Index+", "Social Impact by Design (SIBD)", "Governance"]
-    case_docs = set(demo.cases()["Delfshaven Helpt"])
+    case_docs = set(demo.documents.cases()["Delfshaven Helpt"])
     assert report.documents == len(case_docs)
     governance = next(p for p in report.parts if p.title == "Governance")
     assert [s.code.id for s in governance.sections][0] == "governance"
@@ -98,7 +98,7 @@ def test_case_report_follows_the_rode_lijn(demo: Project) -> None:
     assert not index.index  # the demo has no indicator values: Index+ says so (see the Index+ tests)
     for section in _sections(report):
         for q in section.quotes:
-            assert q.document in {d.name for d in demo.documents() if d.id in case_docs}
+            assert q.document in {d.name for d in demo.documents.all() if d.id in case_docs}
 
 
 def test_code_filter_keeps_ancestors_as_headings(demo: Project) -> None:
@@ -123,7 +123,7 @@ def test_markdown_report_pseudonymised(demo: Project, tmp_path: Path) -> None:
     assert "## Overzicht" in text and "> “" in text and "**Definitie.**" in text
     assert "vertrouwen\\_gebiedsbestuur (+)" in text  # linked indicators, escaped
     assert "gepseudonimiseerd" in text
-    assert demo.document_text(1).count("Fatima") > 0  # the canonical text is untouched
+    assert demo.documents.text(1).count("Fatima") > 0  # the canonical text is untouched
 
 
 def test_docx_report_has_headings_toc_quotes_and_tables(demo: Project, tmp_path: Path) -> None:

@@ -28,20 +28,20 @@ TEXT2 = "I: Wat deed u?\nR: Ik hielp de buren. De gemeente was er niet.\n"
 def small(tmp_path: Path) -> Project:
     """Three documents, two roles, known codings (see the asserts)."""
     project = Project.create(tmp_path / "small.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([
+    project.documents.add([
         sample_input(name="a", attributes={"rol": "bewoner", "wijk": "Bospolder"}),
         sample_input(TEXT2, name="b", attributes={"rol": "bewoner", "wijk": "Tussendijken"}),
         sample_input(TEXT2.replace("buren", "Buren!"), name="c", attributes={"rol": "professional"}),
     ], "anna")
-    ids = {d.name: d.id for d in project.documents()}
-    text_a = project.document_text(ids["a"])
+    ids = {d.name: d.id for d in project.documents.all()}
+    text_a = project.documents.text(ids["a"])
     s = text_a.index("Ik vertrouw")
-    project.add_coding(ids["a"], s, s + 35, "relaties.vertrouwen", "anna", memo="=SUM(A1)", valence="positive")
-    project.add_coding(ids["a"], s, s + 20, "netwerken", "bram")
-    project.add_coding(ids["a"], 0, 10, "stressor", "anna")
-    project.add_coding(ids["b"], 18, 35, "relaties", "anna")
-    project.add_coding(ids["b"], 18, 35, "netwerken", "anna")
-    project.add_coding(ids["c"], 18, 30, "netwerken", "anna")
+    project.codings.add(ids["a"], s, s + 35, "relaties.vertrouwen", "anna", memo="=SUM(A1)", valence="positive")
+    project.codings.add(ids["a"], s, s + 20, "netwerken", "bram")
+    project.codings.add(ids["a"], 0, 10, "stressor", "anna")
+    project.codings.add(ids["b"], 18, 35, "relaties", "anna")
+    project.codings.add(ids["b"], 18, 35, "netwerken", "anna")
+    project.codings.add(ids["c"], 18, 30, "netwerken", "anna")
     yield project
     project.close()
 
@@ -74,7 +74,7 @@ def test_code_by_attribute_counts_and_document_shares(small: Project) -> None:
 def test_code_by_document_coverage_and_cooccurrence(small: Project) -> None:
     m = code_by_document(small)
     assert m.counts.at["netwerken", "b"] == 1
-    length_b = len(small.document_text(small.resolve_document("b")))
+    length_b = len(small.documents.text(small.documents.resolve("b")))
     assert m.shares.at["netwerken", "b"] == round(17 / length_b, 4)
     co = cooccurrence(small)
     assert co.documents.at["netwerken", "relaties"] == 1 and co.documents.at["netwerken", "netwerken"] == 3
@@ -150,11 +150,11 @@ def test_demo_exports_end_to_end(tmp_path_factory: pytest.TempPathFactory, tmp_p
 
     with Project.open(coded_demo(tmp_path_factory, tmp_path / "demo.wijk")) as demo:
         n = export_segments(demo, tmp_path / "s.xlsx", pseudonymise=True)
-        assert n == len(demo.codings())
+        assert n == len(demo.codings.all())
         values = [c.value for row in load_workbook(tmp_path / "s.xlsx").active.iter_rows() for c in row]
         assert not any(isinstance(v, str) and "fatima" in v.lower() for v in values)
         for cols in ("rol", "documents", "codes"):
             m = export_matrix(demo, tmp_path / f"m-{cols}.xlsx", cols=cols, pseudonymise=True)
-            assert m.counts.shape[0] == len(demo.codes())
+            assert m.counts.shape[0] == len(demo.codes.all())
         docs = load_workbook(tmp_path / "m-documents.xlsx")["passages"]
         assert not any("fatima" in str(c.value).lower() for c in docs[1])

@@ -48,16 +48,16 @@ def hostile(tmp_path: Path) -> Path:
              Code("b", SUM, position=1, indicators=(IndicatorLink("ind"),)),
              Code("c", "-min", position=2)]
     with Project.create(path, codes=codes, coder="anna") as project:
-        project.add_documents([
+        project.documents.add([
             _doc(LINK, {"rol": SUM, "casus": LINK, "jaar": "2020"}),
             _doc(SUM, {"rol": LINK, "casus": LINK, "jaar": "2018"}),
         ], "anna")
-        project.import_actors([Actor("rebel", LINK, type=SUM, aliases=("Rebelgroep",)),
+        project.actors.import_registry([Actor("rebel", LINK, type=SUM, aliases=("Rebelgroep",)),
                                Actor("sum", SUM, aliases=("HYPERLINK",))], "anna")
         from wijkverhalen.linking.actors import detect_in_project
 
         detect_in_project(project, "anna")
-        project.import_indicator_values(
+        project.indicators.import_values(
             [IndicatorValue("ind", area, year, v, unit="%", row=i) for i, (area, year, v) in enumerate(
                 [("BoTu", 2016, 30.0), ("BoTu", 2018, 35.0), ("BoTu", 2020, 40.0),
                  ("Rotterdam", 2016, 33.0), ("Rotterdam", 2018, 33.0), ("Rotterdam", 2020, 34.0)])],
@@ -66,7 +66,7 @@ def hostile(tmp_path: Path) -> Path:
             for n, code in enumerate(("a", "b", "a", "c")):
                 for coder in ("anna", "bram"):
                     start = 3 + 40 * n
-                    project.add_coding(doc, start, start + 10, code, coder, memo=SUM, valence="positive")
+                    project.codings.add(doc, start, start + 10, code, coder, memo=SUM, valence="positive")
     return path
 
 

@@ -60,7 +60,7 @@ def proj(tmp_path: Path) -> Path:
 
 def document_names(path: Path) -> dict[str, dict[str, str]]:
     with Project.open(path) as project:
-        return {d.name: dict(d.attributes) for d in project.documents()}
+        return {d.name: dict(d.attributes) for d in project.documents.all()}
 
 
 # --- metadata CSV ---------------------------------------------------------------

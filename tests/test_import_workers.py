@@ -95,4 +95,4 @@ def test_a_worker_that_dies_does_not_lose_the_import(tmp_path: Path,
         failed = {Path(p).name: why for p, why in report.failed}
         assert "doc20.txt" in failed and "worker process died" in failed["doc20.txt"]
         assert len(imported) + len(failed) == 30
-        assert {d.name for d in project.documents()} == imported
+        assert {d.name for d in project.documents.all()} == imported

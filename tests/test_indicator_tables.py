@@ -35,13 +35,13 @@ DATA = Path(__file__).parent / "data" / "indicators"
 @pytest.fixture
 def proj(tmp_path: Path):
     project = Project.create(tmp_path / "tables.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([sample_input()], "anna")
+    project.documents.add([sample_input()], "anna")
     yield project
     project.close()
 
 
 def stored(project: Project) -> dict[tuple[str, str, int], float]:
-    return {(v["indicator"], v["area"], v["year"]): v["value"] for v in project.indicator_values()}
+    return {(v["indicator"], v["area"], v["year"]): v["value"] for v in project.indicators.values()}
 
 
 def run(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
@@ -66,7 +66,7 @@ def test_wijkprofiel_wide_export_reads_slug_and_district_as_context(proj: Projec
     assert ("sociale_index", "Carnisse", 2020) not in values  # "-" is an empty cell
     assert report.added == 47 and report.skipped_empty == 1
     # The Wijkprofiel's indices say what they mean even when the table does not.
-    sociale = next(i for i in proj.indicators() if i.id == "sociale_index")
+    sociale = next(i for i in proj.indicators.all() if i.id == "sociale_index")
     assert (sociale.unit, sociale.scale, sociale.better) == ("index", "Rotterdam 2014 = 100", "higher")
 
 
@@ -80,10 +80,10 @@ def test_detail_export_of_one_edition_needs_year(proj: Project) -> None:
     assert report.form == "long" and report.columns["thema"] == "text"
     assert stored(proj) == {("sociale_index", "Bospolder", 2020): 80, ("eenzaamheid", "Bospolder", 2020): 48.5,
                             ("contact_buren", "Bospolder", 2020): 46}
-    meta = {i.id: i for i in proj.indicators()}
+    meta = {i.id: i for i in proj.indicators.all()}
     assert (meta["eenzaamheid"].unit, meta["eenzaamheid"].better) == ("%", "lower")  # "lager" in column beter
     assert meta["sociale_index"].scale == "Rotterdam 2014 = 100"
-    assert {v["source"] for v in proj.indicator_values()} == {"Wijkprofiel Rotterdam"}
+    assert {v["source"] for v in proj.indicators.values()} == {"Wijkprofiel Rotterdam"}
     assert meta["contact_buren"].meta.source == "Wijkprofiel Rotterdam"
 
 
@@ -107,23 +107,23 @@ def test_cbs_kerncijfers_with_codes_periods_and_a_note_row(proj: Project) -> Non
     assert values[("aantal_inwoners", "Tussendijken", 2020)] == 4000  # perioden "2020JJ00"
     assert values[("percentage_eenpersoonshuishoudens", "Bospolder", 2020)] == 52
     assert ("perc_65_plus", "Tussendijken", 2020) not in values  # CBS "." = no figure
-    units = {i.id: i.unit for i in proj.indicators()}
+    units = {i.id: i.unit for i in proj.indicators.all()}
     assert units["percentage_eenpersoonshuishoudens"] == "%" and units["aantal_inwoners"] == "inwoners"
 
 
 def test_old_map_export_with_districts_in_wijknaam_is_an_error(proj: Project) -> None:
-    ops = len(proj.history())
+    ops = len(proj.history.recent())
     with pytest.raises(DataError) as err:
         import_indicator_file(proj, DATA / "kaart_oud_wijknaam.csv", "anna")
     message = err.value.one_line()
     assert err.value.line == 2 and err.value.path.endswith("kaart_oud_wijknaam.csv")
     assert "row 2, column 'wijknaam': 'Delfshaven' is a district (gebied), not a neighbourhood (wijk)" in message
     assert "it holds Bospolder, Tussendijken" in message and "--districts" in message
-    assert proj.indicator_values() == [] and len(proj.history()) == ops
+    assert proj.indicators.values() == [] and len(proj.history.recent()) == ops
     # Said explicitly, the figures are those of the districts.
     import_indicator_file(proj, DATA / "kaart_oud_wijknaam.csv", "anna", options=TableOptions(districts=True))
     assert stored(proj)[("sociale_index", "Delfshaven", 2018)] == 82
-    assert {a.name: a.level for a in proj.areas()}["Charlois"] == "district"
+    assert {a.name: a.level for a in proj.indicators.areas()}["Charlois"] == "district"
 
 
 def test_old_map_export_names_the_neighbourhood_column_to_use(proj: Project) -> None:
@@ -137,9 +137,9 @@ def test_old_map_export_names_the_neighbourhood_column_to_use(proj: Project) -> 
 
 def test_only_and_skip_indicators(proj: Project) -> None:
     import_indicator_file(proj, DATA / "wijkprofiel_wide.csv", "anna", options=TableOptions(only=("sociale_index",)))
-    assert {i.id for i in proj.indicators()} == {"sociale_index"}
+    assert {i.id for i in proj.indicators.all()} == {"sociale_index"}
     import_indicator_file(proj, DATA / "wijkprofiel_wide.csv", "anna", options=TableOptions(skip=("fysieke_index",)))
-    assert {i.id for i in proj.indicators()} == {"sociale_index", "veiligheidsindex"}
+    assert {i.id for i in proj.indicators.all()} == {"sociale_index", "veiligheidsindex"}
     with pytest.raises(DataError, match=r"no indicator sociaal in the table \(indicators: fysieke_index, "):
         parse_indicator_table(DATA / "wijkprofiel_wide.csv", options=TableOptions(only=("sociaal",)))
     detail = parse_indicator_table(DATA / "wijkprofiel_detail_2020.csv",
@@ -222,12 +222,12 @@ def test_parse_better(raw: str, better: str) -> None:
 ])
 def test_bad_tables_name_file_row_and_column_and_write_nothing(proj: Project, name: str, options: TableOptions,
                                                                line: int, message: str) -> None:
-    ops = len(proj.history())
+    ops = len(proj.history.recent())
     with pytest.raises(DataError) as err:
         import_indicator_file(proj, DATA / name, "anna", options=options)
     assert message in err.value.one_line()
     assert err.value.line == line and err.value.path.endswith(name)
-    assert proj.indicator_values() == [] and len(proj.history()) == ops
+    assert proj.indicators.values() == [] and len(proj.history.recent()) == ops
 
 
 # ----------------------------------------------------------------------------- metadata
@@ -235,14 +235,14 @@ def test_bad_tables_name_file_row_and_column_and_write_nothing(proj: Project, na
 
 def test_describe_sets_metadata_undoably_and_reimport_keeps_it(proj: Project) -> None:
     import_indicator_file(proj, DATA / "cbs_kerncijfers.csv", "anna")
-    assert proj.set_indicator_meta("percentage_eenpersoonshuishoudens", "anna", better="lower",
+    assert proj.indicators.set_meta("percentage_eenpersoonshuishoudens", "anna", better="lower",
                                    source="CBS Kerncijfers wijken en buurten")
-    ind = next(i for i in proj.indicators() if i.id == "percentage_eenpersoonshuishoudens")
+    ind = next(i for i in proj.indicators.all() if i.id == "percentage_eenpersoonshuishoudens")
     assert ind.meta.describe() == "%; lower is better; source CBS Kerncijfers wijken en buurten"
     import_indicator_file(proj, DATA / "cbs_kerncijfers.csv", "anna")  # the table says nothing about better
-    assert next(i for i in proj.indicators() if i.id == "percentage_eenpersoonshuishoudens").better == "lower"
-    assert proj.undo("anna") == "describe indicator percentage_eenpersoonshuishoudens"
-    assert next(i for i in proj.indicators() if i.id == "percentage_eenpersoonshuishoudens").better == ""
+    assert next(i for i in proj.indicators.all() if i.id == "percentage_eenpersoonshuishoudens").better == "lower"
+    assert proj.history.undo("anna") == "describe indicator percentage_eenpersoonshuishoudens"
+    assert next(i for i in proj.indicators.all() if i.id == "percentage_eenpersoonshuishoudens").better == ""
 
 
 def test_an_older_project_gets_levels_and_districts(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_an_older_project_gets_levels_and_districts(tmp_path: Path) -> None:
     conn.execute("INSERT INTO areas (name, area_group, position) VALUES ('Delfshaven', 'other', 20)")
     conn.close()
     with Project.open(path) as project:
-        levels = {a.name: (a.level, a.district) for a in project.areas()}
+        levels = {a.name: (a.level, a.district) for a in project.indicators.areas()}
     assert levels["Bospolder"] == ("neighbourhood", "Delfshaven")
     assert levels["Delfshaven"] == ("district", "") and levels["Charlois"] == ("district", "")
     assert levels["Rotterdam"] == ("city", "")
@@ -297,7 +297,7 @@ def test_cli_import_options_and_one_line_errors(tmp_path: Path) -> None:
 
 def test_bundled_illustrative_table_says_what_its_numbers_mean(proj: Project) -> None:
     import_indicator_file(proj, Path(__file__).resolve().parents[1] / "data" / "indicators_illustrative.csv", "anna")
-    meta = {i.id: i for i in proj.indicators()}
+    meta = {i.id: i for i in proj.indicators.all()}
     assert (meta["eenzaamheid"].better, meta["contact_buren"].better) == ("lower", "higher")
     assert (meta["kwaliteit_van_leven"].unit, meta["kwaliteit_van_leven"].scale) == ("index", "Rotterdam 2014 = 100")
 
@@ -327,12 +327,12 @@ def test_cbs_codes_name_areas_once_aliased(proj: Project, tmp_path: Path) -> Non
                     encoding="utf-8")
     with pytest.raises(DataError, match="row 2: unknown area 'BU9999001'"):
         import_indicator_file(proj, path, "anna")
-    assert proj.add_area_aliases("bospolder", ["BU9999001"], "anna") == ["BU9999001"]
-    assert proj.add_area_aliases("Tussendijken", ["BU9999002"], "anna") == ["BU9999002"]
+    assert proj.indicators.add_area_aliases("bospolder", ["BU9999001"], "anna") == ["BU9999001"]
+    assert proj.indicators.add_area_aliases("Tussendijken", ["BU9999002"], "anna") == ["BU9999002"]
     with pytest.raises(InvalidInput, match="'BU9999001' already names the area 'Bospolder'"):
-        proj.add_area_aliases("Tussendijken", ["BU9999001"], "anna")
+        proj.indicators.add_area_aliases("Tussendijken", ["BU9999001"], "anna")
     import_indicator_file(proj, path, "anna")
     assert stored(proj) == {("aantal_inwoners", "Bospolder", 2020): 6000, ("aantal_inwoners", "Tussendijken", 2020): 4000}
-    proj.undo("anna")  # the import
-    assert proj.undo("anna") == "add alias(es) BU9999002 to area Tussendijken"
-    assert proj.area_registry().resolve("BU9999002") is None
+    proj.history.undo("anna")  # the import
+    assert proj.history.undo("anna") == "add alias(es) BU9999002 to area Tussendijken"
+    assert proj.indicators.area_registry().resolve("BU9999002") is None

@@ -32,13 +32,13 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def proj(tmp_path: Path):
     project = Project.create(tmp_path / "ind.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([sample_input()], "anna")
+    project.documents.add([sample_input()], "anna")
     yield project
     project.close()
 
 
 def values_of(project: Project) -> dict[tuple[str, str, int], float]:
-    return {(v["indicator"], v["area"], v["year"]): v["value"] for v in project.indicator_values()}
+    return {(v["indicator"], v["area"], v["year"]): v["value"] for v in project.indicators.values()}
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -90,7 +90,7 @@ def test_long_dutch_csv_with_aliases_and_placeholders(proj: Project) -> None:
     stored = values_of(proj)
     assert stored[("vertrouwen_gebiedsbestuur", "BoTu", 2016)] == 41.5  # alias resolved to BoTu
     assert stored[("vertrouwen_gebiedsbestuur", "Rotterdam", 2020)] == 37.0
-    row = next(v for v in proj.indicator_values() if v["area"] == "Rotterdam")
+    row = next(v for v in proj.indicators.values() if v["area"] == "Rotterdam")
     assert row["file"].endswith("long_dutch.csv") and row["row"] == 5 and row["source"] == "Wijkprofiel 2020"
     assert row["imported_at"].endswith("Z")
 
@@ -108,7 +108,7 @@ def test_wide_years_and_wide_indicators(proj: Project) -> None:
     assert ids == {"vertrouwen_in_gebiedsbestuur", "contact_buren"}
     assert {v.source for v in per_indicator.values} == {"WP"}  # bron is provenance, not an indicator
     import_indicator_file(proj, DATA / "wide_indicators.csv", "anna")
-    labels = {i.id: i.label for i in proj.indicators()}
+    labels = {i.id: i.label for i in proj.indicators.all()}
     assert labels["vertrouwen_in_gebiedsbestuur"] == "% Vertrouwen in gebiedsbestuur"
 
 
@@ -117,7 +117,7 @@ def test_bundled_long_and_wide_files_hold_the_same_numbers(proj: Project) -> Non
     assert long.added == 280 and len(long.new_indicators) == 14
     wide = import_indicator_file(proj, REPO / "data" / "indicators_illustrative_wide.csv", "anna")
     assert (wide.added, wide.changed, wide.unchanged) == (0, 0, 280)
-    units = {v["unit"] for v in proj.indicator_values(["contact_buren"])}
+    units = {v["unit"] for v in proj.indicators.values(["contact_buren"])}
     assert units == {"%"}  # the wide file has no unit column: the earlier unit stays
 
 
@@ -164,7 +164,7 @@ def test_xlsx_sheet_and_missing_sheet(proj: Project, tmp_path: Path) -> None:
     assert report.sheet == "BoTu 2020" and report.added == 3
     assert values_of(proj)[("contact_buren", "BoTu", 2020)] == 45.5
     assert values_of(proj)[("contact_buren", "Rotterdam", 2020)] == 53.25
-    assert {v["sheet"] for v in proj.indicator_values()} == {"BoTu 2020"}
+    assert {v["sheet"] for v in proj.indicators.values()} == {"BoTu 2020"}
     before = values_of(proj)
     with pytest.raises(DataError, match=r"no sheet 'Wijkprofiel' \(sheets: Toelichting, BoTu 2020\)") as err:
         import_indicator_file(proj, path, "anna", sheet="Wijkprofiel")
@@ -182,20 +182,20 @@ def test_xlsx_sheet_and_missing_sheet(proj: Project, tmp_path: Path) -> None:
     ("bad_year.csv", 2, "'twintig' is not a year"),
 ])
 def test_bad_tables_name_file_and_row_and_write_nothing(proj: Project, name: str, line: int, message: str) -> None:
-    ops = len(proj.history())
+    ops = len(proj.history.recent())
     with pytest.raises(DataError) as err:
         import_indicator_file(proj, DATA / name, "anna")
     assert message in err.value.one_line()
     assert err.value.line == line and err.value.path.endswith(name)
-    assert proj.indicator_values() == [] and proj.indicators() == []
-    assert len(proj.history()) == ops
+    assert proj.indicators.values() == [] and proj.indicators.all() == []
+    assert len(proj.history.recent()) == ops
 
 
 def test_new_area_is_added_with_its_group(proj: Project) -> None:
     report = import_indicator_file(proj, DATA / "bad_area.csv", "anna",
                                    new_areas=(parse_new_area("Spangen=other", 20),))
     assert report.new_areas == ("Spangen",)
-    area = next(a for a in proj.areas() if a.name == "Spangen")
+    area = next(a for a in proj.indicators.areas() if a.name == "Spangen")
     assert area.group == "other"
     with pytest.raises(DataError, match="group must be one of"):
         parse_new_area("Delfshaven=stad", 1)
@@ -225,15 +225,15 @@ def test_reimport_of_a_changed_table_updates_never_duplicates(proj: Project, tmp
                        "BoTu,2016,contact_buren,54\n", encoding="utf-8")
     report = import_indicator_file(proj, changed, "anna")
     assert (report.added, report.changed, report.unchanged) == (1, 1, 1)
-    assert len(proj.indicator_values()) == 3
-    row = next(v for v in proj.indicator_values() if v["year"] == 2020)
+    assert len(proj.indicators.values()) == 3
+    row = next(v for v in proj.indicators.values() if v["year"] == 2020)
     assert row["value"] == 44 and row["file"].endswith("t2.csv") and row["row"] == 2
-    unchanged = next(v for v in proj.indicator_values() if v["year"] == 2018)
+    unchanged = next(v for v in proj.indicators.values() if v["year"] == 2018)
     assert unchanged["file"].endswith("t.csv")  # an unchanged value keeps where it came from
-    assert proj.undo("anna").startswith("import indicators from t2.csv")
+    assert proj.history.undo("anna").startswith("import indicators from t2.csv")
     assert values_of(proj) == {("contact_buren", "BoTu", 2018): 49, ("contact_buren", "BoTu", 2020): 45}
-    proj.undo("anna")
-    assert proj.indicator_values() == [] and proj.indicators() == []
+    proj.history.undo("anna")
+    assert proj.indicators.values() == [] and proj.indicators.all() == []
 
 
 # ----------------------------------------------------------------------------- links
@@ -242,21 +242,21 @@ def test_reimport_of_a_changed_table_updates_never_duplicates(proj: Project, tmp
 def test_links_need_known_codes_and_indicators_and_are_undoable(proj: Project) -> None:
     import_indicator_file(proj, DATA / "wide_years.csv", "anna")
     with pytest.raises(NotFound, match="no indicator 'vertrouwen_buren'"):
-        proj.set_indicator_link("relaties.vertrouwen", "vertrouwen_buren", "+", "anna")
+        proj.indicators.set_link("relaties.vertrouwen", "vertrouwen_buren", "+", "anna")
     with pytest.raises(NotFound, match="no code 'relaties.onbekend'"):
-        proj.set_indicator_link("relaties.onbekend", "contact_buren", "+", "anna")
-    proj.set_indicator_link("relaties.vertrouwen", "contact_buren", "+", "anna")
-    proj.set_indicator_link("relaties.vertrouwen", "contact_buren", "-", "anna")  # changes, no duplicate
-    assert [(c, link.indicator, link.direction) for c, link in proj.indicator_links()] == [
+        proj.indicators.set_link("relaties.onbekend", "contact_buren", "+", "anna")
+    proj.indicators.set_link("relaties.vertrouwen", "contact_buren", "+", "anna")
+    proj.indicators.set_link("relaties.vertrouwen", "contact_buren", "-", "anna")  # changes, no duplicate
+    assert [(c, link.indicator, link.direction) for c, link in proj.indicators.links()] == [
         ("relaties.vertrouwen", "contact_buren", "-")]
-    assert proj.code("relaties.vertrouwen").indicators[0].direction == "-"
-    assert proj.indicators()[1].linked_codes == ("relaties.vertrouwen",)
-    proj.undo("anna")
-    assert proj.code("relaties.vertrouwen").indicators[0].direction == "+"
-    proj.remove_indicator_link("relaties.vertrouwen", "contact_buren", "anna")
-    assert proj.indicator_links() == []
+    assert proj.codes.get("relaties.vertrouwen").indicators[0].direction == "-"
+    assert proj.indicators.all()[1].linked_codes == ("relaties.vertrouwen",)
+    proj.history.undo("anna")
+    assert proj.codes.get("relaties.vertrouwen").indicators[0].direction == "+"
+    proj.indicators.remove_link("relaties.vertrouwen", "contact_buren", "anna")
+    assert proj.indicators.links() == []
     with pytest.raises(NotFound):
-        proj.remove_indicator_link("relaties.vertrouwen", "contact_buren", "anna")
+        proj.indicators.remove_link("relaties.vertrouwen", "contact_buren", "anna")
 
 
 # ----------------------------------------------------------------------------- CLI

@@ -36,21 +36,21 @@ SOLO_TEXT = "I: En u?\nR: Alleen Havensteder kwam langs.\n"
 @pytest.fixture
 def proj(tmp_path: Path):
     project = Project.create(tmp_path / "net.wijk", codes=SAMPLE_CODES, coder="anna")
-    project.add_documents([
+    project.documents.add([
         sample_input(DH_TEXT, "dh", {"rol": "professional", "casus": "Delfshaven Helpt!"}),
         sample_input(SAMPLE_TEXT, "other", {"rol": "bewoner", "casus": "Delfshaven Helpt!"}),
         sample_input(SOLO_TEXT, "solo", {"rol": "bewoner"}),
     ], "anna")
-    project.import_actors(parse_actor_registry(DATA / "actors_ok.yaml"), "anna")
+    project.actors.import_registry(parse_actor_registry(DATA / "actors_ok.yaml"), "anna")
     detect_in_project(project, "anna")
     # "de gemeente" (a generic alias) is stored as a suggestion; here it counts as a detection.
-    suggested = project.mentions(statuses=["suggested"])
+    suggested = project.actors.mentions(statuses=["suggested"])
     assert {m.text.lower() for m in suggested} == {"de gemeente"}
-    project.set_mention_status([m.id for m in suggested], "detected", "anna")
+    project.actors.set_mention_status([m.id for m in suggested], "detected", "anna")
     start = DH_TEXT.index("Gemeente Rotterdam sloot")
-    project.add_coding(1, start, start + len("Gemeente Rotterdam sloot later aan"), "relaties.vertrouwen", "anna")
+    project.codings.add(1, start, start + len("Gemeente Rotterdam sloot later aan"), "relaties.vertrouwen", "anna")
     turn = DH_TEXT.index("De rebellen")
-    project.add_coding(1, turn, DH_TEXT.index(" bleef."), "netwerken", "anna")
+    project.codings.add(1, turn, DH_TEXT.index(" bleef."), "netwerken", "anna")
     yield project
     project.close()
 
@@ -87,12 +87,12 @@ def test_coded_passages_tie_actors_to_codes(proj: Project) -> None:
 
 
 def test_rejected_and_unreviewed_mentions(proj: Project) -> None:
-    rebel = [m.id for m in proj.mentions(actor_id="rebelgroep")]
-    proj.set_mention_status(rebel, "rejected", "anna")
+    rebel = [m.id for m in proj.actors.mentions(actor_id="rebelgroep")]
+    proj.actors.set_mention_status(rebel, "rejected", "anna")
     graph = build_network(proj)
     assert graph.nodes["actor:rebelgroep"]["mentions"] == 0 and graph.degree("actor:rebelgroep") == 0
-    gem = proj.mentions(actor_id="gemeente_rotterdam")[0]
-    proj.set_mention_status([gem.id], "confirmed", "anna")
+    gem = proj.actors.mentions(actor_id="gemeente_rotterdam")[0]
+    proj.actors.set_mention_status([gem.id], "confirmed", "anna")
     confirmed = build_network(proj, NetworkOptions(confirmed_only=True))
     assert confirmed.nodes["actor:gemeente_rotterdam"]["mentions"] == 1
     assert confirmed.number_of_edges() == 0
@@ -112,8 +112,8 @@ def test_case_and_respondents(proj: Project) -> None:
 
 
 def test_inclusiveness_reports_who_is_missing(proj: Project) -> None:
-    haven_dh = [m.id for m in proj.mentions(actor_id="havensteder", document_id=1)]
-    proj.set_mention_status(haven_dh, "rejected", "anna")
+    haven_dh = [m.id for m in proj.actors.mentions(actor_id="havensteder", document_id=1)]
+    proj.actors.set_mention_status(haven_dh, "rejected", "anna")
     report = inclusiveness(proj)
     assert report.unmentioned == []
     assert ("havensteder", "Havensteder", 0, 1) in report.few_ties  # only named alone, in 'solo'
@@ -122,7 +122,7 @@ def test_inclusiveness_reports_who_is_missing(proj: Project) -> None:
     assert groups["bewoner"].documents == 2 and groups["bewoner"].mean_actors == 1.5
     assert groups["professional"].actors == 4
     assert "few ties" in report.rule
-    proj.set_mention_status([m.id for m in proj.mentions(actor_id="havensteder")], "rejected", "anna")
+    proj.actors.set_mention_status([m.id for m in proj.actors.mentions(actor_id="havensteder")], "rejected", "anna")
     assert ("havensteder", "Havensteder") in inclusiveness(proj).unmentioned
 
 

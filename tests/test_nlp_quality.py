@@ -200,14 +200,14 @@ def test_fast_path_and_spacy_component_agree_on_the_new_rules() -> None:
 
 def test_reindex_redoes_segments_and_keeps_codings(interview_project: Path) -> None:
     with Project.open(interview_project) as project:
-        doc = project.documents()[0]
-        text = project.document_text(doc.id)
-        turns = project.segments(doc.id, kind="turn")
-        sentences_now = project.segments(doc.id)
+        doc = project.documents.all()[0]
+        text = project.documents.text(doc.id)
+        turns = project.documents.segments(doc.id, kind="turn")
+        sentences_now = project.documents.segments(doc.id)
         start = text.index("Ik help")
-        project.add_coding(doc.id, start, start + len("Ik help waar ik kan."), "relaties", "anna")
-        project.add_coding(doc.id, 0, 10, "relaties", "bert")
-        codings = [c.__dict__ for c in project.codings()]
+        project.codings.add(doc.id, start, start + len("Ik help waar ik kan."), "relaties", "anna")
+        project.codings.add(doc.id, 0, 10, "relaties", "bert")
+        codings = [c.__dict__ for c in project.codings.all()]
         # What an older version stored: one sentence per turn, lower-case words as lemmas.
         old = [Sentence(s.start, s.end, s.turn_index, " ".join(text[s.start:s.end].lower().split()))
                for s in _turn_bodies(sentences_now)]
@@ -216,7 +216,7 @@ def test_reindex_redoes_segments_and_keeps_codings(interview_project: Path) -> N
 
         parsed = ParsedDocument(doc.name, text, doc.format, doc.source_path,
                                 turns=stored_turns(turns, sentences_now))
-        project.replace_segments(doc.id, parsed, old)
+        project.documents.replace_segments(doc.id, parsed, old)
     assert "Ik ben blij met de buren." not in " ".join(search_texts(interview_project, "zijn"))
 
     result = CliRunner().invoke(cli, ["reindex", str(interview_project)])
@@ -224,10 +224,10 @@ def test_reindex_redoes_segments_and_keeps_codings(interview_project: Path) -> N
     assert "reindexed 1 document(s)" in result.output
 
     with Project.open(interview_project) as project:
-        assert [c.__dict__ for c in project.codings()] == codings
-        assert [(s.start, s.end, s.turn_index) for s in project.segments(doc.id)] == [
+        assert [c.__dict__ for c in project.codings.all()] == codings
+        assert [(s.start, s.end, s.turn_index) for s in project.documents.segments(doc.id)] == [
             (s.start, s.end, s.turn_index) for s in sentences_now]
-        assert [(t.start, t.end, t.speaker) for t in project.segments(doc.id, kind="turn")] == [
+        assert [(t.start, t.end, t.speaker) for t in project.documents.segments(doc.id, kind="turn")] == [
             (t.start, t.end, t.speaker) for t in turns]
     assert "Ik ben blij met de buren." in search_texts(interview_project, "zijn")
 

@@ -61,22 +61,22 @@ def test_offset_map_moves_spans_onto_the_same_words(parts: list[str], data: st.D
 
 
 def test_project_table_is_undoable(project: Project) -> None:
-    project.add_pseudonym("Fatima  Bakkali", "Bewoner 7", "anna")
-    assert [(p.name, p.pseudonym) for p in project.pseudonyms()] == [("Fatima Bakkali", "Bewoner 7")]
-    assert project.add_pseudonym("fatima bakkali", "Bewoner 8", "anna") is True  # case-insensitive key
-    assert project.pseudonyms()[0].pseudonym == "Bewoner 8"
-    project.undo("anna")
-    assert project.pseudonyms()[0].pseudonym == "Bewoner 7"
-    project.remove_pseudonym("FATIMA BAKKALI", "anna")
-    assert project.pseudonyms() == []
-    project.undo("anna")
-    assert len(project.pseudonyms()) == 1
+    project.exchange.add_pseudonym("Fatima  Bakkali", "Bewoner 7", "anna")
+    assert [(p.name, p.pseudonym) for p in project.exchange.pseudonyms()] == [("Fatima Bakkali", "Bewoner 7")]
+    assert project.exchange.add_pseudonym("fatima bakkali", "Bewoner 8", "anna") is True  # case-insensitive key
+    assert project.exchange.pseudonyms()[0].pseudonym == "Bewoner 8"
+    project.history.undo("anna")
+    assert project.exchange.pseudonyms()[0].pseudonym == "Bewoner 7"
+    project.exchange.remove_pseudonym("FATIMA BAKKALI", "anna")
+    assert project.exchange.pseudonyms() == []
+    project.history.undo("anna")
+    assert len(project.exchange.pseudonyms()) == 1
     with pytest.raises(NotFound):
-        project.remove_pseudonym("Henk", "anna")
+        project.exchange.remove_pseudonym("Henk", "anna")
     with pytest.raises(InvalidInput):
-        project.add_pseudonym("Henk", "henk", "anna")
+        project.exchange.add_pseudonym("Henk", "henk", "anna")
     with pytest.raises(InvalidInput):
-        project.add_pseudonym(" ", "Bewoner 1", "anna")
+        project.exchange.add_pseudonym(" ", "Bewoner 1", "anna")
 
 
 def test_csv_reader_accepts_dutch_excel_files(tmp_path: Path) -> None:
@@ -122,12 +122,12 @@ def test_every_export_pseudonymises_but_the_text_stays(project: Project, tmp_pat
     from wijkverhalen.exporters.refi import export_qdpx
     from wijkverhalen.exporters.tables import export_segments
 
-    doc = project.documents()[0]
-    text = project.document_text(doc.id)
+    doc = project.documents.all()[0]
+    text = project.documents.text(doc.id)
     start = text.index("De gemeente")
-    project.add_coding(doc.id, start, start + 30, "relaties.vertrouwen", "anna", memo="Gemeente's rol, zei Gemeente")
-    project.set_attribute(doc.id, "respondent", "gemeente", "anna")
-    project.add_pseudonym("gemeente", "instantie X", "anna")
+    project.codings.add(doc.id, start, start + 30, "relaties.vertrouwen", "anna", memo="Gemeente's rol, zei Gemeente")
+    project.documents.set_attribute(doc.id, "respondent", "gemeente", "anna")
+    project.exchange.add_pseudonym("gemeente", "instantie X", "anna")
     export_markdown(project, tmp_path / "r.md", pseudonymise=True)
     export_segments(project, tmp_path / "s.csv", pseudonymise=True)
     export_qdpx(project, tmp_path / "p.qdpx", pseudonymise=True)
@@ -139,4 +139,4 @@ def test_every_export_pseudonymises_but_the_text_stays(project: Project, tmp_pat
     for blob in blobs:
         assert "gemeente" not in blob.lower().replace("gemeente_", "")  # code ids may say gemeente_
     assert "instantie X's rol" in blobs[1]
-    assert project.document_text(doc.id) == text and "gemeente" in text
+    assert project.documents.text(doc.id) == text and "gemeente" in text

@@ -47,8 +47,8 @@ def test_demo_qdpx_is_valid_and_complete(demo: Project, tmp_path: Path, project_
     qde = archive.read("project.qde").decode("utf-8")
     project_schema.validate(qde)
     root = parse_xml(qde.encode(), "project.qde")
-    documents = demo.documents()
-    assert summary.documents == len(documents) and summary.codings == len(demo.codings())
+    documents = demo.documents.all()
+    assert summary.documents == len(documents) and summary.codings == len(demo.codings.all())
     sources = root.findall("p:Sources/p:TextSource", NS)
     assert len(sources) == len(documents)
     for source in sources:
@@ -58,14 +58,14 @@ def test_demo_qdpx_is_valid_and_complete(demo: Project, tmp_path: Path, project_
         assert not data.startswith(b"\xef\xbb\xbf")  # UTF-8 without BOM
         doc = next(d for d in documents if d.guid == guid)
         text = data.decode("utf-8")
-        assert text == demo.document_text(doc.id)
+        assert text == demo.documents.text(doc.id)
         for sel in source.findall("p:PlainTextSelection", NS):
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
             coding_guid = sel.find("p:Coding", NS).get("guid")
-            coding = next(c for c in demo.codings(document_id=doc.id) if c.guid == coding_guid)
+            coding = next(c for c in demo.codings.all(document_id=doc.id) if c.guid == coding_guid)
             assert (start, end) == (coding.start, coding.end)  # code points, end exclusive
     codes = root.findall(".//p:Code", NS)
-    assert len(codes) == len(demo.codes())
+    assert len(codes) == len(demo.codes.all())
     top = root.find("p:CodeBook/p:Codes/p:Code", NS)
     assert top.get("name") == "Governance" and top.get("color") == "#3D7DD8"
     assert "[wijkverhalen-id: governance]" in top.find("p:Description", NS).text
@@ -84,10 +84,10 @@ def test_demo_qdpx_is_valid_and_complete(demo: Project, tmp_path: Path, project_
 def test_hostile_characters_still_give_valid_xml(tmp_path: Path, project_schema) -> None:  # type: ignore[no-untyped-def]
     text = "I: Vraag\r\nR: Antwoord met \x0b tab\tand 😀 e\u0301 & <tags> \"quotes\"\r\n"
     with Project.create(tmp_path / "h.wijk", codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input(text, name="weird <&> \x01 name",
+        project.documents.add([sample_input(text, name="weird <&> \x01 name",
                                             attributes={"rol": "a\r\nb", "score": "007", "n": "-3"})], "anna")
-        doc = project.documents()[0]
-        project.add_coding(doc.id, 3, 20, "netwerken", "anna & co <x>", memo="memo\r\nmet CRLF\x0c")
+        doc = project.documents.all()[0]
+        project.codings.add(doc.id, 3, 20, "netwerken", "anna & co <x>", memo="memo\r\nmet CRLF\x0c")
         export_qdpx(project, tmp_path / "h.qdpx")
     qde = zipfile.ZipFile(tmp_path / "h.qdpx").read("project.qde").decode("utf-8")
     project_schema.validate(qde)
@@ -113,7 +113,7 @@ def test_pseudonymised_qdpx_is_valid(demo: Project, tmp_path: Path, project_sche
 
 def test_qdc_is_valid(demo: Project, tmp_path: Path, codebook_schema) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "c.qdc"
-    assert export_qdc(demo, out) == len(demo.codes())
+    assert export_qdc(demo, out) == len(demo.codes.all())
     codebook_schema.validate(out.read_text(encoding="utf-8"))
 
 

@@ -100,9 +100,9 @@ def test_encrypted_member_gives_one_line(tmp_path: Path) -> None:
 def own_export(tmp_path: Path) -> Path:
     with Project.create(tmp_path / "own.wijk", coder="anna") as project:
         for code in SAMPLE_CODES:
-            project.add_code(code, "anna")
-        project.add_documents([sample_input()], "anna")
-        project.add_coding(project.documents()[0].id, 3, 8, "netwerken", "anna")
+            project.codes.add(code, "anna")
+        project.documents.add([sample_input()], "anna")
+        project.codings.add(project.documents.all()[0].id, 3, 8, "netwerken", "anna")
         export_qdpx(project, tmp_path / "own.qdpx", coder="anna")
     return tmp_path / "own.qdpx"
 

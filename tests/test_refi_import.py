@@ -28,10 +28,10 @@ def zip_folder(folder: Path, target: Path) -> Path:
 
 def coded(project: Project) -> dict[str, list[str]]:
     """code label -> coded texts."""
-    labels = {c.id: c.label for c in project.codes()}
+    labels = {c.id: c.label for c in project.codes.all()}
     out: dict[str, list[str]] = {}
-    for c in project.codings():
-        out.setdefault(labels[c.code_id], []).append(project.document_text(c.document_id)[c.start:c.end])
+    for c in project.codings.all():
+        out.setdefault(labels[c.code_id], []).append(project.documents.text(c.document_id)[c.start:c.end])
     return out
 
 
@@ -43,19 +43,19 @@ def test_nvivo_windows_utf16_offsets_are_detected(tmp_path: Path) -> None:
         assert coded(project) == {"Netwerken": ["De buren 👍 brachten elke week eten."],
                                   "Vertrouwen": ["Ik vertrouw de buurvrouw 💯 volledig."],
                                   "Gemeente": ["Die kwam pas later 🕐 met steun."]}
-        doc = project.documents()[0]
-        text = project.document_text(doc.id)
+        doc = project.documents.all()[0]
+        text = project.documents.text(doc.id)
         assert "\r" not in text and not text.startswith("\ufeff")  # canonical: BOM gone, LF
-        codes = {c.label: c for c in project.codes()}
+        codes = {c.label: c for c in project.codes.all()}
         assert codes["Vertrouwen"].parent_id == codes["Netwerken"].id and codes["Vertrouwen"].color == "#33c"
         assert codes["Netwerken"].definition == "Steun van buren en initiatieven."
-        vertrouwen = project.codings(code_ids=[codes["Vertrouwen"].id])[0]
+        vertrouwen = project.codings.all(code_ids=[codes["Vertrouwen"].id])[0]
         assert vertrouwen.memo == "Buurvrouw noemt ze bij naam."  # annotation through Links
         assert vertrouwen.guid == "21111111-0000-4000-8000-000000000002"
-        assert {c.coder for c in project.codings()} == {"Lotte"}
-        assert project.user_guids()["Lotte"] == "A1B2C3D4-0000-4000-8000-000000000001"
-        assert project.segments(doc.id) and project.segments(doc.id, "turn")[1].speaker == "I"
-        history = project.history()
+        assert {c.coder for c in project.codings.all()} == {"Lotte"}
+        assert project.exchange.user_guids()["Lotte"] == "A1B2C3D4-0000-4000-8000-000000000001"
+        assert project.documents.segments(doc.id) and project.documents.segments(doc.id, "turn")[1].speaker == "I"
+        history = project.history.recent()
         assert history[0].label.startswith("import nvivo.qdpx") and history[0].state == "done"
 
 
@@ -72,16 +72,16 @@ def test_atlas_ti_project(tmp_path: Path) -> None:
     summary = import_qdpx(qdpx, tmp_path / "a.wijk", coder="tester", workers=1)
     assert summary.offsets == "codepoints" and summary.codings == 3 and not summary.skipped
     with Project.open(tmp_path / "a.wijk") as project:
-        ids = [c.id for c in project.codes()]
+        ids = [c.id for c in project.codes.all()]
         assert ids == ["eenzaamheid", "eenzaamheid_2", "buurthulp"]  # same names, unique ids
-        doc = project.documents()[0]
+        doc = project.documents.all()[0]
         assert doc.name == "Henk.txt" and doc.memo == "Telefonisch interview, maart 2021."
         assert doc.attributes == {"leeftijd": "78", "rol": "bewoner"}
-        first = project.codings(code_ids=["eenzaamheid"])[0]
+        first = project.codings.all(code_ids=["eenzaamheid"])[0]
         assert first.memo == "Kernquote eenzaamheid" and first.coder == "Anna"
         assert first.created_at == "2021-03-02T08:00:00.000Z"  # +01:00 moved to UTC
-        assert project.codings(code_ids=["buurthulp"])[0].coder == "Anna"  # from the selection
-        assert project.segments(doc.id, "turn")[1].speaker == "Henk"
+        assert project.codings.all(code_ids=["buurthulp"])[0].coder == "Anna"  # from the selection
+        assert project.documents.segments(doc.id, "turn")[1].speaker == "Henk"
 
 
 def test_messy_project_imports_what_it_can_and_says_why_not(tmp_path: Path) -> None:
@@ -97,23 +97,23 @@ def test_messy_project_imports_what_it_can_and_says_why_not(tmp_path: Path) -> N
     text = "\n".join(summary.lines())
     assert "skipped 1 coding(s), 2 selection(s), 2 source(s)" in text
     with Project.open(tmp_path / "m.wijk") as project:
-        names = sorted(d.name for d in project.documents())
+        names = sorted(d.name for d in project.documents.all())
         assert names == ["Ineke", "Ineke (2)", "Ingebed"]  # same names made unique, inline text
-        codes = {c.id: c for c in project.codes()}
+        codes = {c.id: c for c in project.codes.all()}
         assert set(codes) == {"governance", "governance.vertrouwen_in_bestuur", "sibd"}
         assert codes["sibd"].color == "#888888"  # invalid colour replaced
         assert codes["governance.vertrouwen_in_bestuur"].definition == "Wat bewoners over de gemeente zeggen."
         got = coded(project)
         assert got["Vertrouwen in bestuur"] == ["Doe maar, zei de gemeente."]
         assert got["SIBD"] == ["de open oproep"]
-        board = next(d for d in project.documents() if d.name == "Ineke (2)")
-        whole = project.codings(code_ids=["governance"])[0]
+        board = next(d for d in project.documents.all() if d.name == "Ineke (2)")
+        whole = project.codings.all(code_ids=["governance"])[0]
         assert (whole.document_id, whole.start) == (board.id, 0)
-        assert whole.end == len(project.document_text(board.id))  # a coding on the whole source
-        memo = project.codings(code_ids=["governance.vertrouwen_in_bestuur"])[0].memo
+        assert whole.end == len(project.documents.text(board.id))  # a coding on the whole source
+        memo = project.codings.all(code_ids=["governance.vertrouwen_in_bestuur"])[0].memo
         assert memo == "Letterlijk citaat van de wethouder?"
-        assert project.cases() == {"Buurtkeuken": [next(d.id for d in project.documents() if d.name == "Ineke")]}
-        assert {c.coder for c in project.codings()} == {"bram", "tester"}  # no user: the importer
+        assert project.documents.cases() == {"Buurtkeuken": [next(d.id for d in project.documents.all() if d.name == "Ineke")]}
+        assert {c.coder for c in project.codings.all()} == {"bram", "tester"}  # no user: the importer
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_existing_project_needs_merge_and_merge_matches_texts(tmp_path: Path) ->
     assert again.documents == [] and again.matched_documents == [("Henk.txt", "Henk.txt")]
     assert again.codings == 0 and again.duplicate_codings == 3 and again.codes_existing == 3
     with Project.open(tmp_path / "a.wijk") as project:
-        assert len(project.codings()) == 3
+        assert len(project.codings.all()) == 3
 
 
 def test_failed_import_into_a_new_project_leaves_nothing(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_taguette_codebook_with_empty_sets(tmp_path: Path) -> None:
     summary = import_qdc(DATA / "taguette.qdc", tmp_path / "t.wijk", coder="tester")
     assert summary.codes_added == 2 and summary.created
     with Project.open(tmp_path / "t.wijk") as project:
-        codes = project.codes()
+        codes = project.codes.all()
         assert [c.id for c in codes] == ["vertrouwen", "eenzaamheid"]
         assert codes[0].color == "#7FB3D5" and codes[0].definition == "Vertrouwen tussen bewoners"
     again = import_qdc(DATA / "taguette.qdc", tmp_path / "t.wijk", coder="tester")
@@ -211,5 +211,5 @@ def test_two_sources_with_the_same_text_become_one_document(tmp_path: Path) -> N
     summary = import_qdpx(tmp_path / "d.qdpx", tmp_path / "d.wijk", coder="t", workers=1)
     assert summary.documents == ["kopie 0"] and summary.matched_documents == [("kopie 1", "kopie 0")]
     with Project.open(tmp_path / "d.wijk") as project:
-        assert len(project.documents()) == 1
-        assert sorted((c.start, c.end) for c in project.codings()) == [(3, 20), (4, 20)]
+        assert len(project.documents.all()) == 1
+        assert sorted((c.start, c.end) for c in project.codings.all()) == [(3, 20), (4, 20)]

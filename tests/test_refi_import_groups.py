@@ -59,7 +59,7 @@ def test_sets_become_document_attributes_and_code_groups(tmp_path: Path) -> None
                     f'<Set guid="{U}e3" name="Alleen notities"><MemberNote targetGUID="{U}n9"/></Set>'))
     summary = import_qdpx(write(tmp_path / "s.qdpx", xml), tmp_path / "s.wijk", coder="t", workers=1)
     with Project.open(tmp_path / "s.wijk") as project:
-        attrs = {d.name: d.attributes for d in project.documents()}
+        attrs = {d.name: d.attributes for d in project.documents.all()}
         assert attrs["een"] == {"Bospolder": "true"} and attrs["twee"] == {}
         assert json.loads(project.get_meta("refi_code_sets") or "{}") == {"Sociaal": ["buren", "hulp"]}
         export_qdpx(project, tmp_path / "again.qdpx", coder="t")
@@ -91,8 +91,8 @@ def test_notes_become_memos_and_links_graphs_are_listed(tmp_path: Path) -> None:
     assert {(s["kind"], s["reason"].split(" ")[0]) for s in data["skipped"]} == {("link", "links"),
                                                                                 ("graph", "graphs")}
     with Project.open(tmp_path / "n.wijk") as project:
-        assert project.code("buren").memo == "Code-memo via link."
-        assert project.documents()[0].memo == "Document-memo via link."
+        assert project.codes.get("buren").memo == "Code-memo via link."
+        assert project.documents.all()[0].memo == "Document-memo via link."
         assert project.get_meta("project_memo") == "Dagboek\n\nEerste dag in de wijk."
 
 
@@ -128,7 +128,7 @@ def test_bare_qde_is_accepted_and_is_codable_false_is_kept(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["qdpx", "import", str(tmp_path / "b.wijk"), str(bare)])
     assert result.exit_code == 0, result.output
     with Project.open(tmp_path / "b.wijk") as project:
-        assert len(project.codings()) == 1
+        assert len(project.codings.all()) == 1
         export_qdpx(project, tmp_path / "b.qdpx", coder="t")
     again = zipfile.ZipFile(tmp_path / "b.qdpx").read("project.qde").decode()
     assert 'name="Thema" isCodable="false"' in again and 'name="Buren" isCodable="true"' in again

@@ -83,7 +83,7 @@ def test_sentences_are_written_while_spacy_makes_them(tmp_path: Path, monkeypatc
     # The first source was wholly written before the second was segmented.
     with Project.open(tmp_path / "p.wijk") as project:
         counts = [project.conn.execute("SELECT count(*) FROM segments WHERE kind = 'sentence' AND document_id = ?",
-                                       (d.id,)).fetchone()[0] for d in project.documents()]
+                                       (d.id,)).fetchone()[0] for d in project.documents.all()]
         assert counts == [len(seen[0]), len(seen[1])]
 
 

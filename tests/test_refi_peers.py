@@ -34,16 +34,16 @@ CODE_MEMO = "Netwerken van bewoners.\n\nTweede alinea."
 def exported(tmp_path: Path) -> tuple[Project, Path]:
     project = Project.create(tmp_path / "peer.wijk", coder="anna")
     for code in SAMPLE_CODES:
-        project.add_code(code, "anna")
-    project.update_code("netwerken", "anna", memo=CODE_MEMO)
-    project.add_documents([sample_input(TEXT, name="interview 😀")], "anna")
-    doc = project.documents()[0]
-    project.set_document_memo(doc.id, DOC_MEMO, "anna")
+        project.codes.add(code, "anna")
+    project.codes.update("netwerken", "anna", memo=CODE_MEMO)
+    project.documents.add([sample_input(TEXT, name="interview 😀")], "anna")
+    doc = project.documents.all()[0]
+    project.documents.set_memo(doc.id, DOC_MEMO, "anna")
     for word, code, coder, memo in (("buren", "netwerken", "anna", CODING_MEMO),
                                     ("vertrouw de gebiedscommissie", "relaties.vertrouwen", "bram", ""),
                                     ("Vertel", "stressor", "anna", "")):
         start = TEXT.index(word)
-        project.add_coding(doc.id, start, start + len(word), code, coder, memo=memo)
+        project.codings.add(doc.id, start, start + len(word), code, coder, memo=memo)
     yield project, tmp_path
     project.close()
 
@@ -97,7 +97,7 @@ def test_qualcoder_reads_our_notes_dates_and_description_memos(exported: tuple[P
         assert sel.get("creatingUser") in users
         memos[code.get("name")] = sel.findtext(f"{P}Description") or ""
     assert memos["Netwerken"] == CODING_MEMO
-    code_memo = names[project.code_guids()["netwerken"]].findtext(f"{P}Description") or ""
+    code_memo = names[project.codes.guids()["netwerken"]].findtext(f"{P}Description") or ""
     assert CODE_MEMO in code_memo
 
 
@@ -133,7 +133,7 @@ def test_atlas_convention_end_exclusive_code_points(exported: tuple[Project, Pat
     source = root.find(f"{P}Sources/{P}TextSource")
     assert source is not None
     text = archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
-    stored = {(c.start, c.end) for c in project.codings()}
+    stored = {(c.start, c.end) for c in project.codings.all()}
     for sel in _selections(root):
         start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
         assert (start, end) in stored
@@ -165,11 +165,11 @@ def test_utf16_export_comes_back_exact(exported: tuple[Project, Path]) -> None:
     summary = import_qdpx(tmp / "nvivo.qdpx", tmp / "back.wijk", coder="t", workers=1)
     assert summary.offsets == "utf16"
     with Project.open(tmp / "back.wijk") as back:
-        assert sorted((c.start, c.end, c.code_id) for c in back.codings()) == \
-            sorted((c.start, c.end, c.code_id) for c in project.codings())
-        assert back.code("netwerken").memo == CODE_MEMO
-        assert back.documents()[0].memo == DOC_MEMO
-        assert sorted(c.memo for c in back.codings()) == sorted(c.memo for c in project.codings())
+        assert sorted((c.start, c.end, c.code_id) for c in back.codings.all()) == \
+            sorted((c.start, c.end, c.code_id) for c in project.codings.all())
+        assert back.codes.get("netwerken").memo == CODE_MEMO
+        assert back.documents.all()[0].memo == DOC_MEMO
+        assert sorted(c.memo for c in back.codings.all()) == sorted(c.memo for c in project.codings.all())
 
 
 def test_export_qdpx_offsets_option_in_cli(exported: tuple[Project, Path]) -> None:

@@ -32,17 +32,17 @@ def document_input(name: str, text: str, attributes: dict[str, str]) -> Document
 
 
 def snapshot(project: Project) -> dict[str, object]:
-    docs = {d.id: d for d in project.documents()}
+    docs = {d.id: d for d in project.documents.all()}
     return {
-        "codes": project.codes(),
+        "codes": project.codes.all(),
         "documents": sorted((d.name, d.guid, d.memo, tuple(sorted(d.attributes.items())),
-                             project.document_text(d.id)) for d in docs.values()),
+                             project.documents.text(d.id)) for d in docs.values()),
         "codings": sorted((docs[c.document_id].name, c.start, c.end,
-                           project.document_text(c.document_id)[c.start:c.end], c.code_id, c.coder, c.memo,
-                           c.valence, c.guid, c.created_at) for c in project.codings()),
-        "cases": {k: sorted(docs[i].name for i in v) for k, v in project.cases().items()},
+                           project.documents.text(c.document_id)[c.start:c.end], c.code_id, c.coder, c.memo,
+                           c.valence, c.guid, c.created_at) for c in project.codings.all()),
+        "cases": {k: sorted(docs[i].name for i in v) for k, v in project.documents.cases().items()},
         "turns": sorted((docs[d].name, s.start, s.end, s.speaker) for d in docs
-                        for s in project.segments(d, "turn")),
+                        for s in project.documents.segments(d, "turn")),
     }
 
 
@@ -53,11 +53,11 @@ def test_round_trip_preserves_everything(tmp_path_factory: pytest.TempPathFactor
     folder = tmp_path_factory.mktemp("rt")
     source = Project.create(folder / "a.wijk", codes=SAMPLE_CODES, coder="anna")
     try:
-        source.add_documents([document_input(f"doc {i} 😀", t, {"rol": data.draw(st.sampled_from(["bewoner", "7"])),
+        source.documents.add([document_input(f"doc {i} 😀", t, {"rol": data.draw(st.sampled_from(["bewoner", "7"])),
                                                                "casus": "Delfshaven Helpt!"})
                               for i, t in enumerate(texts)], "anna")
-        for doc in source.documents():
-            length = len(source.document_text(doc.id))
+        for doc in source.documents.all():
+            length = len(source.documents.text(doc.id))
             for _ in range(data.draw(st.integers(0, 4))):
                 start = data.draw(st.integers(0, length - 1))
                 end = data.draw(st.integers(start + 1, length))
@@ -66,8 +66,8 @@ def test_round_trip_preserves_everything(tmp_path_factory: pytest.TempPathFactor
                 memo = data.draw(memo_text)
                 valence = data.draw(st.sampled_from([None, "positive", "mixed"]))
                 with contextlib.suppress(InvalidInput):  # the same span twice by one coder is refused
-                    source.add_coding(doc.id, start, end, code, coder, memo=memo, valence=valence)
-            source.set_document_memo(doc.id, data.draw(memo_text), "anna")
+                    source.codings.add(doc.id, start, end, code, coder, memo=memo, valence=valence)
+            source.documents.set_memo(doc.id, data.draw(memo_text), "anna")
         before = snapshot(source)
         export_qdpx(source, folder / "a.qdpx")
     finally:
@@ -82,20 +82,20 @@ def test_demo_round_trip_keeps_segments_users_and_codebook_meta(tmp_path_factory
     path = coded_demo(tmp_path_factory, tmp_path / "demo.wijk")
     with Project.open(path) as demo:
         before = snapshot(demo)
-        sentences = {d.name: [(s.start, s.end, s.turn_index) for s in demo.segments(d.id)] for d in demo.documents()}
-        lemmas = {d.name: demo.sentence_lemmas(d.id) for d in demo.documents()}
-        users = demo.user_guids()
+        sentences = {d.name: [(s.start, s.end, s.turn_index) for s in demo.documents.segments(d.id)] for d in demo.documents.all()}
+        lemmas = {d.name: demo.documents.sentence_lemmas(d.id) for d in demo.documents.all()}
+        users = demo.exchange.user_guids()
         export_qdpx(demo, tmp_path / "demo.qdpx")
     summary = import_qdpx(tmp_path / "demo.qdpx", tmp_path / "back.wijk", coder="tester")
     assert summary.sidecar and not summary.skipped
     with Project.open(tmp_path / "back.wijk") as back:
         assert snapshot(back) == before
-        assert {d.name: [(s.start, s.end, s.turn_index) for s in back.segments(d.id)]
-                for d in back.documents()} == sentences
-        assert {d.name: back.sentence_lemmas(d.id) for d in back.documents()} == lemmas  # no spaCy rerun
-        assert back.user_guids() == users
+        assert {d.name: [(s.start, s.end, s.turn_index) for s in back.documents.segments(d.id)]
+                for d in back.documents.all()} == sentences
+        assert {d.name: back.documents.sentence_lemmas(d.id) for d in back.documents.all()} == lemmas  # no spaCy rerun
+        assert back.exchange.user_guids() == users
         assert back.get_meta("codebook_name") == "Veerkracht in BoTu"
-        hits = back.search("vertrouwen")
+        hits = back.retrieval.search("vertrouwen")
         assert hits  # the full-text index was filled
 
 
@@ -105,8 +105,8 @@ def test_round_trip_through_another_program_keeps_code_ids(tmp_path_factory: pyt
     path = coded_demo(tmp_path_factory, tmp_path / "demo.wijk")
     with Project.open(path) as demo:
         export_qdpx(demo, tmp_path / "demo.qdpx")
-        codes = demo.codes()
-        spans = sorted((d.name, c.start, c.end, c.code_id) for d in demo.documents() for c in demo.codings(d.id))
+        codes = demo.codes.all()
+        spans = sorted((d.name, c.start, c.end, c.code_id) for d in demo.documents.all() for c in demo.codings.all(d.id))
     stripped = tmp_path / "foreign.qdpx"
     with zipfile.ZipFile(tmp_path / "demo.qdpx") as src, zipfile.ZipFile(stripped, "w") as dst:
         for name in src.namelist():
@@ -115,20 +115,20 @@ def test_round_trip_through_another_program_keeps_code_ids(tmp_path_factory: pyt
     summary = import_qdpx(stripped, tmp_path / "f.wijk", coder="tester", workers=2)
     assert not summary.sidecar and summary.offsets == "codepoints"
     with Project.open(tmp_path / "f.wijk") as back:
-        got = back.codes()
+        got = back.codes.all()
         assert [(c.id, c.parent_id, c.color, c.label, c.definition, c.keywords, c.indicators) for c in got] == \
             [(c.id, c.parent_id, c.color, c.label, c.definition, c.keywords, c.indicators) for c in codes]
-        assert sorted((d.name, c.start, c.end, c.code_id) for d in back.documents()
-                      for c in back.codings(d.id)) == spans
-        assert all(back.segments(d.id) for d in back.documents())  # re-segmented with spaCy
+        assert sorted((d.name, c.start, c.end, c.code_id) for d in back.documents.all()
+                      for c in back.codings.all(d.id)) == spans
+        assert all(back.documents.segments(d.id) for d in back.documents.all())  # re-segmented with spaCy
 
 
 def test_qdc_round_trip(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     path = coded_demo(tmp_path_factory, tmp_path / "demo.wijk")
     with Project.open(path) as demo:
         export_qdc(demo, tmp_path / "c.qdc")
-        codes = demo.codes()
+        codes = demo.codes.all()
     import_qdc(tmp_path / "c.qdc", tmp_path / "c.wijk", coder="tester")
     with Project.open(tmp_path / "c.wijk") as back:
-        assert back.codes() == codes
-        assert back.code_guids() == {c.id: back.code_guids()[c.id] for c in codes}
+        assert back.codes.all() == codes
+        assert back.codes.guids() == {c.id: back.codes.guids()[c.id] for c in codes}

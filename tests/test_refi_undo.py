@@ -80,7 +80,7 @@ def test_qdpx_codings_on_a_matched_document_are_undone_and_the_document_stays(tm
     qdpx = zip_folder(DATA / "atlas", tmp_path / "atlas.qdpx")
     import_qdpx(qdpx, tmp_path / "scratch.wijk", coder="tester", workers=1)
     with Project.open(tmp_path / "scratch.wijk") as scratch:
-        text = scratch.document_text(scratch.documents()[0].id)
+        text = scratch.documents.text(scratch.documents.all()[0].id)
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "Henk.txt").write_text(text, encoding="utf-8")
@@ -92,10 +92,10 @@ def test_qdpx_codings_on_a_matched_document_are_undone_and_the_document_stays(tm
     assert summary.documents == [] and len(summary.matched_documents) == 1 and summary.codings == 3
     after = state(wijk)
     with Project.open(wijk) as project:
-        assert (project.undo("anna") or "").startswith("import atlas.qdpx")
+        assert (project.history.undo("anna") or "").startswith("import atlas.qdpx")
     assert state(wijk) == before
     with Project.open(wijk) as project:
-        assert project.redo("anna") is not None
+        assert project.history.redo("anna") is not None
     assert state(wijk) == after
 
 

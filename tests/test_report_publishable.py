@@ -151,7 +151,7 @@ def test_case_report_puts_trust_and_the_other_factors_where_the_seed_does(demo: 
     assert "relaties.vertrouwen" not in {s.code.id for s in _sections(_part(dh, "Definitie veerkracht"))}
 
     sibd = build_report(demo, case="sibd")
-    coded = set(demo.code_counts())
+    coded = set(demo.codes.counts())
     net = {s.code.id for s in _sections(_part(sibd, "Netwerken"))}
     gov = {s.code.id for s in _sections(_part(sibd, "Governance"))}
     # The seed's SIBD pages: resident/municipal involvement under netwerken, frames and phasing under governance.
@@ -209,7 +209,7 @@ def test_index_sets_botu_beside_nprz_and_rotterdam_per_edition(demo: Project, tm
     index = _part(report, "Index+").index
     assert [i.id for i in index[:2]] == ["gemeente_ondersteunt_initiatieven", "vertrouwen_gebiedsbestuur"]
     assert index[0].heading.startswith("Bestaande netwerken ondersteunen (Fig. 1.4)")
-    values = {(r["indicator"], r["area"], r["year"]): r["value"] for r in demo.indicator_values()}
+    values = {(r["indicator"], r["area"], r["year"]): r["value"] for r in demo.indicators.values()}
     for item in index:
         assert item.columns[:3] == ["BoTu", "NPRZ-focuswijken", "Rotterdam"]
         assert [y for y, _ in item.rows] == [2014, 2016, 2018, 2020]
@@ -250,7 +250,7 @@ def test_index_states_the_aggregation_rule_and_flags_in_dutch(tmp_path: Path) ->
     codes = [Code(id=c.id, label=c.label, parent_id=c.parent_id, indicators=c.indicators) for c in SAMPLE_CODES]
     with Project.create(tmp_path / "p.wijk", codes=codes, coder="anna") as project:
         import_indicator_file(project, table, "anna")
-        project.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
+        project.indicators.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
         from wijkverhalen.exporters.report_index import index_section
 
         [item] = index_section(project, ["vertrouwen_gebiedsbestuur"], [])

@@ -29,7 +29,7 @@ UNBALANCED = "Toen kwam de buurvrouw [onverstaanbaar en we hielpen haar ook."
 def bracket_project(tmp_path: Path) -> Path:
     path = tmp_path / "brackets.wijk"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input(BRACKETS, name="haakjes")], "anna")
+        project.documents.add([sample_input(BRACKETS, name="haakjes")], "anna")
     return path
 
 
@@ -45,12 +45,12 @@ def spans_of(text: str, *words: str) -> tuple[tuple[int, int], ...]:
 
 def test_brackets_in_the_transcript_are_text_not_hits(bracket_project: Path) -> None:
     with Project.open(bracket_project) as project:
-        hits = project.search("hielpen")
+        hits = project.retrieval.search("hielpen")
         assert [h.text for h in hits] == [LACHT, UNBALANCED]
         assert hits[0].spans == spans_of(LACHT, "hielpen")
         assert hits[1].spans == spans_of(UNBALANCED, "hielpen")
         # a search for the bracketed word finds it as a word, and marks only the word
-        [lacht] = project.search("lacht")
+        [lacht] = project.retrieval.search("lacht")
         assert lacht.spans == spans_of(LACHT, "lacht")
     assert snippet_parts(hits[0].snippet) == [
         ("We ", False),
@@ -82,7 +82,7 @@ def test_search_json_gives_matches_as_offsets(
         assert "snippet" not in hit
         assert [hit["text"][a:b] for a, b in hit["matches"]] == ["hielpen"]
         with Project.open(bracket_project) as project:  # offsets + start: the document's words
-            doc = project.document_text(hit["document_id"])
+            doc = project.documents.text(hit["document_id"])
         a, b = hit["matches"][0]
         assert doc[hit["start"] + a : hit["start"] + b] == "hielpen"
 
@@ -114,4 +114,4 @@ def test_search_table_highlights_matches_and_keeps_brackets(
 
 def _offsets(path: Path) -> list[tuple[int, int]]:
     with Project.open(path) as project:
-        return [(h.start, h.end) for h in project.search("hielpen")]
+        return [(h.start, h.end) for h in project.retrieval.search("hielpen")]

@@ -36,10 +36,10 @@ def test_ui_write_waits_for_a_batch_and_survives_its_rollback(project: Project) 
     ui_done: list[int] = []
 
     def ui_write() -> None:
-        ui_done.append(project.add_coding(1, 0, 10, "relaties", "anna").id)
+        ui_done.append(project.codings.add(1, 0, 10, "relaties", "anna").id)
 
     with pytest.raises(BatchFailed), project.transaction():  # the "import batch", in this thread
-        project.add_documents([sample_input(name="batch-doc", text=SAMPLE_TEXT + "R: Extra.\n")], "import")
+        project.documents.add([sample_input(name="batch-doc", text=SAMPLE_TEXT + "R: Extra.\n")], "import")
         ui = threading.Thread(target=ui_write)
         ui.start()
         ui.join(timeout=0.5)
@@ -48,9 +48,9 @@ def test_ui_write_waits_for_a_batch_and_survives_its_rollback(project: Project) 
         raise BatchFailed
     ui.join()
     assert len(ui_done) == 1
-    names = [d.name for d in project.documents()]
+    names = [d.name for d in project.documents.all()]
     assert "batch-doc" not in names  # the batch is gone ...
-    assert [c.id for c in project.codings(document_id=1)] == ui_done  # ... the UI coding is not
+    assert [c.id for c in project.codings.all(document_id=1)] == ui_done  # ... the UI coding is not
 
 
 def test_concurrent_ui_writes_and_failing_batches_lose_no_ui_write(project: Project) -> None:
@@ -64,8 +64,8 @@ def test_concurrent_ui_writes_and_failing_batches_lose_no_ui_write(project: Proj
             n += 1
             try:
                 with project.transaction():
-                    project.add_documents([sample_input(name=f"b{n}", text=f"{SAMPLE_TEXT}R: Batch {n}.\n")], "import")
-                    project.add_coding(1, 5, 15, "netwerken", "import")
+                    project.documents.add([sample_input(name=f"b{n}", text=f"{SAMPLE_TEXT}R: Batch {n}.\n")], "import")
+                    project.codings.add(1, 5, 15, "netwerken", "import")
                     raise BatchFailed
             except BatchFailed:
                 pass
@@ -76,12 +76,12 @@ def test_concurrent_ui_writes_and_failing_batches_lose_no_ui_write(project: Proj
     worker = threading.Thread(target=batches)
     worker.start()
     try:
-        made = [project.add_coding(1, i, i + 5, "relaties", "anna").id for i in range(60)]
+        made = [project.codings.add(1, i, i + 5, "relaties", "anna").id for i in range(60)]
     finally:
         stop.set()
         worker.join()
     assert not errors
-    kept = {c.id for c in project.codings(document_id=1)}
+    kept = {c.id for c in project.codings.all(document_id=1)}
     assert kept == set(made)
     assert project.transaction.depth == 0
     assert _coding_count(project.path) == 60  # committed, as another connection sees it
@@ -113,9 +113,9 @@ def test_depth_never_goes_negative_across_threads(project: Project) -> None:
     assert project.transaction.depth == 0
     # Still atomic: a failing multi-step write leaves nothing behind.
     with pytest.raises(BatchFailed), project.transaction():
-        project.add_coding(1, 0, 5, "relaties", "anna")
+        project.codings.add(1, 0, 5, "relaties", "anna")
         raise BatchFailed
-    assert project.codings(document_id=1) == []
+    assert project.codings.all(document_id=1) == []
 
 
 def test_nested_and_failed_begin_restore_depth(project: Project, tmp_path: Path) -> None:
@@ -123,10 +123,10 @@ def test_nested_and_failed_begin_restore_depth(project: Project, tmp_path: Path)
         assert project.transaction.depth == 1
         with project.transaction():
             assert project.transaction.depth == 2
-            project.add_coding(1, 0, 5, "relaties", "anna")
+            project.codings.add(1, 0, 5, "relaties", "anna")
             raise BatchFailed
     assert project.transaction.depth == 0
-    assert project.codings(document_id=1) == []
+    assert project.codings.all(document_id=1) == []
     assert not project.conn.in_transaction
 
     # BEGIN fails (another process holds the write lock): depth stays 0, the lock is free again.
@@ -152,15 +152,15 @@ def test_nested_and_failed_begin_restore_depth(project: Project, tmp_path: Path)
     thread.start()
     thread.join()
     assert acquired == [True]  # the failed BEGIN released the lock
-    project.add_coding(1, 0, 5, "relaties", "anna")
-    assert len(project.codings(document_id=1)) == 1
+    project.codings.add(1, 0, 5, "relaties", "anna")
+    assert len(project.codings.all(document_id=1)) == 1
 
 
 def _write_codings(path: str, coder: str, n: int) -> None:
     project = Project.open(path)
     try:
         for i in range(n):
-            project.add_coding(1, i % 100, i % 100 + 1 + i // 100, "relaties", coder)  # distinct spans
+            project.codings.add(1, i % 100, i % 100 + 1 + i // 100, "relaties", coder)  # distinct spans
     finally:
         project.close()
 
@@ -168,7 +168,7 @@ def _write_codings(path: str, coder: str, n: int) -> None:
 def test_two_processes_writing_500_codings_each_keep_1000(tmp_path: Path) -> None:
     path = tmp_path / "two.wijk"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input()], "anna")
+        project.documents.add([sample_input()], "anna")
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_write_codings, args=(str(path), coder, 500)) for coder in ("anna", "bram")]
     for proc in procs:
@@ -178,5 +178,5 @@ def test_two_processes_writing_500_codings_each_keep_1000(tmp_path: Path) -> Non
     assert [proc.exitcode for proc in procs] == [0, 0]
     assert _coding_count(path) == 1000
     with Project.open(path) as project:
-        assert {c: sum(1 for x in project.codings() if x.coder == c) for c in ("anna", "bram")} == {
+        assert {c: sum(1 for x in project.codings.all() if x.coder == c) for c in ("anna", "bram")} == {
             "anna": 500, "bram": 500}

@@ -53,9 +53,9 @@ def _real_full_error(tmp_path: Path) -> sqlite3.OperationalError:
 def proj_path(tmp_path: Path) -> Path:
     path = tmp_path / "faults.wijk"
     with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-        project.add_documents([sample_input()], "anna")
+        project.documents.add([sample_input()], "anna")
         for i in range(5):
-            project.add_coding(1, i, i + 10, "relaties", "anna")
+            project.codings.add(1, i, i + 10, "relaties", "anna")
     return path
 
 
@@ -91,18 +91,18 @@ def _one_line_error(result: Any, fragment: str, path: Path) -> None:
 
 
 def test_full_disk_is_reported_as_full_and_the_project_stays_usable(project: Project) -> None:
-    before = len(project.codings())
+    before = len(project.codings.all())
     _fill(project.conn)
     with pytest.raises(ProjectFull) as caught:
-        project.add_coding(1, 0, 10, "netwerken", "anna", memo=BIG_MEMO)
+        project.codings.add(1, 0, 10, "netwerken", "anna", memo=BIG_MEMO)
     assert "disk full" in caught.value.one_line()
     assert str(project.path) in caught.value.one_line()
     assert "rollback" not in caught.value.one_line()
     assert not project.conn.in_transaction and project.transaction.depth == 0
-    assert len(project.codings()) == before  # nothing half-written
+    assert len(project.codings.all()) == before  # nothing half-written
     project.conn.execute("PRAGMA max_page_count = 1073741823")
-    project.add_coding(1, 0, 10, "netwerken", "anna", memo=BIG_MEMO)
-    assert len(project.codings()) == before + 1
+    project.codings.add(1, 0, 10, "netwerken", "anna", memo=BIG_MEMO)
+    assert len(project.codings.all()) == before + 1
 
 
 class _CommitFails:
@@ -136,7 +136,7 @@ def test_cli_full_disk_is_one_line(proj_path: Path, connect_with: Callable[[str]
     result = CliRunner().invoke(cli, ["code", str(proj_path), "1", "0", "10", "netwerken", "--memo", BIG_MEMO])
     _one_line_error(result, "disk full", proj_path)
     with Project.open(proj_path) as project:
-        assert len(project.codings()) == 5
+        assert len(project.codings.all()) == 5
 
 
 # -- read-only ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_cli_full_disk_is_one_line(proj_path: Path, connect_with: Callable[[str]
 def test_read_only_write_is_one_line(project: Project) -> None:
     project.conn.execute("PRAGMA query_only = ON")
     with pytest.raises(ProjectReadOnly) as caught:
-        project.add_coding(1, 0, 10, "netwerken", "anna")
+        project.codings.add(1, 0, 10, "netwerken", "anna")
     assert "read-only" in caught.value.one_line() and str(project.path) in caught.value.one_line()
     assert project.transaction.depth == 0 and not project.conn.in_transaction
 
@@ -174,7 +174,7 @@ def test_a_real_read_only_file_is_one_line(tmp_path: Path) -> None:
     try:
         path = folder / "ro.wijk"
         with Project.create(path, codes=SAMPLE_CODES, coder="anna") as project:
-            project.add_documents([sample_input()], "anna")
+            project.documents.add([sample_input()], "anna")
         path.chmod(0o444)
         env = {**os.environ, "WIJKVERHALEN_CONFIG": str(folder / "config.yaml"), "HOME": str(folder)}
         result = subprocess.run([*prefix, sys.executable, "-m", "wijkverhalen", "code", str(path), "1", "0", "10",
@@ -225,7 +225,7 @@ def test_damaged_page_maps_to_corrupt(proj_path: Path, tmp_path: Path) -> None:
     shutil.copyfile(proj_path, copy)
     _damage_codings_table(copy)
     with Project.open(copy) as project, pytest.raises(ProjectCorrupt):
-        project.add_coding(1, 0, 10, "netwerken", "anna")
+        project.codings.add(1, 0, 10, "netwerken", "anna")
 
 
 def test_errors_that_are_not_about_storage_stay_bugs() -> None:

@@ -43,7 +43,7 @@ def test_codebook_sync_is_one_transaction_with_its_version(tmp_path: Path,
     assert len(begins) == 1, begins  # the codes and the version commit together
     with Project.open(path) as project:
         assert project.get_meta("codebook_version") == "2099.1"
-        assert project.code("relaties.vertrouwen").label == "Vertrouwen"
+        assert project.codes.get("relaties.vertrouwen").label == "Vertrouwen"
 
 
 def test_indicator_file_with_1e400_names_file_and_line(tmp_path: Path) -> None:
@@ -61,14 +61,14 @@ def test_indicator_file_with_1e400_names_file_and_line(tmp_path: Path) -> None:
     assert "not a finite number" in result.stderr
     assert result.stderr.count("\n") == 1
     with Project.open(path) as project:
-        assert project.indicator_values() == []
+        assert project.indicators.values() == []
 
 
 def test_the_store_refuses_infinite_values(tmp_path: Path) -> None:
     from wijkverhalen.linking.models import IndicatorValue
 
     with Project.create(tmp_path / "p.wijk") as project, pytest.raises(DataError, match="not a finite number"):
-        project.import_indicator_values(
+        project.indicators.import_values(
             [IndicatorValue(indicator="contact_buren", area="BoTu", year=2020, value=float("inf"))],
             file="x.csv", coder="anna")
 

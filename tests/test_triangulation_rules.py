@@ -223,8 +223,8 @@ def _doc(i: int, respondent: str, rol: str, jaar: str) -> DocumentInput:
 @pytest.fixture
 def proj(tmp_path: Path):
     project = Project.create(tmp_path / "t.wijk", codes=CODES, coder="anna")
-    project.add_documents([_doc(i + 1, *p) for i, p in enumerate(PEOPLE)], "anna")
-    project.import_indicator_values(
+    project.documents.add([_doc(i + 1, *p) for i, p in enumerate(PEOPLE)], "anna")
+    project.indicators.import_values(
         [IndicatorValue(ind, area, year, v, unit="%", row=n) for n, (ind, areas) in enumerate(SERIES.items())
          for area, vals in areas.items() for year, v in zip(YEARS, vals, strict=True)], file="t.csv", coder="anna")
     yield project
@@ -239,10 +239,10 @@ def test_passages_and_respondents_are_counted_once(proj: Project) -> None:
     # d1: anna and bert both code 3-30 'rel', anna codes 20-40 'rel.sub': one passage (3-40), 3 codings.
     # d2 (Bas) and d4 (Amal again) one passage each. Unique: 3 passages, 2 respondents (Amal, Bas), 5 codings.
     for coder in ("anna", "bert"):
-        proj.add_coding(1, 3, 30, "rel", coder, valence="positive")
-    proj.add_coding(1, 20, 40, "rel.sub", "anna", valence="positive")
-    proj.add_coding(2, 3, 30, "rel", "anna", valence="positive")
-    proj.add_coding(4, 3, 30, "rel", "anna", valence="positive")
+        proj.codings.add(1, 3, 30, "rel", coder, valence="positive")
+    proj.codings.add(1, 20, 40, "rel.sub", "anna", valence="positive")
+    proj.codings.add(2, 3, 30, "rel", "anna", valence="positive")
+    proj.codings.add(4, 3, 30, "rel", "anna", valence="positive")
     f = _finding(validate(proj), "rel")
     q = f.qual
     assert (q.passages, q.respondents, q.documents, q.codings) == (3, 2, 3, 5)
@@ -266,10 +266,10 @@ def test_coders_who_disagree_make_a_mixed_passage_and_mixed_stories(proj: Projec
     # d1: anna positive, bert negative on the same span -> one mixed passage.
     # d2 positive, d3 negative, d5 positive (on 3-30, which cites nothing), d4 negative:
     # 2 positive (d2, d5), 2 negative (d3, d4), 1 mixed (d1): 2/2 >= 0.5 -> mixed -> partial agreement.
-    proj.add_coding(1, 3, 30, "mix", "anna", valence="positive")
-    proj.add_coding(1, 3, 30, "mix", "bert", valence="negative")
+    proj.codings.add(1, 3, 30, "mix", "anna", valence="positive")
+    proj.codings.add(1, 3, 30, "mix", "bert", valence="negative")
     for doc, valence in ((2, "positive"), (3, "negative"), (5, "positive"), (4, "negative")):
-        proj.add_coding(doc, 3, 30, "mix", "anna", valence=valence)
+        proj.codings.add(doc, 3, 30, "mix", "anna", valence=valence)
     f = _finding(validate(proj), "mix")
     assert (f.qual.positive, f.qual.negative, f.qual.mixed, f.qual.claim) == (2, 2, 1, "mixed")
     assert f.verdict == PARTIAL and "mixed" in f.rule
@@ -281,8 +281,8 @@ def test_passages_citing_the_survey_are_left_out(proj: Project) -> None:
     start = TEXT.index("Volgens")
     end = TEXT.index("procent.") + len("procent.")
     for doc in (1, 2, 3):
-        proj.add_coding(doc, 3, 30, "cite", "anna", valence="positive")
-    proj.add_coding(5, start, end, "cite", "anna", valence="positive")
+        proj.codings.add(doc, 3, 30, "cite", "anna", valence="positive")
+    proj.codings.add(5, start, end, "cite", "anna", valence="positive")
     f = _finding(validate(proj), "cite")
     assert (f.qual.passages, f.qual.respondents) == (3, 3)
     (cited,) = f.qual.citations
@@ -293,7 +293,7 @@ def test_passages_citing_the_survey_are_left_out(proj: Project) -> None:
 def test_change_link_from_the_codebook_and_the_cli(proj: Project, tmp_path: Path) -> None:
     # 'trend' links 'city' as a change: BoTu rises with Rotterdam and NPRZ (relative change 0) -> dissonance.
     for doc in (1, 2, 3):
-        proj.add_coding(doc, 3, 30, "trend", "anna", valence="positive")
+        proj.codings.add(doc, 3, 30, "trend", "anna", valence="positive")
     f = _finding(validate(proj), "trend")
     assert (f.aspect, f.verdict) == ("change", DISSONANCE)
     assert "Theil-Sen +1/yr, change +6" in f.reason

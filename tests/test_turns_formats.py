@@ -375,4 +375,4 @@ def test_cli_imports_the_new_formats_and_names_a_scan(tmp_path: Path) -> None:
     out = result.output + result.stderr
     assert "scan.pdf" in out and "no text in the PDF" in out, out
     with Project.open(project) as opened:
-        assert sorted(opened.document_names().values()) == ["a", "b", "c"]
+        assert sorted(opened.documents.names().values()) == ["a", "b", "c"]

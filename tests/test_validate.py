@@ -73,7 +73,7 @@ def _doc(name: str, attributes: dict[str, str]) -> DocumentInput:
 
 def build(path: Path) -> Project:
     project = Project.create(path, codes=CODES, coder="anna")
-    project.add_documents([
+    project.documents.add([
         _doc("a", {"rol": "bewoner", "jaar": "2020", "casus": "Delfshaven Helpt"}),
         _doc("b", {"rol": "professional", "jaar": "2020", "casus": "Delfshaven Helpt"}),
         _doc("c", {"rol": "initiatiefnemer", "jaar": "2018", "casus": "Social Impact by Design"}),
@@ -83,7 +83,7 @@ def build(path: Path) -> Project:
               for i, (ind, areas) in enumerate(SERIES.items())
               for area, series in areas.items() for year, v in zip(YEARS, series, strict=True)]
     values.append(IndicatorValue("ind_one", "BoTu", 2020, 12.0, row=99))
-    project.import_indicator_values(values, file="t.csv", coder="anna")
+    project.indicators.import_values(values, file="t.csv", coder="anna")
     return project
 
 
@@ -93,7 +93,7 @@ _SPANS = itertools.count()
 def code(project: Project, doc: int, code_id: str, valence: str | None, n: int = 1, coder: str = "anna") -> None:
     for _ in range(n):
         start = 3 + 10 * (next(_SPANS) % 100)  # a fresh span each time: no duplicate codings
-        project.add_coding(doc, start, start + 8, code_id, coder, valence=valence)
+        project.codings.add(doc, start, start + 8, code_id, coder, valence=valence)
 
 
 @pytest.fixture
@@ -324,7 +324,7 @@ def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _sentence(project: Project, query: str, document_prefix: str) -> tuple[str, int, int]:
-    hits = [h for h in project.search(query, limit=200) if h.document_name.startswith(document_prefix)]
+    hits = [h for h in project.retrieval.search(query, limit=200) if h.document_name.startswith(document_prefix)]
     assert hits, (query, document_prefix)
     text = hits[0].text
     return hits[0].document_name, hits[0].start, hits[0].start + len(text)
@@ -437,21 +437,21 @@ async def test_validate_screen_flow(demo: Path) -> None:
         await pilot.press("b")  # the link speaks of a change now
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session.project.code("relaties.vertrouwen").indicators[0].aspect == "change"
+        assert app.session.project.codes.get("relaties.vertrouwen").indicators[0].aspect == "change"
         assert screen.result.findings[row].aspect == "change"
         await pilot.press("u")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session.project.code("relaties.vertrouwen").indicators[0].aspect == "level"
+        assert app.session.project.codes.get("relaties.vertrouwen").indicators[0].aspect == "level"
         await pilot.press("minus")  # flip the link: more trust should go with *less* trust in the index
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session.project.code("relaties.vertrouwen").indicators[0].direction == "-"
+        assert app.session.project.codes.get("relaties.vertrouwen").indicators[0].direction == "-"
         assert screen.result.findings[row].verdict == DISSONANCE
         await pilot.press("u")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session.project.code("relaties.vertrouwen").indicators[0].direction == "+"
+        assert app.session.project.codes.get("relaties.vertrouwen").indicators[0].direction == "+"
         assert screen.result.findings[row].verdict == AGREEMENT
         await pilot.press("m")
         await app.workers.wait_for_complete()
@@ -461,14 +461,14 @@ async def test_validate_screen_flow(demo: Path) -> None:
         await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.session.project.mentions(ids=[first])[0].status == "rejected"
+        assert app.session.project.actors.mentions(ids=[first])[0].status == "rejected"
         await pilot.press("escape")
         await pilot.press("c")  # next case
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.result.case == "Delfshaven Helpt"
     with Project.open(demo) as project:
-        assert project.history(1)[0].label == "reject 1 actor mention(s)"
+        assert project.history.recent(1)[0].label == "reject 1 actor mention(s)"
 
 
 def test_options_are_frozen_and_checked() -> None:

@@ -216,6 +216,16 @@ def rewrite(text: str) -> tuple[str, list[str]]:
         return f"setattr({PART_CLASSES[part]}, {m.group('q')}{new}{m.group('q')}"
 
     text = cls.sub(on_class, text)
+
+    # Project.old (the unbound method, e.g. kept to wrap it in a test) -> the part's class
+    unbound = re.compile(rf"(?<![\w.])Project\.(?P<name>{names})\b(?!\s*\()")
+
+    def on_unbound(m: re.Match[str]) -> str:
+        part, new = MOVES[m.group("name")]
+        changes.append(f"Project.{m.group('name')} -> {PART_CLASSES[part]}.{new} (import it)")
+        return f"{PART_CLASSES[part]}.{new}"
+
+    text = unbound.sub(on_unbound, text)
     return text, changes
 
 
@@ -242,8 +252,9 @@ def leftovers(path: Path, text: str) -> list[str]:
             if r == "self":
                 continue
             out.append(f"{path}:{i}: {r}.{m.group('name')}(  ->  {MOVES[m.group('name')][0]}? ({line.strip()[:90]})")
-        for m in re.finditer(rf"\b(hasattr|getattr|setattr)\([^,()]+,\s*[\"'](?P<name>{names})[\"']", line):
-            if "session" not in line:
+        for m in re.finditer(rf"\b(hasattr|getattr|setattr)\((?P<obj>[^,()]+),\s*[\"'](?P<name>{names})[\"']", line):
+            obj = m.group("obj").strip()
+            if "session" not in obj and obj not in PART_CLASSES.values() and not re.search(rf"\.({parts})$", obj):
                 out.append(f"{path}:{i}: {m.group(0)}  (attribute by name)")
         for m in re.finditer(rf"(?<![\w.])(?:{recv})\.(?P<name>{names})\b(?!\s*[.(\w=])", line):
             if m.group("name") not in CALL_ONLY and not (m.group(0).startswith("p.") and m.group("name")

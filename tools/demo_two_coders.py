@@ -31,19 +31,19 @@ def code_copy(path: Path, coder: str, seed: int) -> int:
     rng = random.Random(f"{seed}-{coder}")
     added = 0
     with Project.open(path) as project:
-        codes = [c for c in project.codes() if c.keywords]
+        codes = [c for c in project.codes.all() if c.keywords]
         patterns = {c.id: re.compile(r"\b(" + "|".join(map(re.escape, c.keywords)) + ")", re.I) for c in codes}
-        for doc in project.documents():
-            text = project.document_text(doc.id)
-            for sentence in project.segments(doc.id, "sentence"):
+        for doc in project.documents.all():
+            text = project.documents.text(doc.id)
+            for sentence in project.documents.segments(doc.id, "sentence"):
                 words = text[sentence.start:sentence.end]
                 chosen = {c.id for c in codes if patterns[c.id].search(words) and rng.random() < hit}
                 if rng.random() < stray:
                     chosen.add(rng.choice(codes).id)
                 for code_id in sorted(chosen):
-                    project.add_coding(doc.id, sentence.start, sentence.end, code_id, coder)
+                    project.codings.add(doc.id, sentence.start, sentence.end, code_id, coder)
                     added += 1
-            project.mark_done(doc.id, coder)
+            project.teams.mark_done(doc.id, coder)
     return added
 
 
@@ -61,7 +61,7 @@ def main() -> None:
         copies.append(copy)
     with Project.open(main_path) as project:
         for copy in copies:
-            report = project.merge_from(copy, "lead")
+            report = project.exchange.merge_from(copy, "lead")
             print(f"merged {copy.name}: added {dict(report.added)}, {len(report.conflicts)} conflict(s)")
     print(f"now: wijkverhalen agreement {main_path} --coders anna,bram")
 

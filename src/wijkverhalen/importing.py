@@ -181,7 +181,7 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
     def flush() -> None:
         if not batch:
             return
-        for (name, doc_id, dup), item in zip(project.add_documents(batch, coder, log), batch, strict=True):
+        for (name, doc_id, dup), item in zip(project.documents.add(batch, coder, log), batch, strict=True):
             if doc_id is None:
                 report.duplicates.append((item.parsed.source_path, dup or ""))
             else:

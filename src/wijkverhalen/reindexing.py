@@ -47,15 +47,15 @@ def reindex_project(project: Project, pipeline: str | None = None,
     from . import nlp
 
     model = nlp.load_pipeline(pipeline)
-    documents = project.documents()
+    documents = project.documents.all()
     before = after = 0
     for n, doc in enumerate(documents, 1):
-        text = project.document_text(doc.id)
-        old = project.segments(doc.id)
-        turns = stored_turns(project.segments(doc.id, kind="turn"), old)
+        text = project.documents.text(doc.id)
+        old = project.documents.segments(doc.id)
+        turns = stored_turns(project.documents.segments(doc.id, kind="turn"), old)
         parsed = ParsedDocument(doc.name, text, doc.format, doc.source_path, turns=turns)
         sentences = nlp.segment_turns(text, turns, model) if turns else nlp.segment_document(parsed, model)
-        project.replace_segments(doc.id, parsed, sentences)
+        project.documents.replace_segments(doc.id, parsed, sentences)
         before += len(old)
         after += len(sentences)
         if progress is not None:

@@ -153,7 +153,7 @@ def project_path(tmp_path: Path) -> Path:
     """A closed project file with three interviews and a six-code codebook."""
     path = tmp_path / "test.wijk"
     with Project.create(path, codes=CODES, coder=CODER, codebook_name="test") as project:
-        project.add_documents([hand_segmented(n, t, a) for n, (a, t) in DOCUMENTS.items()], CODER)
+        project.documents.add([hand_segmented(n, t, a) for n, (a, t) in DOCUMENTS.items()], CODER)
     return path
 
 

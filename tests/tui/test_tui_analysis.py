@@ -27,20 +27,20 @@ SIZE = (80, 24)
 def coded(reopen: Any) -> dict[str, int]:
     """Doc 1: vertrouwen + samenhang on one sentence, netwerken on the next; doc 2: vertrouwen."""
     project = reopen()
-    docs = {d.name: d.id for d in project.documents()}
-    one = project.segments(docs["01_bewoner_fatima"])
-    two = project.segments(docs["02_professional_ronald"])
+    docs = {d.name: d.id for d in project.documents.all()}
+    one = project.documents.segments(docs["01_bewoner_fatima"])
+    two = project.documents.segments(docs["02_professional_ronald"])
     ids = {
-        "a": project.add_coding(docs["01_bewoner_fatima"], one[3].start, one[3].end,
+        "a": project.codings.add(docs["01_bewoner_fatima"], one[3].start, one[3].end,
                                 "relaties.vertrouwen", "anna", memo="kernquote vertrouwen").id,
-        "b": project.add_coding(docs["01_bewoner_fatima"], one[3].start, one[3].end,
+        "b": project.codings.add(docs["01_bewoner_fatima"], one[3].start, one[3].end,
                                 "relaties.samenhang", "bram").id,
-        "c": project.add_coding(docs["01_bewoner_fatima"], one[1].start, one[1].end, "netwerken", "anna").id,
-        "d": project.add_coding(docs["02_professional_ronald"], two[1].start, two[1].end,
+        "c": project.codings.add(docs["01_bewoner_fatima"], one[1].start, one[1].end, "netwerken", "anna").id,
+        "d": project.codings.add(docs["02_professional_ronald"], two[1].start, two[1].end,
                                 "relaties.vertrouwen", "anna").id,
     }
-    project.set_attribute(docs["01_bewoner_fatima"], "casus", "Delfshaven Helpt", "anna")
-    project.set_attribute(docs["02_professional_ronald"], "casus", "Havensteder", "anna")
+    project.documents.set_attribute(docs["01_bewoner_fatima"], "casus", "Delfshaven Helpt", "anna")
+    project.documents.set_attribute(docs["02_professional_ronald"], "casus", "Havensteder", "anna")
     project.close()
     return ids
 
@@ -52,7 +52,7 @@ def test_core_tables_and_filters(reopen: Any) -> None:
     assert isinstance(parse_attribute_filter('casus="Delfshaven'), str)
     project = reopen()
     only = documents_matching(project, {"casus": "Delfshaven Helpt"})
-    assert [project.document(i).name for i in only or []] == ["01_bewoner_fatima"]
+    assert [project.documents.get(i).name for i in only or []] == ["01_bewoner_fatima"]
     per_rol = code_attribute_table(project, "rol", include_children=True)
     assert per_rol.coding_ids("relaties", "bewoner") == sorted([ids["a"], ids["b"]])
     assert per_rol.count("relaties", "professional") == 1

@@ -69,7 +69,7 @@ async def test_apply_code_via_picker(make: Any, reopen: Any) -> None:
         await pick(pilot, "vertr")
         span = sentence_span(screen, ZEIDEN)
         assert "coded Onderling vertrouwen" in screen.status
-    codings = reopen().codings(document_id=1)
+    codings = reopen().codings.all(document_id=1)
     assert [(c.start, c.end, c.code_id, c.coder) for c in codings] == [
         (*span, "relaties.vertrouwen", "anna")
     ]
@@ -92,7 +92,7 @@ async def test_select_sentences_and_turns(make: Any, reopen: Any) -> None:
         assert screen.transcript.selection() == (GEMEENTE, DOE_MAAR)
         await pick(pilot, "gov")
         turn = sentence_span(screen, GEMEENTE, DOE_MAAR)
-    codings = {(c.start, c.end): c.code_id for c in reopen().codings(document_id=1)}
+    codings = {(c.start, c.end): c.code_id for c in reopen().codings.all(document_id=1)}
     assert codings == {three: "netwerken", turn: "governance"}
 
 
@@ -106,7 +106,7 @@ async def test_recent_code_on_number_key(make: Any, reopen: Any) -> None:
         await pilot.press("j", "2")  # 2 = stressor; it becomes 1
         await pilot.press("j", "2")  # now 2 = netwerken
         spans = [sentence_span(screen, i) for i in (0, 1, 2)]
-    got = sorted((c.start, c.code_id) for c in reopen().codings(document_id=1))
+    got = sorted((c.start, c.code_id) for c in reopen().codings.all(document_id=1))
     assert got == [
         (spans[0][0], "netwerken"),
         (spans[0][0], "stressor"),
@@ -139,7 +139,7 @@ async def test_remove_coding_and_choose_among_several(make: Any, reopen: Any) ->
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("down", "enter")  # the second one listed: governance
         await pilot.pause()
-    assert [c.code_id for c in reopen().codings(document_id=1)] == ["netwerken"]
+    assert [c.code_id for c in reopen().codings.all(document_id=1)] == ["netwerken"]
 
 
 async def test_memo_on_coding_and_document(make: Any, reopen: Any) -> None:
@@ -156,8 +156,8 @@ async def test_memo_on_coding_and_document(make: Any, reopen: Any) -> None:
         await pilot.press(*"telefonisch interview", "ctrl+s")
         await pilot.pause()
     project = reopen()
-    assert [c.memo for c in project.codings(document_id=1)] == ["kernquote"]
-    assert project.document(1).memo == "telefonisch interview"
+    assert [c.memo for c in project.codings.all(document_id=1)] == ["kernquote"]
+    assert project.documents.get(1).memo == "telefonisch interview"
 
 
 async def test_valence_cycles_with_plus(make: Any, reopen: Any) -> None:
@@ -167,13 +167,13 @@ async def test_valence_cycles_with_plus(make: Any, reopen: Any) -> None:
         await pick(pilot, "vertr")
         await pilot.press("plus")
         await pilot.pause()
-    assert reopen().codings(document_id=1)[0].valence == "positive"
+    assert reopen().codings.all(document_id=1)[0].valence == "positive"
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
         await pilot.press("plus", "plus")
         await pilot.pause()
-    assert reopen().codings(document_id=1)[0].valence == "mixed"
+    assert reopen().codings.all(document_id=1)[0].valence == "mixed"
 
 
 async def test_change_code_of_a_coding(make: Any, reopen: Any) -> None:
@@ -185,14 +185,14 @@ async def test_change_code_of_a_coding(make: Any, reopen: Any) -> None:
         await pilot.pause()
         await pilot.press(*"samenh", "enter")
         await pilot.pause()
-    assert [c.code_id for c in reopen().codings(document_id=1)] == ["relaties.samenhang"]
+    assert [c.code_id for c in reopen().codings.all(document_id=1)] == ["relaties.samenhang"]
 
 
 async def test_undo_and_redo_across_restarts(make: Any, reopen: Any) -> None:
     async with make().run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
         await pick(pilot, "vertr")
-    assert len(reopen().codings()) == 1
+    assert len(reopen().codings.all()) == 1
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_first_document(pilot)
@@ -200,11 +200,11 @@ async def test_undo_and_redo_across_restarts(make: Any, reopen: Any) -> None:
         await pilot.press("u")
         await pilot.pause()
         assert not screen.model.by_sentence[0]  # the screen repaints from the project
-    assert reopen().codings() == []
+    assert reopen().codings.all() == []
     async with make().run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+r")
         await pilot.pause()
-    assert [c.code_id for c in reopen().codings()] == ["relaties.vertrouwen"]
+    assert [c.code_id for c in reopen().codings.all()] == ["relaties.vertrouwen"]
 
 
 async def test_in_vivo_code_from_exact_words(make: Any, reopen: Any) -> None:
@@ -226,9 +226,9 @@ async def test_in_vivo_code_from_exact_words(make: Any, reopen: Any) -> None:
         await pilot.pause()
         start = screen.model.sentences[DOE_MAAR].start  # type: ignore[union-attr]
     project = reopen()
-    new = [c for c in project.codes() if c.id not in {k.id for k in CODES}]
+    new = [c for c in project.codes.all() if c.id not in {k.id for k in CODES}]
     assert [(c.label, c.parent_id, c.gloss) for c in new] == [("Doe maar", "relaties", "in vivo")]
-    assert [(c.start, c.end, c.code_id) for c in project.codings()] == [
+    assert [(c.start, c.end, c.code_id) for c in project.codings.all()] == [
         (start, start + 8, new[0].id)
     ]
 
@@ -239,10 +239,10 @@ async def test_suggestion_is_offered_not_applied(make: Any, reopen: Any) -> None
         screen = await open_first_document(pilot)
         await pilot.press("j", "j", "j")  # "... wij vertrouwen je."
         assert [code for code, _ in screen.suggestions(ZEIDEN)] == ["relaties.vertrouwen"]
-        assert reopen().codings() == []  # offered only
+        assert reopen().codings.all() == []  # offered only
         await pilot.press("a")
         await pilot.pause()
-    assert [c.code_id for c in reopen().codings()] == ["relaties.vertrouwen"]
+    assert [c.code_id for c in reopen().codings.all()] == ["relaties.vertrouwen"]
 
 
 async def test_enter_in_code_tree_applies_code(make: Any, reopen: Any) -> None:
@@ -257,7 +257,7 @@ async def test_enter_in_code_tree_applies_code(make: Any, reopen: Any) -> None:
         await pilot.press("j")  # j moves the tree while it has focus (as in every tree)
         assert screen.transcript.cursor == 0
         assert screen.highlighted_code_id() == "relaties.samenhang"
-    assert [c.code_id for c in reopen().codings()] == ["relaties.vertrouwen"]
+    assert [c.code_id for c in reopen().codings.all()] == ["relaties.vertrouwen"]
 
 
 def test_picker_matches_id_label_and_gloss() -> None:
@@ -288,11 +288,11 @@ async def test_mark_document_done_is_undoable(make: Any, reopen: Any) -> None:
         doc = screen.model.document.id
         await pilot.press("D")
         await pilot.pause()
-        assert reopen().done_marks() == {"anna": {doc}}
+        assert reopen().teams.done_marks() == {"anna": {doc}}
         assert "marked done" in screen.status
         await pilot.press("u")
         await pilot.pause()
-        assert reopen().done_marks() == {}
+        assert reopen().teams.done_marks() == {}
         await pilot.press("D", "D")
         await pilot.pause()
-        assert reopen().done_marks() == {}
+        assert reopen().teams.done_marks() == {}

@@ -54,7 +54,7 @@ async def test_r_on_an_uncoded_sentence_asks_and_letters_go_to_the_picker(
         await pilot.pause()
         assert isinstance(app.screen, RetrievalScreen)
         assert app.screen.code_id == "relaties.vertrouwen"
-    assert reopen().codings(document_id=1) == []
+    assert reopen().codings.all(document_id=1) == []
 
 
 async def test_r_with_two_codes_here_asks_with_them_first(make: Any) -> None:
@@ -85,7 +85,7 @@ async def test_selection_stays_after_coding_for_a_second_code(make: Any, reopen:
         span = sentence_span(screen, ZEIDEN, VERTROUWEN)
         await pilot.press("escape")
         assert not screen.transcript.selecting
-    got = sorted((c.start, c.end, c.code_id) for c in reopen().codings(document_id=1))
+    got = sorted((c.start, c.end, c.code_id) for c in reopen().codings.all(document_id=1))
     assert got == [(*span, "relaties.samenhang"), (*span, "relaties.vertrouwen")]
 
 
@@ -141,7 +141,7 @@ async def test_j_k_move_in_the_code_tree_and_in_choice_lists(make: Any, reopen: 
         assert tree.cursor_line == before + 2 and screen.transcript.cursor == 0
         await pilot.press("k")
         assert tree.cursor_line == before + 1
-    assert [c.code_id for c in reopen().codings(document_id=1)] == ["netwerken"]
+    assert [c.code_id for c in reopen().codings.all(document_id=1)] == ["netwerken"]
 
 
 async def test_m_on_an_uncoded_sentence_says_it_memos_the_document(make: Any) -> None:
@@ -198,12 +198,12 @@ async def test_suggestions_cover_the_selection_and_skip_interviewer_questions(
         assert "a shows its keyword suggestions" in str(screen.query_one("#cursor-info").render())
         await pilot.press("a")  # asked: now offered, not applied
         assert [c for c, _ in screen._suggestions] == ["governance"]
-        assert len(reopen().codings(document_id=1)) == 1
+        assert len(reopen().codings.all(document_id=1)) == 1
         await pilot.press("a")
         await pilot.pause()
         gemeente_q = sentence_span(screen, GEMEENTE_Q)
         both = sentence_span(screen, GEMEENTE, GEMEENTE + 1)
-    got = sorted((c.start, c.end, c.code_id) for c in reopen().codings(document_id=1))
+    got = sorted((c.start, c.end, c.code_id) for c in reopen().codings.all(document_id=1))
     assert got == [(*gemeente_q, "governance"), (*both, "relaties.samenhang")]
 
 
@@ -256,7 +256,7 @@ async def test_codebook_edits_include_and_keywords(make: Any, reopen: Any) -> No
         await pilot.pause()
         shown = {key for key, b in app.screen.active_bindings.items() if b.binding.show}
         assert {"f", "a", "e", "o", "p", "g"} <= shown  # the codebook's own keys in the footer
-    code = reopen().code("relaties")
+    code = reopen().codes.get("relaties")
     assert code.include == "Contact, samenwerking, vertrouwen. Ook buurtnetwerken."
     assert code.keywords == ("contact", "samenwerking")
 
@@ -276,7 +276,7 @@ async def test_word_motions_build_an_exact_span(make: Any, reopen: Any) -> None:
         await pilot.press("W")  # "maar, ik"
         assert model.text[slice(*screen.transcript.exact)] == "maar, ik"  # type: ignore[misc]
         await pick(pilot, "vertr")
-    got = [(c.start, c.end, c.code_id) for c in reopen().codings(document_id=1)]
+    got = [(c.start, c.end, c.code_id) for c in reopen().codings.all(document_id=1)]
     assert got == [(start + 4, start + 12, "relaties.vertrouwen")]
 
 
@@ -315,7 +315,7 @@ async def test_mouse_drag_marks_words_and_a_click_on_a_code_applies_it(
         node_row = tree._code_nodes["netwerken"].line
         await pilot.click(tree, offset=(4, node_row - int(tree.scroll_y)))
         await pilot.pause()
-    got = [(c.start, c.end, c.code_id) for c in reopen().codings(document_id=1)]
+    got = [(c.start, c.end, c.code_id) for c in reopen().codings.all(document_id=1)]
     assert got == [(start, start + 8, "netwerken")]
 
 

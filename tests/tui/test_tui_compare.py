@@ -22,14 +22,14 @@ TRUST, RELATIONS = "relaties.vertrouwen", "relaties"
 def two_coders(reopen: Any) -> list[tuple[int, int]]:
     """Sentence 0 agreed; 1 only bram; 2 only anna; 3 anna one code, bram another."""
     project = reopen()
-    doc = project.documents()[0].id
-    spans = [(s.start, s.end) for s in project.segments(doc)[:4]]
-    project.add_coding(doc, *spans[0], TRUST, "anna")
-    project.add_coding(doc, *spans[0], TRUST, "bram")
-    project.add_coding(doc, *spans[1], TRUST, "bram")
-    project.add_coding(doc, *spans[2], RELATIONS, "anna")
-    project.add_coding(doc, *spans[3], RELATIONS, "anna")
-    project.add_coding(doc, *spans[3], TRUST, "bram")
+    doc = project.documents.all()[0].id
+    spans = [(s.start, s.end) for s in project.documents.segments(doc)[:4]]
+    project.codings.add(doc, *spans[0], TRUST, "anna")
+    project.codings.add(doc, *spans[0], TRUST, "bram")
+    project.codings.add(doc, *spans[1], TRUST, "bram")
+    project.codings.add(doc, *spans[2], RELATIONS, "anna")
+    project.codings.add(doc, *spans[3], RELATIONS, "anna")
+    project.codings.add(doc, *spans[3], TRUST, "bram")
     project.close()
     return spans
 
@@ -50,7 +50,7 @@ async def settle(pilot: Any) -> None:
 def consensus(reopen: Any) -> set[tuple[int, int, str]]:
     project = reopen()
     try:
-        return {(c.start, c.end, c.code_id) for c in project.codings(coder=CONSENSUS)}
+        return {(c.start, c.end, c.code_id) for c in project.codings.all(coder=CONSENSUS)}
     finally:
         project.close()
 
@@ -112,7 +112,7 @@ async def test_compare_accept_reject_stay_settled_and_x_undoes(make: Any, reopen
         assert len(screen.rows) == 2
     assert consensus(reopen) == {(*spans[1], TRUST)}
     project = reopen()
-    assert project.rejections() == {(project.documents()[0].id, *spans[2], RELATIONS)}
+    assert project.teams.rejections() == {(project.documents.all()[0].id, *spans[2], RELATIONS)}
     project.close()
     async with make().run_test(size=SIZE) as pilot:  # settled units stay off the list
         screen = await loaded(pilot)
@@ -140,7 +140,7 @@ async def test_compare_take_one_coder_or_both(make: Any, reopen: Any) -> None:
         assert units(screen) == [(spans[2][0], RELATIONS)]
     assert consensus(reopen) == {(*spans[3], TRUST), (*spans[1], TRUST)}
     project = reopen()
-    assert {r[1:] for r in project.rejections()} == {(*spans[3], RELATIONS)}
+    assert {r[1:] for r in project.teams.rejections()} == {(*spans[3], RELATIONS)}
     project.close()
 
 
@@ -161,9 +161,9 @@ async def test_compare_memo_on_consensus_coding_or_document(make: Any, reopen: A
         await pilot.press("ctrl+s")
         await pilot.pause()
     project = reopen()
-    doc = project.documents()[0]
+    doc = project.documents.all()[0]
     assert f"[{spans[1][0]}-{spans[1][1]}]" in doc.memo and "bram las vertrouwen" in doc.memo
-    [coding] = project.codings(coder=CONSENSUS)
+    [coding] = project.codings.all(coder=CONSENSUS)
     assert "samen besloten" in coding.memo
     project.close()
 
@@ -173,13 +173,13 @@ async def test_merge_from_the_documents_screen_and_undo(
 ) -> None:
     copy = copy_project(project_path, tmp_path / "bram.wijk", "bram", blind=True)
     project = reopen()
-    doc = project.documents()[0].id
-    first = project.segments(doc)[0]
+    doc = project.documents.all()[0].id
+    first = project.documents.segments(doc)[0]
     project.close()
     from wijkverhalen.store import Project
 
     with Project.open(copy) as theirs:
-        theirs.add_coding(doc, first.start, first.end, TRUST, "bram")
+        theirs.codings.add(doc, first.start, first.end, TRUST, "bram")
     async with make().run_test(size=SIZE) as pilot:
         assert isinstance(pilot.app.screen, DocumentsScreen)
         await pilot.press("G")
@@ -193,9 +193,9 @@ async def test_merge_from_the_documents_screen_and_undo(
         dialog = pilot.app.screen
         assert isinstance(dialog, MergeResultDialog)
         assert "bram.wijk: added" in dialog.summary and "1 coding(s)" in dialog.summary
-        assert [c.coder for c in pilot.app.session.project.codings()] == ["bram"]
+        assert [c.coder for c in pilot.app.session.project.codings.all()] == ["bram"]
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("u")  # the merge is one undoable change
         await pilot.pause()
-        assert pilot.app.session.project.codings() == []
+        assert pilot.app.session.project.codings.all() == []

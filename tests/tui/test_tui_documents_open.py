@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable
 
-from wijkverhalen.store import Project
+from wijkverhalen.store.retrieval import Retrieval
 from wijkverhalen.tui.screens.documents import DocumentsScreen
 
 from .test_tui_screens import SIZE, seed_codings
@@ -26,13 +26,13 @@ async def test_documents_open_builds_the_table_once_with_counts(
 ) -> None:
     seed_codings(project_path, "netwerken", [(1, 0), (1, 1)])
     release = threading.Event()
-    progress = Project.document_progress
+    progress = Retrieval.document_progress
 
-    def held_progress(self: Project) -> dict[int, tuple[int, int, int]]:
+    def held_progress(self: Retrieval) -> dict[int, tuple[int, int, int]]:
         release.wait(timeout=30)  # the worker's result comes only when the test says so
         return progress(self)
 
-    monkeypatch.setattr(Project, "document_progress", held_progress)
+    monkeypatch.setattr(Retrieval, "document_progress", held_progress)
     added: list[Any] = []
     add_row = DataTable.add_row
 
@@ -66,6 +66,6 @@ async def test_documents_open_builds_the_table_once_with_counts(
 def test_document_counts_agree_with_progress(project_path: Path) -> None:
     seed_codings(project_path, "netwerken", [(1, 0), (1, 1), (2, 0)])
     with Project.open(project_path) as project:
-        counts = project.document_counts()
-        assert counts == {k: v[:2] for k, v in project.document_progress().items()}
+        counts = project.retrieval.document_counts()
+        assert counts == {k: v[:2] for k, v in project.retrieval.document_progress().items()}
         assert sorted(c for c, _ in counts.values()) == [0, 1, 2]

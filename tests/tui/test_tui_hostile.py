@@ -48,7 +48,7 @@ async def test_import_notice_shows_warnings_and_hostile_names(make: Any, reopen:
         assert "a[b]\\x1b[31m.txt" in notice and "d [lacht].txt" in notice  # as written, escape shown
         assert "\x1b" not in notice and "\\x0a" not in notice  # escapes, but line breaks stay
         assert len(notice.splitlines()) == 3
-    names = {d.name for d in reopen().documents()}
+    names = {d.name for d in reopen().documents.all()}
     assert OTHER in names and any(name.startswith("a[b]") for name in names)
 
 
@@ -63,7 +63,7 @@ async def test_damaged_page_on_screen_load_is_a_dialog(make: Any, monkeypatch: p
     def damaged(*args: Any, **kwargs: Any) -> Any:
         raise error
 
-    monkeypatch.setattr(app.session.project, "documents", damaged)
+    monkeypatch.setattr(app.session.project.documents, "all", damaged)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, ErrorDialog)
@@ -82,7 +82,7 @@ async def test_damaged_page_read_in_a_worker_is_a_dialog(make: Any, monkeypatch:
     def damaged(*args: Any, **kwargs: Any) -> Any:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(app.session.project, "document_progress", damaged)
+    monkeypatch.setattr(app.session.project.retrieval, "document_progress", damaged)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -36,8 +36,8 @@ def seed_codings(
     spans = []
     with Project.open(path) as project:
         for doc_id, index in sentences:
-            s = project.segments(doc_id)[index]
-            project.add_coding(doc_id, s.start, s.end, code_id, "bert")
+            s = project.documents.segments(doc_id)[index]
+            project.codings.add(doc_id, s.start, s.end, code_id, "bert")
             spans.append((doc_id, s.start, s.end))
     return spans
 
@@ -101,7 +101,7 @@ async def test_retrieval_lists_passages_and_jumps(
         assert coding.transcript.cursor == 4
         await pilot.press("c", *"samenh", "enter")  # code the retrieved passage again
         await pilot.pause()
-    codes = {(c.document_id, c.start, c.end, c.code_id) for c in reopen().codings(coder=CODER)}
+    codes = {(c.document_id, c.start, c.end, c.code_id) for c in reopen().codings.all(coder=CODER)}
     assert codes == {(*spans[1], "relaties.samenhang")}
 
 
@@ -149,7 +149,7 @@ async def test_search_jump_and_code_from_result(make: Any, reopen: Any) -> None:
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.model is not None and app.screen.model.document.id == hit.document_id
         assert app.screen.transcript.cursor == 7
-    codings = reopen().codings()
+    codings = reopen().codings.all()
     assert [(c.document_id, c.start, c.end, c.code_id) for c in codings] == [
         (hit.document_id, hit.start, hit.end, "relaties.samenhang")
     ]
@@ -174,9 +174,9 @@ async def test_codebook_rename_merge_and_undo(make: Any, reopen: Any, project_pa
         await pilot.press("y")
         await pilot.pause()
     project = reopen()
-    assert project.code("relaties.vertrouwen").label == "Vertrouwen"
-    assert not project.has_code("relaties.samenhang")
-    assert [c.code_id for c in project.codings()] == ["relaties.vertrouwen"] * 2
+    assert project.codes.get("relaties.vertrouwen").label == "Vertrouwen"
+    assert not project.codes.has("relaties.samenhang")
+    assert [c.code_id for c in project.codings.all()] == ["relaties.vertrouwen"] * 2
     project.close()
     async with make().run_test(size=SIZE) as pilot:
         await pilot.press("b")
@@ -184,8 +184,8 @@ async def test_codebook_rename_merge_and_undo(make: Any, reopen: Any, project_pa
         await pilot.press("u")  # undo the merge
         await pilot.pause()
     project = reopen()
-    assert project.has_code("relaties.samenhang")
-    assert [c.code_id for c in project.codings()] == ["relaties.samenhang"] * 2
+    assert project.codes.has("relaties.samenhang")
+    assert [c.code_id for c in project.codings.all()] == ["relaties.samenhang"] * 2
 
 
 async def test_codebook_add_colour_and_move(make: Any, reopen: Any) -> None:
@@ -199,7 +199,7 @@ async def test_codebook_add_colour_and_move(make: Any, reopen: Any) -> None:
         await pilot.pause()
         await pilot.press("p", *"netw", "enter")  # move under Netwerken
         await pilot.pause()
-    code = reopen().code("relaties.buurtkeuken")
+    code = reopen().codes.get("relaties.buurtkeuken")
     assert (code.label, code.parent_id, code.color) == ("Buurtkeuken", "netwerken", "#1E9E8F")
 
 
@@ -217,7 +217,7 @@ async def test_first_start_asks_coder_name_once(
         await pilot.press("enter", "c", *"netw", "enter")
         await pilot.pause()
     assert load_config()["coder"] == "Samira"
-    assert [c.coder for c in reopen().codings()] == ["Samira"]
+    assert [c.coder for c in reopen().codings.all()] == ["Samira"]
     app = make_app(project_path, query_lemmas=fake_query_lemmas)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -295,7 +295,7 @@ async def test_locked_project_shows_dialog_and_changes_nothing(
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen) and app.screen.model is not None
         assert not app.screen.model.by_sentence[0]
-    assert reopen().codings() == []
+    assert reopen().codings.all() == []
 
 
 async def test_writes_are_committed_while_workers_read(make: Any, project_path: Path) -> None:
@@ -374,5 +374,5 @@ async def test_import_from_the_tui(make: Any, reopen: Any, tmp_path: Path) -> No
         await pilot.pause()
         assert app.screen.query_one(DataTable).row_count == 4
     project = reopen()
-    doc = project.document("04_bewoner_henk")
-    assert doc.attributes == {"rol": "bewoner"} and len(project.segments(doc.id)) >= 2
+    doc = project.documents.get("04_bewoner_henk")
+    assert doc.attributes == {"rol": "bewoner"} and len(project.documents.segments(doc.id)) >= 2

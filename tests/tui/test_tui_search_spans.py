@@ -23,7 +23,7 @@ TEXT = (
 async def test_search_results_keep_brackets_and_mark_only_matches(tmp_path: Path) -> None:
     path = tmp_path / "haakjes.wijk"
     with Project.create(path, codes=CODES, coder=CODER) as project:
-        project.add_documents([hand_segmented("haakjes", TEXT, {})], CODER)
+        project.documents.add([hand_segmented("haakjes", TEXT, {})], CODER)
     app = make_app(path, coder=CODER, query_lemmas=fake_query_lemmas)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

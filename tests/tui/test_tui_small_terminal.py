@@ -84,8 +84,8 @@ async def open_demo_document(pilot: Any, document_id: int) -> CodingScreen:
 
 def first_document(path: Path) -> tuple[int, str]:
     with Project.open(path) as project:
-        doc = next(d for d in project.documents() if d.name.startswith("01_bewoner_fatima"))
-        return doc.id, project.document_text(doc.id)
+        doc = next(d for d in project.documents.all() if d.name.startswith("01_bewoner_fatima"))
+        return doc.id, project.documents.text(doc.id)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
@@ -144,9 +144,9 @@ def link_indicators(path: Path) -> None:
         for v in [start + i * step]
     ]
     with Project.open(path) as project:
-        project.import_indicator_values(values, file="indicatoren.csv", coder=CODER)
-        project.set_indicator_link("relaties.vertrouwen", "vertrouwen_gebiedsbestuur", "+", CODER)
-        project.set_indicator_link("relaties.samenhang", "contact_buren", "-", CODER)
+        project.indicators.import_values(values, file="indicatoren.csv", coder=CODER)
+        project.indicators.set_link("relaties.vertrouwen", "vertrouwen_gebiedsbestuur", "+", CODER)
+        project.indicators.set_link("relaties.samenhang", "contact_buren", "-", CODER)
 
 
 FOOTER_KEYS = {

@@ -44,19 +44,19 @@ def _steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
 def coded_path(project_path: Path) -> Path:
     """The fixture project with a few codings by two coders."""
     with Project.open(project_path) as project:
-        sentences = project.segments(1)
+        sentences = project.documents.segments(1)
 
         def code(index: int, code_id: str, coder: str = CODER, **kw: Any) -> None:
             s = sentences[index]
-            project.add_coding(1, s.start, s.end, code_id, coder, **kw)
+            project.codings.add(1, s.start, s.end, code_id, coder, **kw)
 
         code(1, "netwerken")
         code(3, "relaties.vertrouwen", memo="kernquote over vertrouwen", valence="positive")
         code(4, "relaties.vertrouwen")
         code(4, "relaties.samenhang", coder="bert")
         code(7, "relaties.samenhang")
-        s = project.segments(2)[1]
-        project.add_coding(2, s.start, s.end, "relaties.vertrouwen", CODER)
+        s = project.documents.segments(2)[1]
+        project.codings.add(2, s.start, s.end, "relaties.vertrouwen", CODER)
     return project_path
 
 
@@ -165,13 +165,13 @@ def linked_path(coded_path: Path) -> Path:
         for year, v in zip((2014, 2016, 2018, 2020), numbers, strict=True)
     ]
     with Project.open(coded_path) as project:
-        project.import_indicator_values(values, file="indicatoren.csv", coder=CODER)
-        project.set_indicator_link("relaties.vertrouwen", "vertrouwen_gebiedsbestuur", "+", CODER)
-        project.set_indicator_link("relaties.samenhang", "contact_buren", "+", CODER)
-        project.import_actors([Actor("delfshaven_helpt", "Delfshaven Helpt")], CODER)
-        text = project.document_text(1)
+        project.indicators.import_values(values, file="indicatoren.csv", coder=CODER)
+        project.indicators.set_link("relaties.vertrouwen", "vertrouwen_gebiedsbestuur", "+", CODER)
+        project.indicators.set_link("relaties.samenhang", "contact_buren", "+", CODER)
+        project.actors.import_registry([Actor("delfshaven_helpt", "Delfshaven Helpt")], CODER)
+        text = project.documents.text(1)
         start = text.index("Delfshaven Helpt")
-        project.add_mention(1, start, start + len("Delfshaven Helpt"), "delfshaven_helpt", CODER)
+        project.actors.add_mention(1, start, start + len("Delfshaven Helpt"), "delfshaven_helpt", CODER)
     return coded_path
 
 

@@ -62,7 +62,7 @@ async def test_tui_survives_a_full_disk_and_says_so(make: Any, reopen: Any, tmp_
         def full(*args: Any, **kwargs: Any) -> Any:
             raise error
 
-        monkeypatch.setattr(app.session.project, "add_coding", full)
+        monkeypatch.setattr(app.session.project.codings, "add", full)
         await pilot.press("j", "j", "j")
         await pick(pilot, "vertr")
         await pilot.pause()
@@ -73,7 +73,7 @@ async def test_tui_survives_a_full_disk_and_says_so(make: Any, reopen: Any, tmp_
         monkeypatch.undo()  # space again: the next try works
         await pick(pilot, "vertr")
         assert "coded Onderling vertrouwen" in screen.status
-    assert len(reopen().codings(document_id=1)) == 1
+    assert len(reopen().codings.all(document_id=1)) == 1
 
 
 def test_session_maps_storage_errors(project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,7 +84,7 @@ def test_session_maps_storage_errors(project_path: Path, tmp_path: Path, monkeyp
         def full(*args: Any, **kwargs: Any) -> Any:
             raise error
 
-        monkeypatch.setattr(project, "set_document_memo", full)
+        monkeypatch.setattr(project.documents, "set_memo", full)
         with pytest.raises(ProjectFull):
             session.set_document_memo(1, "memo")
 
@@ -111,7 +111,7 @@ import os, sys
 from wijkverhalen.store import Project
 project = Project.open(sys.argv[1])
 for start in range(0, 40, 10):
-    project.add_coding(1, start, start + 8, "relaties", "crash")
+    project.codings.add(1, start, start + 8, "relaties", "crash")
 os._exit(0)  # killed: no close, no checkpoint; the codings are committed, in the -wal file only
 """
 
@@ -122,7 +122,7 @@ def test_opening_after_a_crash_folds_the_wal_back(project_path: Path, tmp_path: 
     project = Project.open(project_path)
     try:
         session = Session(project, CODER)
-        assert len(project.codings()) == 4  # safe in the WAL
+        assert len(project.codings.all()) == 4  # safe in the WAL
         assert session.checkpoint_if_idle()  # the first idle tick of the workbench
         assert _codings_in_file_bytes(project_path, tmp_path) == 4
     finally:

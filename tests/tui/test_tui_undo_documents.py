@@ -22,10 +22,10 @@ FATIMA = 1  # the first document in the list
 def seed(project_path: Path) -> None:
     """anna codes, anna adds code x, bram codes with x: anna's newest change is blocked by bram."""
     with Project.open(project_path) as p:
-        s = p.segments(FATIMA)
-        p.add_coding(FATIMA, s[0].start, s[0].end, "netwerken", "anna")
-        p.add_code(Code(id="x", label="Nieuw thema"), "anna")
-        p.add_coding(FATIMA, s[1].start, s[1].end, "x", "bram")
+        s = p.documents.segments(FATIMA)
+        p.codings.add(FATIMA, s[0].start, s[0].end, "netwerken", "anna")
+        p.codes.add(Code(id="x", label="Nieuw thema"), "anna")
+        p.codings.add(FATIMA, s[1].start, s[1].end, "x", "bram")
 
 
 async def test_undo_conflict_shows_a_dialog_and_can_pass_it(make: Any, reopen: Any, project_path: Path) -> None:
@@ -41,7 +41,7 @@ async def test_undo_conflict_shows_a_dialog_and_can_pass_it(make: Any, reopen: A
         await pilot.press("n")  # stop: nothing changes
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
-        assert len(reopen().codings()) == 2
+        assert len(reopen().codings.all()) == 2
         await pilot.press("u")
         await pilot.pause()
         await pilot.press("y")  # undo past it: anna's coding goes, the code x stays
@@ -53,9 +53,9 @@ async def test_undo_conflict_shows_a_dialog_and_can_pass_it(make: Any, reopen: A
         await pilot.pause()  # nothing more to redo: a message, no crash
         assert isinstance(app.screen, DocumentsScreen)
     project = reopen()
-    assert sorted((c.code_id, c.coder) for c in project.codings()) == [("netwerken", "anna"), ("x", "bram")]
-    assert project.has_code("x")
-    assert [op.state for op in project.history(3)] == ["done", "done", "done"]
+    assert sorted((c.code_id, c.coder) for c in project.codings.all()) == [("netwerken", "anna"), ("x", "bram")]
+    assert project.codes.has("x")
+    assert [op.state for op in project.history.recent(3)] == ["done", "done", "done"]
 
 
 async def test_undo_of_the_open_documents_import_returns_to_the_list(make: Any, reopen: Any) -> None:
@@ -69,14 +69,14 @@ async def test_undo_of_the_open_documents_import_returns_to_the_list(make: Any, 
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
-    assert reopen().documents() == []
+    assert reopen().documents.all() == []
 
 
 async def test_remove_document_asks_and_undo_restores(make: Any, reopen: Any, project_path: Path) -> None:
     with Project.open(project_path) as p:
-        s = p.segments(FATIMA)
-        p.add_coding(FATIMA, s[2].start, s[2].end, "relaties", "bert", memo="kern")
-        before = (p.documents(), p.codings(), p.segments(FATIMA))
+        s = p.documents.segments(FATIMA)
+        p.codings.add(FATIMA, s[2].start, s[2].end, "relaties", "bert", memo="kern")
+        before = (p.documents.all(), p.codings.all(), p.documents.segments(FATIMA))
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -90,21 +90,21 @@ async def test_remove_document_asks_and_undo_restores(make: Any, reopen: Any, pr
         assert "1 coding(s)" in app.screen.title_text and "bert" in app.screen.message
         await pilot.press("n")
         await pilot.pause()
-        assert len(reopen().documents()) == 3
+        assert len(reopen().documents.all()) == 3
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
         assert screen.query_one("DataTable").row_count == 2  # type: ignore[attr-defined]
         p = reopen()
-        assert [d.name for d in p.documents()] == ["02_professional_ronald", "03_initiatiefnemer_ineke"]
-        assert p.codings() == []
+        assert [d.name for d in p.documents.all()] == ["02_professional_ronald", "03_initiatiefnemer_ineke"]
+        assert p.codings.all() == []
         p.close()
         await pilot.press("u")
         await pilot.pause()
         assert screen.query_one("DataTable").row_count == 3  # type: ignore[attr-defined]
     p = reopen()
-    assert (p.documents(), p.codings(), p.segments(FATIMA)) == before
+    assert (p.documents.all(), p.codings.all(), p.documents.segments(FATIMA)) == before
 
 
 async def test_edit_attributes_dialog_and_undo(make: Any, reopen: Any) -> None:
@@ -119,7 +119,7 @@ async def test_edit_attributes_dialog_and_undo(make: Any, reopen: Any) -> None:
         await pilot.press("enter", *"casus=Delfshaven Helpt", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
-        assert reopen().document(FATIMA).attributes["casus"] == "Delfshaven Helpt"
+        assert reopen().documents.get(FATIMA).attributes["casus"] == "Delfshaven Helpt"
         await pilot.press("a")
         await pilot.pause()
         area = app.screen.query_one(TextArea)
@@ -130,10 +130,10 @@ async def test_edit_attributes_dialog_and_undo(make: Any, reopen: Any) -> None:
         area.load_text("rol=professional\n")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert reopen().document(FATIMA).attributes == {"rol": "professional"}
+        assert reopen().documents.get(FATIMA).attributes == {"rol": "professional"}
         await pilot.press("u")
         await pilot.pause()
-    assert reopen().document(FATIMA).attributes == {
+    assert reopen().documents.get(FATIMA).attributes == {
         "casus": "Delfshaven Helpt", "jaar": "2020", "rol": "bewoner", "wijk": "Bospolder"}
 
 
@@ -150,4 +150,4 @@ async def test_coding_screen_of_a_removed_document_goes_back_to_the_list(make: A
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, DocumentsScreen)
-    assert [d.name for d in reopen().documents()] == ["02_professional_ronald", "03_initiatiefnemer_ineke"]
+    assert [d.name for d in reopen().documents.all()] == ["02_professional_ronald", "03_initiatiefnemer_ineke"]

@@ -51,7 +51,7 @@ class Units:
 
 def counted_documents(project: Any, coders: Sequence[str], documents: Sequence[int]) -> dict[str, set[int]]:
     """Per coder, the documents that count: the ones they marked done, else all."""
-    marks = project.done_marks() if hasattr(project, "done_marks") else {}
+    marks = project.teams.done_marks() if hasattr(project.teams, "done_marks") else {}
     out = {}
     for coder in coders:
         done = marks.get(coder)
@@ -141,7 +141,7 @@ def agreement_units(project: Any, coders: Sequence[str], code_id: str | None = N
     ``segments``: :func:`unit_segments`, read once for many codes)."""
     if unit not in UNITS:
         raise InvalidInput(f"unit must be one of {', '.join(UNITS)}, not '{unit}'")
-    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents()]
+    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents.all()]
     counted_map = counted_documents(project, coders, docs)
     counted = [counted_map[c] for c in coders]
     if codings is None:
@@ -164,10 +164,10 @@ def agreement_units(project: Any, coders: Sequence[str], code_id: str | None = N
 def unit_segments(project: Any, unit: str, docs: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
     """Document -> (start, end) of its units: sentences, turns, or the whole document."""
     if unit == "document":
-        return {d: [(0, project.document_length(d))] for d in docs}
+        return {d: [(0, project.documents.length(d))] for d in docs}
     if unit == "overlap":
         return {}
-    return {d: [(s[0], s[1]) for s in segs] for d, segs in project.all_segments(unit).items()}
+    return {d: [(s[0], s[1]) for s in segs] for d, segs in project.documents.all_segments(unit).items()}
 
 
 def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = "sentence",
@@ -179,7 +179,7 @@ def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = 
     import pandas as pd
 
     tree = code_tree(project)
-    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents()]
+    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents.all()]
     codings = codings_frame(project, document_ids=docs)
     if include_children:
         codings = expand_to_ancestors(codings, tree)
@@ -217,7 +217,7 @@ def nominal_matrix(project: Any, coders: Sequence[str], codes: Sequence[str], *,
     if unit == "overlap":
         raise InvalidInput("a nominal set needs sentence, turn or document units")
     combined = None
-    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents()]
+    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents.all()]
     segments = unit_segments(project, unit, docs)
     for i, code_id in enumerate(codes):
         units = agreement_units(project, coders, code_id, unit=unit, codings=codings, document_ids=document_ids,
@@ -234,11 +234,11 @@ def disagreements(project: Any, coders: Sequence[str], *, unit: str = "sentence"
                   include_children: bool = False) -> list[dict[str, Any]]:
     """Every unit where the coders' values for a code differ: document, span, text, who applied it."""
     tree = code_tree(project)
-    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents()]
+    docs = sorted(document_ids) if document_ids is not None else [d.id for d in project.documents.all()]
     codings = codings_frame(project, document_ids=docs)
     if include_children:
         codings = expand_to_ancestors(codings, tree)
-    names = {d.id: d.name for d in project.documents()}
+    names = {d.id: d.name for d in project.documents.all()}
     segments = unit_segments(project, unit, docs)
     texts: dict[int, str] = {}
     out = []
@@ -255,7 +255,7 @@ def disagreements(project: Any, coders: Sequence[str], *, unit: str = "sentence"
                 continue
             seen.add((doc, start, end))
             if doc not in texts:
-                texts[doc] = project.document_text(doc)
+                texts[doc] = project.documents.text(doc)
             row = {"document_id": doc, "document": names.get(doc, str(doc)), "start": start, "end": end,
                    "code": code.id,
                    "label": code.label}

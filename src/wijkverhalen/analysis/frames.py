@@ -50,7 +50,7 @@ class CodeTree:
 
 
 def code_tree(project: Any) -> CodeTree:
-    return CodeTree(tuple(project.codes()))
+    return CodeTree(tuple(project.codes.all()))
 
 
 def documents_frame(project: Any, document_ids: Sequence[int] | None = None) -> pd.DataFrame:
@@ -59,7 +59,7 @@ def documents_frame(project: Any, document_ids: Sequence[int] | None = None) -> 
 
     wanted = None if document_ids is None else set(document_ids)
     rows = []
-    for d in project.documents():
+    for d in project.documents.all():
         if wanted is not None and d.id not in wanted:
             continue
         rows.append({"document_id": d.id, "document": d.name, "words": d.word_count, "memo": d.memo,
@@ -74,13 +74,13 @@ def codings_frame(project: Any, document_ids: Sequence[int] | None = None,
     """One row per coding with its document's name (no text)."""
     import pandas as pd
 
-    rows = project.coding_spans(document_ids)
+    rows = project.codings.spans(document_ids)
     columns = ["id", "guid", "document_id", "start", "end", "code_id", "coder", "memo", "valence",
                "created_at", "updated_at"]
     frame = pd.DataFrame(rows, columns=columns)
     if code_ids is not None:
         frame = frame[frame["code_id"].isin(list(code_ids))]
-    names = {d.id: d.name for d in project.documents()}
+    names = {d.id: d.name for d in project.documents.all()}
     frame = frame.assign(document=frame["document_id"].map(names))
     return frame.rename(columns={"id": "coding_id"}).reset_index(drop=True)
 

@@ -147,7 +147,7 @@ def code_by_document(project: Any, *, document_ids: Sequence[int] | None = None,
     codings = codings.assign(column=codings["document_id"].map(names))
     totals = pd.Series(1, index=sorted(names.tolist()), dtype=int)
     matrix = _matrix("documents", "document", tree, codings, totals)
-    lengths = {names[i]: len(t) for i, t in project.document_texts(list(documents.index)).items()}
+    lengths = {names[i]: len(t) for i, t in project.documents.texts(list(documents.index)).items()}
     coverage = _coverage(codings, lengths)
     shares = coverage.reindex(index=matrix.counts.index, columns=matrix.counts.columns, fill_value=0.0)
     return CodeMatrix("documents", "document", matrix.counts, matrix.documents, shares.round(4),

@@ -63,7 +63,7 @@ def documents_matching(project: Any, attributes: dict[str, str] | None) -> list[
         return None
     wanted = {k.lower(): v.lower() for k, v in attributes.items()}
     out = []
-    for d in project.documents():
+    for d in project.documents.all():
         have = {k.lower(): v.lower() for k, v in d.attributes.items()}
         if all(have.get(k) == v for k, v in wanted.items()):
             out.append(d.id)
@@ -131,7 +131,7 @@ def cooccurrence_table(project: Any, scope: str = "overlap", *, document_ids: Se
     for doc_id, group in codings.groupby("document_id"):
         rows = list(zip(group["coding_id"], group["code_id"], group["start"], group["end"], strict=True))
         if scope == "sentence":
-            bounds = [(s.start, s.end) for s in project.segments(int(doc_id))]
+            bounds = [(s.start, s.end) for s in project.documents.segments(int(doc_id))]
             reach = {cid: _sentence_reach(bounds, start, end) for cid, _, start, end in rows}
         seen: set[tuple[str, str, int]] = set()
         for cid, code, start, end in rows:
@@ -162,19 +162,19 @@ def memo_rows(project: Any) -> list[dict[str, Any]]:
     Keys: ``kind`` (coding/code/document), ``text``, ``coder`` (for codings), ``code_id``,
     ``document_id``, ``document``, ``coding_id``, ``start``, ``end``.
     """
-    names = {d.id: d.name for d in project.documents()}
+    names = {d.id: d.name for d in project.documents.all()}
     rows: list[dict[str, Any]] = []
-    for d in project.documents():
+    for d in project.documents.all():
         if d.memo and d.memo.strip():
             rows.append({"kind": "document", "text": d.memo, "coder": "", "code_id": None,
                          "document_id": d.id, "document": d.name, "coding_id": None,
                          "start": 0, "end": None})
-    for c in project.codes():
+    for c in project.codes.all():
         if c.memo and c.memo.strip():
             rows.append({"kind": "code", "text": c.memo, "coder": "", "code_id": c.id,
                          "document_id": None, "document": "", "coding_id": None,
                          "start": 0, "end": None})
-    for r in project.coding_spans(None):
+    for r in project.codings.spans(None):
         if r.get("memo") and str(r["memo"]).strip():
             rows.append({"kind": "coding", "text": r["memo"], "coder": r["coder"],
                          "code_id": r["code_id"], "document_id": r["document_id"],

@@ -71,7 +71,7 @@ def agreement(project: Path, coders: str | None, unit: str, overlap: float, code
     for out in (*outputs, *disagreement_outputs):
         check_output(out)
     with opened(project) as proj:
-        coded = set(proj.coders())
+        coded = set(proj.codings.coders())
         known = coded if chosen else coded - {"consensus"}
         if chosen:
             missing = [c for c in chosen if c not in coded]
@@ -80,8 +80,8 @@ def agreement(project: Path, coders: str | None, unit: str, overlap: float, code
         if len(chosen or known) < 2:
             raise InvalidInput("agreement needs codings by at least two coders")
         for code_id in (*_split(codes), *_split(nominal_set)):
-            if not proj.has_code(code_id):
-                raise proj.no_code(code_id)
+            if not proj.codes.has(code_id):
+                raise proj.codes.not_found(code_id)
         if nominal_set and len(_split(nominal_set)) < 2:
             raise InvalidInput("--set needs two or more codes")
         who = chosen or sorted(known)

@@ -63,12 +63,12 @@ def codebook_edit(project: Path, code_id: str, parent: str | None, top_level: bo
     if keywords is not None:
         values["keywords"] = _keywords(keywords)
     with opened(project) as proj:
-        current = proj.code(code_id)
+        current = proj.codes.get(code_id)
         move = parent is not None or top_level or position is not None
         new_parent = None if top_level else (parent if parent is not None else current.parent_id)
         if not values and not move:
             raise InvalidInput("nothing to change; give --label, --gloss, ... or --parent (see --help)")
-        code = proj.edit_code(code_id, resolve_coder(coder), values, move=move, parent_id=new_parent,
+        code = proj.codes.edit(code_id, resolve_coder(coder), values, move=move, parent_id=new_parent,
                               position=None if position is None else position - 1)
     changed = [*(k if k != "color" else "colour" for k in values), *(["place"] if move else [])]
     click.echo(f"edited {code.id}: {', '.join(changed)}")
@@ -95,7 +95,7 @@ def codebook_add(project: Path, code_id: str, label: str, parent: str | None, gl
     from ..models import Code
 
     with opened(project) as proj:
-        code = proj.add_code(Code(id=code_id, label=label, parent_id=parent, gloss=gloss, definition=definition,
+        code = proj.codes.add(Code(id=code_id, label=label, parent_id=parent, gloss=gloss, definition=definition,
                                   color=colour, keywords=_keywords(keywords)), resolve_coder(coder))
     click.echo(f"added {code.id}" + (f" under {code.parent_id}" if code.parent_id else ""))
 
@@ -113,7 +113,7 @@ def codebook_merge(project: Path, source: str, target: str, coder: str | None) -
       wijkverhalen codebook merge botu.wijk relaties.contact relaties
     """
     with opened(project) as proj:
-        moved = proj.merge_codes(source, target, resolve_coder(coder))
+        moved = proj.codes.merge(source, target, resolve_coder(coder))
     click.echo(f"merged {source} into {target}: {moved} coding(s) moved")
 
 
@@ -129,5 +129,5 @@ def codebook_delete(project: Path, code_id: str, coder: str | None) -> None:
       wijkverhalen codebook delete botu.wijk relaties.oud
     """
     with opened(project) as proj:
-        proj.delete_code(code_id, resolve_coder(coder))
+        proj.codes.delete(code_id, resolve_coder(coder))
     click.echo(f"deleted {code_id}")

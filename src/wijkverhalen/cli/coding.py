@@ -57,9 +57,9 @@ def parse_sentence_range(value: str) -> tuple[int, int]:
 
 def sentence_span(project: Any, document_id: int, first: int, last: int) -> tuple[int, int]:
     """The character span of sentences ``first``..``last`` (1-based, inclusive) of a document."""
-    sentences = project.segments(document_id, "sentence")
+    sentences = project.documents.segments(document_id, "sentence")
     if last > len(sentences):
-        raise InvalidInput(f"document {project.document(document_id).name} has {len(sentences)} sentence(s); "
+        raise InvalidInput(f"document {project.documents.get(document_id).name} has {len(sentences)} sentence(s); "
                            f"there is no sentence {last} (see 'wijkverhalen show')")
     return sentences[first - 1].start, sentences[last - 1].end
 
@@ -102,12 +102,12 @@ def code(project: Path, document: str, spec: tuple[str, ...], sentence: str | No
             check_span(start, end)
         else:
             first, last = parse_sentence_range(sentence)
-        doc_id = proj.resolve_document(document)
+        doc_id = proj.documents.resolve(document)
         if sentence is not None:
             start, end = sentence_span(proj, doc_id, first, last)
-        proj.code(code_id)  # an unknown id or a label: the error names the closest ids
-        coding = proj.add_coding(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
-        text = proj.document_text(doc_id)[start:end]
+        proj.codes.get(code_id)  # an unknown id or a label: the error names the closest ids
+        coding = proj.codings.add(doc_id, start, end, code_id, resolve_coder(coder), memo=memo, valence=valence)
+        text = proj.documents.text(doc_id)[start:end]
     click.echo(f"coding {coding.id}: {code_id} [{start}-{end}] on \"{_short(text)}\"")
 
 
@@ -139,10 +139,10 @@ def show(project: Path, document: str, with_codings: bool, as_json: bool) -> Non
       wijkverhalen show botu.wijk 3 --codings
     """
     with opened(project) as proj:
-        doc = proj.document(document)
-        text = proj.document_text(doc.id)
-        sentences = proj.segments(doc.id, "sentence")
-        codings = proj.codings(doc.id) if with_codings else []
+        doc = proj.documents.get(document)
+        text = proj.documents.text(doc.id)
+        sentences = proj.documents.segments(doc.id, "sentence")
+        codings = proj.codings.all(doc.id) if with_codings else []
     rows = []
     for s in sentences:
         row: dict[str, Any] = {"sentence": s.index + 1, "start": s.start, "end": s.end, "speaker": s.speaker,
@@ -194,7 +194,7 @@ def coding_edit(project: Path, coding_id: int, code_id: str | None, valence: str
     with opened(project) as proj:  # a missing project is the first thing to say
         values: dict[str, Any] = {}
         if code_id is not None:
-            proj.code(code_id)
+            proj.codes.get(code_id)
             values["code_id"] = code_id
         if valence is not None:
             values["valence"] = None if valence == "none" else valence
@@ -206,7 +206,7 @@ def coding_edit(project: Path, coding_id: int, code_id: str | None, valence: str
             check_span(values["start"], values["end"])
         if not values:
             raise InvalidInput("nothing to change; give --code, --valence or --span")
-        coding = proj.update_coding(coding_id, resolve_coder(coder), **values)
+        coding = proj.codings.update(coding_id, resolve_coder(coder), **values)
     click.echo(f"coding {coding.id}: {coding.code_id} [{coding.start}-{coding.end}]"
                + (f" {coding.valence}" if coding.valence else ""))
 

@@ -164,8 +164,8 @@ def codebook_show(project: Path, as_json: bool) -> None:
     from dataclasses import asdict
 
     with opened(project) as proj:
-        codes = proj.codes()
-        counts = proj.code_counts()
+        codes = proj.codes.all()
+        counts = proj.codes.counts()
     if as_json:
         echo_json([{**asdict(c), "codings": counts.get(c.id, 0)} for c in codes])
         return
@@ -196,7 +196,7 @@ def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str 
 
     cb = load_codebook(file)
     with opened(project) as proj:
-        report = proj.sync_codes(cb.codes, resolve_coder(coder), merge_into=merge_into, version=cb.version)
+        report = proj.codes.sync(cb.codes, resolve_coder(coder), merge_into=merge_into, version=cb.version)
     click.echo(f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}")
     for old, new in report.merged.items():
         click.echo(f"  codings of {old} moved to {new}")
@@ -217,7 +217,7 @@ def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
     from ..exporters import atomic_output
 
     with opened(project) as proj:
-        text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
+        text = dump_codebook(proj.codes.all(), name=proj.get_meta("codebook_name") or "",
                              version=proj.get_meta("codebook_version") or "")
     if not outputs:
         click.echo(text, nl=False)
@@ -247,7 +247,7 @@ def search(project: Path, query: str, limit: int, as_json: bool) -> None:
 
     lemmas = nlp.query_lemmas(query)
     with opened(project) as proj:
-        hits = proj.search(query, lemmas, limit=limit)
+        hits = proj.retrieval.search(query, lemmas, limit=limit)
     if as_json:
         echo_json([h.to_json() for h in hits])
         return
@@ -267,7 +267,7 @@ def uncode(project: Path, coding_id: int, coder: str | None) -> None:
       wijkverhalen uncode botu.wijk 42
     """
     with opened(project) as proj:
-        removed = proj.remove_coding(coding_id, resolve_coder(coder))
+        removed = proj.codings.remove(coding_id, resolve_coder(coder))
     click.echo(f"removed coding {coding_id} ({removed.code_id})")
 
 
@@ -275,7 +275,7 @@ def _step(project: Path, coder: str | None, skip: bool, redo: bool) -> None:
     verb = "redo" if redo else "undo"
     who = resolve_coder(coder)
     with opened(project) as proj:
-        step = proj.redo_step(who, skip=skip) if redo else proj.undo_step(who, skip=skip)
+        step = proj.history.redo_step(who, skip=skip) if redo else proj.history.undo_step(who, skip=skip)
     if step is None:
         click.echo(f"nothing to {verb} for {who}")
         return
@@ -332,7 +332,7 @@ def history(project: Path, limit: int, coder: str | None, as_json: bool) -> None
       wijkverhalen history botu.wijk --coder anna
     """
     with opened(project) as proj:
-        ops = proj.history(limit, coder)
+        ops = proj.history.recent(limit, coder)
     if as_json:
         echo_json([op.__dict__ for op in ops])
         return
@@ -362,8 +362,8 @@ def segments(project: Path, code_id: str, children: bool, coder: str | None, whe
         key, value = item.split("=", 1)
         attrs[key.strip()] = value.strip()
     with opened(project) as proj:
-        proj.code(code_id)
-        passages = proj.passages(code_id, include_children=children, coder=coder, attributes=attrs)
+        proj.codes.get(code_id)
+        passages = proj.retrieval.passages(code_id, include_children=children, coder=coder, attributes=attrs)
     if as_json:
         echo_json([{"coding_id": p.coding.id, "document": p.document_name, "start": p.coding.start,
                     "end": p.coding.end, "code": p.coding.code_id, "coder": p.coding.coder,
@@ -396,7 +396,7 @@ def stats(project: Path, as_json: bool) -> None:
       wijkverhalen stats botu.wijk --json
     """
     with opened(project) as proj:
-        data = proj.stats()
+        data = proj.retrieval.stats()
     if as_json:
         echo_json(data)
         return
@@ -446,7 +446,7 @@ def demo(path: Path | None, rebuild: bool, no_tui: bool) -> None:
         for file, reason in report.failed:
             click.echo(f"  skipped: {file}: {reason}", err=True)
     with opened(target) as proj:
-        data = proj.stats()
+        data = proj.retrieval.stats()
     click.echo(f"{target}: {data['documents']} documents, {data['words']} words, "
                f"{data['codes']} codes, {data['codings']} codings")
     if not no_tui:

@@ -66,8 +66,8 @@ def documents_list(project: Path, as_json: bool) -> None:
       wijkverhalen documents botu.wijk --json
     """
     with opened(project) as proj:
-        docs = proj.documents()
-        progress = proj.document_progress()
+        docs = proj.documents.all()
+        progress = proj.retrieval.document_progress()
     rows: list[dict[str, Any]] = []
     for d in docs:
         n_codings, n_sent, n_coded = progress.get(d.id, (0, 0, 0))
@@ -101,8 +101,8 @@ def documents_remove(project: Path, docs: tuple[str, ...], force: bool, coder: s
       wijkverhalen documents remove botu.wijk interview_07 --force
     """
     with opened(project) as proj:
-        n_codings = {d: n for d, (n, _, _) in proj.document_progress().items()}
-        removed = proj.remove_documents(list(docs), resolve_coder(coder), force=force)
+        n_codings = {d: n for d, (n, _, _) in proj.retrieval.document_progress().items()}
+        removed = proj.documents.remove(list(docs), resolve_coder(coder), force=force)
     codings = sum(n_codings.get(d.id, 0) for d in removed)
     extra = f" and {codings} coding(s)" if codings else ""
     click.echo(f"removed {len(removed)} document(s){extra}: {', '.join(d.name for d in removed)} "
@@ -136,9 +136,9 @@ def documents_set(project: Path, doc: str, assignments: tuple[str, ...], coder: 
     """
     with opened(project) as proj:  # a missing project is the first thing to say
         values = parse_assignments(assignments)
-        document = proj.document(doc)
-        changed = proj.set_attributes(document.id, values, resolve_coder(coder))
-        attributes = proj.attributes(document.id)
+        document = proj.documents.get(doc)
+        changed = proj.documents.set_attributes(document.id, values, resolve_coder(coder))
+        attributes = proj.documents.attributes(document.id)
     shown = ", ".join(f"{k}={v}" for k, v in attributes.items()) or "(none)"
     click.echo(f"{document.name}: {changed} attribute(s) changed; now {shown}")
 
@@ -168,7 +168,7 @@ def documents_attributes(project: Path, csv_file: Path, coder: str | None) -> No
         matched: dict[int, dict[str, str]] = {}
         used: set[str] = set()
         unmatched_docs: list[str] = []
-        for d in proj.documents():
+        for d in proj.documents.all():
             found = index.lookup(Path(d.source_path)) or index.lookup(Path(d.name))
             if found:
                 used.add(found.pop(_KEY))
@@ -178,7 +178,7 @@ def documents_attributes(project: Path, csv_file: Path, coder: str | None) -> No
         if not matched:
             raise InvalidInput("no row matches an imported document (rows are matched by file name, "
                                "or by name without extension)", path=csv_file)
-        changed = proj.apply_attributes(matched, resolve_coder(coder), f"attributes from {csv_file.name}")
+        changed = proj.documents.apply_attributes(matched, resolve_coder(coder), f"attributes from {csv_file.name}")
     unmatched_rows = [key for key in rows if key not in used]
     click.echo(f"{len(matched)} document(s) matched, {changed} attribute(s) changed")
     for key in unmatched_rows:

@@ -129,7 +129,7 @@ def pseudonyms_add(project: Path, name: str, pseudonym: str, coder: str | None) 
       wijkverhalen pseudonyms add botu.wijk Fatima "Bewoner 7"
     """
     with opened(project) as proj:
-        replaced = proj.add_pseudonym(name, pseudonym, resolve_coder(coder))
+        replaced = proj.exchange.add_pseudonym(name, pseudonym, resolve_coder(coder))
     click.echo(f"{'changed' if replaced else 'added'}: {' '.join(name.split())} -> {' '.join(pseudonym.split())}")
 
 
@@ -159,7 +159,7 @@ def pseudonyms_import(project: Path, file: Path, coder: str | None) -> None:
         seen[key] = line
     with opened(project) as proj:
         try:
-            result = proj.import_pseudonyms([(n, p) for _, n, p in rows], resolve_coder(coder),
+            result = proj.exchange.import_pseudonyms([(n, p) for _, n, p in rows], resolve_coder(coder),
                                             label=f"import pseudonyms from {file.name}")
         except InvalidInput as exc:
             raise DataError(exc.message, path=file) from exc
@@ -177,7 +177,7 @@ def pseudonyms_list(project: Path, as_json: bool) -> None:
       wijkverhalen pseudonyms list botu.wijk
     """
     with opened(project) as proj:
-        rows = proj.pseudonyms()
+        rows = proj.exchange.pseudonyms()
     if as_json:
         echo_json([{"name": p.name, "pseudonym": p.pseudonym} for p in rows])
         return
@@ -196,5 +196,5 @@ def pseudonyms_remove(project: Path, name: str, coder: str | None) -> None:
       wijkverhalen pseudonyms remove botu.wijk "Fatima Bakkali"
     """
     with opened(project) as proj:
-        removed = proj.remove_pseudonym(name, resolve_coder(coder))
+        removed = proj.exchange.remove_pseudonym(name, resolve_coder(coder))
     click.echo(f"removed: {removed.name} -> {removed.pseudonym}")

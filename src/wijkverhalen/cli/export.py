@@ -42,7 +42,7 @@ def progress_bar(label: str) -> Any:
 def remind_pseudonyms(project: Any, pseudonymise: bool) -> None:
     """Say so when the project has pseudonyms but this export keeps the real names."""
     if not pseudonymise:
-        n = len(project.pseudonyms())
+        n = len(project.exchange.pseudonyms())
         if n:
             click.echo(f"note: the project has {n} pseudonym(s); this export keeps the real names "
                        "(add --pseudonymise to replace them)", err=True)

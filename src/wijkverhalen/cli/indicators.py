@@ -63,8 +63,8 @@ def indicators_show(project: Path, indicator: str, area: str, nprz: tuple[str, .
     with opened(project) as proj:
         comparison = compare_in_project(proj, indicator, focus=area, nprz_members=list(nprz) or None,
                                         weight_indicator=weight_indicator)
-        meta = next(i for i in proj.indicators() if i.id == indicator)
-        rows = proj.indicator_values([indicator])
+        meta = next(i for i in proj.indicators.all() if i.id == indicator)
+        rows = proj.indicators.values([indicator])
     provenance: dict[tuple[str, str], set[str]] = {}
     for r in rows:
         name = r["file"].replace("\\", "/").rsplit("/", 1)[-1]
@@ -121,8 +121,8 @@ def indicators_describe(project: Path, indicator: str, label: str | None, unit: 
     if threshold is not None:
         fields["threshold"] = _threshold(threshold)
     with opened(project) as proj:
-        changed = proj.set_indicator_meta(indicator, resolve_coder(coder), **fields)
-        meta = next(i for i in proj.indicators() if i.id == indicator)
+        changed = proj.indicators.set_meta(indicator, resolve_coder(coder), **fields)
+        meta = next(i for i in proj.indicators.all() if i.id == indicator)
     shown = "" if meta.threshold is None else f"; threshold {meta.threshold:g}"
     click.echo(f"{indicator}: {meta.meta.describe()}{shown}" + ("" if changed else " (unchanged)"))
 
@@ -159,8 +159,8 @@ def indicators_nprz(project: Path, members: tuple[str, ...], clear: bool, as_jso
         raise click.UsageError("give members or --clear, not both")
     with opened(project) as proj:
         if clear or members:
-            proj.set_nprz_members(list(members))
-        current = proj.nprz_members()
+            proj.indicators.set_nprz_members(list(members))
+        current = proj.indicators.nprz_members()
     if as_json:
         echo_json(current)
         return
@@ -181,6 +181,6 @@ def indicators_alias(project: Path, area: str, aliases: tuple[str, ...], coder: 
       wijkverhalen indicators alias botu.wijk Bospolder BU9999001 "Bospolder (wijk)"
     """
     with opened(project) as proj:
-        new = proj.add_area_aliases(area, list(aliases), resolve_coder(coder))
-        name = proj.area_registry().require(area)
+        new = proj.indicators.add_area_aliases(area, list(aliases), resolve_coder(coder))
+        name = proj.indicators.area_registry().require(area)
     click.echo(f"{name}: " + (f"added {', '.join(new)}" if new else "no new names"))

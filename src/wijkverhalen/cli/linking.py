@@ -82,7 +82,7 @@ def indicators_import(project: Path, file: Path, sheet: str | None, form: str, a
     options = TableOptions(sheet=sheet, form=form, area_column=area_column, year_column=year_column, year=year,
                            only=only, skip=skip, districts=districts, source=source)
     with opened(project) as proj:
-        start = len(proj.areas())
+        start = len(proj.indicators.areas())
         areas = tuple(parse_new_area(spec, start + i) for i, spec in enumerate(new_areas))
         report = import_indicator_file(proj, file, resolve_coder(coder), new_areas=areas, options=options)
     where = f"{file}" + (f" [{report.sheet}]" if report.sheet else "")
@@ -114,11 +114,11 @@ def indicators_list(project: Path, show_values: bool, indicator_ids: tuple[str, 
     from dataclasses import asdict
 
     with opened(project) as proj:
-        inds = [i for i in proj.indicators() if not indicator_ids or i.id in indicator_ids]
+        inds = [i for i in proj.indicators.all() if not indicator_ids or i.id in indicator_ids]
         unknown = sorted(set(indicator_ids) - {i.id for i in inds})
         if unknown:
             raise InvalidInput(f"no indicator {', '.join(unknown)} (see 'wijkverhalen indicators list')")
-        values = proj.indicator_values([i.id for i in inds]) if show_values else []
+        values = proj.indicators.values([i.id for i in inds]) if show_values else []
     if as_json:
         echo_json({"indicators": [asdict(i) for i in inds], "values": values} if show_values
                   else [asdict(i) for i in inds])
@@ -154,7 +154,7 @@ def indicators_areas(project: Path, as_json: bool) -> None:
     from dataclasses import asdict
 
     with opened(project) as proj:
-        areas = proj.areas()
+        areas = proj.indicators.areas()
     if as_json:
         echo_json([asdict(a) for a in areas])
         return
@@ -184,8 +184,8 @@ def links_list(project: Path, as_json: bool) -> None:
     with opened(project) as proj:
         rows = [{"code": code_id, "indicator": link.indicator, "direction": link.direction,
                  "aspect": link.aspect, "hypothesis": link.hypothesis,
-                 "imported": proj.has_indicator(link.indicator)}
-                for code_id, link in proj.indicator_links()]
+                 "imported": proj.indicators.has(link.indicator)}
+                for code_id, link in proj.indicators.links()]
     if as_json:
         echo_json(rows)
         return
@@ -218,8 +218,8 @@ def links_add(project: Path, code_id: str, indicator: str, direction: str, aspec
       wijkverhalen links add botu.wijk buurt.kwetsbaarheid.wonen tevreden_woning --direction down
     """
     with opened(project) as proj:
-        proj.set_indicator_link(code_id, indicator, _DIRECTIONS[direction], resolve_coder(coder), aspect=aspect)
-        link = next(link for c, link in proj.indicator_links() if c == code_id and link.indicator == indicator)
+        proj.indicators.set_link(code_id, indicator, _DIRECTIONS[direction], resolve_coder(coder), aspect=aspect)
+        link = next(link for c, link in proj.indicators.links() if c == code_id and link.indicator == indicator)
     click.echo(f"linked {code_id} -> {indicator} ({link.direction}, {link.aspect})")
 
 
@@ -236,7 +236,7 @@ def links_remove(project: Path, code_id: str, indicator: str, coder: str | None)
       wijkverhalen links remove botu.wijk governance gemeente_ondersteunt_initiatieven
     """
     with opened(project) as proj:
-        proj.remove_indicator_link(code_id, indicator, resolve_coder(coder))
+        proj.indicators.remove_link(code_id, indicator, resolve_coder(coder))
     click.echo(f"unlinked {code_id} -> {indicator}")
 
 
@@ -269,7 +269,7 @@ def actors_import(project: Path, file: Path | None, coder: str | None) -> None:
     path = file or resource_path("data/actors.yaml")
     registry = parse_actor_registry(path)
     with opened(project) as proj:
-        added, changed, unchanged = proj.import_actors(registry, resolve_coder(coder), source=str(path))
+        added, changed, unchanged = proj.actors.import_registry(registry, resolve_coder(coder), source=str(path))
     click.echo(f"{path}: {added} actor(s) added, {changed} changed, {unchanged} unchanged")
 
 
@@ -295,10 +295,10 @@ def actors_detect(project: Path, documents: tuple[str, ...], pipeline: str | Non
     from ..linking.actors import detect_in_project
 
     with opened(project) as proj:
-        ids = [proj.resolve_document(d) for d in documents] if documents else None
+        ids = [proj.documents.resolve(d) for d in documents] if documents else None
         report = detect_in_project(proj, resolve_coder(coder), document_ids=ids, pipeline=pipeline)
-        names = {a.id: a.name for a in proj.actors()}
-        suggested = len(proj.mentions(statuses=["suggested"], context=0))
+        names = {a.id: a.name for a in proj.actors.all()}
+        suggested = len(proj.actors.mentions(statuses=["suggested"], context=0))
     click.echo(f"{report.documents} document(s): {report.found} mention(s) found, {report.added} new, "
                f"{report.kept} already known, {report.removed} no longer found")
     if suggested:
@@ -326,9 +326,9 @@ def actors_list(project: Path, confirmed_only: bool, as_json: bool) -> None:
 
     with opened(project) as proj:
         graph = build_network(proj, NetworkOptions(confirmed_only=confirmed_only, include_codes=True))
-        registry = proj.actors()
+        registry = proj.actors.all()
         status: dict[str, dict[str, int]] = {}
-        for m in proj.mentions(context=0):
+        for m in proj.actors.mentions(context=0):
             status.setdefault(m.actor_id, {}).setdefault(m.status, 0)
             status[m.actor_id][m.status] += 1
     rows = []
@@ -369,9 +369,9 @@ def actors_mentions(project: Path, actor_id: str | None, document: str | None, s
 
     with opened(project) as proj:
         if actor_id:
-            proj.actor(actor_id)
-        doc_id = proj.resolve_document(document) if document else None
-        found = proj.mentions(actor_id=actor_id, document_id=doc_id, statuses=list(statuses) or None)
+            proj.actors.get(actor_id)
+        doc_id = proj.documents.resolve(document) if document else None
+        found = proj.actors.mentions(actor_id=actor_id, document_id=doc_id, statuses=list(statuses) or None)
     if as_json:
         echo_json([asdict(m) for m in found])
         return
@@ -381,7 +381,7 @@ def actors_mentions(project: Path, actor_id: str | None, document: str | None, s
 
 def _set_status(project: Path, ids: tuple[int, ...], status: str, coder: str | None) -> None:
     with opened(project) as proj:
-        changed = proj.set_mention_status(ids, status, resolve_coder(coder))
+        changed = proj.actors.set_mention_status(ids, status, resolve_coder(coder))
     click.echo(f"{status} {changed} mention(s)" + (f" ({len(ids) - changed} already {status})"
                                                     if changed < len(ids) else ""))
 
@@ -429,7 +429,7 @@ def actors_mention(project: Path, document: str, start: int, end: int, actor_id:
       wijkverhalen actors mention botu.wijk 05_professional 1200 1214 havensteder
     """
     with opened(project) as proj:
-        mention = proj.add_mention(proj.resolve_document(document), start, end, actor_id, resolve_coder(coder))
+        mention = proj.actors.add_mention(proj.documents.resolve(document), start, end, actor_id, resolve_coder(coder))
     click.echo(f"mention {mention.id}: {actor_id} on \"{mention.text}\"")
 
 

@@ -42,25 +42,25 @@ def _coding_id(target: str) -> int:
 def read_memo(kind: str, target: str, project: Any) -> tuple[str, str]:
     """``(what, memo)`` of one coding, code or document; ``what`` names it for messages."""
     if kind == "coding":
-        coding = project.coding(_coding_id(target))
+        coding = project.codings.get(_coding_id(target))
         return f"coding {coding.id} ({coding.code_id})", coding.memo
     if kind == "code":
-        code = project.code(target)
+        code = project.codes.get(target)
         return f"code {code.id}", code.memo
-    doc = project.document(target)
+    doc = project.documents.get(target)
     return f"document {doc.name}", doc.memo
 
 
 def write_memo(kind: str, target: str, project: Any, text: str, coder: str) -> str:
     """Set the memo (one undoable step); returns what was changed, for the message."""
     if kind == "coding":
-        coding = project.update_coding(_coding_id(target), coder, memo=text)
+        coding = project.codings.update(_coding_id(target), coder, memo=text)
         return f"coding {coding.id} ({coding.code_id})"
     if kind == "code":
-        code = project.update_code(target, coder, memo=text)
+        code = project.codes.update(target, coder, memo=text)
         return f"code {code.id}"
-    doc = project.document(target)
-    project.set_document_memo(doc.id, text, coder)
+    doc = project.documents.get(target)
+    project.documents.set_memo(doc.id, text, coder)
     return f"document {doc.name}"
 
 
@@ -157,16 +157,16 @@ def memo_list(project: Path, kinds: tuple[str, ...], as_json: bool) -> None:
     wanted = set(kinds or KINDS)
     rows: list[dict[str, Any]] = []
     with opened(project) as proj:
-        names = {d.id: d.name for d in proj.documents()}
+        names = {d.id: d.name for d in proj.documents.all()}
         if "document" in wanted:
             rows += [{"kind": "document", "id": d.id, "name": d.name, "memo": d.memo}
-                     for d in proj.documents() if d.memo]
+                     for d in proj.documents.all() if d.memo]
         if "code" in wanted:
-            rows += [{"kind": "code", "id": c.id, "name": c.label, "memo": c.memo} for c in proj.codes() if c.memo]
+            rows += [{"kind": "code", "id": c.id, "name": c.label, "memo": c.memo} for c in proj.codes.all() if c.memo]
         if "coding" in wanted:
             rows += [{"kind": "coding", "id": c.id, "name": f"{c.code_id} in {names.get(c.document_id, '?')} "
                       f"[{c.start}-{c.end}]", "memo": c.memo, "coder": c.coder}
-                     for c in proj.codings() if c.memo]
+                     for c in proj.codings.all() if c.memo]
     if as_json:
         echo_json(rows)
         return

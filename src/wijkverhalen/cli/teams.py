@@ -73,7 +73,7 @@ def merge(project: Path, sources: tuple[Path, ...], coder: str | None, as_json: 
     reports = []
     with opened(project) as proj:
         for source in sources:
-            reports.append(proj.merge_from(source, who))
+            reports.append(proj.exchange.merge_from(source, who))
     if as_json:
         echo_json([{"source": r.source, "added": dict(r.added), "updated": dict(r.updated),
                     "removed": dict(r.removed), "operations": r.operations, "conflicts": r.conflicts,
@@ -117,7 +117,7 @@ def done(project: Path, documents: tuple[str, ...], coder: str | None, unmark: b
     who = resolve_coder(coder)
     with opened(project) as proj:
         for ref in documents:
-            doc_id = proj.resolve_document(ref)
-            changed = proj.mark_done(doc_id, who, done=not unmark)
+            doc_id = proj.documents.resolve(ref)
+            changed = proj.teams.mark_done(doc_id, who, done=not unmark)
             state = "not done" if unmark else "done"
             click.echo(f"{ref}: {state} by {who}" + ("" if changed else " (already)"))

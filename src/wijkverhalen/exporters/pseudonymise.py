@@ -77,7 +77,7 @@ class Pseudonymiser:
 
     @classmethod
     def from_project(cls, project: object) -> Pseudonymiser:
-        return cls((p.name, p.pseudonym) for p in project.pseudonyms())  # type: ignore[attr-defined]
+        return cls((p.name, p.pseudonym) for p in project.exchange.pseudonyms())  # type: ignore[attr-defined]
 
     def __bool__(self) -> bool:
         return self.pattern is not None

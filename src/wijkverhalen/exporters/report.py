@@ -252,10 +252,10 @@ def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
 
 def resolve_case_documents(project: Any, case: str) -> tuple[str, list[int]]:
     """The case's name and document ids; matches by name, acronym or unique prefix."""
-    if hasattr(project, "resolve_case") and hasattr(project, "case_document_ids"):
-        name = project.resolve_case(case)
-        return name, list(project.case_document_ids(name))
-    cases = project.cases()
+    if hasattr(project.documents, "resolve_case") and hasattr(project.documents, "case_document_ids"):
+        name = project.documents.resolve_case(case)
+        return name, list(project.documents.case_document_ids(name))
+    cases = project.documents.cases()
     matches = [n for n in cases if n.casefold() == case.casefold()] or \
               [n for n in cases if n.casefold().startswith(case.casefold())]
     if len(matches) != 1:
@@ -278,7 +278,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
     doc_ids: list[int] | None = None
     if case:
         case_name, doc_ids = resolve_case_documents(project, case)
-    documents = [d for d in project.documents() if doc_ids is None or d.id in set(doc_ids)]
+    documents = [d for d in project.documents.all() if doc_ids is None or d.id in set(doc_ids)]
     doc_set = {d.id for d in documents}
     role_of = {d.id: next((d.attributes[a] for a in ROLE_ATTRIBUTES if d.attributes.get(a)), "")
                for d in documents}
@@ -288,7 +288,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         selected = set()
         for cid in codes:
             if cid not in tree.by_id:
-                raise InvalidInput(project.no_code(cid).message)
+                raise InvalidInput(project.codes.not_found(cid).message)
             selected.update(tree.descendants(cid))
     own, total = code_frequencies_with_children(project, document_ids=sorted(doc_set))
     role_cols = [c for c in own.columns if c.startswith("role:")]
@@ -302,7 +302,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         return all_codes or int(total.at[code_id, "codings"]) > 0
 
     rows_by_code: dict[str, list[dict[str, Any]]] = {}
-    all_rows = project.coding_spans(sorted(doc_set))
+    all_rows = project.codings.spans(sorted(doc_set))
     for row in all_rows:
         rows_by_code.setdefault(row["code_id"], []).append(row)
     agreed = agreed_codings(all_rows)
@@ -418,7 +418,7 @@ def _fill_quotes(project: Any, section: CodeSection, rows: list[dict[str, Any]],
     memo_rows = sorted((r for r in rows if r["memo"]), key=lambda r: (doc_names.get(r["document_id"], ""), r["start"],
                                                                        r["end"], r["id"]))
     wanted = candidates + [r["id"] for r in memo_rows[:max_memos + quotes]]
-    fetched = {p.coding.id: p for p in project.passages_for(wanted)}
+    fetched = {p.coding.id: p for p in project.retrieval.passages_for(wanted)}
     chosen = choose_quotes([fetched[i] for i in candidates if i in fetched], quotes, role_of, agreed)
     section.quotes = [_quote(p, role_of, anonymise) for p in chosen]
     quoted = {p.coding.id for p in chosen}

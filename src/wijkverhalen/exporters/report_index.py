@@ -145,10 +145,10 @@ def index_section(project: Any, indicator_ids: Sequence[str], notes: Sequence[In
     from ..linking.comparison import compare, inhabitants_from
 
     try:
-        described = {i.id: i for i in project.indicators()}
-        all_rows = project.indicator_values()
-        registry = project.area_registry()
-        nprz_members = project.nprz_members() or []
+        described = {i.id: i for i in project.indicators.all()}
+        all_rows = project.indicators.values()
+        registry = project.indicators.area_registry()
+        nprz_members = project.indicators.nprz_members() or []
     except AttributeError:  # a project without the linking store
         return []
     values: dict[str, dict[str, dict[int, float]]] = {}

@@ -212,22 +212,22 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
         wanted = []
         for cid in codes:
             if cid not in tree.by_id:
-                raise InvalidInput(project.no_code(cid).message)
+                raise InvalidInput(project.codes.not_found(cid).message)
             wanted.extend(c for c in tree.descendants(cid) if c not in wanted)
     doc_set: set[int] | None = None
     if case:
         doc_set = set(resolve_case_documents(project, case)[1])
-    documents = {d.id: d for d in project.documents()}
+    documents = {d.id: d for d in project.documents.all()}
     attribute_names = sorted({k for d in documents.values() for k in d.attributes})
     header = FIXED_BEFORE + attribute_names + FIXED_AFTER
     paths = {c.id: tree.path(c.id) for c in tree.codes}
     wanted_set = set(wanted)
-    spans = [r for r in project.coding_spans(sorted(doc_set) if doc_set is not None else None)
+    spans = [r for r in project.codings.spans(sorted(doc_set) if doc_set is not None else None)
              if r["code_id"] in wanted_set and (coder is None or r["coder"] == coder)]
     rows: list[dict[str, Any]] = []
     chunk = 2000
     for n in range(0, len(spans), chunk):
-        for p in project.passages_for([r["id"] for r in spans[n:n + chunk]]):
+        for p in project.retrieval.passages_for([r["id"] for r in spans[n:n + chunk]]):
             c = p.coding
             doc = documents[c.document_id]
             attrs = anonymise.mapping(doc.attributes)

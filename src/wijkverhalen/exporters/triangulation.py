@@ -169,7 +169,7 @@ def triangulate(project: Any, case: str | None, codes: Sequence[Code]) -> Triang
     if not codes:
         return out
     try:
-        labels = {i.id: i.label for i in project.indicators()}
+        labels = {i.id: i.label for i in project.indicators.all()}
     except Exception:  # noqa: BLE001 - the linking store may be absent
         labels = {}
     views: dict[tuple[str, str], VerdictView] = {}

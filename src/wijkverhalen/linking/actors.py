@@ -361,11 +361,11 @@ def detect_mentions(documents: Iterable[tuple[int, str]], actors: Sequence[Actor
 def detect_in_project(project: Any, coder: str, *, document_ids: Sequence[int] | None = None,
                       pipeline: str | None = None) -> Any:
     """Find mentions of the project's actors in its documents and store them."""
-    actors = project.actors()
+    actors = project.actors.all()
     if not actors:
         raise DataError("the project has no actors; import a registry first "
                         "(wijkverhalen actors import PROJECT data/actors.yaml)")
-    ids = list(document_ids) if document_ids is not None else sorted(project.document_names())
-    texts = ((doc_id, project.document_text(doc_id)) for doc_id in ids)
+    ids = list(document_ids) if document_ids is not None else sorted(project.documents.names())
+    texts = ((doc_id, project.documents.text(doc_id)) for doc_id in ids)
     found = detect_mentions(texts, actors)  # ``pipeline`` is no longer needed: matching is on words
-    return project.store_detected_mentions(found, coder)
+    return project.actors.store_detected_mentions(found, coder)

@@ -62,13 +62,13 @@ def _inventory(ctx: Context, evidence: Any, root: str) -> list[InventoryCount]:
 
 
 def _actors(ctx: Context, name: str, doc_ids: list[int]) -> list[dict[str, Any]]:
-    units = ctx.project.mention_units(document_ids=doc_ids)
+    units = ctx.project.actors.mention_units(document_ids=doc_ids)
     if not units:
         return []
     from .network import NetworkOptions, build_network, top_ties
 
     graph = build_network(ctx.project, NetworkOptions(case=name, include_codes=False))
-    names = {a.id: a.name for a in ctx.project.actors()}
+    names = {a.id: a.name for a in ctx.project.actors.all()}
     mentions = Counter(u[0] for u in units)
     docs: dict[str, set[int]] = defaultdict(set)
     for actor_id, doc_id, _ in units:
@@ -79,7 +79,7 @@ def _actors(ctx: Context, name: str, doc_ids: list[int]) -> list[dict[str, Any]]
 
 
 def case_view(ctx: Context, name: str) -> CaseView:
-    doc_ids = ctx.project.case_document_ids(name)
+    doc_ids = ctx.project.documents.case_document_ids(name)
     evidence = ctx.evidence(doc_ids)
     role_counts = Counter(ctx.roles.get(d, "?") for d in doc_ids)
     return CaseView(name=name, documents=len(doc_ids), roles=dict(sorted(role_counts.items())),

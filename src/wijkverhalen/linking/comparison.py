@@ -212,14 +212,14 @@ def compare_in_project(project: Any, indicator: str, *, focus: str = "BoTu",
     the inhabitants in ``weight_indicator`` or in the first of :data:`INHABITANT_INDICATORS`
     the project holds.
     """
-    if not project.has_indicator(indicator):
+    if not project.indicators.has(indicator):
         raise NotFound(f"no indicator '{indicator}' (see 'wijkverhalen indicators list')")
-    registry = project.area_registry()
+    registry = project.indicators.area_registry()
     focus = registry.require(focus)
     members = (check_members(nprz_members, registry, "nprz") if nprz_members
-               else project.nprz_members() or [])
+               else project.indicators.nprz_members() or [])
     values: dict[str, dict[str, dict[int, float]]] = {}
-    for row in project.indicator_values():
+    for row in project.indicators.values():
         values.setdefault(row["indicator"], {}).setdefault(row["area"], {})[row["year"]] = row["value"]
     weight_id, inhabitants = inhabitants_from(values, weight_indicator)
     return compare(indicator, values.get(indicator, {}), registry, focus=focus, nprz_members=members,

@@ -474,13 +474,13 @@ def import_indicator_file(project: Any, path: str | Path, coder: str, *, sheet: 
     Returns the store's :class:`~wijkverhalen.linking.models.IndicatorImportReport`
     with ``skipped_empty`` and ``columns`` (what each column was read as) filled in.
     """
-    registry = project.area_registry()
+    registry = project.indicators.area_registry()
     for area in new_areas:
         if registry.resolve(area.name) is None:
             registry.add(area)
     table = parse_indicator_table(path, options=options or TableOptions(sheet=sheet, form=form),
                                   registry=registry)
-    report = project.import_indicator_values(list(table.values), file=table.path, coder=coder,
+    report = project.indicators.import_values(list(table.values), file=table.path, coder=coder,
                                              sheet=table.sheet, form=table.form, new_areas=new_areas)
     columns = table.layout.describe() if table.layout else {}
     return replace(report, skipped_empty=table.skipped_empty, columns=columns)

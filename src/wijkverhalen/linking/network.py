@@ -73,7 +73,7 @@ def _statuses(options: NetworkOptions) -> tuple[str, ...]:
 
 
 def _document_ids(project: Any, case: str | None) -> list[int] | None:
-    return project.case_document_ids(project.resolve_case(case)) if case else None
+    return project.documents.case_document_ids(project.documents.resolve_case(case)) if case else None
 
 
 def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> nx.Graph:
@@ -82,10 +82,10 @@ def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> n
 
     if options.tie_level not in TIE_LEVELS:
         raise InvalidInput(f"tie level must be one of {', '.join(TIE_LEVELS)}")
-    case = project.resolve_case(options.case) if options.case else None
-    doc_ids = project.case_document_ids(case) if case else None
+    case = project.documents.resolve_case(options.case) if options.case else None
+    doc_ids = project.documents.case_document_ids(case) if case else None
     statuses = _statuses(options)
-    units = project.mention_units(statuses=statuses, document_ids=doc_ids)
+    units = project.actors.mention_units(statuses=statuses, document_ids=doc_ids)
     graph = nx.Graph(name="wijkverhalen network" + (f" ({case})" if case else ""))
     mentions: Counter[str] = Counter()
     docs_of: dict[str, set[int]] = defaultdict(set)
@@ -98,7 +98,7 @@ def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> n
         per_doc[doc_id].add(actor_id)
         per_doc_count[(doc_id, actor_id)] += 1
         per_turn[(doc_id, turn)].add(actor_id)
-    for actor in project.actors():
+    for actor in project.actors.all():
         graph.add_node(f"actor:{actor.id}", label=actor.name, kind="actor", actor_id=actor.id,
                        type=actor.type, inventory=", ".join(actor.inventory),
                        mentions=mentions.get(actor.id, 0), documents=len(docs_of.get(actor.id, ())))
@@ -115,8 +115,8 @@ def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> n
             graph.add_edge(f"actor:{a}", f"actor:{b}", kind="co-mention", weight=weight,
                            documents=n_docs, passages=n_pass)
     if options.include_codes:
-        codes = {c.id: c for c in project.codes()}
-        for actor_id, code_id, n_codings, n_docs in project.actor_code_ties(statuses=statuses,
+        codes = {c.id: c for c in project.codes.all()}
+        for actor_id, code_id, n_codings, n_docs in project.actors.code_ties(statuses=statuses,
                                                                             document_ids=doc_ids):
             if n_codings < options.min_weight or code_id not in codes:
                 continue
@@ -128,8 +128,8 @@ def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> n
             graph.add_edge(f"actor:{actor_id}", node, kind="coded", weight=n_codings, documents=n_docs,
                            passages=n_codings, declared=actor_id in code.actors)
     if options.include_respondents:
-        names = project.document_names()
-        roles = project.attribute_map(options.role_attribute)
+        names = project.documents.names()
+        roles = project.documents.attribute_map(options.role_attribute)
         for doc_id in (doc_ids if doc_ids is not None else sorted(names)):
             node = f"doc:{doc_id}"
             graph.add_node(node, label=names.get(doc_id, str(doc_id)), kind="respondent",
@@ -157,11 +157,11 @@ def inclusiveness(project: Any, options: NetworkOptions = NetworkOptions(), *, m
         elif ties <= max_ties:
             report.few_ties.append((data["actor_id"], data["label"], ties, data["mentions"]))
     doc_ids = _document_ids(project, options.case)
-    names = project.document_names()
+    names = project.documents.names()
     scope = doc_ids if doc_ids is not None else sorted(names)
-    roles = project.attribute_map(options.role_attribute)
+    roles = project.documents.attribute_map(options.role_attribute)
     per_doc: dict[int, set[str]] = defaultdict(set)
-    for actor_id, doc_id, _ in project.mention_units(statuses=_statuses(options), document_ids=doc_ids):
+    for actor_id, doc_id, _ in project.actors.mention_units(statuses=_statuses(options), document_ids=doc_ids):
         per_doc[doc_id].add(actor_id)
     overall = sum(len(per_doc.get(d, ())) for d in scope) / len(scope) if scope else 0.0
     groups: dict[str, list[int]] = defaultdict(list)

@@ -315,32 +315,32 @@ class Context:
 
     @classmethod
     def read(cls, project: Any, o: ValidationOptions) -> Context:
-        registry = project.area_registry()
+        registry = project.indicators.area_registry()
         focus = registry.require(o.area)
-        codes = project.codes()
+        codes = project.codes.all()
         if o.code and o.code not in {c.id for c in codes}:
-            project.code(o.code)  # raises NotFound with the usual hint
+            project.codes.get(o.code)  # raises NotFound with the usual hint
         values: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
-        for row in project.indicator_values():
+        for row in project.indicators.values():
             values[row["indicator"]][row["area"]][row["year"]] = row["value"]
         from .comparison import inhabitants_from
 
-        described = project.indicators()
+        described = project.indicators.all()
         weight_indicator, inhabitants = inhabitants_from(values)
-        setup = {"indicators": {i.id: i for i in described}, "nprz_members": project.nprz_members(),
+        setup = {"indicators": {i.id: i for i in described}, "nprz_members": project.indicators.nprz_members(),
                  "inhabitants": inhabitants, "weight_indicator": weight_indicator}
         return cls(project=project, options=o, registry=registry, focus=focus, codes=codes,
                    trees=_subtrees(codes), meta={i.id: (i.label, i.unit) for i in described},
-                   values=values, roles=project.attribute_map(o.role_attribute),
-                   years={d: _parse_year(v) for d, v in project.attribute_map(o.year_attribute).items()},
-                   respondents=project.attribute_map(o.respondent_attribute), names=project.document_names(),
+                   values=values, roles=project.documents.attribute_map(o.role_attribute),
+                   years={d: _parse_year(v) for d, v in project.documents.attribute_map(o.year_attribute).items()},
+                   respondents=project.documents.attribute_map(o.respondent_attribute), names=project.documents.names(),
                    setup=setup)
 
     def evidence(self, document_ids: list[int] | None) -> PassageIndex:
         # All spans are read once; a case view sees the same index through its documents.
         if "index" not in self.setup:
-            texts = DocumentTexts(self.project.document_text, self.options.citation_pattern)
-            self.setup["index"] = PassageIndex(self.project.passage_spans(coder=self.options.coder),
+            texts = DocumentTexts(self.project.documents.text, self.options.citation_pattern)
+            self.setup["index"] = PassageIndex(self.project.codings.passage_spans(coder=self.options.coder),
                                                names=self.names, respondents=self.respondents, roles=self.roles,
                                                years=self.years, texts=texts)
         index: PassageIndex = self.setup["index"]
@@ -415,9 +415,9 @@ def _flags(qual: QualEvidence, quant: QuantEvidence, o: ValidationOptions) -> li
 def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> Validation:
     """Compute the findings (and case views) for ``project`` under ``options``."""
     options.check()
-    o = replace(options, case=project.resolve_case(options.case)) if options.case else options
+    o = replace(options, case=project.documents.resolve_case(options.case)) if options.case else options
     ctx = Context.read(project, o)
-    doc_ids = project.case_document_ids(o.case) if o.case else None
+    doc_ids = project.documents.case_document_ids(o.case) if o.case else None
     evidence = ctx.evidence(doc_ids)
     findings = ctx.findings(evidence)
     result = Validation(options=o, rules=verdict_rules(o), findings=findings, case=o.case)
@@ -447,13 +447,13 @@ def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> 
     for code in ctx.codes:
         if not code.indicators and code.id in evidence.by_code:
             result.unlinked.append((code.id, code.label, len(evidence.passages([code.id]))))
-    if project.mention_units(document_ids=doc_ids):
+    if project.actors.mention_units(document_ids=doc_ids):
         from .network import NetworkOptions, inclusiveness
 
         result.inclusiveness = inclusiveness(project, NetworkOptions(case=o.case))
     if o.with_cases:
         from .cases import case_view
 
-        for name in [o.case] if o.case else sorted(project.cases()):
+        for name in [o.case] if o.case else sorted(project.documents.cases()):
             result.cases.append(case_view(ctx, name))
     return result

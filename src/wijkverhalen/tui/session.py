@@ -154,7 +154,7 @@ class Session:
     def codes(self) -> list[Code]:
         """All codes in tree order (cached until the codebook changes)."""
         if self._codes is None:
-            self._codes = self.project.codes()
+            self._codes = self.project.codes.all()
             self._by_id = {c.id: c for c in self._codes}
             self._depth = {}
             for c in self._codes:
@@ -179,7 +179,7 @@ class Session:
 
     def counts(self) -> dict[str, int]:
         if self._counts is None:
-            self._counts = dict(self.project.code_counts())
+            self._counts = dict(self.project.codes.counts())
         return self._counts
 
     def invalidate(self, *, codes: bool = True) -> None:
@@ -196,7 +196,7 @@ class Session:
         so every screen re-reads when it is next shown.
         """
         with self.reader() as project:
-            version = project.change_stamp()[1]
+            version = project.history.change_stamp()[1]
         seen, self._data_version = self._data_version, version
         if seen is None or seen == version:
             return False
@@ -210,7 +210,7 @@ class Session:
             return
         self._recent_seeded = True
         seen: list[str] = []
-        for op in self.project.history(200, self.coder) if self.coder else []:
+        for op in self.project.history.recent(200, self.coder) if self.coder else []:
             if op.state != "done":
                 continue
             for change in op.changes:
@@ -239,7 +239,7 @@ class Session:
         valence: str | None = None,
     ) -> Coding:
         with self._writing():
-            coding = self.project.add_coding(
+            coding = self.project.codings.add(
                 document_id, start, end, code_id, self.who, memo=memo, valence=valence
             )
         self._bump(code_id, +1)
@@ -249,15 +249,15 @@ class Session:
 
     def remove_coding(self, coding_id: int) -> Coding:
         with self._writing():
-            coding = self.project.remove_coding(coding_id, self.who)
+            coding = self.project.codings.remove(coding_id, self.who)
         self._bump(coding.code_id, -1)
         self.generation += 1
         return coding
 
     def update_coding(self, coding_id: int, **values: Any) -> Coding:
-        before = self.project.coding(coding_id)
+        before = self.project.codings.get(coding_id)
         with self._writing():
-            coding = self.project.update_coding(coding_id, self.who, **values)
+            coding = self.project.codings.update(coding_id, self.who, **values)
         if coding.code_id != before.code_id:
             self._bump(before.code_id, -1)
             self._bump(coding.code_id, +1)
@@ -276,7 +276,7 @@ class Session:
         later work depends on it; ``skip`` passes over such changes.
         """
         with self._writing():
-            step = self.project.undo_step(self.who, skip=skip)
+            step = self.project.history.undo_step(self.who, skip=skip)
         if step is not None:
             self.invalidate()
         return step
@@ -284,7 +284,7 @@ class Session:
     def redo(self, *, skip: bool = False) -> Step | None:
         """Redo the change this coder undid last."""
         with self._writing():
-            step = self.project.redo_step(self.who, skip=skip)
+            step = self.project.history.redo_step(self.who, skip=skip)
         if step is not None:
             self.invalidate()
         return step
@@ -293,57 +293,57 @@ class Session:
     def remove_document(self, document_id: int, *, force: bool = False) -> Document:
         """Remove a document (with ``force`` also its codings); one undoable change."""
         with self._writing():
-            [doc] = self.project.remove_documents([document_id], self.who, force=force)
+            [doc] = self.project.documents.remove([document_id], self.who, force=force)
         self.invalidate(codes=False)
         return doc
 
     def set_attributes(self, document_id: int, values: dict[str, str | None]) -> int:
         """Set (``None``: remove) attributes of a document; one undoable change."""
         with self._writing():
-            changed = self.project.set_attributes(document_id, values, self.who)
+            changed = self.project.documents.set_attributes(document_id, values, self.who)
         self.generation += 1
         return changed
 
     # -- codebook ----------------------------------------------------------------------
     def add_code(self, code: Code) -> Code:
         with self._writing():
-            created = self.project.add_code(code, self.who)
+            created = self.project.codes.add(code, self.who)
         self.invalidate()
         return created
 
     def update_code(self, code_id: str, **values: Any) -> Code:
         with self._writing():
-            code = self.project.update_code(code_id, self.who, **values)
+            code = self.project.codes.update(code_id, self.who, **values)
         self.invalidate()
         return code
 
     def move_code(self, code_id: str, parent_id: str | None, position: int | None = None) -> Code:
         with self._writing():
-            self.project.move_code(code_id, parent_id, self.who, position)
+            self.project.codes.move(code_id, parent_id, self.who, position)
         self.invalidate()
-        return self.project.code(code_id)
+        return self.project.codes.get(code_id)
 
     def merge_codes(self, source_id: str, target_id: str) -> int:
         with self._writing():
-            moved = self.project.merge_codes(source_id, target_id, self.who)
+            moved = self.project.codes.merge(source_id, target_id, self.who)
         self.recent = [target_id if c == source_id else c for c in dict.fromkeys(self.recent)]
         self.recent = list(dict.fromkeys(self.recent))
         self.invalidate()
         return moved
 
     def delete_code(self, code_id: str) -> Code:
-        code = self.project.code(code_id)
+        code = self.project.codes.get(code_id)
         with self._writing():
-            self.project.delete_code(code_id, self.who)
+            self.project.codes.delete(code_id, self.who)
         self.recent = [c for c in self.recent if c != code_id]
         self.invalidate()
         return code
 
     def set_document_memo(self, document_id: int, memo: str) -> Document:
         with self._writing():
-            self.project.set_document_memo(document_id, memo, self.who)
+            self.project.documents.set_memo(document_id, memo, self.who)
         self.generation += 1
-        return self.project.document(document_id)
+        return self.project.documents.get(document_id)
 
     # -- team work (Compare screen) ---------------------------------------------------------
     def disagreements(self, coders: list[str]) -> list[dict[str, Any]]:
@@ -356,14 +356,14 @@ class Session:
     def add_consensus_coding(self, document_id: int, start: int, end: int, code_id: str) -> Coding:
         """Settle a disagreement by coding the unit as the third coder ``consensus``."""
         with self._writing():
-            coding = self.project.add_coding(document_id, start, end, code_id, CONSENSUS)
+            coding = self.project.codings.add(document_id, start, end, code_id, CONSENSUS)
         self.invalidate()
         return coding
 
     def reject_unit(self, document_id: int, start: int, end: int, code_id: str) -> bool:
         """Settle a disagreement by leaving the code off; stored (undoable) so it stays settled."""
         with self._writing():
-            done = self.project.reject_unit(document_id, start, end, code_id, CONSENSUS)
+            done = self.project.teams.reject_unit(document_id, start, end, code_id, CONSENSUS)
         self.generation += 1
         return done
 
@@ -371,16 +371,16 @@ class Session:
         """A discussion memo: on the consensus coding of the passage if there is one, else
         a line ``[start-end] memo`` added to the document memo. Returns where it went."""
         memo = memo.strip()
-        consensus = [c for c in self.project.codings(document_id=document_id, coder=CONSENSUS)
+        consensus = [c for c in self.project.codings.all(document_id=document_id, coder=CONSENSUS)
                      if (c.start, c.end) == (start, end)]
         if consensus:
             coding = consensus[0]
             text = f"{coding.memo}\n{memo}".strip() if coding.memo else memo
             with self._writing():
-                self.project.update_coding(coding.id, self.who, memo=text)
+                self.project.codings.update(coding.id, self.who, memo=text)
             self.generation += 1
             return "the consensus coding"
-        old = self.project.document(document_id).memo or ""
+        old = self.project.documents.get(document_id).memo or ""
         line = f"[{start}-{end}] {memo}"
         self.set_document_memo(document_id, f"{old}\n{line}".strip() if old else line)
         return "the document memo"
@@ -393,7 +393,7 @@ class Session:
         try:
             with storage_errors(self.path):
                 for path in paths:
-                    reports.append(self.project.merge_from(path, self.who))
+                    reports.append(self.project.exchange.merge_from(path, self.who))
         finally:
             self._wrote()
             self.invalidate()
@@ -401,34 +401,34 @@ class Session:
 
     def undo_consensus(self) -> Step | None:
         with self._writing():
-            step = self.project.undo_step(CONSENSUS)
+            step = self.project.history.undo_step(CONSENSUS)
         if step is not None:
             self.invalidate()
         return step
 
     def toggle_done(self, document_id: int) -> bool:
         """Mark the document done by this coder, or take the mark off; returns the new state."""
-        done = document_id not in self.project.done_marks().get(self.who, set())
+        done = document_id not in self.project.teams.done_marks().get(self.who, set())
         with self._writing():
-            self.project.mark_done(document_id, self.who, done=done)
+            self.project.teams.mark_done(document_id, self.who, done=done)
         self.generation += 1
         return done
 
     # -- linking (Validate screen) --------------------------------------------------------
     def set_mention_status(self, mention_ids: list[int], status: str) -> int:
         with self._writing():
-            changed = self.project.set_mention_status(mention_ids, status, self.who)
+            changed = self.project.actors.set_mention_status(mention_ids, status, self.who)
         self.invalidate(codes=False)
         return changed
 
     def set_indicator_link(self, code_id: str, indicator: str, direction: str, aspect: str | None = None) -> None:
         with self._writing():
-            self.project.set_indicator_link(code_id, indicator, direction, self.who, aspect=aspect)
+            self.project.indicators.set_link(code_id, indicator, direction, self.who, aspect=aspect)
         self.invalidate()
 
     def remove_indicator_link(self, code_id: str, indicator: str) -> None:
         with self._writing():
-            self.project.remove_indicator_link(code_id, indicator, self.who)
+            self.project.indicators.remove_link(code_id, indicator, self.who)
         self.invalidate()
 
     def new_code_id(self, label: str, parent_id: str | None) -> str:
@@ -439,7 +439,7 @@ class Session:
         slug = re.sub(r"[^a-z0-9]+", "_", ascii_label.lower()).strip("_")[:32].strip("_") or "code"
         base = f"{parent_id}.{slug}" if parent_id else slug
         candidate, n = base, 2
-        while self.code(candidate) is not None or self.project.has_code(candidate):
+        while self.code(candidate) is not None or self.project.codes.has(candidate):
             candidate = f"{base}-{n}"
             n += 1
         return candidate

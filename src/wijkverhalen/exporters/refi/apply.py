@@ -187,7 +187,7 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
         summary.users = len(plan.users)
         return summary
     with segmenter(plan, workers=workers, progress=progress) as segment:
-        result = project.import_exchange(codes=plan.codes, documents=plan.documents, codings=plan.codings,
+        result = project.exchange.import_project(codes=plan.codes, documents=plan.documents, codings=plan.codings,
                                          cases=plan.cases, users=plan.users, coder=coder,
                                          label=f"import {plan.source}", segment=segment)
     if created and plan.codebook_meta:
@@ -214,7 +214,7 @@ def _keep_refi_meta(project: Any, plan: ImportPlan) -> None:
 
     from .writer import CODE_SETS_META, PROJECT_MEMO_META, UNCODABLE_META, meta_json
 
-    ids = {c.id for c in project.codes()}
+    ids = {c.id for c in project.codes.all()}
     if plan.code_sets:
         sets = meta_json(project, CODE_SETS_META, {})
         for name, members in plan.code_sets.items():
@@ -265,7 +265,7 @@ def import_qdpx(path: str | Path, project_path: str | Path, *, coder: str, offse
         project_path, merge, coder,
         lambda project, created: apply_plan(
             project,
-            read_qdpx(path, offsets=offsets, coder=coder, existing_codes=project.code_guids(),
+            read_qdpx(path, offsets=offsets, coder=coder, existing_codes=project.codes.guids(),
                       limits=limits, progress=progress),
             coder, created=created, workers=workers, progress=progress))
 
@@ -277,7 +277,7 @@ def import_qdc(path: str | Path, project_path: str | Path, *, coder: str, dry_ru
         return apply_plan(None, read_qdc(path), coder, dry_run=True)
     return _into_target(
         project_path, True, coder,
-        lambda project, created: apply_plan(project, read_qdc(path, project.code_guids()), coder,
+        lambda project, created: apply_plan(project, read_qdc(path, project.codes.guids()), coder,
                                             created=created))
 
 

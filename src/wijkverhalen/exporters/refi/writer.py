@@ -200,10 +200,10 @@ def export_qdc(project: Any, output: str | Path) -> int:
     """Write the project's codebook as a .qdc file; returns the number of codes."""
     from ...errors import InvalidInput
 
-    codes = project.codes()
+    codes = project.codes.all()
     if not codes:
         raise InvalidInput("the project has no codes to export")
-    text = codebook_xml(codes, project.code_guids())
+    text = codebook_xml(codes, project.codes.guids())
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="")
     return len(codes)
@@ -218,10 +218,10 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
         raise InvalidInput(f"--offsets must be codepoints or utf16, not '{offsets[:40]}'")
     progress = progress or no_progress
     anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY
-    codes = project.codes()
-    code_guids = project.code_guids()
-    documents = project.documents()
-    users = project.user_guids()
+    codes = project.codes.all()
+    code_guids = project.codes.guids()
+    documents = project.documents.all()
+    users = project.exchange.user_guids()
     if coder:
         users.setdefault(coder, user_guid(coder))
     if not users:  # every Note and TextSource names its user: there must be one
@@ -230,11 +230,11 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
     uncodable = frozenset(meta_json(project, UNCODABLE_META, []))
     code_sets = meta_json(project, CODE_SETS_META, {})
     codings_by_doc: dict[int, list[dict[str, Any]]] = {}
-    for row in project.coding_spans():
+    for row in project.codings.spans():
         codings_by_doc.setdefault(row["document_id"], []).append(row)
-    turns = {} if pseudonymise else project.all_segments("turn")
-    sentences = {} if pseudonymise else project.all_segments("sentence")
-    cases = project.case_rows()
+    turns = {} if pseudonymise else project.documents.all_segments("turn")
+    sentences = {} if pseudonymise else project.documents.all_segments("sentence")
+    cases = project.documents.case_rows()
     now = datetime.now().astimezone().replace(microsecond=0).isoformat()
 
     notes: list[tuple[str, str, str, str, str]] = []  # guid, name, text, user, time
@@ -265,7 +265,7 @@ def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False,
     with atomic_path(output) as tmp_target, zipfile.ZipFile(tmp_target, "w", zipfile.ZIP_DEFLATED,
                                                              compresslevel=1) as archive:
         for i, doc in enumerate(documents):
-            text = project.document_text(doc.id)
+            text = project.documents.text(doc.id)
             new_text, moved = anonymise.apply_with_offsets(text)
             archive.writestr(f"sources/{doc.guid}.txt", new_text.encode("utf-8"))
             attrs = anonymise.mapping(doc.attributes)

@@ -148,7 +148,7 @@ class AnalysisScreen(WijkScreen):
         document_ids = documents_matching(project, self.attributes)
         options = {"document_ids": document_ids, "include_children": self.include_children}
         if self.table_view == "attribute" and self.attribute is None:
-            names = project.attribute_names()
+            names = project.documents.attribute_names()
             self.attribute = names[0] if names else None
         if self.table_view == "documents":
             table = code_document_table(project, **options)  # type: ignore[arg-type]
@@ -260,7 +260,7 @@ class AnalysisScreen(WijkScreen):
         label = self.table.column_labels[self.table.columns.index(column)]
         if self.table.kind == "codes":
             label = f"with {self.session.label(column)} ({SCOPE_TITLES[self.scope]})"
-        passages = self.session.project.passages_for(ids)
+        passages = self.session.project.retrieval.passages_for(ids)
         passages.sort(key=lambda p: (p.document_name, p.coding.start))
         count = f"{len(passages)} passage{'' if len(passages) == 1 else 's'}"
         title = f"{self.session.label(code_id)} · {label} · {count}"
@@ -286,7 +286,7 @@ class AnalysisScreen(WijkScreen):
         self.reload()
 
     def action_choose_attribute(self) -> None:
-        names = self.session.project.attribute_names()
+        names = self.session.project.documents.attribute_names()
         if not names:
             self.notify("The documents have no attributes yet (a on the documents screen).")
             return
@@ -304,4 +304,4 @@ class AnalysisScreen(WijkScreen):
             self.reload()
 
         ask_attribute_filter(self, "Only documents with these attributes", self.attributes,
-                             self.session.project.attribute_names(), chosen)
+                             self.session.project.documents.attribute_names(), chosen)

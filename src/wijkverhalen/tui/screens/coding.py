@@ -178,12 +178,12 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             self._positions[self.model.document.id] = self.transcript.cursor
         if self.model is None or self.model.document.id != document_id:
             self.model = TranscriptModel(
-                document=project.document(document_id),
-                text=project.document_text(document_id),
-                sentences=project.segments(document_id, "sentence"),
-                turns=project.segments(document_id, "turn"),
-                lemmas=project.sentence_lemmas(document_id),
-                codings={c.id: c for c in project.codings(document_id=document_id)},
+                document=project.documents.get(document_id),
+                text=project.documents.text(document_id),
+                sentences=project.documents.segments(document_id, "sentence"),
+                turns=project.documents.segments(document_id, "turn"),
+                lemmas=project.documents.sentence_lemmas(document_id),
+                codings={c.id: c for c in project.codings.all(document_id=document_id)},
             )
             # Reopened without a place to go: back where this coder left it.
             cursor = (
@@ -209,7 +209,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             return
         project = self.session.project
         try:
-            self.model.document = project.document(self.model.document.id)
+            self.model.document = project.documents.get(self.model.document.id)
         except NotFound:  # removed, or its import undone: back to the list
             name = self.model.document.name
             self.model = None
@@ -223,7 +223,7 @@ class CodingScreen(CodingMoves, CodingActions, WijkScreen):
             sentences=self.model.sentences,
             turns=self.model.turns,
             lemmas=self.model.lemmas,
-            codings={c.id: c for c in project.codings(document_id=self.model.document.id)},
+            codings={c.id: c for c in project.codings.all(document_id=self.model.document.id)},
         )
         fresh.lines, fresh.first_line, fresh.width = (
             self.model.lines,

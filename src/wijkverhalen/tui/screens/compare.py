@@ -97,9 +97,9 @@ class CompareScreen(WijkScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
     def find_disagreements(self) -> None:
         with self.session.reader() as project:
-            coders = [c for c in project.coders() if c != CONSENSUS]
-            settled = {(c.document_id, c.start, c.end, c.code_id) for c in project.codings(coder=CONSENSUS)}
-            settled |= project.rejections()
+            coders = [c for c in project.codings.coders() if c != CONSENSUS]
+            settled = {(c.document_id, c.start, c.end, c.code_id) for c in project.codings.all(coder=CONSENSUS)}
+            settled |= project.teams.rejections()
         rows = self.session.disagreements(coders) if len(coders) >= 2 else []
         rows = [r for r in rows if (*unit_of(r), r["code"]) not in settled]
         rows.sort(key=lambda r: (r["document"], r["document_id"], r["start"], r["code"]))
@@ -160,12 +160,12 @@ class CompareScreen(WijkScreen):
         project = self.session.project
         if self.model is None or self.model.document.id != doc or self.loaded_generation != self.session.generation:
             self.model = TranscriptModel(
-                document=project.document(doc),
-                text=project.document_text(doc),
-                sentences=project.segments(doc, "sentence"),
-                turns=project.segments(doc, "turn"),
-                lemmas=project.sentence_lemmas(doc),
-                codings={c.id: c for c in project.codings(document_id=doc)},
+                document=project.documents.get(doc),
+                text=project.documents.text(doc),
+                sentences=project.documents.segments(doc, "sentence"),
+                turns=project.documents.segments(doc, "turn"),
+                lemmas=project.documents.sentence_lemmas(doc),
+                codings={c.id: c for c in project.codings.all(document_id=doc)},
             )
             view.show(self.model, self.model.sentence_at(row["start"]))
         columns = {coder: n for n, coder in enumerate(self.coders[: BARS - 1])}

@@ -155,13 +155,13 @@ class DocumentsScreen(WijkScreen):
     @reads_project
     def reload(self) -> None:
         session = self.wapp.session
-        self.docs = session.project.documents()
+        self.docs = session.project.documents.all()
         self.progress = {
             doc_id: (codings, sentences, -1)
-            for doc_id, (codings, sentences) in session.project.document_counts().items()
+            for doc_id, (codings, sentences) in session.project.retrieval.document_counts().items()
         }
         self.loaded_generation = session.generation
-        names = session.project.attribute_names()
+        names = session.project.documents.attribute_names()
         preferred = [a for a in PREFERRED_ATTRIBUTES if a in names]
         others = [a for a in names if a not in preferred]
         self.attribute_columns = (preferred + others)[:MAX_ATTRIBUTE_COLUMNS]
@@ -263,7 +263,7 @@ class DocumentsScreen(WijkScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
     def load_progress(self) -> None:
         with self.wapp.session.reader() as project:
-            progress = project.document_progress()
+            progress = project.retrieval.document_progress()
         if not get_current_worker().is_cancelled:
             self.post_message(ProgressLoaded(progress))
 
@@ -339,7 +339,7 @@ class DocumentsScreen(WijkScreen):
         if doc_id is None:
             return
         doc = next(d for d in self.docs if d.id == doc_id)
-        codings = self.wapp.session.project.codings(document_id=doc.id)
+        codings = self.wapp.session.project.codings.all(document_id=doc.id)
         n_codings = len(codings)
         if n_codings:
             coders = ", ".join(sorted({c.coder for c in codings}))

@@ -91,10 +91,10 @@ class RetrievalScreen(WijkScreen):
             "coder": self.coder,
             "attributes": self.attributes or None,
         }
-        total = project.count_passages(code_id, **options)  # type: ignore[arg-type]
+        total = project.retrieval.count_passages(code_id, **options)  # type: ignore[arg-type]
 
         def fetch(limit: int, offset: int) -> list[Passage]:
-            return project.passages(code_id, limit=limit, offset=offset, **options)  # type: ignore[arg-type]
+            return project.retrieval.passages(code_id, limit=limit, offset=offset, **options)  # type: ignore[arg-type]
 
         passages.empty_message = "No passages of this code" + (
             " with these filters." if self.attributes or self.coder else " yet."
@@ -173,11 +173,11 @@ class RetrievalScreen(WijkScreen):
             self.reload()
 
         ask_attribute_filter(self, "Filter by document attributes", self.attributes,
-                             self.session.project.attribute_names(), chosen)
+                             self.session.project.documents.attribute_names(), chosen)
 
     def action_filter_coder(self) -> None:
         choices: list[tuple[str, str]] = [("all coders", "")]
-        choices += [(name, name) for name in self.session.project.coders()]
+        choices += [(name, name) for name in self.session.project.codings.coders()]
 
         def chosen(value: str | None) -> None:
             if value is not None:  # None: cancelled

@@ -109,7 +109,7 @@ class SearchScreen(WijkScreen):
         session = self.session
         with session.reader() as project:
             if not session.lemmatizer_ready:  # literal matches now, lemma matches when spaCy is in
-                hits = project.search(query, {}, limit=LIMIT)
+                hits = project.retrieval.search(query, {}, limit=LIMIT)
                 self.post_message(
                     SearchFinished(query, hits, time.perf_counter() - started, partial=True)
                 )
@@ -118,7 +118,7 @@ class SearchScreen(WijkScreen):
             session.lemmatizer_ready = True
             if worker.is_cancelled:
                 return
-            hits = project.search(query, lemmas, limit=LIMIT)
+            hits = project.retrieval.search(query, lemmas, limit=LIMIT)
         if not worker.is_cancelled:
             self.post_message(SearchFinished(query, hits, time.perf_counter() - started))
 

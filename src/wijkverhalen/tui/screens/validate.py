@@ -134,7 +134,7 @@ class MentionsScreen(ModalScreen[bool]):
     def load(self) -> None:
         status = self.FILTERS[self.filter_index]
         with self.session.reader() as project:
-            found = project.mentions(statuses=[status] if status else None, context=40)
+            found = project.actors.mentions(statuses=[status] if status else None, context=40)
         if not get_current_worker().is_cancelled:
             self.post_message(MentionsLoaded(found))
 
@@ -240,7 +240,7 @@ class ValidateScreen(WijkScreen):
 
         with self.session.reader() as project:
             result = validate(project, self.options)
-            cases = sorted(project.cases())
+            cases = sorted(project.documents.cases())
         if not get_current_worker().is_cancelled:
             self.post_message(ValidationFinished(result, cases))
 
@@ -366,7 +366,7 @@ class ValidateScreen(WijkScreen):
         project = self.session.project
         finding = self.selected()
         codes = [(c.id, c.label) for c in self.session.codes()]
-        indicators = [(i.id, i.label) for i in project.indicators()]
+        indicators = [(i.id, i.label) for i in project.indicators.all()]
         if not indicators:
             self.notify("Import indicators first: wijkverhalen indicators import PROJECT FILE", severity="warning")
             return
