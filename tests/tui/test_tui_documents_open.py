@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable
 
+from wijkverhalen.store import Project
 from wijkverhalen.store.retrieval import Retrieval
 from wijkverhalen.tui.screens.documents import DocumentsScreen
 
