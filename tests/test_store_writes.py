@@ -73,8 +73,9 @@ def test_the_store_refuses_infinite_values(tmp_path: Path) -> None:
             file="x.csv", coder="anna")
 
 
-WRITE_METHOD = re.compile(
-    r"project\.(add_|set_|remove_|update_|delete_|merge_|move_|import_|store_|sync_|load_|undo\b|redo\b)\w*")
+WRITE_METHOD = re.compile(  # project.<part>.<writing method>, and the project's own set_meta
+    r"project\.(?:\w+\.)?(add|set_|remove|update|delete|merge|move|import_|store_|sync|load|edit|mark_done|"
+    r"reject_unit|apply_|replace_|operation|undo|redo)\w*\(")
 
 
 def test_the_session_is_the_only_write_path_of_the_tui() -> None:

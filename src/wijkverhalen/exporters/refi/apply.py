@@ -153,7 +153,7 @@ class _Segmenter:
 @contextmanager
 def segmenter(plan: ImportPlan, *, workers: int | None = None,
               progress: ProgressCallback | None = None) -> Iterator[_Segmenter]:
-    """What :meth:`import_exchange` asks for each document's segments (see :class:`_Segmenter`)."""
+    """What :meth:`Exchange.import_project` asks for each document's segments (see :class:`_Segmenter`)."""
     progress = progress or no_progress
     todo = [plan.documents[i] for i in plan.needs_segmenting]
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)

@@ -1,7 +1,7 @@
 """The data behind the transcript view: sentences, turns, codings per sentence, wrapped lines.
 
 Plain Python, no Textual: it is built once when a document opens (from the core's
-``document_text``/``segments``/``codings``) and updated in place when a coding is
+``documents.text``/``documents.segments``/``codings.all``) and updated in place when a coding is
 added or removed, so a coding keypress never re-reads or re-wraps the document.
 """
 
