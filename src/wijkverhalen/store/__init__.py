@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..linking.models import Actor
 from ..models import Code
-from . import linking as _linking_tables  # noqa: F401  (registers migrations 2 and 7 and their tracked tables)
 from .actors import Actors
 from .base import Core
 from .codes import Codes, SyncReport, code_guid

@@ -1,6 +1,6 @@
 """Store side of the actor registry and the mentions of actors in the documents.
 
-Importing a registry, confirming, rejecting or adding a mention is one undoable
+The tables come from migration 2 (:mod:`.migrations`). Importing a registry, confirming, rejecting or adding a mention is one undoable
 operation; ``actors detect`` is logged but not undoable (it is a pure function of
 the texts and the registry: run it again). Reading the registry file and phrase
 matching live in :mod:`wijkverhalen.linking`.
@@ -15,9 +15,13 @@ from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
 from ..linking.models import MENTION_STATUSES, Actor, DetectReport, Mention
+from . import oplog
 from .base import Part
 from .codings import document_filter
 from .oplog import now
+
+for _table, _pk in (("actors", ("id",)), ("actor_mentions", ("id",))):
+    oplog.register_tracked_table(_table, _pk)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 LIVE_STATUSES = ("detected", "confirmed")  # mentions that count in the network
