@@ -30,8 +30,8 @@ import yaml
 
 from .. import safeyaml
 from ..errors import DataError
+from ..models.linking import Actor
 from ..safeyaml import StrictLoader
-from .models import Actor
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
-from .areas import AreaRegistry
+from ..models.areas import AreaRegistry, check_members
 
 # Indicator ids that hold the number of inhabitants (Wijkprofiel, CBS kerncijfers).
 INHABITANT_INDICATORS = ("aantal_inwoners", "inwoners", "aantalinwoners", "bevolking", "inwonertal",
@@ -65,22 +65,6 @@ class Comparison:
     def rules(self) -> list[str]:
         return [a.rule for a in (self.focus, self.nprz, self.reference)] + [
             f for a in (self.focus, self.nprz, self.reference) for f in a.flags]
-
-
-def check_members(names: Sequence[str], registry: AreaRegistry, group: str) -> list[str]:
-    """Canonical names of ``names``; each must be a neighbourhood of ``group`` in the registry."""
-    out: list[str] = []
-    allowed = [a.name for a in registry.group(group) if not a.aggregate]
-    for name in names:
-        found = registry.resolve(name)
-        if found is None:
-            raise InvalidInput(f"unknown area '{name}' ({registry.suggest(name)})")
-        if found not in allowed:
-            raise InvalidInput(f"'{found}' is not one of the {group.upper()} neighbourhoods "
-                               f"({', '.join(allowed)})")
-        if found not in out:
-            out.append(found)
-    return out
 
 
 def _num(x: float) -> str:

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from .areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry, area_key
+from ..models.areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry, area_key
+from ..models.linking import IndicatorMeta, IndicatorValue
 from .columns import FORMS, Layout, column_key, detect_layout
-from .models import IndicatorMeta, IndicatorValue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -471,7 +471,7 @@ def import_indicator_file(project: Any, path: str | Path, coder: str, *, sheet: 
                           options: TableOptions | None = None) -> Any:
     """Parse ``path`` and store its values in ``project`` (all or nothing).
 
-    Returns the store's :class:`~wijkverhalen.linking.models.IndicatorImportReport`
+    Returns the store's :class:`~wijkverhalen.models.linking.IndicatorImportReport`
     with ``skipped_empty`` and ``columns`` (what each column was read as) filled in.
     """
     registry = project.area_registry()

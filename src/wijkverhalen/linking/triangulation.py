@@ -63,7 +63,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidInput
-from .areas import AreaRegistry
+from ..models.areas import AreaRegistry
 from .passages import CITATION_PATTERN, DocumentTexts, PassageIndex, QualEvidence
 from .quantitative import (
     Comparison,
