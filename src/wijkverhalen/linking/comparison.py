@@ -22,10 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, NotFound
 from ..models.areas import AreaRegistry, check_members
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # Indicator ids that hold the number of inhabitants (Wijkprofiel, CBS kerncijfers).
 INHABITANT_INDICATORS = ("aantal_inwoners", "inwoners", "aantalinwoners", "bevolking", "inwonertal",
@@ -188,7 +191,7 @@ def inhabitants_from(values: Mapping[str, Mapping[str, Mapping[int, float]]],
     return "", {}
 
 
-def compare_in_project(project: Any, indicator: str, *, focus: str = "BoTu",
+def compare_in_project(project: Project, indicator: str, *, focus: str = "BoTu",
                        nprz_members: Sequence[str] | None = None, weight_indicator: str | None = None) -> Comparison:
     """:func:`compare` for an indicator of ``project``.
 

@@ -37,6 +37,8 @@ from .columns import FORMS, Layout, column_key, detect_layout
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..store import Project
+
 __all__ = ["FORMS", "TableOptions", "detect_form", "import_indicator_file", "parse_indicator_table"]
 
 _MISSING = {"", "-", "–", "—", ".", "..", "...", "nb", "n.b.", "n.b", "na", "n/a", "nan", "x", "*", "?",
@@ -466,7 +468,7 @@ def _check_area_level(layout: Layout, records: list[dict[str, Any]], reg: AreaRe
             "import the figures as those of the district", path=where, line=row if row > 1 else None)
 
 
-def import_indicator_file(project: Any, path: str | Path, coder: str, *, sheet: str | None = None,
+def import_indicator_file(project: Project, path: str | Path, coder: str, *, sheet: str | None = None,
                           form: str = "auto", new_areas: tuple[Any, ...] = (),
                           options: TableOptions | None = None) -> Any:
     """Parse ``path`` and store its values in ``project`` (all or nothing).

@@ -276,8 +276,9 @@ class LinkingMixin(IndicatorSettingsMixin):
         raise NotFound(f"no actor '{actor_id}' (see 'wijkverhalen actors list')")
 
     # -- mentions ----------------------------------------------------------------------------
-    def store_detected_mentions(self, found: Mapping[int, Sequence[tuple[str, int, int, str]]],
-                                coder: str) -> DetectReport:
+    def store_detected_mentions(
+            self, found: Mapping[int, Sequence[tuple[str, int, int, str] | tuple[str, int, int, str, bool]]],
+            coder: str) -> DetectReport:
         """Replace the detected (unreviewed) mentions of the scanned documents.
 
         ``found`` maps every scanned document id to ``(actor_id, start, end, text)``, with an
