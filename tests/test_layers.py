@@ -10,6 +10,8 @@ exporters...) is below it, so every one of them can import ``Project``.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -93,3 +95,12 @@ def test_every_project_parameter_is_typed() -> None:
              for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), 1)
              if _UNTYPED_PROJECT.search(line)]
     assert found == []
+
+
+def test_the_import_contracts_hold() -> None:
+    """``make lint`` runs import-linter; the suite (and so CI) runs it too."""
+    root = Path(__file__).resolve().parents[1]
+    linter = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(linter), "--no-cache"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout
