@@ -138,6 +138,7 @@ MOVES: dict[str, tuple[str, str]] = {
     "redo_step": ("history", "redo_step"),
     "history": ("history", "recent"),
     "change_stamp": ("history", "change_stamp"),
+    "recent_codes": ("history", "recent_codes"),
 }
 
 PARTS = sorted({part for part, _ in MOVES.values()})
@@ -197,6 +198,20 @@ def rewrite(text: str) -> tuple[str, list[str]]:
         return f"{m.group('recv')}.{part}.{new}{after}"
 
     text = call.sub(on_call, text)
+
+    # self.project.old as a value (a callback): an attribute named project is always a Project.
+    # A bare ``project.cases`` may be another kind of project (a parsed REFI-QDA file): listed instead.
+    bare = re.compile(rf"(?<![\w.])(?P<recv>(?:[A-Za-z_]\w*\.)+project)\.(?P<name>{names})\b(?!\s*[.(\w=])")
+
+    def on_bare(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name in CALL_ONLY:
+            return m.group(0)  # the part itself
+        part, new = MOVES[name]
+        changes.append(f"{m.group('recv')}.{name} -> {m.group('recv')}.{part}.{new} (as a value)")
+        return f"{m.group('recv')}.{part}.{new}"
+
+    text = bare.sub(on_bare, text)
 
     # hasattr/getattr/setattr(obj, "old" ...)
     attr = re.compile(rf"\b(?P<fn>hasattr|getattr|setattr)\((?P<recv>{recv}),\s*(?P<q>[\"'])(?P<name>{names})(?P=q)")

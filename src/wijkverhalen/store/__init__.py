@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..linking.models import Actor
 from ..models import Code
+from ..models.linking import Actor
 from .actors import Actors
 from .base import Core
 from .codes import Codes, SyncReport, code_guid

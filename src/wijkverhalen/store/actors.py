@@ -3,7 +3,7 @@
 The tables come from migration 2 (:mod:`.migrations`). Importing a registry, confirming, rejecting or adding a mention is one undoable
 operation; ``actors detect`` is logged but not undoable (it is a pure function of
 the texts and the registry: run it again). Reading the registry file and phrase
-matching live in :mod:`wijkverhalen.linking`.
+matching live in :mod:`wijkverhalen.linking`; the models in :mod:`wijkverhalen.models.linking`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.models import MENTION_STATUSES, Actor, DetectReport, Mention
+from ..models.linking import MENTION_STATUSES, Actor, DetectReport, Mention
 from . import oplog
 from .base import Part
 from .codings import document_filter
@@ -78,8 +78,9 @@ class Actors(Part):
         raise NotFound(f"no actor '{actor_id}' (see 'wijkverhalen actors list')")
 
     # -- mentions ----------------------------------------------------------------------------
-    def store_detected_mentions(self, found: Mapping[int, Sequence[tuple[str, int, int, str]]],
-                                coder: str) -> DetectReport:
+    def store_detected_mentions(
+            self, found: Mapping[int, Sequence[tuple[str, int, int, str] | tuple[str, int, int, str, bool]]],
+            coder: str) -> DetectReport:
         """Replace the detected (unreviewed) mentions of the scanned documents.
 
         ``found`` maps every scanned document id to ``(actor_id, start, end, text)``, with an

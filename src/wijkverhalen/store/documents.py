@@ -13,8 +13,8 @@ from itertools import islice
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
-from ..linking.areas import area_key
 from ..models import Document, ParsedDocument, Segment, Sentence
+from ..models.areas import area_key
 from . import oplog
 from .base import Part
 from .oplog import now

@@ -6,7 +6,7 @@ level of each area (neighbourhood, district, city, group) with the district a
 neighbourhood lies in, and the districts of the monitor's neighbourhoods. The
 members of the NPRZ reference group are a project setting (``meta`` table).
 
-Only SQL lives here; :mod:`wijkverhalen.linking.areas` and
+Only SQL lives here; :mod:`wijkverhalen.models.areas` and
 :mod:`wijkverhalen.linking.comparison` hold the rules.
 """
 
@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.areas import AreaRegistry, resolve_values
-from ..linking.models import BETTER, Area, Indicator, IndicatorImportReport, IndicatorValue
 from ..models import IndicatorLink
+from ..models.areas import AreaRegistry, check_members, resolve_values
+from ..models.linking import BETTER, Area, Indicator, IndicatorImportReport, IndicatorValue
 from . import oplog
 from .base import Core, Part
 from .codes import Codes
@@ -122,8 +122,6 @@ class Indicators(Part):
             with self.transaction():
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (NPRZ_MEMBERS_KEY,))
             return []
-        from ..linking.comparison import check_members
-
         members = check_members(names, self.area_registry(), "nprz")
         self.core.set_meta(NPRZ_MEMBERS_KEY, json.dumps(members, ensure_ascii=False))
         return members
