@@ -258,7 +258,11 @@ def leftovers(path: Path, text: str) -> list[str]:
     parts = "|".join(PARTS)
     recv = receiver_pattern(text)
     out: list[str] = []
+    in_store = "/store/" in path.as_posix()
     for i, line in enumerate(text.splitlines(), 1):
+        if in_store and re.search(r"\bProjectBase\b|\b\w+Mixin\b|_length_cache|attr-defined", line):
+            out.append(f"{path}:{i}: a mixin-era construct in the store: move it into its part by hand "
+                       f"({line.strip()[:90]})")
         for m in re.finditer(rf"(?P<recv>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:\(\))?)\.(?P<name>{names})\(", line):
             r = m.group("recv")
             if re.search(rf"(^|\.)({parts})$", r) or r.endswith(")") and r != "reopen()" or NOT_PROJECT.match(r):
