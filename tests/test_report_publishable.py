@@ -19,8 +19,8 @@ from wijkverhalen.cli import cli
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.exporters.docx import _column_widths, export_docx
 from wijkverhalen.exporters.markdown import export_markdown
-from wijkverhalen.exporters.report import CodeSection, aantal, build_report
-from wijkverhalen.exporters.triangulation import verdict_view
+from wijkverhalen.exporters.summary import CodeSection, aantal, build_report
+from wijkverhalen.exporters.summary_verdicts import verdict_view
 from wijkverhalen.linking.indicators import import_indicator_file
 from wijkverhalen.models import Code
 from wijkverhalen.store import Project
@@ -251,7 +251,7 @@ def test_index_states_the_aggregation_rule_and_flags_in_dutch(tmp_path: Path) ->
     with Project.create(tmp_path / "p.wijk", codes=codes, coder="anna") as project:
         import_indicator_file(project, table, "anna")
         project.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
-        from wijkverhalen.exporters.report_index import index_section
+        from wijkverhalen.exporters.summary_index import index_section
 
         [item] = index_section(project, ["vertrouwen_gebiedsbestuur"], [])
     # (40 * 7000 + 50 * 3000) / 10000 = 43.0

@@ -76,7 +76,7 @@ def qdpx_import(project: Path, file: Path, offsets: str, merge: bool, dry_run: b
       wijkverhalen qdpx import x.wijk atlas.qdpx --dry-run
     """
     project, file = project_then_file("qdpx import", project, file, (".qdpx", ".qde", ".zip"))
-    from ..exporters.refi import import_qdpx
+    from ..refi import import_qdpx
     from .export import progress_bar
 
     with progress_bar("qdpx") as bar:
@@ -104,7 +104,7 @@ def codebook_import_qdc(project: Path, file: Path, dry_run: bool, coder: str | N
       wijkverhalen codebook import-qdc botu.wijk taguette-codes.qdc
     """
     project, file = project_then_file("codebook import-qdc", project, file, (".qdc", ".xml"))
-    from ..exporters.refi import import_qdc
+    from ..refi import import_qdc
 
     summary = import_qdc(file, project, coder=resolve_coder(coder), dry_run=dry_run)
     _print_summary(summary, as_json)

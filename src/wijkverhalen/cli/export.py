@@ -220,7 +220,7 @@ def export_qdpx_cmd(project: Path, outputs: tuple[Path, ...], pseudonymise: bool
       wijkverhalen export qdpx botu.wijk -o botu-anoniem.qdpx --pseudonymise
       wijkverhalen export qdpx botu.wijk -o botu-nvivo.qdpx --offsets utf16
     """
-    from ..exporters.refi import export_qdpx
+    from ..refi import export_qdpx
 
     with opened(project) as proj:
         for output in outputs:
@@ -249,7 +249,7 @@ def export_qdc_cmd(project: Path, outputs: tuple[Path, ...]) -> None:
     Example:
       wijkverhalen export qdc botu.wijk -o veerkracht.qdc
     """
-    from ..exporters.refi import export_qdc
+    from ..refi import export_qdc
 
     with opened(project) as proj:
         for output in outputs:

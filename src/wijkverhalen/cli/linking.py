@@ -482,9 +482,9 @@ def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, c
       wijkverhalen validate botu.wijk -o validatie.md -o validatie.xlsx --plots figuren/
       wijkverhalen validate botu.wijk --case "Delfshaven Helpt" --min-respondents 2
     """
-    from ..linking.report import print_validation, report_format, to_json, write_report
     from ..linking.triangulation import ValidationOptions
     from ..linking.triangulation import validate as run_validation
+    from ..linking.validation_report import print_validation, report_format, to_json, write_report
 
     for out in outputs:
         report_format(out)

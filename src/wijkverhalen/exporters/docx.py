@@ -1,4 +1,4 @@
-"""Render the coded summary (:class:`~.report.Report`) as a Word document (python-docx).
+"""Render the coded summary (:class:`~.summary.Report`) as a Word document (python-docx).
 
 The document is A4 with 2.5 cm margins and page numbers in the footer (a ``PAGE``
 field). It uses Word's own styles so researchers can restyle it with their report
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import ProgressCallback, atomic_path
-from .report import CodeSection, Report, ReportPart, aantal, build_report
-from .report_index import IndexIndicator, number_nl
+from .summary import CodeSection, Report, ReportPart, aantal, build_report
+from .summary_index import IndexIndicator, number_nl
 
 # Characters XML 1.0 (and so Word) cannot hold; a transcript from an old .doc may have them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -1,4 +1,4 @@
-"""Render the coded summary (:class:`~.report.Report`) as Markdown.
+"""Render the coded summary (:class:`~.summary.Report`) as Markdown.
 
 The output is plain CommonMark with pipe tables, so it reads well as text, renders
 on GitHub/GitLab and converts with pandoc. Headings follow the codebook hierarchy
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import ProgressCallback, atomic_output
-from .report import CodeSection, Report, ReportPart, aantal, build_report
-from .report_index import number_nl
+from .summary import CodeSection, Report, ReportPart, aantal, build_report
+from .summary_index import number_nl
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 

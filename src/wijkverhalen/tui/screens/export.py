@@ -105,12 +105,12 @@ def run_export(project: Any, kind: str, output: Path, *, case: str | None = None
         matrix = export_matrix(project, output, cols=cols, case=case, pseudonymise=pseudonymise)
         return f"{matrix.counts.shape[0]} codes x {matrix.counts.shape[1]} column(s)"
     if kind == "qdpx":
-        from ...exporters.refi import export_qdpx
+        from ...refi import export_qdpx
 
         s = export_qdpx(project, output, pseudonymise=pseudonymise, coder=coder, progress=progress)
         return f"{s.documents} document(s), {s.codes} code(s), {s.codings} coding(s), {s.notes} memo(s)"
     if kind == "qdc":
-        from ...exporters.refi import export_qdc
+        from ...refi import export_qdc
 
         return f"{export_qdc(project, output)} code(s)"
     raise ValueError(kind)

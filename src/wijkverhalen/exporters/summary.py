@@ -26,8 +26,8 @@ from ..errors import InvalidInput, NotFound
 from ..models import Code, Passage
 from . import ProgressCallback, no_progress
 from .pseudonymise import IDENTITY, Pseudonymiser
-from .report_index import IndexIndicator, index_section
-from .report_layout import (
+from .summary_index import IndexIndicator, index_section
+from .summary_layout import (
     CASES,
     GOVERNANCE,
     INDEX,
@@ -37,7 +37,7 @@ from .report_layout import (
     governance_qualities,
     layout,
 )
-from .triangulation import RULE_NL, IndicatorNote, triangulate
+from .summary_verdicts import RULE_NL, IndicatorNote, triangulate
 
 # The attributes the sources table shows unless the user names others (--source-attributes).
 SOURCE_ATTRIBUTES = ("respondent", "rol", "wijk", "jaar", "casus")
@@ -396,7 +396,7 @@ def method_rules(rules: Sequence[tuple[str, str]], quotes: int) -> list[tuple[st
 
 def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
            documents: Sequence[Any], anonymise: Pseudonymiser) -> list[ReportPart]:
-    """The parts in the seed's order (report_layout), with Index+, governance qualities and cases."""
+    """The parts in the seed's order (summary_layout), with Index+, governance qualities and cases."""
     all_notes = [n for cid in _walk_ids(roots) for n in notes.get(cid, [])]
     parts = [ReportPart(title, INTRO.get(title, ""), sections) for title, sections in layout(roots, case)]
     for part in parts:

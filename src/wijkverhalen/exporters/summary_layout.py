@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .report import CodeSection
+    from .summary import CodeSection
 
 NETWERKEN, INDEX, SIBD, GOVERNANCE = "Netwerken", "Index+", "Social Impact by Design (SIBD)", "Governance"
 CASES, FACTORS, OTHER = "Casuïstiek", "Definitie veerkracht", "Overige thema's"

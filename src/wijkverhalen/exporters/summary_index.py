@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from .triangulation import IndicatorNote
+from .summary_verdicts import IndicatorNote
 
 # The seed's own headings above its two example indicators (Delfshaven Helpt index+).
 SEED_HEADINGS = {
