@@ -255,3 +255,51 @@ def export_qdc_cmd(project: Path, outputs: tuple[Path, ...]) -> None:
         for output in outputs:
             n = export_qdc(proj, output)
             click.echo(f"wrote {output}: {n} code(s)")
+
+
+@export.command("network")
+@project_argument
+@click.option("-o", "--output", "outputs", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write: .gexf, .graphml (Gephi) or .xlsx (Kumu); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "xlsx"]), default=None,
+              help="Format when the file name does not tell it.")
+@click.option("--case", default=None, help="Only the documents of this case.")
+@click.option("--confirmed-only", is_flag=True, help="Only confirmed mentions (default: all but rejected).")
+@click.option("--tie-level", type=click.Choice(["document", "passage"]), default="document", show_default=True,
+              help="Actor ties count shared documents, or shared passages (speaker turns).")
+@click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
+              help="Leave out ties weaker than this.")
+@click.option("--no-codes", is_flag=True, help="Leave out actor-code ties.")
+@click.option("--respondents", is_flag=True, help="Add a node per document (respondent) tied to the actors it names.")
+@click.option("--max-ties", type=click.IntRange(0), default=1, show_default=True,
+              help="Actors with at most this many actor ties are reported as having few ties.")
+def export_network(project: Path, outputs: tuple[Path, ...], fmt: str | None, case: str | None,
+                   confirmed_only: bool, tie_level: str, min_weight: int, no_codes: bool, respondents: bool,
+                   max_ties: int) -> None:
+    """Export the actor network (actor-actor and actor-code ties) for Gephi or Kumu.
+
+    Also reports who is hardly in the network: actors never mentioned or with few
+    ties, and respondent groups (rol) whose stories name few actors.
+
+    \b
+    Example:
+      wijkverhalen export network botu.wijk -o netwerk.gexf -o netwerk.xlsx
+      wijkverhalen export network botu.wijk -o dh.graphml --case "Delfshaven Helpt" --respondents
+    """
+    from ..linking import network
+
+    for out in outputs:
+        network.network_format(out, fmt)
+    options = network.NetworkOptions(confirmed_only=confirmed_only, case=case, tie_level=tie_level, min_weight=min_weight,
+                             include_codes=not no_codes, include_respondents=respondents)
+    with opened(project) as proj:
+        graph = network.build_network(proj, options)
+        report = network.inclusiveness(proj, options, max_ties=max_ties)
+    for out in outputs:
+        written = network.write_network(graph, out, fmt)
+        click.echo(f"wrote {out} ({written})")
+    s = network.network_summary(graph)
+    click.echo(f"{s['nodes']} node(s) {s['node_kinds']}, {s['edges']} tie(s) {s['tie_kinds']}")
+    for line in network.inclusiveness_lines(report):
+        click.echo(line)
