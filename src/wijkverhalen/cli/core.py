@@ -58,7 +58,21 @@ def init(project: Path, codebook_file: Path | None, no_actors: bool, coder: str 
 _LISTED = 20
 
 
-@cli.command("import")
+class ImportCommand(click.Command):
+    """``import``, whose help names the formats registered when it is shown (``{formats}``)."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        from ..importers.registry import format_names
+
+        return self._help.replace("{formats}", ", ".join(format_names())) if self._help else None
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+
+@cli.command("import", cls=ImportCommand)
 @project_argument
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--metadata", "metadata_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -73,7 +87,7 @@ _LISTED = 20
 @coder_option
 def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, speaker_pattern: str | None,
             pipeline: str | None, workers: int | None, docx_properties: bool, coder: str | None) -> None:
-    """Import interviews (txt, md, docx, odt, pdf, vtt, srt; folders recursively).
+    """Import interviews ({formats}; folders recursively).
 
     Broken, hostile or unsupported files and symbolic links out of a folder are
     listed with the reason; the others still import. Importing the same text
