@@ -1,4 +1,7 @@
-"""Exporters: the coded summary (Markdown, DOCX), segment tables, matrices, REFI-QDA.
+"""Exporters: the coded summary (Markdown, DOCX), segment tables, matrices, the network.
+
+:mod:`.registry` lists them (the CLI's ``export`` and the workbench's export screen
+are built from it); REFI-QDA lives in its own package, :mod:`wijkverhalen.refi`.
 
 Each exporter reads a :class:`~wijkverhalen.store.Project`, writes one file
 atomically (a crash never leaves half a report behind) and reports progress through

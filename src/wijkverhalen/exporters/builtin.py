@@ -39,8 +39,7 @@ def run_report(project: Any, path: Path, *, format: str, progress: ProgressCallb
     summary = (f"{len(report.overview)} code(s), {report.codings} passage(s) in {report.documents} document(s), "
                f"{sum(len(p.index) for p in report.parts)} indicator(s) in Index+"
                + (PSEUDONYMISED if pseudonymise else ""))
-    notes = (f"  note: {report.triangulation_note}",) if report.triangulation_note else ()
-    return ExportResult(summary, notes)
+    return ExportResult(summary)
 
 
 REPORT = Exporter(

@@ -362,8 +362,6 @@ def _index(document: Any, part: ReportPart, report: Report, styles: _Styles, fig
                 paragraph.add_run(_clean(f". Bewijs: {note.detail}"))
             if note.rule:
                 paragraph.add_run(_clean(f". Regel: {note.rule}")).italic = True
-    if report.triangulation_note:
-        _italic(document, report.triangulation_note)
 
 
 def _plot(document: Any, item: IndexIndicator, figures: Path, k: int) -> None:

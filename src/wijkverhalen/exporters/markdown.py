@@ -141,8 +141,6 @@ def _index(part: ReportPart, report: Report, figures: Path | None, relative_to: 
             lines.append(text)
         if item.notes:
             lines.append("")
-    if report.triangulation_note:
-        lines += [f"*{escape(report.triangulation_note)}*", ""]
     return lines
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from .. import __version__
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..models import Code, Passage
 from . import ProgressCallback, no_progress
 from .pseudonymise import IDENTITY, Pseudonymiser
@@ -146,7 +146,6 @@ class Report:
     overview: list[tuple[str, int, int, int, int]]  # (label, depth, codings, documents, respondents)
     sources: list[tuple[str, dict[str, str], int]]  # (document, attributes, words)
     source_count: int
-    triangulation_note: str
     code_filter: tuple[str, ...] = ()
     source_columns: tuple[str, ...] = ()  # the attributes the sources table shows
     method: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) of the Verantwoording
@@ -251,16 +250,9 @@ def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
 
 
 def resolve_case_documents(project: Any, case: str) -> tuple[str, list[int]]:
-    """The case's name and document ids; matches by name, acronym or unique prefix."""
-    if hasattr(project, "resolve_case") and hasattr(project, "case_document_ids"):
-        name = project.resolve_case(case)
-        return name, list(project.case_document_ids(name))
-    cases = project.cases()
-    matches = [n for n in cases if n.casefold() == case.casefold()] or \
-              [n for n in cases if n.casefold().startswith(case.casefold())]
-    if len(matches) != 1:
-        raise NotFound(f"no case '{case}' (cases: {', '.join(cases) or 'none'})")
-    return matches[0], cases[matches[0]]
+    """The case's name and document ids; matches by name, acronym or unique prefix (NotFound if none)."""
+    name = project.resolve_case(case)
+    return name, list(project.case_document_ids(name))
 
 
 def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] = (),
@@ -357,7 +349,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         case=anonymise(case_name) if case_name else None, documents=len(documents),
         codings=int(own["codings"].sum()), coders=coders_total, pseudonymised=pseudonymise,
         parts=parts, overview=overview, sources=sources[:200], source_count=len(sources),
-        triangulation_note=tri.note, code_filter=tuple(codes), source_columns=columns,
+        code_filter=tuple(codes), source_columns=columns,
         method=method_rules(tri.rules, quotes), thresholds=tri.options, warnings=tri.warnings)
 
 

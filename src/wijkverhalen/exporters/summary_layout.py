@@ -209,7 +209,7 @@ def case_overviews(project: Any, roots: list[CodeSection], documents: Sequence[A
     """Per case of the project (the seed's two first): documents and passages per inventory."""
     from ..analysis.matrices import ROLE_ATTRIBUTES, code_frequencies_with_children
 
-    cases = project.cases() if hasattr(project, "cases") else {}
+    cases = project.cases()
     shown = {d.id: d for d in documents}
     order = sorted(cases, key=lambda n: (not key(n).startswith("delfshaven"), not key(n).startswith("socialimpact")
                                          and key(n) != "sibd", n.casefold()))
