@@ -20,6 +20,7 @@ from .common import coder_option, opened, project_argument, resolve_coder
 
 if TYPE_CHECKING:
     from ..exporters.registry import Exporter, Option
+    from ..store import Project
 
 
 def progress_bar(label: str) -> Any:
@@ -34,7 +35,7 @@ def progress_bar(label: str) -> Any:
                     disable=not sys.stderr.isatty())
 
 
-def remind_pseudonyms(project: Any, pseudonymise: bool) -> None:
+def remind_pseudonyms(project: Project, pseudonymise: bool) -> None:
     """Say so when the project has pseudonyms but this export keeps the real names."""
     if not pseudonymise:
         n = len(project.pseudonyms())

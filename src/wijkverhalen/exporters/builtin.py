@@ -8,10 +8,13 @@ inside them. Registered in :mod:`.registry` on first use.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import ProgressCallback
 from .registry import Exporter, ExportResult, Format, Option, register
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 PSEUDONYMISED = " (pseudonymised)"
 
@@ -27,7 +30,7 @@ PSEUDONYMISE = Option("pseudonymise", kind="flag", flags=("--pseudonymise", "--p
 # ----------------------------------------------------------------------------- the coded summary
 
 
-def run_report(project: Any, path: Path, *, format: str, progress: ProgressCallback, case: str | None,
+def run_report(project: Project, path: Path, *, format: str, progress: ProgressCallback, case: str | None,
                codes: tuple[str, ...], pseudonymise: bool, quotes: int, all_codes: bool,
                source_attributes: tuple[str, ...]) -> ExportResult:
     if format == "docx":
@@ -85,7 +88,7 @@ Example:
 # ----------------------------------------------------------------------------- tables
 
 
-def run_segments(project: Any, path: Path, *, format: str, progress: ProgressCallback, case: str | None,
+def run_segments(project: Project, path: Path, *, format: str, progress: ProgressCallback, case: str | None,
                  codes: tuple[str, ...], by_coder: str | None, pseudonymise: bool, delimiter: str) -> ExportResult:
     from .tables import export_segments
 
@@ -121,7 +124,7 @@ Example:
 """)
 
 
-def run_matrix(project: Any, path: Path, *, format: str, progress: ProgressCallback, rows: str, cols: str,
+def run_matrix(project: Project, path: Path, *, format: str, progress: ProgressCallback, rows: str, cols: str,
                include_children: bool, measure: str, drop_empty: bool, case: str | None,
                pseudonymise: bool) -> ExportResult:
     from .matrix import export_matrix
@@ -166,7 +169,7 @@ Example:
 # ----------------------------------------------------------------------------- REFI-QDA
 
 
-def run_qdpx(project: Any, path: Path, *, format: str, progress: ProgressCallback, pseudonymise: bool,
+def run_qdpx(project: Project, path: Path, *, format: str, progress: ProgressCallback, pseudonymise: bool,
              coder: str | None, offsets: str) -> ExportResult:
     from ..refi import export_qdpx
 
@@ -204,7 +207,7 @@ Example:
 """)
 
 
-def run_qdc(project: Any, path: Path, *, format: str, progress: ProgressCallback) -> ExportResult:
+def run_qdc(project: Project, path: Path, *, format: str, progress: ProgressCallback) -> ExportResult:
     from ..refi import export_qdc
 
     return ExportResult(f"{export_qdc(project, path)} code(s)")
@@ -233,7 +236,7 @@ def _network_format(path: Path, fmt: str | None) -> str:
     return network_format(path, fmt)
 
 
-def run_network(project: Any, path: Path, *, format: str, progress: ProgressCallback, case: str | None,
+def run_network(project: Project, path: Path, *, format: str, progress: ProgressCallback, case: str | None,
                 confirmed_only: bool, tie_level: str, min_weight: int, no_codes: bool, respondents: bool,
                 max_ties: int) -> ExportResult:
     from ..linking import network

@@ -21,10 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
 from . import ProgressCallback, no_progress, output_format
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ def suggested_output(project_path: Path, exporter: Exporter, fmt: Format) -> Pat
     return project_path.parent / f"{stem}{fmt.suffix}"
 
 
-def run_export(project: Any, name: str, output: Path, *, format: str | None = None,
+def run_export(project: Project, name: str, output: Path, *, format: str | None = None,
                progress: ProgressCallback | None = None, **options: Any) -> ExportResult:
     """Run exporter ``name`` on an open project into ``output`` (options not given take their defaults)."""
     exporter = get_exporter(name)

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..linking.triangulation import VERDICT_NL, Finding, ValidationOptions, validate
 from ..models import Code
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # The triangulation's settings as the Verantwoording names them (others are shown as they are called).
 OPTION_NL = {"area": "focusgebied", "min_respondents": "minimum respondenten",
@@ -99,7 +102,7 @@ def _options_table(options: ValidationOptions) -> dict[str, str]:
             for k, v in asdict(options).items()}
 
 
-def triangulate(project: Any, case: str | None, codes: Sequence[Code]) -> Triangulation:
+def triangulate(project: Project, case: str | None, codes: Sequence[Code]) -> Triangulation:
     """Code id -> its indicator links with verdicts, plus the rules and settings in force."""
     out = Triangulation()
     if not codes:

@@ -279,9 +279,7 @@ class ExchangeMixin(ProjectBase):
             if changes:
                 oplog.save_import(self.conn, None, coder, summary, changes)
             else:  # nothing new: an audit entry, nothing to undo
-                self.conn.execute(
-                    "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)",
-                    (now(), coder, summary, "[]"))
+                oplog.save_audit(self.conn, coder, summary)
         return result
 
     def _import_codes(self, codes: Sequence[ExchangeCode], result: ExchangeResult,

@@ -6,7 +6,7 @@ level of each area (neighbourhood, district, city, group) with the district a
 neighbourhood lies in, and the districts of the monitor's neighbourhoods. The
 members of the NPRZ reference group are a project setting (``meta`` table).
 
-Only SQL lives here; :mod:`wijkverhalen.linking.areas` and
+Only SQL lives here; :mod:`wijkverhalen.models.areas` and
 :mod:`wijkverhalen.linking.comparison` hold the rules.
 """
 
@@ -16,8 +16,8 @@ import json
 from collections.abc import Sequence
 
 from ..errors import InvalidInput, NotFound
-from ..linking.areas import AreaRegistry
-from ..linking.models import BETTER, Area
+from ..models.areas import AreaRegistry, check_members
+from ..models.linking import BETTER, Area
 from .base import ProjectBase
 
 NPRZ_MEMBERS_KEY = "comparison.nprz_members"
@@ -102,8 +102,6 @@ class IndicatorSettingsMixin(ProjectBase):
             with self.transaction():
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (NPRZ_MEMBERS_KEY,))
             return []
-        from ..linking.comparison import check_members
-
         members = check_members(names, self.area_registry(), "nprz")
         self.set_meta(NPRZ_MEMBERS_KEY, json.dumps(members, ensure_ascii=False))
         return members

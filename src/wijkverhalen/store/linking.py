@@ -9,7 +9,7 @@ writes nothing.
 
 Only SQL lives here. Reading files (pandas, YAML) and phrase matching are in
 :mod:`wijkverhalen.linking`; those modules hand over the frozen dataclasses of
-:mod:`wijkverhalen.linking.models`.
+:mod:`wijkverhalen.models.linking`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.areas import area_key, resolve_values
-from ..linking.models import (
+from ..models import IndicatorLink
+from ..models.areas import area_key, resolve_values
+from ..models.linking import (
     MENTION_STATUSES,
     Actor,
     Area,
@@ -32,7 +33,6 @@ from ..linking.models import (
     IndicatorValue,
     Mention,
 )
-from ..models import IndicatorLink
 from . import oplog
 from .indicators import IndicatorSettingsMixin
 from .oplog import now
@@ -276,8 +276,9 @@ class LinkingMixin(IndicatorSettingsMixin):
         raise NotFound(f"no actor '{actor_id}' (see 'wijkverhalen actors list')")
 
     # -- mentions ----------------------------------------------------------------------------
-    def store_detected_mentions(self, found: Mapping[int, Sequence[tuple[str, int, int, str]]],
-                                coder: str) -> DetectReport:
+    def store_detected_mentions(
+            self, found: Mapping[int, Sequence[tuple[str, int, int, str] | tuple[str, int, int, str, bool]]],
+            coder: str) -> DetectReport:
         """Replace the detected (unreviewed) mentions of the scanned documents.
 
         ``found`` maps every scanned document id to ``(actor_id, start, end, text)``, with an

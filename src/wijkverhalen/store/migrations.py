@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..linking.areas import DEFAULT_AREAS, DISTRICT_AREAS
+from ..models.areas import DEFAULT_AREAS, DISTRICT_AREAS
 from .schema import run_script
 
 MIGRATION_1 = """

@@ -20,9 +20,6 @@ from .oplog import now
 oplog.register_tracked_table("consensus_rejections", ("document_id", "start", "end", "code_id"))
 oplog.register_tracked_table("coder_done", ("document_id", "coder"))
 oplog.register_tracked_table("merge_conflicts", ("id",))
-# A merge brings the copies' operations into the log (as history that cannot be
-# undone on its own); undoing the merge takes them out again.
-oplog.register_tracked_table("operations", ("id",))
 
 
 class TeamsMixin(ProjectBase):
