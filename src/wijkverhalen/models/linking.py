@@ -1,7 +1,7 @@
 """Frozen dataclasses of the linking inventories: areas, indicator values, actors, mentions.
 
 They travel between the file parsers (:mod:`wijkverhalen.linking`), the store
-(:mod:`wijkverhalen.store.linking`), the CLI and the TUI. Kept free of imports so the
+(:mod:`wijkverhalen.store.indicators`, :mod:`~wijkverhalen.store.actors`), the CLI and the TUI. Kept free of imports so the
 store can use them without loading pandas or spaCy (and without importing the
 :mod:`wijkverhalen.linking` package: the store sits below it).
 """
