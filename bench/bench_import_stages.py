@@ -123,27 +123,57 @@ def _wrap(clock: StageClock, owner: Any, attr: str, stage: str, *, generator: bo
     setattr(owner, attr, (clock.generator if generator else clock.call)(stage, func))
 
 
-def instrument(clock: StageClock) -> None:
-    """Wrap the functions of each stage (innermost wins)."""
-    from wijkverhalen import importers, importing, nlp
+class TimedTokenizer:
+    """A spaCy tokenizer whose calls (and ``pipe`` steps) are charged to one stage."""
 
-    _wrap(clock, importing, "prepare_document", "prepare: rest (word count, tuples)")
-    _wrap(clock, importers, "parse_file", "read and decode the file")
-    _wrap(clock, importers, "detect_turns", "speaker turns")
-    _wrap(clock, nlp, "import_spacy", "import spaCy, read the lemma table (parent, once)")
-    _wrap(clock, nlp, "load_pipeline", "build the spaCy pipeline (once per worker)")
-    _wrap(clock, nlp, "_sentences", "sentence loop (slices, joins, tuples)", generator=True)
-    _wrap(clock, nlp, "_line_chunks", "cut turns into text blocks", generator=True)
-    _wrap(clock, nlp, "_run", "spaCy tokenizer", generator=True)
-    _wrap(clock, nlp._Plan, "spans", "sentence bounds (token kinds, starts)", generator=True)
-    _wrap(clock, nlp, "in_context", "lemma context rules")
+    def __init__(self, tokenizer: Any, clock: StageClock) -> None:
+        self._tokenizer = tokenizer
+        self._call = clock.call("spaCy tokenizer", tokenizer.__call__)
+        self.pipe = clock.generator("spaCy tokenizer", tokenizer.pipe)
+
+    def __call__(self, text: str) -> Any:
+        return self._call(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
+
+
+def instrument(clock: StageClock) -> None:
+    """Wrap the functions of each stage (innermost wins); names of earlier and
+    later versions alike, a missing one is skipped."""
+    from wijkverhalen import importers, importing, lemmas, nlp
+
+    stages = [
+        (importing, "prepare_document", "prepare: rest (word count, tuples)", False),
+        (importers, "parse_file", "read and decode the file", False),
+        (importers, "detect_turns", "speaker turns", False),
+        (nlp, "import_spacy", "import spaCy, read the lemma table (parent, once)", False),
+        (nlp, "load_pipeline", "build the spaCy pipeline (once per worker)", False),
+        (nlp, "_sentences", "sentence loop (slices, joins, tuples)", True),
+        (nlp, "_grouped_rows", "sentence loop (slices, joins, tuples)", True),
+        (nlp, "_block_sentences", "sentence loop (slices, joins, tuples)", True),
+        (nlp, "_line_chunks", "cut turns into text blocks", True),
+        (nlp._Plan, "spans", "sentence bounds (token kinds, starts)", True),
+        (nlp, "sentence_starts", "sentence bounds (token kinds, starts)", False),
+        (nlp, "in_context", "lemma context rules", False),
+    ]
+    try:
+        from wijkverhalen import sentence_rows
+    except ImportError:
+        pass
+    else:
+        stages += [
+            (sentence_rows, "sentence_starts_between", "sentence bounds (token kinds, starts)", False),
+            (sentence_rows, "in_context", "lemma context rules", False),
+            (sentence_rows, "candidate_tokens", "lemma context rules", False),
+        ]
+    for owner, attr, stage, generator in stages:
+        if hasattr(owner, attr):
+            setattr(owner, attr, (clock.generator if generator else clock.call)(stage, getattr(owner, attr)))
     if hasattr(nlp, "_LemmaCache"):
         _wrap(clock, nlp._LemmaCache, "__missing__", "lemma of a new word (table, guesses)")
-    from wijkverhalen import lemmas
-
     for name in ("homograph_lemmas", "verb_lemmas", "load_table"):
         _wrap(clock, lemmas, name, "lemma tables (once per process)")
-    for name in ("homograph_lemmas", "verb_lemmas"):
         if hasattr(nlp, name):
             setattr(nlp, name, getattr(lemmas, name))
 
@@ -186,8 +216,12 @@ def run(n: int, words: int, seed: int) -> tuple[Counter[str], float, int]:
     from wijkverhalen import nlp
 
     nlp.import_spacy()  # what the parent does before it forks the workers
+    pipeline = nlp.load_pipeline(None)  # the same cache key as the import's calls
+    pipeline.tokenizer = TimedTokenizer(pipeline.tokenizer, clock)
     report = importing.import_paths(project, [folder], "bench", workers=1,
                                     metadata_csv=folder / corpus.METADATA_FILE)
+    if report.failed:
+        raise SystemExit(f"import failed: {report.failed[:3]}")
     wall = time.perf_counter() - started
     clock.leave()  # "other" up to now
     clock.stack.append("other")
