@@ -54,8 +54,10 @@ class FlagCache(dict[int, int]):
 
 
 def group_blocks(blocks: Iterable[tuple[int, int, str]],
-                 limit: int = GROUP_CHARS) -> Iterator[list[tuple[int, int, str]]]:
-    """``(offset, turn_index, chunk)`` blocks in consecutive groups of about ``limit`` characters."""
+                 limit: int | None = None) -> Iterator[list[tuple[int, int, str]]]:
+    """``(offset, turn_index, chunk)`` blocks in consecutive groups of about ``limit``
+    (default ``GROUP_CHARS``) characters: a group ends after the block that reaches it."""
+    limit = GROUP_CHARS if limit is None else limit
     group: list[tuple[int, int, str]] = []
     size = 0
     for block in blocks:
