@@ -226,8 +226,8 @@ def _memory_table() -> dict[str, str]:
                 table[word] = lemma
             if flag == "L\n":
                 flagged.append(word)
-    _flagged[0] = frozenset(flagged)
-    _write_snapshot(snapshot, table, _flagged[0])
+    _flagged[0] = lemma_set = frozenset(flagged)
+    _write_snapshot(snapshot, table, lemma_set)
     return table
 
 
