@@ -9,6 +9,8 @@ spaCy's own components.
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +203,14 @@ def test_a_long_turn_spans_several_groups(pipeline: Any) -> None:
     assert len(sentences) == 2001
     assert sentences[-1].end == len(text) - 1
     assert all(text[s.start:s.end] == text[s.start:s.end].strip() for s in sentences)
+
+
+def test_spacy_is_imported_without_its_command_line() -> None:
+    code = ("import sys; from wijkverhalen import nlp; nlp.import_spacy(); "
+            "assert 'spacy.cli' not in sys.modules and 'typer' not in sys.modules, 'cli'; "
+            "import spacy, spacy.cli; assert spacy.cli.setup_cli; "
+            "from spacy.cli.info import info; assert callable(spacy.info); "
+            "print(len(nlp.load_pipeline()('Dit is een test.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "5"
