@@ -214,3 +214,14 @@ def test_spacy_is_imported_without_its_command_line() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "5"
+
+
+def test_parallel_import_with_a_missing_pipeline_is_one_error_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"d{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Ja.\n", encoding="utf-8")
+    with Project.create(tmp_path / "p.wijk", codes=(), coder="t") as project:
+        with pytest.raises(nlp.PipelineNotInstalled):
+            import_paths(project, [folder], "tester", workers=2, pipeline="nl_bestaat_niet")
+        assert project.documents() == []
