@@ -225,3 +225,15 @@ def test_parallel_import_with_a_missing_pipeline_is_one_error_and_writes_nothing
         with pytest.raises(nlp.PipelineNotInstalled):
             import_paths(project, [folder], "tester", workers=2, pipeline="nl_bestaat_niet")
         assert project.documents() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["I:", "R:", "i:", "Fatima:", "[00:01:23] Naam:", "Spreker 1  00:00:03", "INT:", "Dhr. Jansen:",
+     "**Piet**:", "Interviewer (I):", "I -", "tekst", "Ja.", " ", "\t", "\n", "\n\n", ":", "|", "–",
+     "(00:12) Spreker 1:", "Datum: 3 mei", "een zin met: een dubbele punt"]), max_size=40))
+def test_label_matches_at_line_starts_are_the_pattern_s_matches(parts: list[str]) -> None:
+    from wijkverhalen.importers import turns
+
+    text = "".join(parts)
+    assert [m.span() for m in turns._label_matches(text)] == [m.span() for m in turns._DEFAULT_RE.finditer(text)]
