@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import functools
 import pickle
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -170,8 +171,10 @@ def instrument(clock: StageClock) -> None:
     for owner, attr, stage, generator in stages:
         if hasattr(owner, attr):
             setattr(owner, attr, (clock.generator if generator else clock.call)(stage, getattr(owner, attr)))
-    if hasattr(nlp, "_LemmaCache"):
-        _wrap(clock, nlp._LemmaCache, "__missing__", "lemma of a new word (table, guesses)")
+    for owner in (nlp, sys.modules.get("wijkverhalen.sentence_rows")):
+        for name in ("_LemmaCache", "LemmaCache"):
+            if hasattr(owner, name):
+                _wrap(clock, getattr(owner, name), "__missing__", "lemma of a new word (table, guesses)")
     for name in ("homograph_lemmas", "verb_lemmas", "load_table"):
         _wrap(clock, lemmas, name, "lemma tables (once per process)")
         if hasattr(nlp, name):
@@ -241,8 +244,8 @@ def ensure_corpus(n: int, words: int, seed: int) -> tuple[Path, None]:
         # Document i is the same whatever N: take the first N of the big corpus.
         subset = Path(tempfile.mkdtemp(prefix="wijk-stages-corpus-"))
         names = sorted(p.name for p in big.glob("interview_*.txt"))[:n]
-        for name in names:
-            (subset / name).symlink_to(big / name)
+        for name in names:  # copies: an import does not follow links out of its folder
+            shutil.copyfile(big / name, subset / name)
         lines = (big / corpus.METADATA_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
         (subset / corpus.METADATA_FILE).write_text("".join(lines[:n + 1]), encoding="utf-8")
         return subset, None

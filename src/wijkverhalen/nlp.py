@@ -18,19 +18,19 @@ from __future__ import annotations
 import functools
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.lemma_context import in_context
 from wijkverhalen.lemmas import homograph_lemmas, lemma_of, load_table, query_terms, verb_lemmas
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
-from wijkverhalen.sentence_rows import FlagCache, Row, group_blocks, group_rows
+from wijkverhalen.sentence_rows import Plan as _Plan
+from wijkverhalen.sentence_rows import Row, group_blocks, group_rows
+from wijkverhalen.sentence_rows import plan_for as _plan_for
 from wijkverhalen.sentence_rules import (
     WIJK_SENTENCES,
     register_component,
-    sentence_starts,
-    token_kind,
 )
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ BATCH_SIZE = 1000
 # line breaks) is cut at whitespace before this size.
 MAX_CHUNK = 100_000
 _WORD = re.compile(r"\w+")
-# Trimmed from lemmas: tokenizer exceptions keep the dot of "u." or "bijv.".
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 # Components a trained pipeline does not need for sentences and lemmas.
 _UNUSED_COMPONENTS = ("ner",)
 
@@ -195,141 +193,6 @@ def _string_table_class() -> Any:
 
 def _StringTable(name: str, data: dict[str, str]) -> Any:  # noqa: N802 - a lazy class
     return _string_table_class()(name, data)
-
-
-class _LemmaCache(dict[int, str]):
-    """Token or lemma hash -> lower-case lemma without edge punctuation (``""`` if no word).
-
-    Lemmas are looked up by hash in a dict instead of through a Token object per
-    word, which would dominate the cost of lemmatising with the blank pipeline.
-    ``lookup`` maps a token's text to its lemma (the lookup table), or is ``None``
-    when the hashes already are lemmas.
-    """
-
-    def __init__(self, strings: Any, lookup: Callable[[str], str] | None) -> None:
-        super().__init__()
-        self.strings = strings
-        self.lookup = lookup
-
-    def __missing__(self, key: int) -> str:
-        lemma = self.strings[key]
-        if self.lookup is not None:
-            lemma = self.lookup(lemma)
-        value = _EDGE_PUNCT.sub("", lemma.lower())
-        self[key] = value
-        return value
-
-
-class _LowerCache(dict[int, str]):
-    """ORTH hash -> lower-cased text (what ``lemma_context`` asks of a few tokens)."""
-
-    def __init__(self, strings: Any) -> None:
-        super().__init__()
-        self.strings = strings
-
-    def __missing__(self, key: int) -> str:
-        value = str(self.strings[key]).lower()
-        self[key] = value
-        return value
-
-
-class _PunctKinds(dict[int, int]):
-    """ORTH hash -> ``sentence_rules.token_kind`` of that text."""
-
-    def __init__(self, vocab: Any, punct_chars: set[str]) -> None:
-        super().__init__()
-        self.vocab = vocab
-        self.punct_chars = punct_chars
-
-    def __missing__(self, key: int) -> int:
-        text = self.vocab.strings[key]
-        value = token_kind(text, bool(self.vocab[text].is_punct), self.punct_chars)
-        self[key] = value
-        return value
-
-
-class _Plan:
-    """How to get sentences and lemmas out of one pipeline quickly.
-
-    Two components of the default pipeline only look at each token's text, so
-    they are skipped and replayed per distinct word through dict caches, which
-    avoids creating a Python Token object per word (the dominant cost):
-
-    - a lookup-mode lemmatizer becomes a cache from ORTH hash to lemma;
-    - a sentencizer (when no parser or senter sets sentence bounds) becomes the
-      same rule as ``Sentencizer.predict`` over ORTH hashes: after a
-      sentence-final character, the next token that is not punctuation starts
-      a sentence.
-
-    Other lemmatizers (rule-based, trained) run and their LEMMA hashes are read;
-    a pipeline without a lemmatizer falls back to lower-case forms. With
-    ``replay=False`` every component runs (tests compare the two paths).
-    """
-
-    def __init__(self, nlp: Language, *, replay: bool = True) -> None:
-        from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH
-        from spacy.lang.nl.lemmatizer import DutchLemmatizer
-        from spacy.pipeline import Lemmatizer
-
-        factories = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
-        lemmatizers = [n for n, f in factories.items() if "lemmatizer" in f]
-        sentencizers = [n for n, f in factories.items() if f in ("sentencizer", WIJK_SENTENCES)]
-        skip: list[str] = []
-        self.lemma_attr = LEMMA if lemmatizers else LOWER
-        self.orth = ORTH
-        self.forms = _LowerCache(nlp.vocab.strings)
-        self.lemmas = _LemmaCache(nlp.vocab.strings, None)
-        component: Any = nlp.get_pipe(lemmatizers[0]) if len(lemmatizers) == 1 else None
-        # Only the two classes whose lookup rule is known (text, or lower-cased
-        # text for Dutch) are replayed; anything else runs as a component.
-        if (
-            replay
-            and type(component) in (Lemmatizer, DutchLemmatizer)
-            and getattr(component, "mode", None) == "lookup"
-        ):
-            skip.append(lemmatizers[0])
-            self.lemma_attr = ORTH
-            # Every Dutch lookup lemmatizer is replayed with the one lemma function
-            # that search uses too (wijkverhalen.lemmas), whatever table it was saved with.
-            lookup = lemma_of
-            self.lemmas = _LemmaCache(nlp.vocab.strings, lookup)
-        self.kinds: _PunctKinds | None = None
-        other_bounds = any(f in ("parser", "beam_parser", "senter") for f in factories.values())
-        if replay and len(sentencizers) == 1 and not other_bounds:
-            skip.append(sentencizers[0])
-            punct = set(getattr(nlp.get_pipe(sentencizers[0]), "punct_chars", ()))
-            self.kinds = _PunctKinds(nlp.vocab, punct)
-        self.skip = tuple(skip)
-        self.attrs = [ORTH] if self.lemma_attr == ORTH else [ORTH, self.lemma_attr]
-        # Nothing left to run but the tokenizer: many blocks share one tokenizer call
-        # (``sentence_rows``), with one more per-word cache for the lemma context rules.
-        self.grouped = self.kinds is not None and self.lemma_attr == ORTH and len(skip) == len(factories)
-        self.columns = [ORTH, IDX, LENGTH]
-        self.flags = FlagCache(self.lemmas, self.forms, homograph_lemmas(), verb_lemmas())
-
-    def spans(self, doc: Any) -> Iterator[tuple[int, int, int, int, list[int]]]:
-        """``(first_token, end_token, start_char, end_char, lemma_hashes)`` per sentence."""
-        if not len(doc):
-            return
-        table = doc.to_array(self.attrs)
-        if len(self.attrs) == 1:
-            orths = lemma_hashes = table.tolist()
-        else:
-            orths, lemma_hashes = table[:, 0].tolist(), table[:, 1].tolist()
-        if self.kinds is None:
-            for sent in doc.sents:
-                yield sent.start, sent.end, sent.start_char, sent.end_char, lemma_hashes
-            return
-        starts = sentence_starts(map(self.kinds.__getitem__, orths), doc)
-        starts.append(len(doc))
-        for first, stop in zip(starts, starts[1:], strict=False):
-            last = doc[stop - 1]
-            yield first, stop, doc[first].idx, last.idx + len(last), lemma_hashes
-
-
-@functools.lru_cache(maxsize=4)
-def _plan_for(nlp: Language) -> _Plan:
-    return _Plan(nlp)
 
 
 def _run(nlp: Language, texts: Iterable[str], skip: tuple[str, ...]) -> Iterator[Any]:
