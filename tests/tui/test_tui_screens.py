@@ -23,6 +23,7 @@ from wijkverhalen.tui.screens.documents import DocumentsScreen
 from wijkverhalen.tui.screens.help import HelpScreen
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.screens.search import SearchScreen
+from wijkverhalen.tui.widgets.coding_transcript import CodingTranscript
 
 from .conftest import CODER, fake_query_lemmas
 
@@ -258,7 +259,7 @@ async def test_help_lists_every_binding(make: Any) -> None:
         rows = app.help_rows()
         ids = {r.binding_id for r in rows}
         described = {(r.group, r.description) for r in rows}
-        for binding in CodingScreen.BINDINGS:
+        for binding in [*CodingTranscript.BINDINGS, *CodingScreen.BINDINGS]:
             assert ("coding", binding.description) in described  # type: ignore[union-attr]
         assert {
             "app.undo",

@@ -159,14 +159,7 @@ class CompareScreen(WijkScreen):
         doc = row["document_id"]
         project = self.session.project
         if self.model is None or self.model.document.id != doc or self.loaded_generation != self.session.generation:
-            self.model = TranscriptModel(
-                document=project.document(doc),
-                text=project.document_text(doc),
-                sentences=project.segments(doc, "sentence"),
-                turns=project.segments(doc, "turn"),
-                lemmas=project.sentence_lemmas(doc),
-                codings={c.id: c for c in project.codings(document_id=doc)},
-            )
+            self.model = TranscriptModel.read(project, doc)
             view.show(self.model, self.model.sentence_at(row["start"]))
         columns = {coder: n for n, coder in enumerate(self.coders[: BARS - 1])}
         columns[CONSENSUS] = BARS - 1
