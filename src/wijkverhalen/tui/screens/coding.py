@@ -276,10 +276,11 @@ class CodingScreen(WijkScreen):
         self.apply_code(event.code_id)
 
     def on_key(self, event: events.Key) -> None:
-        """Esc in the code tree goes back to the transcript (there Esc drops the selection)."""
+        """Esc in the code tree drops the selection, or else goes back to the transcript."""
         if event.key == "escape" and self.code_tree.has_focus:
             event.stop()
-            self.transcript.focus()
+            if not self.transcript.clear_selection():
+                self.transcript.focus()
 
     # -- applying codes ------------------------------------------------------------------------
     def apply_code(self, code_id: str) -> Coding | None:
