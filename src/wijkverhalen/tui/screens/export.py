@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from ...errors import WijkError
 from ..plain import plain
 from ..widgets.footer import WijkFooter
+from ..widgets.state_checkbox import StateCheckbox
 from .base import WijkScreen
 
 
@@ -160,7 +161,7 @@ class ExportScreen(WijkScreen):
                 yield Input(value="rol", id="export-cols", placeholder="attribute, 'documents' or 'codes'")
             with Horizontal(classes="export-row", id="row-pseudonymise"):
                 yield Label("AVG", classes="export-label")
-                yield Checkbox("Pseudonymise names (pseudonym table)", id="export-pseudonymise")
+                yield StateCheckbox("Pseudonymise names (pseudonym table)", id="export-pseudonymise")
             with Horizontal(classes="export-row"):
                 yield Label("", classes="export-label")
                 yield Button("Export", variant="primary", id="export-run")
