@@ -234,6 +234,10 @@ def test_validate_screen_80x24(snap_compare: Any, linked_path: Path) -> None:
     assert small(snap_compare, linked_path, ["V"])
 
 
+def test_validate_screen(snap_compare: Any, linked_path: Path) -> None:
+    assert snap_compare(app_on(linked_path), press=["V"], terminal_size=SIZE, run_before=settle)
+
+
 def test_link_dialog_80x24(snap_compare: Any, linked_path: Path) -> None:
     assert small(snap_compare, linked_path, ["V", "a"])
 
