@@ -24,7 +24,7 @@ async def test_pseudonymise_checkbox_reads_ticked_or_not_at_80x24(make: Any) -> 
         box.focus()
         await pilot.press("space")
         await pilot.pause()
-        assert box.value and screen.form()["pseudonymise"] is True
+        assert box.value and screen.form()["options"]["pseudonymise"] is True
         assert "[x] Pseudonymise names" in screen_text(app)
         assert "[ ]" not in screen_text(app)
         await pilot.press("space")
