@@ -296,3 +296,35 @@ async def test_mark_document_done_is_undoable(make: Any, reopen: Any) -> None:
         await pilot.press("D", "D")
         await pilot.pause()
         assert reopen().done_marks() == {}
+
+
+def test_the_transcript_owns_its_keys_and_the_screen_the_writing_ones() -> None:
+    """Issue 10: moves and selection are the transcript widget's keys, coding the screen's."""
+    import ast
+    import inspect
+
+    from wijkverhalen.tui import app as app_module
+    from wijkverhalen.tui.widgets.coding_transcript import CodingTranscript
+
+    own = {b.id for b in CodingTranscript.BINDINGS}
+    screen = {b.id for b in CodingScreen.BINDINGS}
+    assert {"coding.next_sentence", "coding.select", "coding.word_next", "coding.go_to"} <= own
+    assert {"coding.code", "coding.remove", "coding.memo"} <= screen and not own & screen
+    # the app reads no screen's private attributes
+    tree = ast.parse(inspect.getsource(app_module))
+    private = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+               and n.attr.startswith("_") and not n.attr.startswith("__")}
+    names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    assert "_pending" not in private | names and "model" not in names
+
+
+async def test_escape_in_the_code_tree_goes_back_to_the_transcript(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("v", "j", "tab")
+        assert app.focused is screen.code_tree
+        await pilot.press("escape")  # drops the selection (the tree keeps focus)
+        assert app.focused is screen.code_tree and not screen.transcript.selecting
+        await pilot.press("escape")  # nothing selected: back to the transcript
+        assert app.focused is screen.transcript

@@ -188,16 +188,16 @@ async def test_suggestions_cover_the_selection_and_skip_interviewer_questions(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_first_document(pilot)
         await pilot.press(*["j"] * GEMEENTE)  # "Met de gemeente ..."
-        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert [c for c, _ in screen.suggested] == ["governance"]
         await pilot.press("v", "j")  # "... Maar de buren hielpen elkaar."
-        assert [c for c, _ in screen._suggestions] == ["relaties.samenhang", "governance"]
+        assert [c for c, _ in screen.suggested] == ["relaties.samenhang", "governance"]
         await pilot.press("a")  # applied to the selection; the other one stays offered
-        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert [c for c, _ in screen.suggested] == ["governance"]
         await pilot.press("escape", "k", "k")  # the interviewer: "En de gemeente?"
-        assert screen.transcript.cursor == GEMEENTE_Q and screen._suggestions == []
+        assert screen.transcript.cursor == GEMEENTE_Q and screen.suggested == []
         assert "a shows its keyword suggestions" in str(screen.query_one("#cursor-info").render())
         await pilot.press("a")  # asked: now offered, not applied
-        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert [c for c, _ in screen.suggested] == ["governance"]
         assert len(reopen().codings(document_id=1)) == 1
         await pilot.press("a")
         await pilot.pause()
@@ -287,7 +287,7 @@ async def test_word_motion_crosses_into_the_next_sentence(make: Any) -> None:
         await pilot.press(*["j"] * (VERTROUWEN - 1), "w")  # ZEIDEN
         model = screen.model
         assert model is not None
-        words = screen._words(ZEIDEN, ZEIDEN)
+        words = screen.transcript.words(ZEIDEN, ZEIDEN)
         await pilot.press(*["w"] * len(words))  # one past the last word of the sentence
         assert screen.transcript.exact is not None
         assert screen.transcript.exact[1] > model.sentences[ZEIDEN].end

@@ -107,7 +107,7 @@ async def test_compare_accept_reject_stay_settled_and_x_undoes(make: Any, reopen
         screen = await loaded(pilot)
         await pilot.press("a")  # accept: the consensus codes trust on sentence 1
         await pilot.pause()
-        await pilot.press("r")  # reject relations on sentence 2: stored, nothing coded
+        await pilot.press("minus")  # reject relations on sentence 2: stored, nothing coded
         await pilot.pause()
         assert len(screen.rows) == 2
     assert consensus(reopen) == {(*spans[1], TRUST)}
@@ -135,7 +135,7 @@ async def test_compare_take_one_coder_or_both(make: Any, reopen: Any) -> None:
         await pilot.pause()
         assert units(screen) == [(spans[1][0], TRUST), (spans[2][0], RELATIONS)]
         await pilot.press("p")
-        await pilot.press("b")  # both on sentence 1 (one line): the consensus codes trust
+        await pilot.press("A")  # both on sentence 1 (one line): the consensus codes trust
         await pilot.pause()
         assert units(screen) == [(spans[2][0], RELATIONS)]
     assert consensus(reopen) == {(*spans[3], TRUST), (*spans[1], TRUST)}
@@ -199,3 +199,29 @@ async def test_merge_from_the_documents_screen_and_undo(
         await pilot.press("u")  # the merge is one undoable change
         await pilot.pause()
         assert pilot.app.session.project.codings() == []
+
+
+async def test_compare_keys_leave_the_global_screen_keys_alone(make: Any, reopen: Any) -> None:
+    """r and b open Passages and the Codebook on the Compare screen too (issue 14)."""
+    two_coders(reopen)
+    async with make().run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        before = len(screen.rows)
+        await pilot.press("b")
+        await pilot.pause()
+        assert app_screen_name(pilot) == "codebook"
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("r")  # asks which code's passages (nothing is settled)
+        await pilot.pause()
+        assert app_screen_name(pilot) != "compare"
+        assert len(screen.rows) == before
+    assert consensus(reopen) == set()
+    project = reopen()
+    assert project.rejections() == set()
+    project.close()
+
+
+def app_screen_name(pilot: Any) -> str:
+    screen = pilot.app.screen
+    return str(screen.id or type(screen).__name__)

@@ -23,6 +23,7 @@ from wijkverhalen.tui.screens.documents import DocumentsScreen
 from wijkverhalen.tui.screens.help import HelpScreen
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.screens.search import SearchScreen
+from wijkverhalen.tui.widgets.coding_transcript import CodingTranscript
 
 from .conftest import CODER, fake_query_lemmas
 
@@ -203,6 +204,31 @@ async def test_codebook_add_colour_and_move(make: Any, reopen: Any) -> None:
     assert (code.label, code.parent_id, code.color) == ("Buurtkeuken", "netwerken", "#1E9E8F")
 
 
+async def test_codebook_new_codes_get_colours_apart_from_their_siblings(
+    make: Any, reopen: Any
+) -> None:
+    """Two codes added with a under the same parent each get a colour of their own (issue 14)."""
+    from wijkverhalen.codebook import color_distance
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("a", *"Buurtkeuken", "enter")  # under Relaties tussen actoren
+        await pilot.pause()
+        await pilot.press("a", *"Kerk", "enter")  # under the highlighted code
+        await pilot.pause()
+    project = reopen()
+    codes = project.codes()
+    added = [c for c in codes if c.label in ("Buurtkeuken", "Kerk")]
+    assert len(added) == 2
+    for new in added:
+        family = [c for c in codes if c.id != new.id
+                  and (c.parent_id == new.parent_id or c.id == new.parent_id)]
+        others = [c.color for c in family]
+        assert min(color_distance(new.color, o) for o in others) > 15, (new.id, new.color, others)
+
+
 async def test_first_start_asks_coder_name_once(
     project_path: Path, monkeypatch: pytest.MonkeyPatch, reopen: Any
 ) -> None:
@@ -258,7 +284,7 @@ async def test_help_lists_every_binding(make: Any) -> None:
         rows = app.help_rows()
         ids = {r.binding_id for r in rows}
         described = {(r.group, r.description) for r in rows}
-        for binding in CodingScreen.BINDINGS:
+        for binding in [*CodingTranscript.BINDINGS, *CodingScreen.BINDINGS]:
             assert ("coding", binding.description) in described  # type: ignore[union-attr]
         assert {
             "app.undo",

@@ -154,7 +154,7 @@ FOOTER_KEYS = {
     "enter": ["v Select", "c Code", "x Remove", "m Memo"],
     "slash": ["/ Search"],  # typing in the query box: letters are text, not keys
     "b": ["a Add", "e Rename", "g Merge"],
-    "V": ["c Case", "b Aspect", "a Link", "- Flip link", "x Unlink", "m Mentions"],
+    "V": ["c Case", "s Aspect", "a Link", "- Flip link", "x Unlink", "m Mentions"],
     "E": ["^e Export"],
     "X": ["v View", "p Presence", "s Sub-codes", "f Filter", "a Attribute", "o Scope"],
     "M": ["f Filter/search", "m Edit memo"],
