@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, OptionList
 
@@ -80,6 +81,7 @@ async def _analysis(pilot: Any) -> AnalysisScreen:
     return screen
 
 
+@pytest.mark.slow
 async def test_matrix_counts_presence_children_filter_and_drill_down(make: Any, reopen: Any) -> None:
     coded(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -139,6 +141,7 @@ async def test_cooccurrence_and_attribute_views_drill_down(make: Any, reopen: An
         assert screen.table.columns == sorted(set(screen.table.columns))
 
 
+@pytest.mark.slow
 async def test_memo_overview_filters_jumps_and_edits(make: Any, reopen: Any) -> None:
     ids = coded(reopen)
     async with make().run_test(size=SIZE) as pilot:
