@@ -15,7 +15,6 @@ from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import DataError, NotFound
-from wijkverhalen.linking.areas import DEFAULT_AREAS, AreaRegistry, area_key, parse_new_area
 from wijkverhalen.linking.indicators import (
     detect_form,
     import_indicator_file,
@@ -23,6 +22,7 @@ from wijkverhalen.linking.indicators import (
     parse_number,
     slugify,
 )
+from wijkverhalen.models.areas import DEFAULT_AREAS, AreaRegistry, area_key, parse_new_area
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "linking"
@@ -317,7 +317,8 @@ def _loaded(imports: str) -> set[str]:
 
 def test_linking_core_imports_nothing_heavy() -> None:
     loaded = _loaded("wijkverhalen.linking.indicators, wijkverhalen.linking.actors, wijkverhalen.linking.network, "
-                     "wijkverhalen.linking.triangulation, wijkverhalen.linking.plots, wijkverhalen.linking.report, "
+                     "wijkverhalen.linking.triangulation, wijkverhalen.linking.plots, "
+                     "wijkverhalen.linking.validation_report, "
                      "wijkverhalen.cli.linking")
     for heavy in ("pandas", "networkx", "matplotlib", "spacy", "textual", "openpyxl"):
         assert heavy not in loaded

@@ -1,4 +1,4 @@
-"""Render the coded summary (:class:`~.report.Report`) as a Word document (python-docx).
+"""Render the coded summary (:class:`~.summary.Report`) as a Word document (python-docx).
 
 The document is A4 with 2.5 cm margins and page numbers in the footer (a ``PAGE``
 field). It uses Word's own styles so researchers can restyle it with their report
@@ -18,11 +18,14 @@ import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ProgressCallback, atomic_path
-from .report import CodeSection, Report, ReportPart, aantal, build_report
-from .report_index import IndexIndicator, number_nl
+from .summary import CodeSection, Report, ReportPart, aantal, build_report
+from .summary_index import IndexIndicator, number_nl
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # Characters XML 1.0 (and so Word) cannot hold; a transcript from an old .doc may have them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -362,8 +365,6 @@ def _index(document: Any, part: ReportPart, report: Report, styles: _Styles, fig
                 paragraph.add_run(_clean(f". Bewijs: {note.detail}"))
             if note.rule:
                 paragraph.add_run(_clean(f". Regel: {note.rule}")).italic = True
-    if report.triangulation_note:
-        _italic(document, report.triangulation_note)
 
 
 def _plot(document: Any, item: IndexIndicator, figures: Path, k: int) -> None:
@@ -449,7 +450,7 @@ def _sources(document: Any, report: Report, styles: _Styles) -> None:
                                "zie 'wijkverhalen export segments'.")
 
 
-def export_docx(project: object, output: str | Path, *, case: str | None = None,
+def export_docx(project: Project, output: str | Path, *, case: str | None = None,
                 codes: Sequence[str] = (), pseudonymise: bool = False, quotes: int = 3,
                 all_codes: bool = False, progress: ProgressCallback | None = None,
                 source_attributes: Sequence[str] | None = None) -> Report:

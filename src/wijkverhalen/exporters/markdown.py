@@ -1,4 +1,4 @@
-"""Render the coded summary (:class:`~.report.Report`) as Markdown.
+"""Render the coded summary (:class:`~.summary.Report`) as Markdown.
 
 The output is plain CommonMark with pipe tables, so it reads well as text, renders
 on GitHub/GitLab and converts with pandoc. Headings follow the codebook hierarchy
@@ -11,10 +11,14 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import ProgressCallback, atomic_output
-from .report import CodeSection, Report, ReportPart, aantal, build_report
-from .report_index import number_nl
+from .summary import CodeSection, Report, ReportPart, aantal, build_report
+from .summary_index import number_nl
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -141,8 +145,6 @@ def _index(part: ReportPart, report: Report, figures: Path | None, relative_to: 
             lines.append(text)
         if item.notes:
             lines.append("")
-    if report.triangulation_note:
-        lines += [f"*{escape(report.triangulation_note)}*", ""]
     return lines
 
 
@@ -210,7 +212,7 @@ def _sources(report: Report) -> list[str]:
     return lines
 
 
-def export_markdown(project: object, output: str | Path, *, case: str | None = None,
+def export_markdown(project: Project, output: str | Path, *, case: str | None = None,
                     codes: Sequence[str] = (), pseudonymise: bool = False, quotes: int = 3,
                     all_codes: bool = False, progress: ProgressCallback | None = None,
                     source_attributes: Sequence[str] | None = None, figures: bool = True) -> Report:

@@ -38,20 +38,10 @@ QueryLemmas = Callable[[str], dict[str, list[str]]]
 
 
 def spacy_query_lemmas(query: str) -> dict[str, list[str]]:
-    """Query word -> lemmas with the core's Dutch pipeline (slow the first time: loads spaCy).
-
-    Uses ``nlp.query_lemmas`` when the core offers it, else lemmatises word by word.
-    """
+    """Query word -> lemmas to search for (``nlp.query_lemmas``: the lookup lemmatiser, no spaCy)."""
     from .. import nlp
 
-    if hasattr(nlp, "query_lemmas"):
-        return dict(nlp.query_lemmas(query))
-    out: dict[str, list[str]] = {}
-    for word in dict.fromkeys(re.findall(r"\w+", query)):
-        lemmas = [lemma for lemma in nlp.lemmatize_query(word) if lemma and lemma != word.lower()]
-        if lemmas:
-            out[word] = lemmas
-    return out
+    return nlp.query_lemmas(query)
 
 
 class Session:
@@ -209,18 +199,7 @@ class Session:
         if self._recent_seeded:
             return
         self._recent_seeded = True
-        seen: list[str] = []
-        for op in self.project.history(200, self.coder) if self.coder else []:
-            if op.state != "done":
-                continue
-            for change in op.changes:
-                after = change.get("after") or {}
-                code_id = after.get("code_id") if change.get("t") == "codings" else None
-                if code_id and code_id not in seen and self.code(code_id):
-                    seen.append(code_id)
-            if len(seen) >= RECENT_SIZE:
-                break
-        self.recent = seen[:RECENT_SIZE]
+        self.recent = self.project.recent_codes(self.coder, RECENT_SIZE) if self.coder else []
 
     def note_used(self, code_id: str) -> None:
         if code_id in self.recent:

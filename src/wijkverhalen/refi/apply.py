@@ -17,15 +17,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...errors import ProjectError
-from ...models import Sentence, Turn
-from ...store.exchange import ExchangeDocument
-from .. import ProgressCallback, no_progress
+from ..errors import ProjectError
+from ..exporters import ProgressCallback, no_progress
+from ..models import Sentence, Turn
+from ..store.exchange import ExchangeDocument
 from .importer import ImportPlan, Skipped, read_qdc, read_qdpx
 from .offsets import Detection
 from .safezip import Limits
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 PARALLEL_THRESHOLD = 24
 
@@ -102,8 +105,8 @@ class ImportSummary:
 
 def _segment(item: tuple[str, str]) -> tuple[str, tuple[tuple[Turn, ...], list[Sentence], int]]:
     """A document's key with its turns, sentences and word count (in a worker process)."""
-    from ... import nlp
-    from ...importers.turns import detect_turns
+    from .. import nlp
+    from ..importers.turns import detect_turns
 
     key, text = item
     turns = detect_turns(text)
@@ -128,7 +131,7 @@ class _Segmenter:
         self.done = 0
 
     def __call__(self, doc: ExchangeDocument) -> tuple[int, Callable[[], tuple[Sequence[Turn], Iterable[Sentence]]]]:
-        from ... import nlp
+        from .. import nlp
 
         words = doc.word_count or nlp.count_words(doc.text)
         if doc.key not in self.todo:  # the sidecar brought its turns and sentences
@@ -136,8 +139,8 @@ class _Segmenter:
         return words, lambda: self._segments(doc)
 
     def _segments(self, doc: ExchangeDocument) -> tuple[Sequence[Turn], Iterable[Sentence]]:
-        from ... import nlp
-        from ...importers.turns import detect_turns
+        from .. import nlp
+        from ..importers.turns import detect_turns
 
         self.done += 1
         self.progress(self.done, len(self.todo), doc.name)
@@ -171,7 +174,7 @@ def segmenter(plan: ImportPlan, *, workers: int | None = None,
 # -- applying to a project ------------------------------------------------------------
 
 
-def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = False, dry_run: bool = False,
+def apply_plan(project: Project | None, plan: ImportPlan, coder: str, *, created: bool = False, dry_run: bool = False,
                workers: int | None = None, progress: ProgressCallback | None = None) -> ImportSummary:
     detection = plan.detection or Detection("codepoints", "no text sources")
     summary = ImportSummary(source=plan.source, target=str(project.path) if project is not None else "",
@@ -208,7 +211,7 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
     return summary
 
 
-def _keep_refi_meta(project: Any, plan: ImportPlan) -> None:
+def _keep_refi_meta(project: Project, plan: ImportPlan) -> None:
     """Code sets, non-codable codes and free notes, kept in the project's meta table."""
     import json
 
@@ -233,7 +236,7 @@ def _keep_refi_meta(project: Any, plan: ImportPlan) -> None:
 
 
 def _open_target(project_path: Path, merge: bool, coder: str) -> tuple[Any, bool]:
-    from ...store import Project
+    from ..store import Project
 
     if project_path.exists() and project_path.stat().st_size > 0:
         if not merge:

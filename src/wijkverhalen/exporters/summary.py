@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..models import Code, Passage
 from . import ProgressCallback, no_progress
 from .pseudonymise import IDENTITY, Pseudonymiser
-from .report_index import IndexIndicator, index_section
-from .report_layout import (
+from .summary_index import IndexIndicator, index_section
+from .summary_layout import (
     CASES,
     GOVERNANCE,
     INDEX,
@@ -37,7 +37,10 @@ from .report_layout import (
     governance_qualities,
     layout,
 )
-from .triangulation import RULE_NL, IndicatorNote, triangulate
+from .summary_verdicts import RULE_NL, IndicatorNote, triangulate
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # The attributes the sources table shows unless the user names others (--source-attributes).
 SOURCE_ATTRIBUTES = ("respondent", "rol", "wijk", "jaar", "casus")
@@ -146,7 +149,6 @@ class Report:
     overview: list[tuple[str, int, int, int, int]]  # (label, depth, codings, documents, respondents)
     sources: list[tuple[str, dict[str, str], int]]  # (document, attributes, words)
     source_count: int
-    triangulation_note: str
     code_filter: tuple[str, ...] = ()
     source_columns: tuple[str, ...] = ()  # the attributes the sources table shows
     method: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) of the Verantwoording
@@ -250,20 +252,13 @@ def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
     return chosen
 
 
-def resolve_case_documents(project: Any, case: str) -> tuple[str, list[int]]:
-    """The case's name and document ids; matches by name, acronym or unique prefix."""
-    if hasattr(project, "resolve_case") and hasattr(project, "case_document_ids"):
-        name = project.resolve_case(case)
-        return name, list(project.case_document_ids(name))
-    cases = project.cases()
-    matches = [n for n in cases if n.casefold() == case.casefold()] or \
-              [n for n in cases if n.casefold().startswith(case.casefold())]
-    if len(matches) != 1:
-        raise NotFound(f"no case '{case}' (cases: {', '.join(cases) or 'none'})")
-    return matches[0], cases[matches[0]]
+def resolve_case_documents(project: Project, case: str) -> tuple[str, list[int]]:
+    """The case's name and document ids; matches by name, acronym or unique prefix (NotFound if none)."""
+    name = project.resolve_case(case)
+    return name, list(project.case_document_ids(name))
 
 
-def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] = (),
+def build_report(project: Project, *, case: str | None = None, codes: Sequence[str] = (),
                  pseudonymise: bool = False, quotes: int = 3, all_codes: bool = False,
                  max_memos: int = 8, progress: ProgressCallback | None = None,
                  source_attributes: Sequence[str] | None = None) -> Report:
@@ -357,7 +352,7 @@ def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] 
         case=anonymise(case_name) if case_name else None, documents=len(documents),
         codings=int(own["codings"].sum()), coders=coders_total, pseudonymised=pseudonymise,
         parts=parts, overview=overview, sources=sources[:200], source_count=len(sources),
-        triangulation_note=tri.note, code_filter=tuple(codes), source_columns=columns,
+        code_filter=tuple(codes), source_columns=columns,
         method=method_rules(tri.rules, quotes), thresholds=tri.options, warnings=tri.warnings)
 
 
@@ -394,9 +389,9 @@ def method_rules(rules: Sequence[tuple[str, str]], quotes: int) -> list[tuple[st
     return out + [(f"Triangulatie: {RULE_NL.get(name, name)}", text) for name, text in rules]
 
 
-def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
+def _parts(project: Project, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
            documents: Sequence[Any], anonymise: Pseudonymiser) -> list[ReportPart]:
-    """The parts in the seed's order (report_layout), with Index+, governance qualities and cases."""
+    """The parts in the seed's order (summary_layout), with Index+, governance qualities and cases."""
     all_notes = [n for cid in _walk_ids(roots) for n in notes.get(cid, [])]
     parts = [ReportPart(title, INTRO.get(title, ""), sections) for title, sections in layout(roots, case)]
     for part in parts:
@@ -409,7 +404,7 @@ def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict
     return parts
 
 
-def _fill_quotes(project: Any, section: CodeSection, rows: list[dict[str, Any]], quotes: int, max_memos: int,
+def _fill_quotes(project: Project, section: CodeSection, rows: list[dict[str, Any]], quotes: int, max_memos: int,
                  role_of: dict[int, str], agreed: set[int], doc_names: dict[int, str],
                  anonymise: Pseudonymiser) -> None:
     """Quotes and passage memos of one code, reading only a short list of candidates."""
