@@ -234,6 +234,7 @@ def test_coder_and_case_filters_and_case_views(proj: Project) -> None:
 # ----------------------------------------------------------------------------- reports and plots
 
 
+@pytest.mark.slow
 def test_reports_state_the_rules(proj: Project, tmp_path: Path) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "relaties.vertrouwen", "positive")
@@ -261,6 +262,7 @@ def test_reports_state_the_rules(proj: Project, tmp_path: Path) -> None:
     assert data["counts"][AGREEMENT] == 1 and {r["name"] for r in data["rules"]} >= set(VERDICTS)
 
 
+@pytest.mark.slow
 def test_plots_png_and_reproducible_svg(proj: Project, tmp_path: Path) -> None:
     code(proj, 1, "relaties.vertrouwen", "positive")
     result = validate(proj)
@@ -412,6 +414,7 @@ def test_demo_case_delfshaven_helpt(demo: Path, tmp_path: Path) -> None:
     assert "## Netwerken: who is hardly in the network (inclusiveness)" in md
 
 
+@pytest.mark.slow
 async def test_validate_screen_flow(demo: Path) -> None:
     from textual_plotext import PlotextPlot
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, OptionList
 
@@ -80,6 +81,7 @@ async def _analysis(pilot: Any) -> AnalysisScreen:
     return screen
 
 
+@pytest.mark.slow
 async def test_matrix_counts_presence_children_filter_and_drill_down(make: Any, reopen: Any) -> None:
     coded(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -173,6 +175,7 @@ def screen_text(app: Any) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+@pytest.mark.slow
 async def test_memo_overview_filters_jumps_and_edits(make: Any, reopen: Any) -> None:
     ids = coded(reopen)
     async with make().run_test(size=SIZE) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.style import Style
 
 from wijkverhalen.store import copy_project
@@ -59,6 +60,7 @@ def units(screen: CompareScreen) -> list[tuple[int, str]]:
     return [(r["start"], r["code"]) for r in screen.rows]
 
 
+@pytest.mark.slow
 async def test_compare_lists_in_document_order_and_jumps(make: Any, reopen: Any) -> None:
     spans = two_coders(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -101,6 +103,7 @@ async def test_compare_stripes_one_column_per_coder(make: Any, reopen: Any) -> N
         assert "anna" in str(screen.query_one("#compare-status").render())
 
 
+@pytest.mark.slow
 async def test_compare_accept_reject_stay_settled_and_x_undoes(make: Any, reopen: Any) -> None:
     spans = two_coders(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -144,6 +147,7 @@ async def test_compare_take_one_coder_or_both(make: Any, reopen: Any) -> None:
     project.close()
 
 
+@pytest.mark.slow
 async def test_compare_memo_on_consensus_coding_or_document(make: Any, reopen: Any) -> None:
     spans = two_coders(reopen)
     async with make().run_test(size=SIZE) as pilot:
