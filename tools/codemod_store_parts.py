@@ -199,9 +199,12 @@ def rewrite(text: str) -> tuple[str, list[str]]:
 
     text = call.sub(on_call, text)
 
-    # self.project.old as a value (a callback): an attribute named project is always a Project.
-    # A bare ``project.cases`` may be another kind of project (a parsed REFI-QDA file): listed instead.
-    bare = re.compile(rf"(?<![\w.])(?P<recv>(?:[A-Za-z_]\w*\.)+project)\.(?P<name>{names})\b(?!\s*[.(\w=])")
+    # obj.old as a value (a callback), where obj surely is a Project: an attribute named
+    # project, or a name the file binds to one. A bare ``project.cases`` may be another kind
+    # of project (a parsed REFI-QDA file): listed instead.
+    sure = "|".join((r"(?:[A-Za-z_]\w*\.)+project",
+                     *(re.escape(n) for n in sorted(project_names(text) - {"p"}, key=len, reverse=True))))
+    bare = re.compile(rf"(?<![\w.])(?P<recv>{sure})\.(?P<name>{names})\b(?!\s*[.(\w=])")
 
     def on_bare(m: re.Match[str]) -> str:
         name = m.group("name")
@@ -248,7 +251,7 @@ def rewrite(text: str) -> tuple[str, list[str]]:
 # Receivers that are never a project; an old name called on them is not a leftover.
 NOT_PROJECT = re.compile(
     r"^(re|session|self\.session|self\.app\.session|app\.session|self\.wapp\.session|op|rec|tree|self\.tree|"
-    r"self\.codes|self\.documents|self\.codings|self\.history|self\.merger|self\.retrieval|super\(\)|"
+    r"self\.transcript|self\.codes|self\.documents|self\.codings|self\.history|self\.merger|self\.retrieval|super\(\)|"
     r"[A-Z_][A-Z0-9_]*|pattern|regex|rx|lemmas|evidence|monkeypatch|oplog|.*_RE)$")
 
 
