@@ -19,14 +19,14 @@ from .oplog import now
 from .schema import CHUNK
 
 # Sentences written per statement: a batch is all of them that is alive at once.
-SENTENCE_BATCH = 2000
+SENTENCE_BATCH = 500
 
 
 # Page cache while one import writes (KiB). The project's 32 MiB cache speeds up reading,
 # but a write transaction fills it with its own dirty pages: a whole 4 MB text (its
 # row, text pages, sentences, search index) is about 25 MB of pages, six times the
 # text. Pages past this much go to the WAL file, where they would go at commit anyway.
-IMPORT_CACHE_KIB = 4096
+IMPORT_CACHE_KIB = 1024
 
 
 @contextmanager
@@ -40,8 +40,22 @@ def small_page_cache(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+# A text is encoded to UTF-8 this many code points at a time (for its digest and for
+# writing it into its row), never whole: a whole copy is another 1-4x the text.
+TEXT_SLICE = 1 << 16
+
+
+def utf8_slices(text: str) -> Iterator[bytes]:
+    """``text`` encoded as UTF-8, a slice of ``TEXT_SLICE`` code points at a time."""
+    for pos in range(0, len(text), TEXT_SLICE):
+        yield text[pos:pos + TEXT_SLICE].encode("utf-8")
+
+
 def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for piece in utf8_slices(text):
+        digest.update(piece)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -100,7 +114,7 @@ class DocumentsMixin(ProjectBase):
         """
         log = log if log is not None else ImportLog()
         results: list[tuple[str, int | None, str | None]] = []
-        with self.transaction():
+        with self.transaction(), small_page_cache(self.conn):
             for item in items:
                 p = item.parsed
                 sha = text_sha256(p.text)
@@ -133,14 +147,28 @@ class DocumentsMixin(ProjectBase):
         """Insert one document row (inside the caller's transaction); returns its id.
 
         Its derived rows come from :meth:`_write_segments`; every import path uses both.
+
+        The text is not bound as one value: sqlite3 would keep a UTF-8 copy on the
+        string for as long as it lives and SQLite would copy it again (about 3x the
+        text). The row gets a text of zeros of the right length in bytes, which
+        incremental blob I/O (no trigger fires) overwrites a slice at a time.
         """
+        # Our project files are UTF-8 (SQLite's default); bytes would be misread in any other.
+        utf8 = self.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
         cur = self.conn.execute(
             "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
-            " word_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guid or str(uuid.uuid4()).upper(), name, text, sha, source_path, fmt, imported_at or now(),
-             word_count, memo),
+            " word_count, memo) VALUES (?, ?, " + ("CAST(zeroblob(?) AS TEXT)" if utf8 else "?")
+            + ", ?, ?, ?, ?, ?, ?)",
+            (guid or str(uuid.uuid4()).upper(), name,
+             sum(map(len, utf8_slices(text))) if utf8 else text,
+             sha, source_path, fmt, imported_at or now(), word_count, memo),
         )
-        return int(cur.lastrowid or 0)
+        doc_id = int(cur.lastrowid or 0)
+        if utf8 and text:
+            with self.conn.blobopen("documents", "text", doc_id) as blob:
+                for piece in utf8_slices(text):
+                    blob.write(piece)
+        return doc_id
 
     def _write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
         """Write the derived rows of a document: text pages, turns, sentences, FTS.

@@ -280,7 +280,7 @@ class ExchangeMixin(ProjectBase):
             added_codes, added_cases, links = (oplog.Recorder(self.conn) for _ in range(3))
             self._import_codes(codes, result, added_codes)
             self._import_documents(documents, result, segment)
-            coding_images = self._import_codings(codings, result)
+            coding_images = self._import_codings(codings, result, documents)
             self._import_cases(cases, result, added_cases, links)
             for name, guid in (users or {}).items():
                 cur = self.conn.execute("INSERT OR IGNORE INTO users (name, guid) VALUES (?, ?)",
@@ -366,13 +366,15 @@ class ExchangeMixin(ProjectBase):
             "INSERT OR IGNORE INTO attributes (document_id, name, value) VALUES (?, ?, ?)", attribute_rows)
         result.attributes = len(attribute_rows)
 
-    def _import_codings(self, codings: Sequence[ExchangeCoding],
-                        result: ExchangeResult) -> list[dict[str, Any]]:
+    def _import_codings(self, codings: Sequence[ExchangeCoding], result: ExchangeResult,
+                        documents: Sequence[ExchangeDocument]) -> list[dict[str, Any]]:
         """Insert the codings in one statement; returns their row images for the log."""
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM codings")}
         existing = {tuple(r) for r in self.conn.execute(
             'SELECT document_id, start, "end", code_id, coder FROM codings')}
-        lengths = dict(self.conn.execute("SELECT id, length(text) FROM documents"))
+        # A matched document has the same text: its length is the one in the file. (SQL's
+        # length(text) would read every text of the project, each whole, into memory.)
+        lengths = {result.documents[d.key]: len(d.text) for d in documents if d.key in result.documents}
         rows: list[tuple[Any, ...]] = []
         ts = now()
         for c in codings:

@@ -317,7 +317,7 @@ def _read_qdpx(path: Path, offsets: str, coder: str, existing_codes: dict[str, s
                     plan.skip("source", label, why + f" ({n} coding(s) skipped)")
                     continue
                 raw = decode_source(archive.read(member))[0]  # type: ignore[union-attr]
-            if not raw.strip():
+            if not raw or raw.isspace():  # (strip() would copy the whole text)
                 plan.skip("source", label, "empty text")
                 continue
             raws.append((source, raw))
