@@ -18,7 +18,7 @@ from ..models import Code
 from .codes import CodesMixin, SyncReport, code_guid
 from .codings import VALENCES, CodingsMixin
 from .connection import open_database
-from .documents import DocumentInput, DocumentsMixin, ImportLog, text_sha256
+from .documents import CountedSentences, DocumentInput, DocumentsMixin, ImportLog, text_sha256
 from .exchange import ExchangeMixin
 from .faults import storage_error, storage_errors
 from .linking import LinkingMixin
@@ -26,7 +26,7 @@ from .merge import MergeMixin, MergeReport, copy_project
 from .retrieval import RetrievalMixin, build_match
 from .teams import TeamsMixin
 
-__all__ = ["VALENCES", "DocumentInput", "ImportLog", "MergeReport", "Project", "SyncReport", "copy_project", "build_match", "code_guid",
+__all__ = ["VALENCES", "CountedSentences", "DocumentInput", "ImportLog", "MergeReport", "Project", "SyncReport", "copy_project", "build_match", "code_guid",
            "storage_error", "storage_errors", "text_sha256"]
 
 

@@ -80,14 +80,46 @@ class ImportLog:
         return [*self.cases, {"docs": self.ids, "present": True, "rows": None}]
 
 
+def lemma_words(lemmas: str) -> int:
+    """Words of a sentence, counted from its lemmas (speaker labels are not words)."""
+    return lemmas.count(" ") + 1 if lemmas else 0
+
+
+class CountedSentences:
+    """Sentences made while the store writes them, counting their words as they pass.
+
+    A document whose sentences come as one of these is written sentences first and
+    its row last, once its word count is known, so its sentences are never all in
+    memory (issue 11: a long text as Python objects is about twice its size).
+    """
+
+    def __init__(self, sentences: Iterable[Sentence]) -> None:
+        self._sentences = iter(sentences)
+        self.words = 0
+
+    def __iter__(self) -> Iterator[Sentence]:
+        for sentence in self._sentences:
+            self.words += lemma_words(sentence[3])
+            yield sentence
+
+
 @dataclass(frozen=True)
 class DocumentInput:
-    """A parsed document with its sentences and attributes, ready to store."""
+    """A parsed document with its sentences and attributes, ready to store.
+
+    ``sentences`` is a list, or :class:`CountedSentences` made while they are
+    written (``word_count`` is then read from it: see :attr:`words`).
+    """
 
     parsed: ParsedDocument
-    sentences: Sequence[Sentence]
+    sentences: Sequence[Sentence] | CountedSentences
     word_count: int
     attributes: dict[str, str]
+
+    @property
+    def words(self) -> int:
+        """The word count stored (for streamed sentences, known once they are written)."""
+        return self.sentences.words if isinstance(self.sentences, CountedSentences) else self.word_count
 
 
 class DocumentsMixin(ProjectBase):
@@ -123,8 +155,11 @@ class DocumentsMixin(ProjectBase):
                     results.append((p.name, None, dup))
                     continue
                 name = self._unique_name(p.name)
-                doc_id = self._insert_document(name, p.text, sha, p.source_path, p.format, item.word_count)
-                self._write_segments(doc_id, p, item.sentences)
+                if isinstance(item.sentences, CountedSentences):
+                    doc_id = self._insert_streamed(name, p, sha, item.sentences)
+                else:
+                    doc_id = self._insert_document(name, p.text, sha, p.source_path, p.format, item.word_count)
+                    self._write_segments(doc_id, p, item.sentences)
                 self.conn.executemany(
                     "INSERT INTO attributes (document_id, name, value) VALUES (?, ?, ?)",
                     [(doc_id, k, str(v)) for k, v in item.attributes.items() if str(v) != ""],
@@ -141,9 +176,25 @@ class DocumentsMixin(ProjectBase):
                 log.op_id = oplog.save_import(self.conn, log.op_id, coder, log.label(), log.changes())
         return results
 
+    def _insert_streamed(self, name: str, parsed: ParsedDocument, sha: str, sentences: CountedSentences) -> int:
+        """Write a document's sentences as they are made, then its row with their word count.
+
+        The row's id is taken in advance (what SQLite would give it) and foreign keys
+        wait for the row until it is written, within this transaction.
+        """
+        doc_id = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").fetchone()[0])
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+        try:
+            self._write_segments(doc_id, parsed, sentences)
+            self._insert_document(name, parsed.text, sha, parsed.source_path, parsed.format, sentences.words,
+                                  document_id=doc_id)
+        finally:
+            self.conn.execute("PRAGMA defer_foreign_keys = OFF")
+        return doc_id
+
     def _insert_document(self, name: str, text: str, sha: str, source_path: str, fmt: str,
                          word_count: int, *, guid: str | None = None, imported_at: str | None = None,
-                         memo: str = "") -> int:
+                         memo: str = "", document_id: int | None = None) -> int:
         """Insert one document row (inside the caller's transaction); returns its id.
 
         Its derived rows come from :meth:`_write_segments`; every import path uses both.
@@ -156,10 +207,10 @@ class DocumentsMixin(ProjectBase):
         # Our project files are UTF-8 (SQLite's default); bytes would be misread in any other.
         utf8 = self.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
         cur = self.conn.execute(
-            "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
-            " word_count, memo) VALUES (?, ?, " + ("CAST(zeroblob(?) AS TEXT)" if utf8 else "?")
+            "INSERT INTO documents (id, guid, name, text, sha256, source_path, format, imported_at,"
+            " word_count, memo) VALUES (?, ?, ?, " + ("CAST(zeroblob(?) AS TEXT)" if utf8 else "?")
             + ", ?, ?, ?, ?, ?, ?)",
-            (guid or str(uuid.uuid4()).upper(), name,
+            (document_id, guid or str(uuid.uuid4()).upper(), name,
              sum(map(len, utf8_slices(text))) if utf8 else text,
              sha, source_path, fmt, imported_at or now(), word_count, memo),
         )

@@ -28,7 +28,7 @@ MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one source or note file (ten times a 1000-page transcript)
 MAX_QDE_BYTES = 256 * 1024 * 1024  # project.qde (NVivo projects with inline texts and many selections)
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # everything read from one archive
-_CHUNK = 1 << 16
+_CHUNK = 1 << 16  # zipfile builds each read from pieces: small reads, small copies
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -125,14 +125,12 @@ class SafeArchive:
         """Read a member, stopping at the per-member (or ``cap``) and total caps.
 
         Read into one buffer of the declared size (checked against the caps before),
-        not into pieces joined at the end, which would hold the member twice. A
-        declared size that lies only costs a resize.
+        not into pieces joined at the end, which would hold the member twice.
         """
         info = self.members[name]
         cap = cap or self.limits.member_bytes
         self._check_member(name, info, cap)
         data = bytearray(min(max(info.file_size, 0), cap))
-        view = memoryview(data)
         size = 0
         try:
             with self.zip.open(info) as fh:
@@ -148,17 +146,10 @@ class SafeArchive:
                     if self.read_bytes > self.limits.total_bytes:
                         raise ExchangeError(f"archive unpacks to more than {self.limits.total_bytes} "
                                             "bytes (zip bomb?); refused", path=self.path)
-                    if end > len(data):  # more than declared
-                        view.release()
-                        data[size:] = chunk
-                        view = memoryview(data)
-                    else:
-                        view[size:end] = chunk
+                    data[size:end] = chunk  # in place; grows the buffer only past the declared size
                     size = end
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError,
                 RuntimeError) as exc:  # RuntimeError: zipfile's "encrypted, password required"
             raise ExchangeError(f"cannot unpack '{clip(name)}': {clip(exc, 120)}", path=self.path) from exc
-        finally:
-            view.release()
         del data[size:]  # less than declared
         return data
