@@ -2,7 +2,8 @@
 
 Parsing and spaCy run in worker processes (one per core) while the parent writes
 finished documents to the project in batches, one transaction per batch: a kill
-at any moment leaves whole documents or none, never half of one.
+at any moment leaves whole documents or none, never half of one. In one process, a
+text over ``STREAM_CHARS`` is a batch of its own, segmented while it is written.
 """
 
 from __future__ import annotations
