@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (bench/corpus.py, the shared synthetic transcripts)
 
 from wijkverhalen.linking.actors import parse_actor_registry  # noqa: E402
-from wijkverhalen.linking.models import IndicatorValue  # noqa: E402
 from wijkverhalen.linking.triangulation import ValidationOptions, validate  # noqa: E402
 from wijkverhalen.models import Code, IndicatorLink, ParsedDocument, Sentence, Turn  # noqa: E402
+from wijkverhalen.models.linking import IndicatorValue  # noqa: E402
 from wijkverhalen.resources import resource_path  # noqa: E402
 from wijkverhalen.store import DocumentInput, Project  # noqa: E402
 

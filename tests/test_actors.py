@@ -18,7 +18,7 @@ from wijkverhalen.linking.actors import (
     parse_actor_registry,
     phrase_variants,
 )
-from wijkverhalen.linking.models import Actor
+from wijkverhalen.models.linking import Actor
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "linking"

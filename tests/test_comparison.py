@@ -14,7 +14,6 @@ from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import InvalidInput
-from wijkverhalen.linking.areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry
 from wijkverhalen.linking.comparison import (
     MEAN,
     MISSING,
@@ -25,6 +24,7 @@ from wijkverhalen.linking.comparison import (
     compare_in_project,
 )
 from wijkverhalen.linking.indicators import import_indicator_file
+from wijkverhalen.models.areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "indicators"

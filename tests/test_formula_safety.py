@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 
 from wijkverhalen.cli import cli
 from wijkverhalen.exporters.tables import Sheet, csv_cell, looks_like_formula, write_csv, write_xlsx
-from wijkverhalen.linking.models import Actor, IndicatorValue
 from wijkverhalen.models import Code, IndicatorLink, ParsedDocument, Sentence, Turn
+from wijkverhalen.models.linking import Actor, IndicatorValue
 from wijkverhalen.store import DocumentInput, Project
 
 LINK = '=HYPERLINK("http://x","y")'

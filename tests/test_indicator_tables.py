@@ -246,14 +246,12 @@ def test_describe_sets_metadata_undoably_and_reimport_keeps_it(proj: Project) ->
 
 
 def test_an_older_project_gets_levels_and_districts(tmp_path: Path) -> None:
-    from wijkverhalen.store import schema
+    from wijkverhalen.store import migrations, schema
 
     path = tmp_path / "old.wijk"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-    for number in (1, 2, 3):  # the schema before this change
-        schema.MIGRATIONS[number](conn)
-    conn.execute("PRAGMA user_version = 3")
+    migrations.apply_up_to(conn, 3)  # the schema before this change
     conn.execute("INSERT INTO areas (name, area_group, position) VALUES ('Delfshaven', 'other', 20)")
     conn.close()
     with Project.open(path) as project:

@@ -15,7 +15,6 @@ from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import DataError, NotFound
-from wijkverhalen.linking.areas import DEFAULT_AREAS, AreaRegistry, area_key, parse_new_area
 from wijkverhalen.linking.indicators import (
     detect_form,
     import_indicator_file,
@@ -23,6 +22,7 @@ from wijkverhalen.linking.indicators import (
     parse_number,
     slugify,
 )
+from wijkverhalen.models.areas import DEFAULT_AREAS, AreaRegistry, area_key, parse_new_area
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "linking"

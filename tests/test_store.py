@@ -10,7 +10,7 @@ from sample import SAMPLE_CODES, SAMPLE_TEXT, sample_input
 
 from wijkverhalen.errors import InvalidInput, NotFound, ProjectError, UndoConflict
 from wijkverhalen.models import Code
-from wijkverhalen.store import Project, schema
+from wijkverhalen.store import Project, migrations
 
 
 def span_of(text: str, needle: str) -> tuple[int, int]:
@@ -221,14 +221,16 @@ def test_older_schema_is_migrated_and_newer_refused(tmp_path: Path, monkeypatch:
     path = tmp_path / "p.wijk"
     Project.create(path, codes=SAMPLE_CODES).close()
     applied: list[int] = []
-    future = max(schema.MIGRATIONS) + 1
-    monkeypatch.setitem(schema.MIGRATIONS, future,
-                        lambda conn: (applied.append(future), conn.execute("CREATE TABLE extra (x)")))
+    future = migrations.latest_version() + 1
+    known = migrations.MIGRATIONS
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*known, migrations.Migration(
+        future, "a test table",
+        lambda conn: (applied.append(future), conn.execute("CREATE TABLE extra (x)")))))
     with Project.open(path) as p:
         assert applied == [future]
         assert p.conn.execute("PRAGMA user_version").fetchone()[0] == future
         assert p.has_code("relaties")
-    monkeypatch.delitem(schema.MIGRATIONS, future)
+    monkeypatch.setattr(migrations, "MIGRATIONS", known)
     with pytest.raises(ProjectError, match="newer wijkverhalen"):
         Project.open(path)
 

@@ -231,3 +231,12 @@ def test_damaged_page_maps_to_corrupt(proj_path: Path, tmp_path: Path) -> None:
 def test_errors_that_are_not_about_storage_stay_bugs() -> None:
     assert storage_error(sqlite3.OperationalError("no such table: x"), "p.wijk") is None
     assert storage_error(sqlite3.IntegrityError("UNIQUE constraint failed"), "p.wijk") is None
+
+
+def test_the_clis_last_resort_maps_only_sqlites_storage_failures(tmp_path: Path) -> None:
+    """The CLI asks the store (``storage_failure``) instead of importing sqlite3 itself."""
+    from wijkverhalen.store.faults import storage_failure
+
+    assert isinstance(storage_failure(_real_full_error(tmp_path)), ProjectFull)
+    assert storage_failure(sqlite3.OperationalError("no such table: x")) is None
+    assert storage_failure(ValueError("database or disk is full")) is None

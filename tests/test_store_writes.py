@@ -65,7 +65,7 @@ def test_indicator_file_with_1e400_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_the_store_refuses_infinite_values(tmp_path: Path) -> None:
-    from wijkverhalen.linking.models import IndicatorValue
+    from wijkverhalen.models.linking import IndicatorValue
 
     with Project.create(tmp_path / "p.wijk") as project, pytest.raises(DataError, match="not a finite number"):
         project.import_indicator_values(

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from wijkverhalen.cli import cli
-from wijkverhalen.linking.models import IndicatorValue
 from wijkverhalen.linking.passages import QualEvidence, merge_spans, story_claim
 from wijkverhalen.linking.quantitative import QuantEvidence, Series, quantitative, set_threshold
 from wijkverhalen.linking.trends import change_over, median_step, theil_sen
@@ -28,6 +27,7 @@ from wijkverhalen.linking.triangulation import (
     validate,
 )
 from wijkverhalen.models import Code, IndicatorLink, ParsedDocument, Sentence, Turn
+from wijkverhalen.models.linking import IndicatorValue
 from wijkverhalen.store import DocumentInput, Project
 
 YEARS = [2014, 2016, 2018, 2020]

@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import DataError, NotFound
-from wijkverhalen.linking.models import IndicatorValue
 from wijkverhalen.linking.plots import write_plots
 from wijkverhalen.linking.report import to_json, to_markdown, write_report
 from wijkverhalen.linking.triangulation import (
@@ -30,6 +29,7 @@ from wijkverhalen.linking.triangulation import (
     validate,
 )
 from wijkverhalen.models import Code, IndicatorLink, ParsedDocument, Sentence, Turn
+from wijkverhalen.models.linking import IndicatorValue
 from wijkverhalen.store import DocumentInput, Project
 
 TEXT = "R: " + " ".join(f"Zin nummer {i} over de buurt." for i in range(40)) + "\n"

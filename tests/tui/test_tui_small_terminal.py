@@ -134,7 +134,7 @@ async def test_transcript_rewraps_when_shown_again_after_a_resize(demo_path: Pat
 # -- every screen's keys, and Validate, at 80x24 ------------------------------------------
 def link_indicators(path: Path) -> None:
     """Two indicators linked to codes of the fixture project, so Validate has findings."""
-    from wijkverhalen.linking.models import IndicatorValue
+    from wijkverhalen.models.linking import IndicatorValue
 
     values = [
         IndicatorValue(ind, area, year, v, unit="%", label=f"% bewoners: {ind}")

@@ -152,7 +152,7 @@ SMALL = (80, 24)
 @pytest.fixture
 def linked_path(coded_path: Path) -> Path:
     """The coded project with two indicators linked to codes, an actor and its mentions."""
-    from wijkverhalen.linking.models import Actor, IndicatorValue
+    from wijkverhalen.models.linking import Actor, IndicatorValue
 
     series = {
         "vertrouwen_gebiedsbestuur": {"BoTu": [38, 41, 44, 47], "Rotterdam": [36, 36, 37, 37]},

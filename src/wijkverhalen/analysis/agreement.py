@@ -36,6 +36,8 @@ from .frames import code_tree, codings_frame, expand_to_ancestors
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..store import Project
+
 UNITS = ("sentence", "turn", "document", "overlap")
 SET_ROW = "(nominal set)"
 CONSENSUS = "consensus"  # the coder who settles disagreements: compared only when named
@@ -49,7 +51,7 @@ class Units:
     rows: list[list[float]] = field(default_factory=list)
 
 
-def counted_documents(project: Any, coders: Sequence[str], documents: Sequence[int]) -> dict[str, set[int]]:
+def counted_documents(project: Project, coders: Sequence[str], documents: Sequence[int]) -> dict[str, set[int]]:
     """Per coder, the documents that count: the ones they marked done, else all."""
     marks = project.done_marks() if hasattr(project, "done_marks") else {}
     out = {}
@@ -133,7 +135,7 @@ def _measures(matrix: Any, coders: Sequence[str], categories: int, bootstrap: in
     return out
 
 
-def agreement_units(project: Any, coders: Sequence[str], code_id: str | None = None, *,
+def agreement_units(project: Project, coders: Sequence[str], code_id: str | None = None, *,
                     unit: str = "sentence", overlap: float = 90.0, codings: Any = None,
                     document_ids: Sequence[int] | None = None,
                     segments: dict[int, list[tuple[int, int]]] | None = None) -> Units:
@@ -161,7 +163,7 @@ def agreement_units(project: Any, coders: Sequence[str], code_id: str | None = N
     return _segment_units(segments, spans_by_coder, counted, docs)
 
 
-def unit_segments(project: Any, unit: str, docs: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+def unit_segments(project: Project, unit: str, docs: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
     """Document -> (start, end) of its units: sentences, turns, or the whole document."""
     if unit == "document":
         return {d: [(0, project.document_length(d))] for d in docs}
@@ -170,7 +172,7 @@ def unit_segments(project: Any, unit: str, docs: Sequence[int]) -> dict[int, lis
     return {d: [(s[0], s[1]) for s in segs] for d, segs in project.all_segments(unit).items()}
 
 
-def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = "sentence",
+def agreement(project: Project, coders: Sequence[str] | None = None, *, unit: str = "sentence",
               overlap: float = 90.0, document_ids: Sequence[int] | None = None,
               include_children: bool = False, code_ids: Sequence[str] | None = None,
               nominal_set: Sequence[str] = (), bootstrap: int = 0, seed: int = 0) -> pd.DataFrame:
@@ -209,7 +211,7 @@ def agreement(project: Any, coders: Sequence[str] | None = None, *, unit: str = 
     return frame.set_index("code_id")
 
 
-def nominal_matrix(project: Any, coders: Sequence[str], codes: Sequence[str], *, unit: str = "sentence",
+def nominal_matrix(project: Project, coders: Sequence[str], codes: Sequence[str], *, unit: str = "sentence",
                    codings: Any = None, document_ids: Sequence[int] | None = None) -> Any:
     """Coders x units: 0 for none of ``codes``, i+1 for ``codes[i]`` (the first when several)."""
     import numpy as np
@@ -229,7 +231,7 @@ def nominal_matrix(project: Any, coders: Sequence[str], codes: Sequence[str], *,
     return combined if combined is not None else np.zeros((len(coders), 0))
 
 
-def disagreements(project: Any, coders: Sequence[str], *, unit: str = "sentence", overlap: float = 90.0,
+def disagreements(project: Project, coders: Sequence[str], *, unit: str = "sentence", overlap: float = 90.0,
                   document_ids: Sequence[int] | None = None, code_ids: Sequence[str] | None = None,
                   include_children: bool = False) -> list[dict[str, Any]]:
     """Every unit where the coders' values for a code differ: document, span, text, who applied it."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..models import Code
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..store import Project
 
 MISSING = "(leeg)"  # column label for documents without a value of the attribute
 
@@ -49,11 +51,11 @@ class CodeTree:
         return out
 
 
-def code_tree(project: Any) -> CodeTree:
+def code_tree(project: Project) -> CodeTree:
     return CodeTree(tuple(project.codes()))
 
 
-def documents_frame(project: Any, document_ids: Sequence[int] | None = None) -> pd.DataFrame:
+def documents_frame(project: Project, document_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """One row per document (index ``document_id``): name, words, memo and every attribute."""
     import pandas as pd
 
@@ -69,7 +71,7 @@ def documents_frame(project: Any, document_ids: Sequence[int] | None = None) -> 
     return frame.set_index("document_id")
 
 
-def codings_frame(project: Any, document_ids: Sequence[int] | None = None,
+def codings_frame(project: Project, document_ids: Sequence[int] | None = None,
                   code_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per coding with its document's name (no text)."""
     import pandas as pd

@@ -34,6 +34,8 @@ from .frames import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..store import Project
+
 ROLE_ATTRIBUTES = ("rol", "role")
 RESPONDENT_ATTRIBUTES = ("respondent", "respondent_id", "pseudoniem")
 
@@ -51,7 +53,7 @@ class CodeMatrix:
     tree: CodeTree
 
 
-def _prepare(project: Any, document_ids: Sequence[int] | None, include_children: bool
+def _prepare(project: Project, document_ids: Sequence[int] | None, include_children: bool
              ) -> tuple[CodeTree, pd.DataFrame, pd.DataFrame]:
     tree = code_tree(project)
     documents = documents_frame(project, document_ids)
@@ -73,7 +75,7 @@ def first_attribute(documents: pd.DataFrame, names: Sequence[str]) -> str | None
     return None
 
 
-def code_frequencies(project: Any, *, document_ids: Sequence[int] | None = None,
+def code_frequencies(project: Project, *, document_ids: Sequence[int] | None = None,
                      include_children: bool = False) -> pd.DataFrame:
     """Per code: codings, documents, respondents, respondents per role, codings per coder.
 
@@ -85,7 +87,7 @@ def code_frequencies(project: Any, *, document_ids: Sequence[int] | None = None,
     return _frequencies(tree, documents, codings)
 
 
-def code_frequencies_with_children(project: Any, *, document_ids: Sequence[int] | None = None
+def code_frequencies_with_children(project: Project, *, document_ids: Sequence[int] | None = None
                                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``code_frequencies`` without and with sub-codes counted, reading the project once."""
     tree, documents, codings = _prepare(project, document_ids, False)
@@ -122,7 +124,7 @@ def _frequencies(tree: CodeTree, documents: pd.DataFrame, codings: pd.DataFrame)
     return table
 
 
-def code_by_attribute(project: Any, attribute: str, *, document_ids: Sequence[int] | None = None,
+def code_by_attribute(project: Project, attribute: str, *, document_ids: Sequence[int] | None = None,
                       include_children: bool = False) -> CodeMatrix:
     """Codes x values of a document attribute (``rol``, ``wijk``, ``jaar``...)."""
     from ..errors import InvalidInput
@@ -137,7 +139,7 @@ def code_by_attribute(project: Any, attribute: str, *, document_ids: Sequence[in
     return _matrix("attribute", attribute, tree, codings, totals)
 
 
-def code_by_document(project: Any, *, document_ids: Sequence[int] | None = None,
+def code_by_document(project: Project, *, document_ids: Sequence[int] | None = None,
                      include_children: bool = False) -> CodeMatrix:
     """Codes x documents: codings per document and the share of each document's text coded."""
     import pandas as pd
@@ -189,7 +191,7 @@ def _matrix(kind: str, label: str, tree: CodeTree, codings: pd.DataFrame, totals
     return CodeMatrix(kind, label, counts, docs, shares, totals, tree)
 
 
-def cooccurrence(project: Any, *, document_ids: Sequence[int] | None = None,
+def cooccurrence(project: Project, *, document_ids: Sequence[int] | None = None,
                  include_children: bool = False) -> CodeMatrix:
     """Codes x codes: documents with both codes, overlapping passages, conditional shares.
 

@@ -17,9 +17,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .frames import attribute_values, code_tree, codings_frame, documents_frame, expand_to_ancestors
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 SCOPES = ("sentence", "overlap", "document")
 
@@ -56,7 +59,7 @@ def parse_attribute_filter(text: str) -> dict[str, str] | str:
     return out
 
 
-def documents_matching(project: Any, attributes: dict[str, str] | None) -> list[int] | None:
+def documents_matching(project: Project, attributes: dict[str, str] | None) -> list[int] | None:
     """Ids of the documents whose attributes equal every value given (case-insensitive);
     ``None`` (all documents) when there is no filter."""
     if not attributes:
@@ -70,7 +73,7 @@ def documents_matching(project: Any, attributes: dict[str, str] | None) -> list[
     return out
 
 
-def _codings(project: Any, document_ids: Sequence[int] | None, include_children: bool) -> tuple[Any, Any]:
+def _codings(project: Project, document_ids: Sequence[int] | None, include_children: bool) -> tuple[Any, Any]:
     tree = code_tree(project)
     codings = codings_frame(project, document_ids=document_ids)
     codings = codings[codings["code_id"].isin(list(tree.by_id))]
@@ -87,7 +90,7 @@ def _fill(table: AnalysisTable, codings: Any, column_of: Any) -> AnalysisTable:
     return table
 
 
-def code_document_table(project: Any, *, document_ids: Sequence[int] | None = None,
+def code_document_table(project: Project, *, document_ids: Sequence[int] | None = None,
                         include_children: bool = False) -> AnalysisTable:
     """Codes x documents (document names as column labels, ids as column keys)."""
     tree, codings = _codings(project, document_ids, include_children)
@@ -97,7 +100,7 @@ def code_document_table(project: Any, *, document_ids: Sequence[int] | None = No
     return _fill(table, codings, str)
 
 
-def code_attribute_table(project: Any, attribute: str, *, document_ids: Sequence[int] | None = None,
+def code_attribute_table(project: Project, attribute: str, *, document_ids: Sequence[int] | None = None,
                          include_children: bool = False) -> AnalysisTable:
     """Codes x values of one document attribute (``(leeg)`` for documents without it)."""
     from ..errors import InvalidInput
@@ -113,7 +116,7 @@ def code_attribute_table(project: Any, attribute: str, *, document_ids: Sequence
     return _fill(table, codings, lambda doc_id: values.get(doc_id))
 
 
-def cooccurrence_table(project: Any, scope: str = "overlap", *, document_ids: Sequence[int] | None = None,
+def cooccurrence_table(project: Project, scope: str = "overlap", *, document_ids: Sequence[int] | None = None,
                        include_children: bool = False) -> AnalysisTable:
     """Codes x codes: cell (a, b) holds the codings of ``a`` that co-occur with ``b``.
 
@@ -156,7 +159,7 @@ def _sentence_reach(bounds: list[tuple[int, int]], start: int, end: int) -> tupl
     return touched[0], touched[-1]
 
 
-def memo_rows(project: Any) -> list[dict[str, Any]]:
+def memo_rows(project: Project) -> list[dict[str, Any]]:
     """Every memo: on codings, codes and documents, as rows for the memo overview.
 
     Keys: ``kind`` (coding/code/document), ``text``, ``coder`` (for codings), ``code_id``,

@@ -7,7 +7,6 @@ imported inside commands so ``wijkverhalen --help`` stays instant.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from typing import Any
 
@@ -93,10 +92,10 @@ class ProjectGroup(WijkGroup):
         except click.ClickException as exc:
             click.echo(usage_error_line(exc), err=True)
             ctx.exit(1)
-        except sqlite3.Error as exc:  # a storage failure outside `opened` (disk, permissions, damage)
-            from ..store import storage_error
+        except Exception as exc:  # a storage failure outside `opened` (disk, permissions, damage)
+            from ..store.faults import storage_failure  # the store alone knows SQLite's errors
 
-            mapped = storage_error(exc, None)
+            mapped = storage_failure(exc)
             if mapped is None:
                 raise
             click.echo(f"error: {mapped.one_line()}", err=True)

@@ -8,13 +8,16 @@ document's text, end exclusive.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import InvalidInput
 from . import cli
 from .common import coder_option, echo_json, json_option, opened, project_argument, resolve_coder
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 VALENCE_CHOICES = ("positive", "negative", "mixed")
 
@@ -55,7 +58,7 @@ def parse_sentence_range(value: str) -> tuple[int, int]:
     return first, last
 
 
-def sentence_span(project: Any, document_id: int, first: int, last: int) -> tuple[int, int]:
+def sentence_span(project: Project, document_id: int, first: int, last: int) -> tuple[int, int]:
     """The character span of sentences ``first``..``last`` (1-based, inclusive) of a document."""
     sentences = project.segments(document_id, "sentence")
     if last > len(sentences):

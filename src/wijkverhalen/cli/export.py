@@ -8,12 +8,15 @@ project's pseudonym table (``wijkverhalen pseudonyms``) in everything written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import cli
 from .common import coder_option, opened, project_argument, resolve_coder
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 output_option = click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path),
                              required=True, multiple=True,
@@ -39,7 +42,7 @@ def progress_bar(label: str) -> Any:
                     disable=not sys.stderr.isatty())
 
 
-def remind_pseudonyms(project: Any, pseudonymise: bool) -> None:
+def remind_pseudonyms(project: Project, pseudonymise: bool) -> None:
     """Say so when the project has pseudonyms but this export keeps the real names."""
     if not pseudonymise:
         n = len(project.pseudonyms())

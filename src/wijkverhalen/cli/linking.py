@@ -76,8 +76,8 @@ def indicators_import(project: Path, file: Path, sheet: str | None, form: str, a
       wijkverhalen indicators import botu.wijk kaart.csv --area-column buurtnaam
       wijkverhalen indicators import botu.wijk extra.csv --new-area "Spangen=other"
     """
-    from ..linking.areas import parse_new_area
     from ..linking.indicators import TableOptions, import_indicator_file
+    from ..models.areas import parse_new_area
 
     options = TableOptions(sheet=sheet, form=form, area_column=area_column, year_column=year_column, year=year,
                            only=only, skip=skip, districts=districts, source=source)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,9 @@ from .common import (
     resolve_coder,
     table,
 )
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 KINDS = ("coding", "code", "document")
 kind_argument = click.argument("kind", type=click.Choice(KINDS))
@@ -39,7 +42,7 @@ def _coding_id(target: str) -> int:
     return value
 
 
-def read_memo(kind: str, target: str, project: Any) -> tuple[str, str]:
+def read_memo(kind: str, target: str, project: Project) -> tuple[str, str]:
     """``(what, memo)`` of one coding, code or document; ``what`` names it for messages."""
     if kind == "coding":
         coding = project.coding(_coding_id(target))
@@ -51,7 +54,7 @@ def read_memo(kind: str, target: str, project: Any) -> tuple[str, str]:
     return f"document {doc.name}", doc.memo
 
 
-def write_memo(kind: str, target: str, project: Any, text: str, coder: str) -> str:
+def write_memo(kind: str, target: str, project: Project, text: str, coder: str) -> str:
     """Set the memo (one undoable step); returns what was changed, for the message."""
     if kind == "coding":
         coding = project.update_coding(_coding_id(target), coder, memo=text)

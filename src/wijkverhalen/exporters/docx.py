@@ -18,11 +18,14 @@ import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ProgressCallback, atomic_path
 from .report import CodeSection, Report, ReportPart, aantal, build_report
 from .report_index import IndexIndicator, number_nl
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # Characters XML 1.0 (and so Word) cannot hold; a transcript from an old .doc may have them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -449,7 +452,7 @@ def _sources(document: Any, report: Report, styles: _Styles) -> None:
                                "zie 'wijkverhalen export segments'.")
 
 
-def export_docx(project: object, output: str | Path, *, case: str | None = None,
+def export_docx(project: Project, output: str | Path, *, case: str | None = None,
                 codes: Sequence[str] = (), pseudonymise: bool = False, quotes: int = 3,
                 all_codes: bool = False, progress: ProgressCallback | None = None,
                 source_attributes: Sequence[str] | None = None) -> Report:

@@ -11,10 +11,14 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import ProgressCallback, atomic_output
 from .report import CodeSection, Report, ReportPart, aantal, build_report
 from .report_index import number_nl
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -210,7 +214,7 @@ def _sources(report: Report) -> list[str]:
     return lines
 
 
-def export_markdown(project: object, output: str | Path, *, case: str | None = None,
+def export_markdown(project: Project, output: str | Path, *, case: str | None = None,
                     codes: Sequence[str] = (), pseudonymise: bool = False, quotes: int = 3,
                     all_codes: bool = False, progress: ProgressCallback | None = None,
                     source_attributes: Sequence[str] | None = None, figures: bool = True) -> Report:

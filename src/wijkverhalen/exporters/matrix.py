@@ -10,10 +10,13 @@ measure (``--measure``). See :mod:`wijkverhalen.analysis.matrices` for the rules
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import output_format
 from .pseudonymise import IDENTITY, Pseudonymiser
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 MEASURES = ("counts", "documents", "shares")
 SHEETS = {
@@ -42,7 +45,7 @@ EXPLANATION = {
 }
 
 
-def build_matrix(project: Any, cols: str, *, include_children: bool = False, case: str | None = None) -> Any:
+def build_matrix(project: Project, cols: str, *, include_children: bool = False, case: str | None = None) -> Any:
     """The :class:`~wijkverhalen.analysis.matrices.CodeMatrix` for ``--cols``."""
     from ..analysis.matrices import code_by_attribute, code_by_document, cooccurrence
     from .report import resolve_case_documents
@@ -72,7 +75,7 @@ def _labelled(frame: Any, matrix: Any, anonymise: Pseudonymiser, *, drop_empty: 
     return pd.concat([labels, out], axis=1).reset_index(drop=True)
 
 
-def export_matrix(project: Any, output: str | Path, *, cols: str, rows: str = "codes", fmt: str | None = None,
+def export_matrix(project: Project, output: str | Path, *, cols: str, rows: str = "codes", fmt: str | None = None,
                   measure: str = "counts", include_children: bool = False, case: str | None = None,
                   pseudonymise: bool = False, drop_empty: bool = False) -> Any:
     """Write a code matrix; returns the CodeMatrix."""

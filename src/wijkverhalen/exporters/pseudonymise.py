@@ -24,6 +24,10 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 _APOSTROPHE_AFTER = frozenset("aeiouyAEIOUY0123456789")
 
@@ -76,8 +80,8 @@ class Pseudonymiser:
                 rf"(?<![^\W_])(?P<name>{alternatives})(?P<poss>['’]s|s)?(?![^\W_])", re.IGNORECASE)
 
     @classmethod
-    def from_project(cls, project: object) -> Pseudonymiser:
-        return cls((p.name, p.pseudonym) for p in project.pseudonyms())  # type: ignore[attr-defined]
+    def from_project(cls, project: Project) -> Pseudonymiser:
+        return cls((p.name, p.pseudonym) for p in project.pseudonyms())
 
     def __bool__(self) -> bool:
         return self.pattern is not None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import InvalidInput, NotFound
@@ -38,6 +38,9 @@ from .report_layout import (
     layout,
 )
 from .triangulation import RULE_NL, IndicatorNote, triangulate
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # The attributes the sources table shows unless the user names others (--source-attributes).
 SOURCE_ATTRIBUTES = ("respondent", "rol", "wijk", "jaar", "casus")
@@ -250,7 +253,7 @@ def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
     return chosen
 
 
-def resolve_case_documents(project: Any, case: str) -> tuple[str, list[int]]:
+def resolve_case_documents(project: Project, case: str) -> tuple[str, list[int]]:
     """The case's name and document ids; matches by name, acronym or unique prefix."""
     if hasattr(project, "resolve_case") and hasattr(project, "case_document_ids"):
         name = project.resolve_case(case)
@@ -263,7 +266,7 @@ def resolve_case_documents(project: Any, case: str) -> tuple[str, list[int]]:
     return matches[0], cases[matches[0]]
 
 
-def build_report(project: Any, *, case: str | None = None, codes: Sequence[str] = (),
+def build_report(project: Project, *, case: str | None = None, codes: Sequence[str] = (),
                  pseudonymise: bool = False, quotes: int = 3, all_codes: bool = False,
                  max_memos: int = 8, progress: ProgressCallback | None = None,
                  source_attributes: Sequence[str] | None = None) -> Report:
@@ -394,7 +397,7 @@ def method_rules(rules: Sequence[tuple[str, str]], quotes: int) -> list[tuple[st
     return out + [(f"Triangulatie: {RULE_NL.get(name, name)}", text) for name, text in rules]
 
 
-def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
+def _parts(project: Project, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
            documents: Sequence[Any], anonymise: Pseudonymiser) -> list[ReportPart]:
     """The parts in the seed's order (report_layout), with Index+, governance qualities and cases."""
     all_notes = [n for cid in _walk_ids(roots) for n in notes.get(cid, [])]
@@ -409,7 +412,7 @@ def _parts(project: Any, roots: list[CodeSection], case: str | None, notes: dict
     return parts
 
 
-def _fill_quotes(project: Any, section: CodeSection, rows: list[dict[str, Any]], quotes: int, max_memos: int,
+def _fill_quotes(project: Project, section: CodeSection, rows: list[dict[str, Any]], quotes: int, max_memos: int,
                  role_of: dict[int, str], agreed: set[int], doc_names: dict[int, str],
                  anonymise: Pseudonymiser) -> None:
     """Quotes and passage memos of one code, reading only a short list of candidates."""

@@ -16,9 +16,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .triangulation import IndicatorNote
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # The seed's own headings above its two example indicators (Delfshaven Helpt index+).
 SEED_HEADINGS = {
@@ -139,7 +142,7 @@ def _provenance(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def index_section(project: Any, indicator_ids: Sequence[str], notes: Sequence[IndicatorNote],
+def index_section(project: Project, indicator_ids: Sequence[str], notes: Sequence[IndicatorNote],
                   focus: str = "BoTu") -> list[IndexIndicator]:
     """The Index+ indicators for ``indicator_ids`` (imported ones; see module docstring)."""
     from ..linking.comparison import compare, inhabitants_from

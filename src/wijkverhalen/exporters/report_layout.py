@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..store import Project
     from .report import CodeSection
 
 NETWERKEN, INDEX, SIBD, GOVERNANCE = "Netwerken", "Index+", "Social Impact by Design (SIBD)", "Governance"
@@ -204,7 +205,7 @@ def governance_qualities(sections: list[CodeSection]) -> list[tuple[str, str, in
     return out
 
 
-def case_overviews(project: Any, roots: list[CodeSection], documents: Sequence[Any],
+def case_overviews(project: Project, roots: list[CodeSection], documents: Sequence[Any],
                     anonymise: Callable[[str], str]) -> list[CaseOverview]:
     """Per case of the project (the seed's two first): documents and passages per inventory."""
     from ..analysis.matrices import ROLE_ATTRIBUTES, code_frequencies_with_children

@@ -29,10 +29,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ProgressCallback, atomic_output, atomic_path, no_progress, output_format
 from .pseudonymise import IDENTITY, Pseudonymiser
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 FIXED_BEFORE = ["coding_id", "guid", "document"]
 FIXED_AFTER = ["speaker", "paragraph", "sentence", "start", "end", "text", "code_id", "code_path", "coder",
@@ -196,7 +199,7 @@ def write_table(path: str | Path, rows: Sequence[Sequence[Any]], *, fmt: str | N
 # ----------------------------------------------------------------------------- the segment table
 
 
-def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = None,
+def segment_rows(project: Project, *, codes: Sequence[str] = (), case: str | None = None,
                  coder: str | None = None, pseudonymise: bool = False,
                  progress: ProgressCallback | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """Header and rows of the segment table, ordered by document and position."""
@@ -246,7 +249,7 @@ def segment_rows(project: Any, *, codes: Sequence[str] = (), case: str | None = 
     return header, rows
 
 
-def export_segments(project: Any, output: str | Path, *, fmt: str | None = None, codes: Sequence[str] = (),
+def export_segments(project: Project, output: str | Path, *, fmt: str | None = None, codes: Sequence[str] = (),
                     case: str | None = None, coder: str | None = None, pseudonymise: bool = False,
                     delimiter: str = ",", progress: ProgressCallback | None = None) -> int:
     """Write the segment table as .csv or .xlsx; returns the number of rows."""

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import Code
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # The older verdicts (English keys) in the protocol's Dutch vocabulary; used when the
 # triangulation module does not give a Dutch word itself, or gives one that claims too much.
@@ -143,7 +146,7 @@ def verdict_view(finding: Any, dutch: Mapping[str, str] | None = None,
     return VerdictView(key=key, verdict=word, evidence=evidence, rule=rule)
 
 
-def _validate(project: Any, case: str | None) -> Any:
+def _validate(project: Project, case: str | None) -> Any:
     from ..linking import triangulation
 
     options = triangulation.ValidationOptions
@@ -163,7 +166,7 @@ def _options_table(options: Any) -> dict[str, str]:
             for k, v in asdict(options).items()}
 
 
-def triangulate(project: Any, case: str | None, codes: Sequence[Code]) -> Triangulation:
+def triangulate(project: Project, case: str | None, codes: Sequence[Code]) -> Triangulation:
     """Code id -> its indicator links with verdicts, plus the rules in force (see module docstring)."""
     out = Triangulation()
     if not codes:
@@ -200,7 +203,7 @@ def triangulate(project: Any, case: str | None, codes: Sequence[Code]) -> Triang
     return out
 
 
-def indicator_notes(project: Any, case: str | None, codes: Sequence[Code]
+def indicator_notes(project: Project, case: str | None, codes: Sequence[Code]
                     ) -> tuple[dict[str, list[IndicatorNote]], str]:
     """Code id -> its indicator links (with verdicts if available), and a note for the report."""
     result = triangulate(project, case, codes)

@@ -1,7 +1,8 @@
 """Linking stories to the other inventories of the monitor (the "rode lijn").
 
 * :mod:`.indicators` reads Wijkprofiel-style tables (pandas) into indicator values;
-* :mod:`.areas` knows the areas and their groups (BoTu, NPRZ focus neighbourhoods, Rotterdam);
+* :mod:`wijkverhalen.models.areas` knows the areas and their groups (BoTu, NPRZ focus
+  neighbourhoods, Rotterdam); the store needs them too, so they live with the models;
 * :mod:`.actors` reads the actor registry and finds mentions with spaCy's PhraseMatcher;
 * :mod:`.network` builds the actor/code network with networkx and exports it;
 * :mod:`.triangulation` sets the qualitative evidence beside the indicator trends and

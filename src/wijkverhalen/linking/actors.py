@@ -30,11 +30,13 @@ import yaml
 
 from .. import safeyaml
 from ..errors import DataError
+from ..models.linking import Actor
 from ..safeyaml import StrictLoader
-from .models import Actor
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from ..store import Project
 
 ACTOR_KEYS = ("id", "name", "aliases", "type", "inventory", "memo")
 _MEMO_KEYS = ("memo", "description", "omschrijving", "notes", "url", "website")
@@ -358,7 +360,7 @@ def detect_mentions(documents: Iterable[tuple[int, str]], actors: Sequence[Actor
     return {doc_id: find_mentions(text, rules) for doc_id, text in documents}
 
 
-def detect_in_project(project: Any, coder: str, *, document_ids: Sequence[int] | None = None,
+def detect_in_project(project: Project, coder: str, *, document_ids: Sequence[int] | None = None,
                       pipeline: str | None = None) -> Any:
     """Find mentions of the project's actors in its documents and store them."""
     actors = project.actors()

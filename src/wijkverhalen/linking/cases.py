@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .triangulation import Context, Finding
+if TYPE_CHECKING:
+    # Only for annotations: triangulation.validate builds the case views, so cases sits
+    # above triangulation at run time and a real import back would be a cycle.
+    from .triangulation import Context, Finding
 
 
 @dataclass

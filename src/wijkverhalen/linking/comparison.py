@@ -22,10 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, NotFound
-from .areas import AreaRegistry
+from ..models.areas import AreaRegistry, check_members
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 # Indicator ids that hold the number of inhabitants (Wijkprofiel, CBS kerncijfers).
 INHABITANT_INDICATORS = ("aantal_inwoners", "inwoners", "aantalinwoners", "bevolking", "inwonertal",
@@ -65,22 +68,6 @@ class Comparison:
     def rules(self) -> list[str]:
         return [a.rule for a in (self.focus, self.nprz, self.reference)] + [
             f for a in (self.focus, self.nprz, self.reference) for f in a.flags]
-
-
-def check_members(names: Sequence[str], registry: AreaRegistry, group: str) -> list[str]:
-    """Canonical names of ``names``; each must be a neighbourhood of ``group`` in the registry."""
-    out: list[str] = []
-    allowed = [a.name for a in registry.group(group) if not a.aggregate]
-    for name in names:
-        found = registry.resolve(name)
-        if found is None:
-            raise InvalidInput(f"unknown area '{name}' ({registry.suggest(name)})")
-        if found not in allowed:
-            raise InvalidInput(f"'{found}' is not one of the {group.upper()} neighbourhoods "
-                               f"({', '.join(allowed)})")
-        if found not in out:
-            out.append(found)
-    return out
 
 
 def _num(x: float) -> str:
@@ -204,7 +191,7 @@ def inhabitants_from(values: Mapping[str, Mapping[str, Mapping[int, float]]],
     return "", {}
 
 
-def compare_in_project(project: Any, indicator: str, *, focus: str = "BoTu",
+def compare_in_project(project: Project, indicator: str, *, focus: str = "BoTu",
                        nprz_members: Sequence[str] | None = None, weight_indicator: str | None = None) -> Comparison:
     """:func:`compare` for an indicator of ``project``.
 

@@ -30,12 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from .areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry, area_key
+from ..models.areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry, area_key
+from ..models.linking import IndicatorMeta, IndicatorValue
 from .columns import FORMS, Layout, column_key, detect_layout
-from .models import IndicatorMeta, IndicatorValue
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..store import Project
 
 __all__ = ["FORMS", "TableOptions", "detect_form", "import_indicator_file", "parse_indicator_table"]
 
@@ -466,12 +468,12 @@ def _check_area_level(layout: Layout, records: list[dict[str, Any]], reg: AreaRe
             "import the figures as those of the district", path=where, line=row if row > 1 else None)
 
 
-def import_indicator_file(project: Any, path: str | Path, coder: str, *, sheet: str | None = None,
+def import_indicator_file(project: Project, path: str | Path, coder: str, *, sheet: str | None = None,
                           form: str = "auto", new_areas: tuple[Any, ...] = (),
                           options: TableOptions | None = None) -> Any:
     """Parse ``path`` and store its values in ``project`` (all or nothing).
 
-    Returns the store's :class:`~wijkverhalen.linking.models.IndicatorImportReport`
+    Returns the store's :class:`~wijkverhalen.models.linking.IndicatorImportReport`
     with ``skipped_empty`` and ``columns`` (what each column was read as) filled in.
     """
     registry = project.area_registry()

@@ -30,6 +30,8 @@ from ..errors import InvalidInput
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..store import Project
+
 NETWORK_FORMATS = {".gexf": "gexf", ".graphml": "graphml", ".xlsx": "xlsx"}
 TIE_LEVELS = ("document", "passage")
 
@@ -72,11 +74,11 @@ def _statuses(options: NetworkOptions) -> tuple[str, ...]:
     return ("confirmed",) if options.confirmed_only else ("detected", "confirmed")
 
 
-def _document_ids(project: Any, case: str | None) -> list[int] | None:
+def _document_ids(project: Project, case: str | None) -> list[int] | None:
     return project.case_document_ids(project.resolve_case(case)) if case else None
 
 
-def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> nx.Graph:
+def build_network(project: Project, options: NetworkOptions = NetworkOptions()) -> nx.Graph:
     """The network as a networkx Graph (node ids ``actor:ID``, ``code:ID``, ``doc:ID``)."""
     import networkx as nx
 
@@ -140,7 +142,7 @@ def build_network(project: Any, options: NetworkOptions = NetworkOptions()) -> n
     return graph
 
 
-def inclusiveness(project: Any, options: NetworkOptions = NetworkOptions(), *, max_ties: int = 1) -> Inclusiveness:
+def inclusiveness(project: Project, options: NetworkOptions = NetworkOptions(), *, max_ties: int = 1) -> Inclusiveness:
     """Actors never mentioned or with at most ``max_ties`` actor ties; reach per respondent group."""
     graph = build_network(project, NetworkOptions(
         confirmed_only=options.confirmed_only, case=options.case, tie_level=options.tie_level,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .areas import AreaRegistry
+from ..models.areas import AreaRegistry
 from .trends import change_over, judge, median_step, theil_sen
 
 

@@ -60,10 +60,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
-from .areas import AreaRegistry
+from ..models.areas import AreaRegistry
 from .passages import CITATION_PATTERN, DocumentTexts, PassageIndex, QualEvidence
 from .quantitative import (
     Comparison,
@@ -76,6 +76,9 @@ from .quantitative import (
     set_threshold,
 )
 from .wording_nl import evidence_nl, flags_nl, rule_nl
+
+if TYPE_CHECKING:
+    from ..store import Project
 
 __all__ = ["AGREEMENT", "PARTIAL", "DISSONANCE", "SILENCE", "VERDICTS", "VERDICT_NL", "Comparison", "Finding",
            "QualEvidence", "QuantEvidence", "Series", "Validation", "ValidationOptions", "validate"]
@@ -298,7 +301,7 @@ def _subtrees(codes: list[Any]) -> dict[str, list[str]]:
 class Context:
     """Everything read once from the project that the findings of any subset of documents need."""
 
-    project: Any
+    project: Project
     options: ValidationOptions
     registry: AreaRegistry
     focus: str
@@ -314,7 +317,7 @@ class Context:
     setup: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, project: Any, o: ValidationOptions) -> Context:
+    def read(cls, project: Project, o: ValidationOptions) -> Context:
         registry = project.area_registry()
         focus = registry.require(o.area)
         codes = project.codes()
@@ -412,7 +415,7 @@ def _flags(qual: QualEvidence, quant: QuantEvidence, o: ValidationOptions) -> li
     return flags
 
 
-def validate(project: Any, options: ValidationOptions = ValidationOptions()) -> Validation:
+def validate(project: Project, options: ValidationOptions = ValidationOptions()) -> Validation:
     """Compute the findings (and case views) for ``project`` under ``options``."""
     options.check()
     o = replace(options, case=project.resolve_case(options.case)) if options.case else options

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..linking.models import Actor
 from ..models import Code
+from ..models.linking import Actor
 from .codes import CodesMixin, SyncReport, code_guid
 from .codings import VALENCES, CodingsMixin
 from .connection import open_database

@@ -118,6 +118,10 @@ class ProjectBase:
     def history(self, limit: int = 100, coder: str | None = None) -> list[Any]:
         return oplog.history(self.conn, limit, coder)
 
+    def recent_codes(self, coder: str, limit: int) -> list[str]:
+        """The codes ``coder`` applied most recently (still done, still in the codebook), newest first."""
+        return oplog.recent_codes(self.conn, coder, limit)
+
     def change_stamp(self) -> tuple[int, int]:
         """``(newest operation id, data version)``: cheap to poll for other writers' changes.
 
@@ -126,9 +130,8 @@ class ProjectBase:
         means the project changed under us (an undo elsewhere too, which adds no
         operation).
         """
-        newest = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0]
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        return int(newest), int(version)
+        return oplog.newest_id(self.conn), int(version)
 
     # -- meta ------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectCorrupt, ProjectError, ProjectLocked, StorageError
-from . import schema
+from . import migrations, schema
 from .faults import CORRUPT_MESSAGE, storage_error, storage_errors
 
 
@@ -147,20 +147,20 @@ def open_database(path: Path, *, create: bool = False, durability: str | None = 
 def migrate(conn: sqlite3.Connection, path: Path) -> int:
     """Apply missing migrations, each in its own transaction. Returns the version."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    latest = schema.latest_version()
+    latest = migrations.latest_version()
     if version > latest:
         raise ProjectError(
             f"written by a newer wijkverhalen (schema {version} > {latest}); upgrade to open it",
             path=path,
         )
-    for number in sorted(n for n in schema.MIGRATIONS if n > version):
+    for migration in migrations.pending(version):
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise ProjectLocked(f"cannot migrate, project is busy: {exc}", path=path) from exc
         try:
-            schema.MIGRATIONS[number](conn)
-            conn.execute(f"PRAGMA user_version = {number}")
+            migration.apply(conn)
+            conn.execute(f"PRAGMA user_version = {migration.number}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

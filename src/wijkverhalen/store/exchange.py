@@ -12,13 +12,12 @@ Three things the exporters and the REFI-QDA importer need from the project file:
   documents as a document set (their ids only), the codes, codings, cases and case
   links it wrote as row images. Undo removes exactly what the import added.
 
-Migration 3 adds the two tables.
+Migration 3 (:mod:`.migrations`) adds the two tables.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,30 +25,12 @@ from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
 from ..models import Code, ParsedDocument, Sentence
-from . import oplog, schema
+from . import oplog
 from .base import ProjectBase
 from .codes import COLOR_RE, ID_RE, code_guid
 from .documents import small_page_cache, text_sha256
 from .oplog import now
 
-MIGRATION_3 = """
-CREATE TABLE pseudonyms (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    pseudonym TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE users (
-    name TEXT PRIMARY KEY,
-    guid TEXT NOT NULL UNIQUE
-);
-"""
-
-
-def _migration_3(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_3)
-
-
-schema.register_migration(3, _migration_3)
 oplog.register_tracked_table("pseudonyms", ("name",))
 
 # User GUIDs are derived from the coder's name unless the users table says otherwise,
@@ -298,9 +279,7 @@ class ExchangeMixin(ProjectBase):
             if changes:
                 oplog.save_import(self.conn, None, coder, summary, changes)
             else:  # nothing new: an audit entry, nothing to undo
-                self.conn.execute(
-                    "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)",
-                    (now(), coder, summary, "[]"))
+                oplog.save_audit(self.conn, coder, summary)
         return result
 
     def _import_codes(self, codes: Sequence[ExchangeCode], result: ExchangeResult,

@@ -48,6 +48,14 @@ def _primary_code(exc: sqlite3.Error) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
+def storage_failure(exc: BaseException) -> WijkError | None:
+    """:func:`storage_error` for any exception: None unless it is SQLite's and a storage failure.
+
+    For code outside the store (the CLI's last resort), which never imports ``sqlite3``.
+    """
+    return storage_error(exc, None) if isinstance(exc, sqlite3.Error) else None
+
+
 def storage_error(exc: sqlite3.Error, path: str | Path | None) -> WijkError | None:
     """The user-facing error for a storage failure, or None when ``exc`` is not one (a bug)."""
     code = _primary_code(exc)

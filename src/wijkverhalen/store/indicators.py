@@ -1,71 +1,28 @@
 """Store side of indicator metadata, area levels and the comparison groups.
 
-Migration 4 adds what a number means to the indicator tables (scale, which
+Migration 4 (:mod:`.migrations`) adds what a number means to the indicator tables (scale, which
 direction is better, the indicator's source, the edition of each value), the
 level of each area (neighbourhood, district, city, group) with the district a
 neighbourhood lies in, and the districts of the monitor's neighbourhoods. The
 members of the NPRZ reference group are a project setting (``meta`` table).
 
-Only SQL lives here; :mod:`wijkverhalen.linking.areas` and
+Only SQL lives here; :mod:`wijkverhalen.models.areas` and
 :mod:`wijkverhalen.linking.comparison` hold the rules.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 from ..errors import InvalidInput, NotFound
-from ..linking.areas import DEFAULT_AREAS, DISTRICT_AREAS, AreaRegistry
-from ..linking.models import BETTER, Area
-from . import schema
+from ..models.areas import AreaRegistry, check_members
+from ..models.linking import BETTER, Area
 from .base import ProjectBase
-
-MIGRATION_4 = """
-ALTER TABLE areas ADD COLUMN level TEXT NOT NULL DEFAULT '';
-ALTER TABLE areas ADD COLUMN district TEXT NOT NULL DEFAULT '';
-ALTER TABLE indicators ADD COLUMN scale TEXT NOT NULL DEFAULT '';
-ALTER TABLE indicators ADD COLUMN better TEXT NOT NULL DEFAULT '' CHECK (better IN ('', 'higher', 'lower'));
-ALTER TABLE indicators ADD COLUMN source TEXT NOT NULL DEFAULT '';
-ALTER TABLE indicator_values ADD COLUMN edition TEXT NOT NULL DEFAULT '';
-"""
 
 NPRZ_MEMBERS_KEY = "comparison.nprz_members"
 # The seed compares BoTu with "3 focuswijken" without naming them; the project says which.
 NPRZ_EXPECTED = 3
-
-
-def _migration_4(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_4)
-    for area in DEFAULT_AREAS:
-        conn.execute("UPDATE areas SET level = ?, district = ? WHERE name = ?",
-                     (area.level, area.district, area.name))
-    position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM areas").fetchone()[0]
-    for offset, area in enumerate(DISTRICT_AREAS):
-        # A district the researcher already added by hand (--new-area Delfshaven=other) keeps its
-        # group and place and is marked a district.
-        conn.execute(
-            "INSERT INTO areas (name, area_group, aggregate, aliases, position, level) VALUES (?, ?, 0, ?, ?, ?)"
-            " ON CONFLICT(name) DO UPDATE SET level = excluded.level",
-            (area.name, area.group, json.dumps(list(area.aliases), ensure_ascii=False), position + offset,
-             area.level))
-
-
-schema.register_migration(4, _migration_4)
-
-# Migration 8: a per-indicator threshold for triangulation (``indicators describe --threshold``);
-# NULL means "the indicator's own median edition-to-edition change".
-MIGRATION_8 = "ALTER TABLE indicators ADD COLUMN threshold REAL;"
-
-
-def _migration_8(conn: sqlite3.Connection) -> None:
-    # Idempotent: a project whose version was set back by hand may have the column already.
-    if "threshold" not in {row[1] for row in conn.execute("PRAGMA table_info(indicators)")}:
-        schema.run_script(conn, MIGRATION_8)
-
-
-schema.register_migration(8, _migration_8)
 
 
 class IndicatorSettingsMixin(ProjectBase):
@@ -145,8 +102,6 @@ class IndicatorSettingsMixin(ProjectBase):
             with self.transaction():
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (NPRZ_MEMBERS_KEY,))
             return []
-        from ..linking.comparison import check_members
-
         members = check_members(names, self.area_registry(), "nprz")
         self.set_meta(NPRZ_MEMBERS_KEY, json.dumps(members, ensure_ascii=False))
         return members

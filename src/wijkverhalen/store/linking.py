@@ -1,6 +1,6 @@
 """Store side of the linking inventories: areas, indicators, code links, actors, mentions.
 
-Migration 2 adds the tables. Everything a researcher changes by hand (importing an
+Migration 2 (:mod:`.migrations`) adds the tables. Everything a researcher changes by hand (importing an
 indicator table or actor registry, linking a code to an indicator, confirming or
 rejecting a mention) is one undoable operation; ``actors detect`` is logged but not
 undoable (it is a pure function of the texts and the registry: run it again).
@@ -9,7 +9,7 @@ writes nothing.
 
 Only SQL lives here. Reading files (pandas, YAML) and phrase matching are in
 :mod:`wijkverhalen.linking`; those modules hand over the frozen dataclasses of
-:mod:`wijkverhalen.linking.models`.
+:mod:`wijkverhalen.models.linking`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import DataError, InvalidInput, NotFound
-from ..linking.areas import DEFAULT_AREAS, area_key, resolve_values
-from ..linking.models import (
+from ..models import IndicatorLink
+from ..models.areas import area_key, resolve_values
+from ..models.linking import (
     MENTION_STATUSES,
     Actor,
     Area,
@@ -33,113 +33,10 @@ from ..linking.models import (
     IndicatorValue,
     Mention,
 )
-from ..models import IndicatorLink
-from . import oplog, schema
+from . import oplog
 from .indicators import IndicatorSettingsMixin
 from .oplog import now
 
-MIGRATION_2 = """
-CREATE TABLE areas (
-    name TEXT PRIMARY KEY,
-    area_group TEXT NOT NULL CHECK (area_group IN ('botu', 'nprz', 'reference', 'other')),
-    aggregate INTEGER NOT NULL DEFAULT 0,
-    aliases TEXT NOT NULL DEFAULT '[]',
-    position INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE indicators (
-    id TEXT PRIMARY KEY,
-    label TEXT NOT NULL DEFAULT '',
-    unit TEXT NOT NULL DEFAULT '',
-    memo TEXT NOT NULL DEFAULT ''
-);
--- One number per indicator, area and year, with its provenance (file, sheet, row, time).
-CREATE TABLE indicator_values (
-    indicator_id TEXT NOT NULL REFERENCES indicators(id),
-    area TEXT NOT NULL REFERENCES areas(name),
-    year INTEGER NOT NULL,
-    value REAL NOT NULL,
-    unit TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT '',
-    file TEXT NOT NULL,
-    sheet TEXT NOT NULL DEFAULT '',
-    row INTEGER,
-    imported_at TEXT NOT NULL,
-    PRIMARY KEY (indicator_id, area, year)
-) WITHOUT ROWID;
-CREATE TABLE actors (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    type TEXT NOT NULL DEFAULT '',
-    inventory TEXT NOT NULL DEFAULT '[]',
-    aliases TEXT NOT NULL DEFAULT '[]',
-    memo TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE actor_mentions (
-    id INTEGER PRIMARY KEY,
-    actor_id TEXT NOT NULL REFERENCES actors(id),
-    document_id INTEGER NOT NULL REFERENCES documents(id),
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    matched TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'detected' CHECK (status IN ('detected', 'confirmed', 'rejected')),
-    origin TEXT NOT NULL DEFAULT 'detected' CHECK (origin IN ('detected', 'manual')),
-    updated_by TEXT,
-    updated_at TEXT,
-    UNIQUE (actor_id, document_id, start, "end"),
-    CHECK (start >= 0 AND "end" > start)
-);
-CREATE INDEX actor_mentions_by_document ON actor_mentions(document_id, start);
-CREATE INDEX actor_mentions_by_actor ON actor_mentions(actor_id, status);
-"""
-
-
-def _migration_2(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_2)
-    conn.executemany(
-        "INSERT INTO areas (name, area_group, aggregate, aliases, position) VALUES (?, ?, ?, ?, ?)",
-        [(a.name, a.group, int(a.aggregate), json.dumps(list(a.aliases), ensure_ascii=False), a.position)
-         for a in DEFAULT_AREAS],
-    )
-
-
-schema.register_migration(2, _migration_2)
-
-# Issue 12: a mention found only through a generic alias ("de gemeente") is stored as
-# 'suggested' and counts nowhere until the coder confirms it. SQLite cannot change a
-# CHECK constraint in place, so the table is rebuilt with the same columns and rows.
-MIGRATION_7 = """
-CREATE TABLE actor_mentions_7 (
-    id INTEGER PRIMARY KEY,
-    actor_id TEXT NOT NULL REFERENCES actors(id),
-    document_id INTEGER NOT NULL REFERENCES documents(id),
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    matched TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'detected'
-        CHECK (status IN ('detected', 'suggested', 'confirmed', 'rejected')),
-    origin TEXT NOT NULL DEFAULT 'detected' CHECK (origin IN ('detected', 'manual')),
-    updated_by TEXT,
-    updated_at TEXT,
-    UNIQUE (actor_id, document_id, start, "end"),
-    CHECK (start >= 0 AND "end" > start)
-);
-INSERT INTO actor_mentions_7 (id, actor_id, document_id, start, "end", matched, status, origin, updated_by,
-    updated_at)
-    SELECT id, actor_id, document_id, start, "end", matched, status, origin, updated_by, updated_at
-    FROM actor_mentions;
-DROP TABLE actor_mentions;
-ALTER TABLE actor_mentions_7 RENAME TO actor_mentions;
-CREATE INDEX actor_mentions_by_document ON actor_mentions(document_id, start);
-CREATE INDEX actor_mentions_by_actor ON actor_mentions(actor_id, status);
-"""
-
-
-def _migration_7(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_7)
-
-
-schema.register_migration(7, _migration_7)
 for _table, _pk in (("areas", ("name",)), ("indicators", ("id",)),
                     ("indicator_values", ("indicator_id", "area", "year")),
                     ("actors", ("id",)), ("actor_mentions", ("id",))):
@@ -379,8 +276,9 @@ class LinkingMixin(IndicatorSettingsMixin):
         raise NotFound(f"no actor '{actor_id}' (see 'wijkverhalen actors list')")
 
     # -- mentions ----------------------------------------------------------------------------
-    def store_detected_mentions(self, found: Mapping[int, Sequence[tuple[str, int, int, str]]],
-                                coder: str) -> DetectReport:
+    def store_detected_mentions(
+            self, found: Mapping[int, Sequence[tuple[str, int, int, str] | tuple[str, int, int, str, bool]]],
+            coder: str) -> DetectReport:
         """Replace the detected (unreviewed) mentions of the scanned documents.
 
         ``found`` maps every scanned document id to ``(actor_id, start, end, text)``, with an

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import document_rows
+from . import document_rows, oplog
 from .base import ProjectBase
 from .oplog import now
 
@@ -69,8 +69,7 @@ class _Side:
         self.conn = conn
         self.docs = {r["id"]: r["sha256"] for r in _rows(conn, "documents")}
         self.doc_by_sha = {sha: i for i, sha in self.docs.items()}
-        self.ops = conn.execute(
-            "SELECT id, ts, coder, label, changes, undoable, state FROM operations ORDER BY id").fetchall()
+        self.ops = oplog.read_log(conn)
         # An operation is known by (time, coder, n): n counts earlier ones of the same coder
         # in the same millisecond, so two files that share a past name it alike.
         self.keys: dict[Key, Any] = {}
@@ -83,7 +82,7 @@ class _Side:
         self.by_pk: dict[str, dict[Key, dict[str, Any]]] = {}
         self.cases = {r["id"]: r["name"] for r in _rows(conn, "cases")}
         for op in self.ops:
-            for change in json.loads(op[4]):
+            for change in oplog.row_changes(op):
                 if "t" not in change:
                     continue
                 image = change["after"] if change["before"] is None else change["before"]
@@ -146,7 +145,7 @@ def _touched(side: _Side, ops: list[Any]) -> set[tuple[str, Key, str]]:
     """(table, natural key, field or ALL) of every row the operations changed."""
     out: set[tuple[str, Key, str]] = set()
     for op in ops:
-        for change in json.loads(op[4]):
+        for change in oplog.row_changes(op):
             spec = _BY_TABLE.get(change.get("t", ""))
             if spec is None:
                 continue
@@ -193,17 +192,10 @@ class MergeMixin(ProjectBase):
                     self._merge_table(op, spec, ours, theirs, our_rows[spec.table], their_rows[spec.table],
                                       touched_ours, touched_theirs, report)
                 for row in sorted(their_new, key=lambda r: r[0]):
-                    changes = json.loads(row[4])
-                    for change in changes:
-                        if change.get("rows") is not None:
-                            change["rows"] = None
-                    op.insert("operations", {
-                        "ts": row[1], "coder": row[2], "label": row[3],
-                        "changes": json.dumps(changes, ensure_ascii=False), "undoable": 0,
-                        "state": "done" if row[6] == "done" else "discarded", "undone_at": None})
+                    oplog.add_history(op, row)
                     report.operations += 1
             if op.changes:
-                report.op_id = int(self.conn.execute("SELECT MAX(id) FROM operations").fetchone()[0])
+                report.op_id = oplog.newest_id(self.conn)
         self.__dict__.pop("_length_cache", None)
         return report
 
@@ -357,9 +349,7 @@ def copy_project(source: str | Path, dest: str | Path, coder: str, *, blind: boo
         with Project.open(written) as copy, copy.transaction():
             if blind:
                 copy.conn.execute("DELETE FROM codings WHERE coder != ?", (coder,))
-                copy.conn.execute(
-                    "UPDATE operations SET label = 'coding (hidden in a blind copy)', changes = '[]',"
-                    " undoable = 0 WHERE coder != ? AND instr(changes, '\"t\": \"codings\"') > 0", (coder,))
+                oplog.hide_others_codings(copy.conn, coder)
             for key, value in (("copy_coder", coder), ("copy_of", str(Path(source).resolve())),
                                ("copied_at", now()), ("copy_blind", "yes" if blind else "no")):
                 copy.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"

@@ -21,7 +21,10 @@ because someone's later work depends on it raises :class:`OperationConflict`,
 which names the operation, the reason and the way out; with ``skip=True`` the
 step passes over such operations to the next one and reports them.
 
-Operations live in the project file, so undo and redo work across restarts.
+Operations live in the project file, so undo and redo work across restarts. This
+module is the only code that reads or writes the ``operations`` table: the rest of
+the store and the faces ask it (:func:`history`, :func:`recent_codes`,
+:func:`newest_id`, :func:`read_log`...) instead of parsing row images themselves.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ TRACKED_TABLES: dict[str, tuple[str, ...]] = {
     "attributes": ("document_id", "name"),
     "cases": ("id",),
     "case_documents": ("case_id", "document_id"),
+    # A merge brings the copies' operations into the log (as history that cannot be
+    # undone on its own, :func:`add_history`); undoing the merge takes them out again.
+    "operations": ("id",),
 }
 
 
@@ -197,6 +203,60 @@ def save_import(conn: sqlite3.Connection, op_id: int | None, coder: str, label: 
         return int(cur.lastrowid or 0)
     conn.execute("UPDATE operations SET label = ?, changes = ? WHERE id = ?", (label, text, op_id))
     return op_id
+
+
+def save_audit(conn: sqlite3.Connection, coder: str, label: str) -> int:
+    """An entry for the audit trail that changed nothing and has nothing to undo."""
+    cur = conn.execute(
+        "INSERT INTO operations (ts, coder, label, changes, undoable) VALUES (?, ?, ?, ?, 0)",
+        (now(), coder, label, "[]"))
+    return int(cur.lastrowid or 0)
+
+
+# -- the log as a whole: reading it, and bringing another file's log in (merge) -------------------
+# A raw row of the log: (id, ts, coder, label, changes as JSON, undoable, state).
+LogRow = tuple[int, str, str, str, str, int, str]
+
+
+def read_log(conn: sqlite3.Connection) -> list[LogRow]:
+    """Every operation of a project file, oldest first, as raw rows (a merge compares two logs)."""
+    rows: list[LogRow] = conn.execute(
+        "SELECT id, ts, coder, label, changes, undoable, state FROM operations ORDER BY id").fetchall()
+    return rows
+
+
+def row_changes(row: LogRow) -> list[dict[str, Any]]:
+    """The row images and document sets of a raw log row."""
+    changes: list[dict[str, Any]] = json.loads(row[4])
+    return changes
+
+
+def add_history(rec: Recorder, row: LogRow) -> None:
+    """Bring an operation of another project file in as history (merge): never undone alone.
+
+    Captured document rows stay behind (the documents came in with the merge); undoing
+    the merge takes the entry out again, as ``rec`` records it.
+    """
+    changes = row_changes(row)
+    for change in changes:
+        if change.get("rows") is not None:
+            change["rows"] = None
+    rec.insert("operations", {
+        "ts": row[1], "coder": row[2], "label": row[3],
+        "changes": json.dumps(changes, ensure_ascii=False), "undoable": 0,
+        "state": "done" if row[6] == "done" else "discarded", "undone_at": None})
+
+
+def hide_others_codings(conn: sqlite3.Connection, coder: str) -> None:
+    """In a blind copy, others' coding operations keep their place but show nothing."""
+    conn.execute(
+        "UPDATE operations SET label = 'coding (hidden in a blind copy)', changes = '[]',"
+        " undoable = 0 WHERE coder != ? AND instr(changes, '\"t\": \"codings\"') > 0", (coder,))
+
+
+def newest_id(conn: sqlite3.Connection) -> int:
+    """The id of the newest operation (0 for an empty log)."""
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM operations").fetchone()[0])
 
 
 # -- applying operations backwards and forwards ---------------------------------------------------
@@ -415,6 +475,28 @@ def history(conn: sqlite3.Connection, limit: int = 100, coder: str | None = None
         Operation(id=r[0], timestamp=r[1], coder=r[2], label=r[3], state=r[4], changes=_light(r[5]))
         for r in conn.execute(sql, params)
     ]
+
+
+def recent_codes(conn: sqlite3.Connection, coder: str, limit: int, *, window: int = 200) -> list[str]:
+    """The codes ``coder`` applied most recently, newest first, each once (at most ``limit``).
+
+    Read from the coder's ``window`` newest operations that are still done, so the list
+    survives a restart and an undone coding drops out; codes no longer in the codebook
+    are left out.
+    """
+    existing = {r[0] for r in conn.execute("SELECT id FROM codes")}
+    seen: list[str] = []
+    for (changes_json,) in conn.execute(
+            "SELECT changes FROM (SELECT id, state, changes FROM operations WHERE coder = ?"
+            " ORDER BY id DESC LIMIT ?) WHERE state = 'done' ORDER BY id DESC", (coder, window)):
+        for change in json.loads(changes_json):
+            after = change.get("after") or {}
+            code_id = after.get("code_id") if change.get("t") == "codings" else None
+            if code_id and code_id not in seen and code_id in existing:
+                seen.append(code_id)
+        if len(seen) >= limit:
+            break
+    return seen[:limit]
 
 
 def _light(changes_json: str) -> list[dict[str, Any]]:

@@ -10,65 +10,16 @@ code off (the Compare screen's reject), so they do not come back; undoable.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from ..errors import InvalidInput
-from . import oplog, schema
+from . import oplog
 from .base import ProjectBase
 from .oplog import now
 
-MIGRATION_6 = """
-CREATE TABLE IF NOT EXISTS coder_done (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    coder TEXT NOT NULL,
-    marked_at TEXT NOT NULL,
-    PRIMARY KEY (document_id, coder)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS merge_conflicts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    source TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    ref TEXT NOT NULL,
-    field TEXT NOT NULL,
-    kept TEXT,
-    other TEXT,
-    rule TEXT NOT NULL,
-    merged_at TEXT NOT NULL
-);
-"""
-
-
-def _migration_6(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_6)
-
-
-schema.register_migration(6, _migration_6)
-
-MIGRATION_9 = """
-CREATE TABLE IF NOT EXISTS consensus_rejections (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    code_id TEXT NOT NULL,
-    coder TEXT NOT NULL,
-    rejected_at TEXT NOT NULL,
-    PRIMARY KEY (document_id, start, "end", code_id)
-) WITHOUT ROWID;
-"""
-
-
-def _migration_9(conn: sqlite3.Connection) -> None:
-    schema.run_script(conn, MIGRATION_9)
-
-
-schema.register_migration(9, _migration_9)
 oplog.register_tracked_table("consensus_rejections", ("document_id", "start", "end", "code_id"))
 oplog.register_tracked_table("coder_done", ("document_id", "coder"))
 oplog.register_tracked_table("merge_conflicts", ("id",))
-# A merge brings the copies' operations into the log (as history that cannot be
-# undone on its own); undoing the merge takes them out again.
-oplog.register_tracked_table("operations", ("id",))
 
 
 class TeamsMixin(ProjectBase):

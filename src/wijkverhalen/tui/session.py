@@ -209,18 +209,7 @@ class Session:
         if self._recent_seeded:
             return
         self._recent_seeded = True
-        seen: list[str] = []
-        for op in self.project.history(200, self.coder) if self.coder else []:
-            if op.state != "done":
-                continue
-            for change in op.changes:
-                after = change.get("after") or {}
-                code_id = after.get("code_id") if change.get("t") == "codings" else None
-                if code_id and code_id not in seen and self.code(code_id):
-                    seen.append(code_id)
-            if len(seen) >= RECENT_SIZE:
-                break
-        self.recent = seen[:RECENT_SIZE]
+        self.recent = self.project.recent_codes(self.coder, RECENT_SIZE) if self.coder else []
 
     def note_used(self, code_id: str) -> None:
         if code_id in self.recent:

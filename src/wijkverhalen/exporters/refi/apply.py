@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ProjectError
 from ...models import Sentence, Turn
@@ -26,6 +26,9 @@ from .. import ProgressCallback, no_progress
 from .importer import ImportPlan, Skipped, read_qdc, read_qdpx
 from .offsets import Detection
 from .safezip import Limits
+
+if TYPE_CHECKING:
+    from ...store import Project
 
 PARALLEL_THRESHOLD = 24
 
@@ -171,7 +174,7 @@ def segmenter(plan: ImportPlan, *, workers: int | None = None,
 # -- applying to a project ------------------------------------------------------------
 
 
-def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = False, dry_run: bool = False,
+def apply_plan(project: Project | None, plan: ImportPlan, coder: str, *, created: bool = False, dry_run: bool = False,
                workers: int | None = None, progress: ProgressCallback | None = None) -> ImportSummary:
     detection = plan.detection or Detection("codepoints", "no text sources")
     summary = ImportSummary(source=plan.source, target=str(project.path) if project is not None else "",
@@ -208,7 +211,7 @@ def apply_plan(project: Any, plan: ImportPlan, coder: str, *, created: bool = Fa
     return summary
 
 
-def _keep_refi_meta(project: Any, plan: ImportPlan) -> None:
+def _keep_refi_meta(project: Project, plan: ImportPlan) -> None:
     """Code sets, non-codable codes and free notes, kept in the project's meta table."""
     import json
 

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import __version__
 from ...models import Code
@@ -45,6 +45,9 @@ from .. import ProgressCallback, atomic_path, no_progress
 from ..pseudonymise import IDENTITY, Pseudonymiser
 from .codetext import compose_description
 from .xmlio import CODEBOOK_NS, PROJECT_NS, XmlWriter, xml_attr, xml_text
+
+if TYPE_CHECKING:
+    from ...store import Project
 
 SIDECAR = "wijkverhalen.json"
 SIDECAR_FORMAT = 1
@@ -70,7 +73,7 @@ def utf16_counter(text: str) -> Any:
     return lambda offset: offset + bisect.bisect_left(astral, offset)
 
 
-def meta_json(project: Any, key: str, default: Any) -> Any:
+def meta_json(project: Project, key: str, default: Any) -> Any:
     """A JSON value kept in the project's meta table, or ``default`` when absent or malformed."""
     raw = project.get_meta(key)
     if not raw:
@@ -196,7 +199,7 @@ def codebook_xml(codes: Sequence[Code], guids: dict[str, str]) -> str:
     return xml.getvalue()
 
 
-def export_qdc(project: Any, output: str | Path) -> int:
+def export_qdc(project: Project, output: str | Path) -> int:
     """Write the project's codebook as a .qdc file; returns the number of codes."""
     from ...errors import InvalidInput
 
@@ -209,7 +212,7 @@ def export_qdc(project: Any, output: str | Path) -> int:
     return len(codes)
 
 
-def export_qdpx(project: Any, output: str | Path, *, pseudonymise: bool = False, coder: str | None = None,
+def export_qdpx(project: Project, output: str | Path, *, pseudonymise: bool = False, coder: str | None = None,
                 offsets: str = "codepoints", progress: ProgressCallback | None = None) -> ExportSummary:
     """Write the whole project as a .qdpx file (see the module docstring)."""
     from ...errors import InvalidInput

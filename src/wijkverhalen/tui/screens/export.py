@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +37,9 @@ from ...errors import WijkError
 from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .base import WijkScreen
+
+if TYPE_CHECKING:
+    from ...store import Project
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def suggested_output(project_path: Path, kind: ExportKind) -> Path:
     return project_path.parent / name
 
 
-def run_export(project: Any, kind: str, output: Path, *, case: str | None = None, codes: tuple[str, ...] = (),
+def run_export(project: Project, kind: str, output: Path, *, case: str | None = None, codes: tuple[str, ...] = (),
                cols: str = "rol", pseudonymise: bool = False, coder: str | None = None,
                progress: Callable[[int, int, str], None] | None = None) -> str:
     """Run one export on an open project; returns a one-line summary. (No Textual in here.)"""

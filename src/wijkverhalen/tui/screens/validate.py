@@ -28,10 +28,10 @@ from textual.widgets import Button, DataTable, Header, Label, Select, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
-from ...linking.models import IndicatorMeta, Mention
 from ...linking.report import comparison_value, verdict_label
 from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
+from ...models.linking import IndicatorMeta, Mention
 from ..messages import PassageChosen
 from ..plain import plain
 from ..widgets.footer import WijkFooter

@@ -1,6 +1,10 @@
 """Frozen dataclasses shared by the core, the CLI and the TUI.
 
 They carry data between layers; only ``wijkverhalen.store`` turns them into rows.
+The linking inventories have theirs in :mod:`.linking` (areas, indicator values,
+actors, mentions) and :mod:`.areas` (the default areas and the registry that
+resolves their names). This package imports nothing of wijkverhalen but
+:mod:`wijkverhalen.errors`, so every layer, the store first, may use it.
 Offsets are always Python string indices (Unicode code points) into a
 document's canonical text, end exclusive, as in REFI-QDA.
 """

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from ..errors import DataError
-from .models import AREA_GROUPS, Area, IndicatorValue
+from ..errors import DataError, InvalidInput
+from .linking import AREA_GROUPS, Area, IndicatorValue
 
 # The aggregate of each group is what trends are read from.
 FOCUS_AREA = "BoTu"
@@ -127,6 +127,22 @@ class AreaRegistry:
         if not area.aggregate or area.group == "reference":
             return []
         return [a.name for a in self.group(area.group) if not a.aggregate]
+
+
+def check_members(names: Sequence[str], registry: AreaRegistry, group: str) -> list[str]:
+    """Canonical names of ``names``; each must be a neighbourhood of ``group`` in the registry."""
+    out: list[str] = []
+    allowed = [a.name for a in registry.group(group) if not a.aggregate]
+    for name in names:
+        found = registry.resolve(name)
+        if found is None:
+            raise InvalidInput(f"unknown area '{name}' ({registry.suggest(name)})")
+        if found not in allowed:
+            raise InvalidInput(f"'{found}' is not one of the {group.upper()} neighbourhoods "
+                               f"({', '.join(allowed)})")
+        if found not in out:
+            out.append(found)
+    return out
 
 
 def parse_new_area(spec: str, position: int) -> Area:

@@ -2,7 +2,8 @@
 
 They travel between the file parsers (:mod:`wijkverhalen.linking`), the store
 (:mod:`wijkverhalen.store.linking`), the CLI and the TUI. Kept free of imports so the
-store can use them without loading pandas or spaCy.
+store can use them without loading pandas or spaCy (and without importing the
+:mod:`wijkverhalen.linking` package: the store sits below it).
 """
 
 from __future__ import annotations
