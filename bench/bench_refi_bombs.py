@@ -23,7 +23,8 @@ Cases: ``bomb`` (three 500 MB members in a zip of about 2 MB), ``source60`` (one
 60 MB source), ``read20`` (reading a 20 MB source into an import plan, no spaCy),
 ``import4`` (a whole import of a 4 MB source: read, segment, write), ``import10x2``
 (ten 2 MB sources in one .qdpx) and ``file4`` (a 4 MB .txt through ``wijkverhalen
-import``, the file import path, for comparison). The children run
+import``, the file import path) and ``line4`` (the same text without line breaks,
+one block that spaCy gets in pieces of ``nlp.MAX_CHUNK``). The children run
 under an address-space limit (``--limit-mb``) and a time limit (``--timeout``) so a
 regression shows as MemoryError or TIMEOUT. Another checkout's figures:
 ``PYTHONPATH=../main/src python bench/bench_refi_bombs.py``.
@@ -154,8 +155,10 @@ def build_source(path: Path, megabytes: float, sources: int = 1) -> int:
     return chars
 
 
-def build_txt(path: Path, megabytes: float) -> int:
+def build_txt(path: Path, megabytes: float, one_line: bool = False) -> int:
     text = _text(int(megabytes * 1024 * 1024))
+    if one_line:  # as some PDF extractions and exports come: one paragraph, cut only at MAX_CHUNK
+        text = text.replace("\n\n", " ").replace("\n", " ")
     path.write_text(text, encoding="utf-8")
     return len(text)
 
@@ -169,6 +172,7 @@ CASES = {
     "import4": ("a 4 MB source imported whole", "import", lambda p: build_source(p, 4)),
     "import10x2": ("ten 2 MB sources imported whole", "import", lambda p: build_source(p, 2, sources=10)),
     "file4": ("a 4 MB .txt through `wijkverhalen import`", "file", lambda p: build_txt(p, 4)),
+    "line4": ("a 4 MB .txt without line breaks", "file", lambda p: build_txt(p, 4, one_line=True)),
 }
 
 

@@ -4,17 +4,22 @@ The figures are measured in bench/bench_refi_bombs.py (case file4); these tests 
 what keeps them there and that nothing it changes shows in the project: a text over
 ``importing.STREAM_CHARS`` is segmented while the store writes it (its sentences never
 all in memory) and gives exactly the rows of the text segmented first; a document's
-text goes into its row a UTF-8 slice at a time, never bound whole.
+text goes into its row a UTF-8 slice at a time, never bound whole; a text without line
+breaks is cut into spaCy's chunks in place, into exactly the chunks of before.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import tracemalloc
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen import importing, nlp
@@ -153,3 +158,89 @@ def test_a_text_goes_into_its_row_in_utf8_slices_never_bound_whole(
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO DOCUMENTS")]
     assert len(inserts) == 1
     assert "Café" not in inserts[0] and "zeroblob" in inserts[0]
+
+
+# -- the chunking of long texts (nlp._line_chunks) ------------------------------------------
+
+def _line_chunks_copying(text: str, start: int, end: int, max_chunk: int) -> list[tuple[int, str]]:
+    """The blocks as nlp cut them before issue 11's last round: by copies of each line and block."""
+    out: list[tuple[int, str]] = []
+
+    def pieces(block_start: int, block_end: int) -> None:
+        block = text[block_start:block_end]
+        stripped = block.strip()
+        offset = block_start + len(block) - len(block.lstrip())
+        while len(stripped) > max_chunk:
+            cut = stripped.rfind(" ", 0, max_chunk)
+            cut = cut if cut > 0 else max_chunk
+            out.append((offset, stripped[:cut]))
+            rest = stripped[cut:]
+            offset += cut + len(rest) - len(rest.lstrip())
+            stripped = rest.strip()
+        if stripped:
+            out.append((offset, stripped))
+
+    def starts_upper(pos: int) -> bool:
+        nl = text.find("\n", pos, end)
+        return text[pos:end if nl == -1 else nl].lstrip()[:1].isupper()
+
+    pos = start
+    first = re.search(r"\S", text)
+    first_line = text.rfind("\n", 0, first.start()) + 1 if first else -1
+    block_start: int | None = None
+    block_end = start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl == -1 else nl
+        line = text[pos:line_end]
+        if line.strip():
+            if block_start is None:
+                block_start = pos
+            block_end = line_end
+            closes = re.search(r"""[.!?…:;]["'”’)\]]*\s*$""", line) is not None or (
+                pos == first_line and starts_upper(line_end + 1))
+        else:
+            closes = True
+        if (closes or nl == -1) and block_start is not None:
+            pieces(block_start, block_end)
+            block_start = None
+        if nl == -1:
+            break
+        pos = line_end + 1
+    return out
+
+
+# Letters, capitals, spaces of several kinds (no-break, em, tab, the ASCII separators that
+# str.isspace() counts), line breaks and the punctuation that ends a sentence or a line.
+_ALPHABET = "ab Zé\u00a0\u2003\t\x1c\n\n.?:;\"')…"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=120), max_chunk=st.integers(1, 12),
+       edges=st.tuples(st.integers(0, 130), st.integers(0, 130)))
+def test_long_lines_are_cut_in_place_into_the_same_chunks(text: str, max_chunk: int, edges: tuple[int, int]) -> None:
+    start, end = sorted(min(e, len(text)) for e in edges)
+    original = nlp.MAX_CHUNK
+    nlp.MAX_CHUNK = max_chunk  # a small chunk size, so that most lines are cut
+    try:
+        assert list(nlp._line_chunks(text, start, end)) == _line_chunks_copying(text, start, end, max_chunk)
+    finally:
+        nlp.MAX_CHUNK = original
+
+
+def test_a_text_without_line_breaks_is_cut_without_copies_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "MAX_CHUNK", 1000)
+    text = " ".join(["Eén lange regel over de buren, zonder een regeleinde."] * 20_000) + "  \n"
+    tracemalloc.start()
+    try:
+        pieces = 0
+        for offset, chunk in nlp._line_chunks(text, 0, len(text)):
+            assert text[offset:offset + len(chunk)] == chunk and len(chunk) <= 1000
+            pieces += 1
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert pieces > 1000
+    # A piece at a time (and the regex's small state), never the line or the block.
+    assert peak < len(text) // 20
+
