@@ -119,8 +119,8 @@ def run(n: int, words: int, per_doc: int, folder: Path, foreign: bool) -> dict[s
     from wijkverhalen.exporters.docx import export_docx
     from wijkverhalen.exporters.markdown import export_markdown
     from wijkverhalen.exporters.matrix import export_matrix
-    from wijkverhalen.exporters.refi import export_qdpx, import_qdpx
     from wijkverhalen.exporters.tables import export_segments
+    from wijkverhalen.refi import export_qdpx, import_qdpx
 
     path = folder / "bench.wijk"
     print(f"building {n} documents of ~{words} words, {per_doc} codings each ...", flush=True)

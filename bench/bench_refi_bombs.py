@@ -1,7 +1,7 @@
 """Benchmark: what hostile and very large .qdpx files cost (wall time and peak memory).
 
 Issue 11: a 2.2 MB .qdpx holding three 500 MB members ran past 10 minutes at 4.1 GB,
-and a 60 MB source needed 2.3 GB (39x). The caps (exporters/refi/safezip.py) are now
+and a 60 MB source needed 2.3 GB (39x). The caps (refi/safezip.py) are now
 sized to real projects and checked from the sizes the zip declares before anything is
 parsed or segmented. Each case is built in a temporary folder, then imported in a
 FRESH Python process (one case's memory cannot hide another's), which reports:
@@ -54,7 +54,7 @@ kind, target, out, warm = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Pat
 limit = int(sys.argv[4]) * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from wijkverhalen.errors import WijkError
-from wijkverhalen.exporters.refi import import_qdpx, read_qdpx
+from wijkverhalen.refi import import_qdpx, read_qdpx
 from wijkverhalen.importing import import_paths
 from wijkverhalen.store import Project
 def run(path, project_path):

@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {len(result.findings)} findings ({counts}); {len(result.cases)} case views")
         if args.report:
             from wijkverhalen.linking.plots import write_plots
-            from wijkverhalen.linking.report import write_report
+            from wijkverhalen.linking.validation_report import write_report
 
             out = path.parent / "bench_validate_report"
             out.mkdir(exist_ok=True)

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wijkverhalen import codebook as codebook_module
 from wijkverhalen.codebook import (
     Codebook,
     default_codebook_path,
@@ -70,7 +69,9 @@ def test_default_path_prefers_the_packaged_resource(tmp_path: Path,
     (tmp_path / "resources" / "codebook").mkdir(parents=True)
     packaged = tmp_path / "resources" / "codebook" / "veerkracht.yaml"
     packaged.write_text("codes: []\n", encoding="utf-8")
-    monkeypatch.setattr(codebook_module.importlib.resources, "files", lambda _pkg: tmp_path)
+    import wijkverhalen.resources
+
+    monkeypatch.setattr(wijkverhalen.resources, "_PACKAGE_DIR", tmp_path)  # as in a wheel
     assert default_codebook_path() == packaged
 
 

@@ -14,7 +14,7 @@ from test_export_fixtures import coded_demo
 from wijkverhalen.errors import InvalidInput, NotFound
 from wijkverhalen.exporters.docx import export_docx
 from wijkverhalen.exporters.markdown import export_markdown, render_markdown
-from wijkverhalen.exporters.report import build_report, choose_quotes
+from wijkverhalen.exporters.summary import build_report, choose_quotes
 from wijkverhalen.models import Coding, Passage
 from wijkverhalen.store import Project
 

@@ -11,8 +11,9 @@ pytest.importorskip("textual")
 
 from textual.widgets import Checkbox, Input, Select, Static  # noqa: E402
 
+from wijkverhalen.exporters.registry import run_export  # noqa: E402
 from wijkverhalen.tui.app import make_app  # noqa: E402
-from wijkverhalen.tui.screens.export import ExportScreen, run_export  # noqa: E402
+from wijkverhalen.tui.screens.export import ExportScreen  # noqa: E402
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["wijkverhalen.store", "wijkverhalen.codebook", "wijkverhalen.importers", "wijkverhalen.nlp",
+CORE = ["wijkverhalen.store", "wijkverhalen.codebook", "wijkverhalen.importers", "wijkverhalen.nlp", "wijkverhalen.refi",
         "wijkverhalen.importing", "wijkverhalen.cli"]
 
 

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from wijkverhalen.errors import ImportError_, InvalidInput
 from wijkverhalen.importers import (
-    SUPPORTED_SUFFIXES,
     detect_turns,
     iter_import_paths,
     metadata_for,
     parse_file,
     read_metadata_csv,
+    supported_suffixes,
 )
 from wijkverhalen.importers.encoding import decode_text
 
@@ -476,7 +476,7 @@ def test_turns_always_slice_the_text_exactly(text: str) -> None:
 
 
 def test_registry_covers_formats() -> None:
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".markdown", ".docx", ".odt", ".pdf", ".vtt", ".srt"}
+    assert set(supported_suffixes()) == {".txt", ".md", ".markdown", ".docx", ".odt", ".pdf", ".vtt", ".srt"}
 
 
 def test_parse_file_unsupported_and_missing(tmp_path: Path) -> None:

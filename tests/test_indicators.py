@@ -317,7 +317,8 @@ def _loaded(imports: str) -> set[str]:
 
 def test_linking_core_imports_nothing_heavy() -> None:
     loaded = _loaded("wijkverhalen.linking.indicators, wijkverhalen.linking.actors, wijkverhalen.linking.network, "
-                     "wijkverhalen.linking.triangulation, wijkverhalen.linking.plots, wijkverhalen.linking.report, "
+                     "wijkverhalen.linking.triangulation, wijkverhalen.linking.plots, "
+                     "wijkverhalen.linking.validation_report, "
                      "wijkverhalen.cli.linking")
     for heavy in ("pandas", "networkx", "matplotlib", "spacy", "textual", "openpyxl"):
         assert heavy not in loaded

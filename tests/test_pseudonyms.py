@@ -119,8 +119,8 @@ def test_cli_add_import_list_remove(tmp_path: Path) -> None:
 
 def test_every_export_pseudonymises_but_the_text_stays(project: Project, tmp_path: Path) -> None:
     from wijkverhalen.exporters.markdown import export_markdown
-    from wijkverhalen.exporters.refi import export_qdpx
     from wijkverhalen.exporters.tables import export_segments
+    from wijkverhalen.refi import export_qdpx
 
     doc = project.documents()[0]
     text = project.document_text(doc.id)

@@ -10,11 +10,11 @@ import pytest
 from sample import SAMPLE_CODES, sample_input
 from test_export_fixtures import coded_demo
 
-from wijkverhalen.exporters.refi import export_qdc, export_qdpx
-from wijkverhalen.exporters.refi.codetext import compose_description, parse_description
-from wijkverhalen.exporters.refi.writer import variable_type
-from wijkverhalen.exporters.refi.xmlio import parse_xml
 from wijkverhalen.models import Code, IndicatorLink
+from wijkverhalen.refi import export_qdc, export_qdpx
+from wijkverhalen.refi.codetext import compose_description, parse_description
+from wijkverhalen.refi.writer import variable_type
+from wijkverhalen.refi.xmlio import parse_xml
 from wijkverhalen.store import Project
 
 xmlschema = pytest.importorskip("xmlschema")

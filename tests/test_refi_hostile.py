@@ -16,8 +16,8 @@ from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import ExchangeError
-from wijkverhalen.exporters.refi import Limits, export_qdpx, import_qdpx, read_qdpx
-from wijkverhalen.exporters.refi.safezip import SafeArchive
+from wijkverhalen.refi import Limits, export_qdpx, import_qdpx, read_qdpx
+from wijkverhalen.refi.safezip import SafeArchive
 from wijkverhalen.store import Project
 
 NS = 'xmlns="urn:QDA-XML:project:1.0"'

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import ExchangeError, ProjectError
-from wijkverhalen.exporters.refi import import_qdc, import_qdpx, read_qdpx
-from wijkverhalen.exporters.refi.offsets import OffsetConverter, decode_source, detect_mode
+from wijkverhalen.refi import import_qdc, import_qdpx, read_qdpx
+from wijkverhalen.refi.offsets import OffsetConverter, decode_source, detect_mode
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "refi"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import ExchangeError
-from wijkverhalen.exporters.refi import export_qdpx, import_qdpx, read_qdpx
+from wijkverhalen.refi import export_qdpx, import_qdpx, read_qdpx
 from wijkverhalen.store import Project
 
 NS = 'xmlns="urn:QDA-XML:project:1.0"'

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from wijkverhalen import nlp
-from wijkverhalen.exporters.refi import import_qdpx
 from wijkverhalen.models import Sentence, Turn
+from wijkverhalen.refi import import_qdpx
 from wijkverhalen.store import Project
 from wijkverhalen.store import documents as store_documents
 

@@ -16,8 +16,8 @@ from xml.etree.ElementTree import Element
 import pytest
 from sample import SAMPLE_CODES, sample_input
 
-from wijkverhalen.exporters.refi import export_qdpx
-from wijkverhalen.exporters.refi.xmlio import parse_xml
+from wijkverhalen.refi import export_qdpx
+from wijkverhalen.refi.xmlio import parse_xml
 from wijkverhalen.store import Project
 
 P = "{urn:QDA-XML:project:1.0}"
@@ -158,7 +158,7 @@ def test_nvivo_windows_convention_utf16_offsets(exported: tuple[Project, Path]) 
 
 
 def test_utf16_export_comes_back_exact(exported: tuple[Project, Path]) -> None:
-    from wijkverhalen.exporters.refi import import_qdpx
+    from wijkverhalen.refi import import_qdpx
 
     project, tmp = exported
     export_qdpx(project, tmp / "nvivo.qdpx", coder="anna", offsets="utf16")

@@ -13,9 +13,9 @@ from sample import SAMPLE_CODES
 from test_export_fixtures import coded_demo
 
 from wijkverhalen.errors import InvalidInput
-from wijkverhalen.exporters.refi import export_qdc, export_qdpx, import_qdc, import_qdpx
 from wijkverhalen.importers.turns import detect_turns
 from wijkverhalen.models import ParsedDocument, Sentence
+from wijkverhalen.refi import export_qdc, export_qdpx, import_qdc, import_qdpx
 from wijkverhalen.store import DocumentInput, Project
 
 TOKENS = ["woord", "Vertrouwen", " ", " ", "\n", "\r\n", "\n\n", "😀", "👍🏽", "🇳🇱", "e\u0301", "ï", "ß",

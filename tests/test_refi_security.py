@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from wijkverhalen.errors import ExchangeError
-from wijkverhalen.exporters.refi import Limits, import_qdc, import_qdpx, read_qdpx
-from wijkverhalen.exporters.refi.safezip import SafeArchive, safe_member_name
+from wijkverhalen.refi import Limits, import_qdc, import_qdpx, read_qdpx
+from wijkverhalen.refi.safezip import SafeArchive, safe_member_name
 
 NS = 'xmlns="urn:QDA-XML:project:1.0"'
 CODES = ('<CodeBook><Codes><Code guid="00000000-0000-4000-8000-0000000000c1" name="c" isCodable="true"/>'

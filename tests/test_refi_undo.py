@@ -10,7 +10,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from wijkverhalen.cli import cli
-from wijkverhalen.exporters.refi import import_qdpx
+from wijkverhalen.refi import import_qdpx
 from wijkverhalen.store import Project
 
 DATA = Path(__file__).parent / "data" / "refi"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,8 +19,8 @@ from wijkverhalen.cli import cli
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.exporters.docx import _column_widths, export_docx
 from wijkverhalen.exporters.markdown import export_markdown
-from wijkverhalen.exporters.report import CodeSection, aantal, build_report
-from wijkverhalen.exporters.triangulation import verdict_view
+from wijkverhalen.exporters.summary import CodeSection, aantal, build_report
+from wijkverhalen.exporters.summary_verdicts import verdict_view
 from wijkverhalen.linking.indicators import import_indicator_file
 from wijkverhalen.models import Code
 from wijkverhalen.store import Project
@@ -181,22 +181,27 @@ def test_counts_are_dutch_with_plurals(demo_docx: tuple[Path, Path]) -> None:
         assert english not in text.replace("Triangulatie: ", "")  # rules' own words come from linking
 
 
-def test_verdict_adapter_words_any_verdict_model_in_dutch() -> None:
-    legacy = SimpleNamespace(verdict="converges", reason="3 passages; BoTu +4")
-    view = verdict_view(legacy, {"converges": "bevestigt"}, {"converges": "same direction"})
-    assert (view.verdict, view.evidence, view.rule) == ("consistent met", "3 passages; BoTu +4", "same direction")
-    assert verdict_view(SimpleNamespace(verdict="diverges"), {}).verdict == "tegenstrijdig"
-    # A newer model: a verdict object with its Dutch word, evidence as a list, its own rule.
-    newer = SimpleNamespace(verdict=SimpleNamespace(key="partial", nl="deels consistent"),
-                            evidence=["4 passages van 3 respondenten", "BoTu +2,1 tegen Rotterdam +0,4"],
-                            rule="richting gelijk, niet sterker dan de eigen schommeling")
-    view = verdict_view(newer, {})
-    assert view.verdict == "deels consistent" and view.key == "partial"
-    assert view.evidence == "4 passages van 3 respondenten; BoTu +2,1 tegen Rotterdam +0,4"
-    assert view.rule.startswith("richting gelijk")
-    flagged = verdict_view(SimpleNamespace(verdict="mixed", verdict_nl="gemengd", reason="5+ 5-",
-                                           flags=["verhalen na de laatste editie (2020)"]), {})
-    assert flagged.verdict == "gemengd" and flagged.evidence == "5+ 5-; let op: verhalen na de laatste editie (2020)"
+def _finding(**kw: Any) -> Any:
+    from wijkverhalen.linking.triangulation import Finding
+
+    base = dict(code_id="c", code_label="C", indicator="i", link_direction="+", aspect="level", hypothesis=False,
+                qual=None, quant=None, expected=1, verdict="agreement", verdict_nl="consistent met", silent="",
+                rule="same direction", reason="3 passages; BoTu +4")
+    return Finding(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def test_verdicts_are_worded_in_the_protocols_dutch() -> None:
+    view = verdict_view(_finding())
+    assert (view.key, view.verdict, view.evidence, view.rule) == (
+        "agreement", "consistent met", "3 passages; BoTu +4", "same direction")
+    dutch = verdict_view(_finding(verdict="partial agreement", verdict_nl="deels consistent",
+                                  reason_nl="4 passages van 3 respondenten", rule="", rule_nl=""),
+                         {"partial agreement": "some reference areas, not all"})
+    assert dutch.verdict == "deels consistent" and dutch.evidence == "4 passages van 3 respondenten"
+    assert dutch.rule == "some reference areas, not all"  # the validation's stated rule
+    flagged = verdict_view(_finding(verdict="silence", verdict_nl="stil", reason="5+ 5-",
+                                    flags_nl=["verhalen na de laatste editie (2020)"]))
+    assert flagged.verdict == "stil" and flagged.evidence == "5+ 5-; let op: verhalen na de laatste editie (2020)"
 
 
 # ----------------------------------------------------------------------------- Index+
@@ -251,7 +256,7 @@ def test_index_states_the_aggregation_rule_and_flags_in_dutch(tmp_path: Path) ->
     with Project.create(tmp_path / "p.wijk", codes=codes, coder="anna") as project:
         import_indicator_file(project, table, "anna")
         project.set_nprz_members(["Carnisse", "Hillesluis", "Tarwewijk"])
-        from wijkverhalen.exporters.report_index import index_section
+        from wijkverhalen.exporters.summary_index import index_section
 
         [item] = index_section(project, ["vertrouwen_gebiedsbestuur"], [])
     # (40 * 7000 + 50 * 3000) / 10000 = 43.0

@@ -16,7 +16,7 @@ from pdfmaker import write_pdf
 
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import ImportError_
-from wijkverhalen.importers import IMPORTERS, detect_turns, iter_import_paths, parse_file
+from wijkverhalen.importers import detect_turns, importer_for, iter_import_paths, parse_file
 from wijkverhalen.importers.turns import LabelHint
 
 DATA = Path(__file__).parent / "data" / "turns"
@@ -353,7 +353,7 @@ def test_pdf_protected_without_a_user_password_opens(tmp_path: Path) -> None:
 
 
 def test_new_formats_are_registered_for_cli_and_workbench(tmp_path: Path) -> None:
-    assert {IMPORTERS[s].format for s in (".vtt", ".srt", ".pdf")} == {"vtt", "srt", "pdf"}
+    assert {importer_for("x" + s).format for s in (".vtt", ".srt", ".pdf")} == {"vtt", "srt", "pdf"}
     (tmp_path / "a.vtt").write_text(VTT, encoding="utf-8")
     write_pdf(tmp_path / "b.pdf", [["I: Hallo", "R: Dag"]])
     files, skipped = iter_import_paths([tmp_path])

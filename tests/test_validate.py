@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from wijkverhalen.cli import cli
 from wijkverhalen.errors import DataError, NotFound
 from wijkverhalen.linking.plots import write_plots
-from wijkverhalen.linking.report import to_json, to_markdown, write_report
 from wijkverhalen.linking.triangulation import (
     AGREEMENT,
     DISSONANCE,
@@ -28,6 +27,7 @@ from wijkverhalen.linking.triangulation import (
     ValidationOptions,
     validate,
 )
+from wijkverhalen.linking.validation_report import to_json, to_markdown, write_report
 from wijkverhalen.models import Code, IndicatorLink, ParsedDocument, Sentence, Turn
 from wijkverhalen.models.linking import IndicatorValue
 from wijkverhalen.store import DocumentInput, Project

@@ -11,7 +11,6 @@ column. :func:`dump_codebook` writes the same format back (``parse(dump(cb)) == 
 from __future__ import annotations
 
 import difflib
-import importlib.resources
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -105,17 +104,13 @@ def validate_codebook_file(path: str | Path) -> list[CodebookError]:
 
 
 def default_codebook_path() -> Path:
-    """The bundled ``veerkracht.yaml``: package resource first, source checkout second."""
-    try:  # wheels: pyproject force-includes codebook/ as wijkverhalen/resources/codebook/
-        resource = importlib.resources.files("wijkverhalen") / "resources" / "codebook" / "veerkracht.yaml"
-        if resource.is_file():
-            return Path(str(resource))
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
-        pass
-    checkout = Path(__file__).resolve().parents[2] / "codebook" / "veerkracht.yaml"
-    if checkout.is_file():  # editable installs and source checkouts
-        return checkout
-    raise CodebookError("the bundled codebook veerkracht.yaml is missing from this install")
+    """The bundled ``veerkracht.yaml`` (a wheel's resources, else the source checkout)."""
+    from .resources import resource_path
+
+    path = resource_path("codebook/veerkracht.yaml")
+    if not path.is_file():
+        raise CodebookError("the bundled codebook veerkracht.yaml is missing from this install")
+    return path
 
 
 def _read_text(path: str | Path) -> str:

@@ -53,7 +53,7 @@ class Units:
 
 def counted_documents(project: Project, coders: Sequence[str], documents: Sequence[int]) -> dict[str, set[int]]:
     """Per coder, the documents that count: the ones they marked done, else all."""
-    marks = project.done_marks() if hasattr(project, "done_marks") else {}
+    marks = project.done_marks()
     out = {}
     for coder in coders:
         done = marks.get(coder)

@@ -118,7 +118,7 @@ def cli() -> None:
 from . import (  # noqa: E402,F401,E501  (register the commands)
     analysis,
     backup,
-    codebook_edit,
+    codebook,
     coding,
     core,
     documents,

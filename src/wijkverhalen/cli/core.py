@@ -1,4 +1,4 @@
-"""Core commands: init, import, codebook, search, code, undo, segments, stats."""
+"""Core commands: init, import, search, code, undo, segments, stats."""
 
 from __future__ import annotations
 
@@ -58,7 +58,21 @@ def init(project: Path, codebook_file: Path | None, no_actors: bool, coder: str 
 _LISTED = 20
 
 
-@cli.command("import")
+class ImportCommand(click.Command):
+    """``import``, whose help names the formats registered when it is shown (``{formats}``)."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        from ..importers.registry import format_names
+
+        return self._help.replace("{formats}", ", ".join(format_names())) if self._help else None
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+
+@cli.command("import", cls=ImportCommand)
 @project_argument
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--metadata", "metadata_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -73,7 +87,7 @@ _LISTED = 20
 @coder_option
 def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, speaker_pattern: str | None,
             pipeline: str | None, workers: int | None, docx_properties: bool, coder: str | None) -> None:
-    """Import interviews (txt, md, docx, odt, pdf, vtt, srt; folders recursively).
+    """Import interviews ({formats}; folders recursively).
 
     Broken, hostile or unsupported files and symbolic links out of a folder are
     listed with the reason; the others still import. Importing the same text
@@ -124,107 +138,6 @@ def import_(project: Path, paths: tuple[Path, ...], metadata_csv: Path | None, s
             click.echo(f"  {what}: ... and {len(items) - _LISTED} more", err=True)
     if report.failed and not report.imported and not report.duplicates:
         raise SystemExit(1)
-
-
-@cli.group()
-def codebook() -> None:
-    """Check, show, sync and export codebooks."""
-
-
-@codebook.command("check")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def codebook_check(file: Path) -> None:
-    """Validate a codebook YAML; every error names file, line and column.
-
-    \b
-    Example:
-      wijkverhalen codebook check codebook/veerkracht.yaml
-    """
-    from ..codebook import load_codebook, validate_codebook_file
-
-    errors = validate_codebook_file(file)
-    if errors:
-        for err in errors:
-            click.echo(f"error: {err.one_line()}", err=True)
-        raise SystemExit(1)
-    cb = load_codebook(file)
-    click.echo(f"{file}: ok, {len(cb.codes)} codes")
-
-
-@codebook.command("show")
-@project_argument
-@json_option
-def codebook_show(project: Path, as_json: bool) -> None:
-    """Show the project's code tree with counts.
-
-    \b
-    Example:
-      wijkverhalen codebook show botu.wijk
-    """
-    from dataclasses import asdict
-
-    with opened(project) as proj:
-        codes = proj.codes()
-        counts = proj.code_counts()
-    if as_json:
-        echo_json([{**asdict(c), "codings": counts.get(c.id, 0)} for c in codes])
-        return
-    depth: dict[str, int] = {}
-    rows = []
-    for c in codes:
-        depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
-        rows.append(["  " * depth[c.id] + c.label, c.gloss, c.id, counts.get(c.id, 0)])
-    table(None, ["code", "gloss", "id", "codings"], rows, no_wrap=("id",))
-
-
-@codebook.command("sync")
-@project_argument
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--merge-into", default=None, help="Code that receives codings of codes the file drops.")
-@coder_option
-def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str | None) -> None:
-    """Apply a changed codebook YAML to the project by id (one undoable step).
-
-    Renamed codes keep their codings, new codes are added; a dropped code with
-    codings is refused unless --merge-into says where its codings go.
-
-    \b
-    Example:
-      wijkverhalen codebook sync botu.wijk codebook/veerkracht.yaml --merge-into netwerken
-    """
-    from ..codebook import load_codebook
-
-    cb = load_codebook(file)
-    with opened(project) as proj:
-        report = proj.sync_codes(cb.codes, resolve_coder(coder), merge_into=merge_into, version=cb.version)
-    click.echo(f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}")
-    for old, new in report.merged.items():
-        click.echo(f"  codings of {old} moved to {new}")
-
-
-@codebook.command("export")
-@project_argument
-@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
-              help="Write to this file (repeatable; default: standard output).")
-def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
-    """Write the project's codebook back out as YAML.
-
-    \b
-    Example:
-      wijkverhalen codebook export botu.wijk -o codebook-2021.yaml
-    """
-    from ..codebook import dump_codebook
-    from ..exporters import atomic_output
-
-    with opened(project) as proj:
-        text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
-                             version=proj.get_meta("codebook_version") or "")
-    if not outputs:
-        click.echo(text, nl=False)
-    for output in outputs:
-        with atomic_output(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        click.echo(f"wrote {output}")
 
 
 @cli.command()

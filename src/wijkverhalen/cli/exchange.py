@@ -1,4 +1,7 @@
-"""Exchange commands: REFI-QDA import (``qdpx import``, ``codebook import-qdc``) and pseudonyms."""
+"""Exchange commands: REFI-QDA project import (``qdpx import``) and pseudonyms.
+
+``codebook import-qdc`` lives with its group in :mod:`wijkverhalen.cli.codebook`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ from .common import (
     resolve_coder,
     table,
 )
-from .core import codebook
 
 
 def project_then_file(command: str, first: Path, second: Path, suffixes: tuple[str, ...]) -> tuple[Path, Path]:
@@ -35,7 +37,7 @@ def project_then_file(command: str, first: Path, second: Path, suffixes: tuple[s
     return first, second
 
 
-def _print_summary(summary: object, as_json: bool) -> None:
+def print_summary(summary: object, as_json: bool) -> None:
     if as_json:
         echo_json(summary.to_dict())  # type: ignore[attr-defined]
         return
@@ -76,7 +78,7 @@ def qdpx_import(project: Path, file: Path, offsets: str, merge: bool, dry_run: b
       wijkverhalen qdpx import x.wijk atlas.qdpx --dry-run
     """
     project, file = project_then_file("qdpx import", project, file, (".qdpx", ".qde", ".zip"))
-    from ..exporters.refi import import_qdpx
+    from ..refi import import_qdpx
     from .export import progress_bar
 
     with progress_bar("qdpx") as bar:
@@ -84,30 +86,7 @@ def qdpx_import(project: Path, file: Path, offsets: str, merge: bool, dry_run: b
         summary = import_qdpx(file, project, coder=resolve_coder(coder), offsets=offsets, merge=merge,
                               dry_run=dry_run, workers=workers,
                               progress=lambda d, t, w: bar.update(task, completed=d, total=t, description=w))
-    _print_summary(summary, as_json)
-
-
-@codebook.command("import-qdc")
-@project_argument
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Report what would be imported without writing.")
-@coder_option
-@json_option
-def codebook_import_qdc(project: Path, file: Path, dry_run: bool, coder: str | None, as_json: bool) -> None:
-    """Add the codes of a REFI-QDA codebook (.qdc) to PROJECT (created if missing).
-
-    Codes already in the project (same id or GUID) are kept as they are; new codes
-    are added under their parents with colours and descriptions.
-
-    \b
-    Example:
-      wijkverhalen codebook import-qdc botu.wijk taguette-codes.qdc
-    """
-    project, file = project_then_file("codebook import-qdc", project, file, (".qdc", ".xml"))
-    from ..exporters.refi import import_qdc
-
-    summary = import_qdc(file, project, coder=resolve_coder(coder), dry_run=dry_run)
-    _print_summary(summary, as_json)
+    print_summary(summary, as_json)
 
 
 @cli.group()

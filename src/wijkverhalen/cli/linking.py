@@ -1,4 +1,4 @@
-"""Linking commands: indicators, actors, code-indicator links, validate, export network.
+"""Linking commands: actors, code-indicator links, validate.
 
 All heavy lifting is in :mod:`wijkverhalen.linking`; these commands parse options,
 call the core and print. pandas, spaCy, networkx and matplotlib are imported inside
@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import InvalidInput
 from . import cli
 from .common import (
     coder_option,
@@ -23,144 +22,8 @@ from .common import (
     resolve_coder,
     table,
 )
-from .export import export
 
 _DIRECTIONS = {"+": "+", "up": "+", "plus": "+", "-": "-", "down": "-", "minus": "-"}
-
-
-# ----------------------------------------------------------------------------- indicators
-
-
-@cli.group()
-def indicators() -> None:
-    """Quantitative data (Index+ / Wijkprofiel): import tables, list indicators and areas."""
-
-
-@indicators.command("import")
-@project_argument
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sheet", default=None, help="Sheet of an XLSX/ODS workbook (default: the first).")
-@click.option("--form", type=click.Choice(["auto", "long", "wide-years", "wide-indicators", "wide-areas"]),
-              default="auto", show_default=True, help="Layout of the table (auto detects it from the column names).")
-@click.option("--area-column", default=None, help="The column with the neighbourhood names (default: detected).")
-@click.option("--year-column", default=None, help="The column with the year or edition (default: detected).")
-@click.option("--year", type=click.IntRange(1900, 2100), default=None,
-              help="The edition of a table without a year column (a detail export of one year).")
-@click.option("--only", multiple=True, metavar="INDICATOR", help="Import only this indicator (repeatable).")
-@click.option("--skip", multiple=True, metavar="INDICATOR", help="Leave this indicator out (repeatable).")
-@click.option("--districts", is_flag=True,
-              help="The area column holds districts (gebieden such as Delfshaven): import them as districts.")
-@click.option("--source", default="", help="Source of values without a source column, e.g. 'Wijkprofiel Rotterdam'.")
-@click.option("--new-area", "new_areas", multiple=True, metavar="NAME=GROUP",
-              help="Accept an area the project does not know yet; GROUP is botu, nprz, reference or other.")
-@coder_option
-def indicators_import(project: Path, file: Path, sheet: str | None, form: str, area_column: str | None,
-                      year_column: str | None, year: int | None, only: tuple[str, ...], skip: tuple[str, ...],
-                      districts: bool, source: str, new_areas: tuple[str, ...], coder: str | None) -> None:
-    """Import a CSV/XLSX table of indicator values (Wijkprofiel, CBS or your own).
-
-    The layout and the role of each column are detected and printed: area and
-    year columns (jaar, editie, periode), identifiers (wijk_slug, wijkcode),
-    districts (gebied) and text are never read as indicators. Long form has
-    area, year, indicator, value (and optionally unit, schaal, beter, bron,
-    label); wide forms have one column per year, per indicator or per area. A
-    table without a year column needs --year. A district where a neighbourhood
-    is expected is an error (older map exports put the district in 'wijknaam').
-    Importing a changed table again updates the values it holds (undoable).
-
-    \b
-    Example:
-      wijkverhalen indicators import botu.wijk data/indicators_illustrative.csv
-      wijkverhalen indicators import botu.wijk wijkprofiel.csv --skip veiligheidsindex
-      wijkverhalen indicators import botu.wijk detail_bospolder.csv --year 2020 --source "Wijkprofiel 2020"
-      wijkverhalen indicators import botu.wijk kaart.csv --area-column buurtnaam
-      wijkverhalen indicators import botu.wijk extra.csv --new-area "Spangen=other"
-    """
-    from ..linking.indicators import TableOptions, import_indicator_file
-    from ..models.areas import parse_new_area
-
-    options = TableOptions(sheet=sheet, form=form, area_column=area_column, year_column=year_column, year=year,
-                           only=only, skip=skip, districts=districts, source=source)
-    with opened(project) as proj:
-        start = len(proj.areas())
-        areas = tuple(parse_new_area(spec, start + i) for i, spec in enumerate(new_areas))
-        report = import_indicator_file(proj, file, resolve_coder(coder), new_areas=areas, options=options)
-    where = f"{file}" + (f" [{report.sheet}]" if report.sheet else "")
-    click.echo(f"{where} ({report.form}): {report.added} value(s) added, {report.changed} changed, "
-               f"{report.unchanged} unchanged" + (f", {report.skipped_empty} empty cell(s) skipped"
-                                                  if report.skipped_empty else ""))
-    read = [f"{col} = {role}" for col, role in report.columns.items()]
-    if read:
-        click.echo("  columns: " + "; ".join(read))
-    if report.new_indicators:
-        click.echo(f"  new indicators: {', '.join(report.new_indicators)}")
-    if report.new_areas:
-        click.echo(f"  new areas: {', '.join(report.new_areas)}")
-
-
-@indicators.command("list")
-@project_argument
-@click.option("--values", "show_values", is_flag=True, help="List every value with its provenance.")
-@click.option("--indicator", "indicator_ids", multiple=True, help="Only this indicator (repeatable).")
-@json_option
-def indicators_list(project: Path, show_values: bool, indicator_ids: tuple[str, ...], as_json: bool) -> None:
-    """List indicators with unit, scale, better direction, source, years and linked codes.
-
-    \b
-    Example:
-      wijkverhalen indicators list botu.wijk
-      wijkverhalen indicators list botu.wijk --values --indicator contact_buren --json
-    """
-    from dataclasses import asdict
-
-    with opened(project) as proj:
-        inds = [i for i in proj.indicators() if not indicator_ids or i.id in indicator_ids]
-        unknown = sorted(set(indicator_ids) - {i.id for i in inds})
-        if unknown:
-            raise InvalidInput(f"no indicator {', '.join(unknown)} (see 'wijkverhalen indicators list')")
-        values = proj.indicator_values([i.id for i in inds]) if show_values else []
-    if as_json:
-        echo_json({"indicators": [asdict(i) for i in inds], "values": values} if show_values
-                  else [asdict(i) for i in inds])
-        return
-    if show_values:
-        meta = {i.id: i for i in inds}
-        table(f"{len(values)} value(s)", ["indicator", "area", "year", "value", "unit", "scale", "better",
-                                          "source", "edition", "file", "row"],
-              [[v["indicator"], v["area"], v["year"], f"{v['value']:g}", v["unit"], meta[v["indicator"]].scale,
-                meta[v["indicator"]].better, v["source"], v["edition"] or v["year"],
-                v["file"] + (f" [{v['sheet']}]" if v["sheet"] else ""), v["row"]] for v in values])
-        return
-    table(f"{len(inds)} indicator(s)", ["id", "label", "unit (scale)", "better", "source", "years", "areas",
-                                        "linked codes"],
-          [[i.id, i.label, i.unit + (f" ({i.scale})" if i.scale else ""), i.better, i.meta.source, _years(i.years),
-            len(i.areas), ", ".join(i.linked_codes)] for i in inds])
-
-
-def _years(years: tuple[int, ...]) -> str:
-    return f"{years[0]}-{years[-1]} ({len(years)})" if years else ""
-
-
-@indicators.command("areas")
-@project_argument
-@json_option
-def indicators_areas(project: Path, as_json: bool) -> None:
-    """List the areas the project knows, their group and the names that map to them.
-
-    \b
-    Example:
-      wijkverhalen indicators areas botu.wijk
-    """
-    from dataclasses import asdict
-
-    with opened(project) as proj:
-        areas = proj.areas()
-    if as_json:
-        echo_json([asdict(a) for a in areas])
-        return
-    table(None, ["area", "group", "level", "district", "aggregate", "also written as"],
-          [[a.name, a.group, a.level, a.district, "yes" if a.aggregate else "", ", ".join(a.aliases)]
-           for a in areas])
 
 
 # ----------------------------------------------------------------------------- links
@@ -482,9 +345,9 @@ def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, c
       wijkverhalen validate botu.wijk -o validatie.md -o validatie.xlsx --plots figuren/
       wijkverhalen validate botu.wijk --case "Delfshaven Helpt" --min-respondents 2
     """
-    from ..linking.report import print_validation, report_format, to_json, write_report
     from ..linking.triangulation import ValidationOptions
     from ..linking.triangulation import validate as run_validation
+    from ..linking.validation_report import print_validation, report_format, to_json, write_report
 
     for out in outputs:
         report_format(out)
@@ -509,54 +372,3 @@ def validate(project: Path, outputs: tuple[Path, ...], plots_dir: Path | None, c
         click.echo(f"wrote {sum(len(v) for v in plots.values())} plot file(s) to {plots_dir}")
     for out in outputs:
         click.echo(f"wrote {out}")
-
-
-# ----------------------------------------------------------------------------- export network
-
-
-@export.command("network")
-@project_argument
-@click.option("-o", "--output", "outputs", multiple=True, required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write: .gexf, .graphml (Gephi) or .xlsx (Kumu); repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "xlsx"]), default=None,
-              help="Format when the file name does not tell it.")
-@click.option("--case", default=None, help="Only the documents of this case.")
-@click.option("--confirmed-only", is_flag=True, help="Only confirmed mentions (default: all but rejected).")
-@click.option("--tie-level", type=click.Choice(["document", "passage"]), default="document", show_default=True,
-              help="Actor ties count shared documents, or shared passages (speaker turns).")
-@click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
-              help="Leave out ties weaker than this.")
-@click.option("--no-codes", is_flag=True, help="Leave out actor-code ties.")
-@click.option("--respondents", is_flag=True, help="Add a node per document (respondent) tied to the actors it names.")
-@click.option("--max-ties", type=click.IntRange(0), default=1, show_default=True,
-              help="Actors with at most this many actor ties are reported as having few ties.")
-def export_network(project: Path, outputs: tuple[Path, ...], fmt: str | None, case: str | None,
-                   confirmed_only: bool, tie_level: str, min_weight: int, no_codes: bool, respondents: bool,
-                   max_ties: int) -> None:
-    """Export the actor network (actor-actor and actor-code ties) for Gephi or Kumu.
-
-    Also reports who is hardly in the network: actors never mentioned or with few
-    ties, and respondent groups (rol) whose stories name few actors.
-
-    \b
-    Example:
-      wijkverhalen export network botu.wijk -o netwerk.gexf -o netwerk.xlsx
-      wijkverhalen export network botu.wijk -o dh.graphml --case "Delfshaven Helpt" --respondents
-    """
-    from ..linking import network
-
-    for out in outputs:
-        network.network_format(out, fmt)
-    options = network.NetworkOptions(confirmed_only=confirmed_only, case=case, tie_level=tie_level, min_weight=min_weight,
-                             include_codes=not no_codes, include_respondents=respondents)
-    with opened(project) as proj:
-        graph = network.build_network(proj, options)
-        report = network.inclusiveness(proj, options, max_ties=max_ties)
-    for out in outputs:
-        written = network.write_network(graph, out, fmt)
-        click.echo(f"wrote {out} ({written})")
-    s = network.network_summary(graph)
-    click.echo(f"{s['nodes']} node(s) {s['node_kinds']}, {s['edges']} tie(s) {s['tie_kinds']}")
-    for line in network.inclusiveness_lines(report):
-        click.echo(line)

@@ -1,4 +1,7 @@
-"""Exporters: the coded summary (Markdown, DOCX), segment tables, matrices, REFI-QDA.
+"""Exporters: the coded summary (Markdown, DOCX), segment tables, matrices, the network.
+
+:mod:`.registry` lists them (the CLI's ``export`` and the workbench's export screen
+are built from it); REFI-QDA lives in its own package, :mod:`wijkverhalen.refi`.
 
 Each exporter reads a :class:`~wijkverhalen.store.Project`, writes one file
 atomically (a crash never leaves half a report behind) and reports progress through
@@ -12,7 +15,6 @@ that need them, so importing this package is cheap.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,8 @@ def _temp_beside(target: Path) -> Path:
     (``tempfile.mkstemp`` creates files readable only by their owner, so the report
     a researcher shares would come out with the wrong permissions.)
     """
+    import secrets  # not at import: `wijkverhalen --help` reads the exporter registry
+
     for _ in range(100):
         tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.part{target.suffix}"
         try:

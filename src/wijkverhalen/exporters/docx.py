@@ -1,4 +1,4 @@
-"""Render the coded summary (:class:`~.report.Report`) as a Word document (python-docx).
+"""Render the coded summary (:class:`~.summary.Report`) as a Word document (python-docx).
 
 The document is A4 with 2.5 cm margins and page numbers in the footer (a ``PAGE``
 field). It uses Word's own styles so researchers can restyle it with their report
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import ProgressCallback, atomic_path
-from .report import CodeSection, Report, ReportPart, aantal, build_report
-from .report_index import IndexIndicator, number_nl
+from .summary import CodeSection, Report, ReportPart, aantal, build_report
+from .summary_index import IndexIndicator, number_nl
 
 if TYPE_CHECKING:
     from ..store import Project
@@ -365,8 +365,6 @@ def _index(document: Any, part: ReportPart, report: Report, styles: _Styles, fig
                 paragraph.add_run(_clean(f". Bewijs: {note.detail}"))
             if note.rule:
                 paragraph.add_run(_clean(f". Regel: {note.rule}")).italic = True
-    if report.triangulation_note:
-        _italic(document, report.triangulation_note)
 
 
 def _plot(document: Any, item: IndexIndicator, figures: Path, k: int) -> None:

@@ -1,4 +1,4 @@
-"""Render the coded summary (:class:`~.report.Report`) as Markdown.
+"""Render the coded summary (:class:`~.summary.Report`) as Markdown.
 
 The output is plain CommonMark with pipe tables, so it reads well as text, renders
 on GitHub/GitLab and converts with pandoc. Headings follow the codebook hierarchy
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ProgressCallback, atomic_output
-from .report import CodeSection, Report, ReportPart, aantal, build_report
-from .report_index import number_nl
+from .summary import CodeSection, Report, ReportPart, aantal, build_report
+from .summary_index import number_nl
 
 if TYPE_CHECKING:
     from ..store import Project
@@ -145,8 +145,6 @@ def _index(part: ReportPart, report: Report, figures: Path | None, relative_to: 
             lines.append(text)
         if item.notes:
             lines.append("")
-    if report.triangulation_note:
-        lines += [f"*{escape(report.triangulation_note)}*", ""]
     return lines
 
 

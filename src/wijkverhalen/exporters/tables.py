@@ -205,7 +205,7 @@ def segment_rows(project: Project, *, codes: Sequence[str] = (), case: str | Non
     """Header and rows of the segment table, ordered by document and position."""
     from ..analysis.frames import code_tree
     from ..errors import InvalidInput
-    from .report import resolve_case_documents
+    from .summary import resolve_case_documents
 
     progress = progress or no_progress
     anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY

@@ -1,6 +1,6 @@
 """Read interview files into :class:`~wijkverhalen.models.ParsedDocument` (no database).
 
-One module per format, registered by file suffix in :data:`IMPORTERS`; each
+One module per format, registered by file suffix in :mod:`.registry`; each
 returns the canonical text and the metadata the file itself carries (front
 matter, document properties). :func:`parse_file` adds speaker turns. Sidecar CSV
 metadata is read separately (:func:`read_metadata_csv`, :func:`metadata_for`)
@@ -17,60 +17,39 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
 from wijkverhalen.errors import ImportError_
-from wijkverhalen.importers.docx import extract_docx
 from wijkverhalen.importers.extracted import Extracted
 from wijkverhalen.importers.metadata import metadata_for, read_metadata_csv, split_front_matter
-from wijkverhalen.importers.odt import extract_odt
-from wijkverhalen.importers.pdf import extract_pdf
-from wijkverhalen.importers.subtitles import extract_srt, extract_vtt
-from wijkverhalen.importers.text import extract_text
+from wijkverhalen.importers.registry import (
+    Importer,
+    format_names,
+    importer_for,
+    register_importer,
+    supported_suffixes,
+)
 from wijkverhalen.importers.turns import DEFAULT_SPEAKER_PATTERN, detect_turns, turns_from_labels
 from wijkverhalen.models import ParsedDocument
 from wijkverhalen.textsafe import printable
 
 __all__ = [
     "DEFAULT_SPEAKER_PATTERN",
-    "FORMAT_NAMES",
-    "IMPORTERS",
     "Extracted",
-    "SUPPORTED_SUFFIXES",
     "Importer",
     "detect_turns",
+    "format_names",
+    "importer_for",
     "iter_import_paths",
     "metadata_for",
     "parse_file",
     "read_metadata_csv",
+    "register_importer",
     "split_front_matter",
+    "supported_suffixes",
 ]
 
-
-class Importer(NamedTuple):
-    """A format: its short name (stored as ``Document.format``) and its reader."""
-
-    format: str
-    # extract(path, *, properties: bool, warnings: list[str] | None)
-    #   -> (text, metadata), or an Extracted that also says where speakers are
-    extract: Callable[..., tuple[str, dict[str, str]] | Extracted]
-
-
-IMPORTERS: dict[str, Importer] = {
-    ".txt": Importer("txt", extract_text),
-    ".md": Importer("md", extract_text),
-    ".markdown": Importer("md", extract_text),
-    ".docx": Importer("docx", extract_docx),
-    ".odt": Importer("odt", extract_odt),
-    ".vtt": Importer("vtt", extract_vtt),
-    ".srt": Importer("srt", extract_srt),
-    ".pdf": Importer("pdf", extract_pdf),
-}
-SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(IMPORTERS)
-#: The format names, for help texts that list what can be imported ("txt, md, docx, ...").
-FORMAT_NAMES: tuple[str, ...] = tuple(dict.fromkeys(i.format for i in IMPORTERS.values()))
 
 # Why common look-alikes are refused, so the user knows what to do instead.
 _UNSUPPORTED_REASONS = {
@@ -89,11 +68,11 @@ def _unsupported_reason(path: Path) -> str:
     if suffix in _UNSUPPORTED_REASONS:
         return _UNSUPPORTED_REASONS[suffix]
     kind = f"'{suffix}'" if suffix else "without a suffix"
-    return f"unsupported file type {kind} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+    return f"unsupported file type {kind} (supported: {', '.join(supported_suffixes())})"
 
 
 def _is_supported(path: Path) -> bool:
-    return path.suffix.lower() in IMPORTERS and not path.name.startswith("~$")
+    return importer_for(path) is not None and not path.name.startswith("~$")
 
 
 def parse_file(path: Path, *, speaker_pattern: str | None = None, properties: bool = False,
@@ -108,13 +87,13 @@ def parse_file(path: Path, *, speaker_pattern: str | None = None, properties: bo
     to ``warnings``.
     """
     path = Path(path)
-    importer = IMPORTERS.get(path.suffix.lower())
+    importer = importer_for(path)
     if importer is None or path.name.startswith("~$"):
         raise ImportError_(_unsupported_reason(path), path=path)
     if not path.is_file():
         raise ImportError_("not found" if not path.exists() else "not a file", path=path)
     try:
-        extracted = importer.extract(path, properties=properties, warnings=warnings)
+        extracted = importer.reader()(path, properties=properties, warnings=warnings)
         if not isinstance(extracted, Extracted):
             extracted = Extracted(*extracted)
         text, metadata = extracted.text, extracted.metadata

@@ -122,7 +122,7 @@ def plot_comparison(series: dict[str, dict[int, float]], path: str | Path, *, ti
     """One indicator for the report's Index+ section: ``focus`` beside ``nprz`` and ``reference``.
 
     ``series`` maps an area to its values per edition (as
-    :func:`wijkverhalen.exporters.report_index.index_section` gives them); the focus
+    :func:`wijkverhalen.exporters.summary_index.index_section` gives them); the focus
     area's own neighbourhoods are drawn thin. Labels are Dutch; the format follows the
     suffix of ``path`` (PNG for the Word report). ``note`` (the aggregation rule) is printed
     small under the plot, so a figure taken out of the report still says how its lines were

@@ -11,7 +11,7 @@ Plugging in a screen: add a :class:`ScreenEntry` to :data:`SCREENS` in
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +30,7 @@ from ..textsafe import printable
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
 from .messages import PassageChosen
 from .plain import plain_text
-from .screen_registry import FOOTER_SCREENS, SCREENS, ScreenEntry
+from .screen_registry import FOOTER_SCREENS, SCREEN_NAMES, SCREENS, ScreenEntry
 from .screens.base import WijkScreen
 from .screens.dialogs import CoderNameDialog, ConfirmDialog, ErrorDialog
 from .session import QueryLemmas, Session
@@ -68,10 +68,8 @@ class WijkApp(App[None]):
         self.session = session
         self.title = f"wijkverhalen · {session.path.name}"
         self._screens: dict[str, Screen[Any]] = {}
-        self._available = {e.name: e.available for e in SCREENS}
         for entry in SCREENS:
-            if self._available[entry.name]:
-                self.add_mode(entry.name, partial(self.main_screen, entry.name))
+            self.add_mode(entry.name, partial(self.main_screen, entry.name))
         self.config_error: ConfigError | None = None
         try:
             config = load_config()
@@ -172,11 +170,11 @@ class WijkApp(App[None]):
         ):
             return False  # a dialog is open: its keys only (Esc closes it)
         if action == "show" and parameters:
-            return self._available.get(str(parameters[0]), False)
+            return str(parameters[0]) in SCREEN_NAMES
         return True
 
     def action_show(self, name: str) -> None:
-        if not self._available.get(name):
+        if name not in SCREEN_NAMES:
             return
         from .screens.help import HelpScreen
 
@@ -259,7 +257,7 @@ class WijkApp(App[None]):
 
     def binding_sources(self) -> list[tuple[str, Iterable[Any]]]:
         """Where the bindings live, by group, for the help screen and keymap checks."""
-        return binding_sources(self._available)
+        return binding_sources()
 
     def help_rows(self) -> list[KeyHelp]:
         return help_rows(self.binding_sources(), self.keymap)
@@ -427,8 +425,7 @@ class WijkApp(App[None]):
     # -- command palette ------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for entry in SCREENS:
-            if self._available.get(entry.name):
-                yield SystemCommand(entry.title, entry.help, partial(self.action_show, entry.name))
+            yield SystemCommand(entry.title, entry.help, partial(self.action_show, entry.name))
         yield SystemCommand(
             "Undo", "Undo your last change (also after a restart)", self.action_undo
         )
@@ -475,20 +472,16 @@ def make_app(
     return WijkApp(Session(project, coder, query_lemmas))
 
 
-def binding_sources(available: Mapping[str, bool] | None = None) -> list[tuple[str, Iterable[Any]]]:
-    """The bindings by group (app first, then each available main screen), in help order.
+def binding_sources() -> list[tuple[str, Iterable[Any]]]:
+    """The bindings by group (app first, then each main screen), in help order.
 
     Needs no running app: ``tools/gen_docs.py`` renders ``docs/keys.md`` from it.
     """
     from .widgets.passage_list import PassageList
 
-    if available is None:
-        available = {e.name: e.available for e in SCREENS}
     sources: list[tuple[str, Iterable[Any]]] = [("everywhere", WijkApp.BINDINGS)]
     titles = {"coding": "coding", "retrieval": "retrieval"}
     for entry in SCREENS:
-        if not available.get(entry.name):
-            continue
         bindings = list(getattr(entry.load(), "BINDINGS", []))
         if entry.name == "documents":
             bindings.insert(0, Binding("enter", "open", "Open the document"))

@@ -2,14 +2,12 @@
 
 Plugging in a screen: add a :class:`ScreenEntry` to :data:`SCREENS` naming
 ``"module:Class"``; the class is a :class:`~.screens.base.WijkScreen` subclass
-constructed without arguments. An entry whose module is not there yet is simply
-left out of the keys and the palette.
+constructed without arguments, imported when the screen is first shown.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,14 +27,6 @@ class ScreenEntry:
     @property
     def binding_id(self) -> str:
         return f"app.{self.name}"
-
-    @property
-    def available(self) -> bool:
-        module = self.target.split(":")[0]
-        try:
-            return importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            return False
 
     def load(self) -> type[Screen[Any]]:
         module, _, cls = self.target.partition(":")
@@ -119,4 +109,5 @@ SCREENS: list[ScreenEntry] = [
 ]
 
 
+SCREEN_NAMES = frozenset(e.name for e in SCREENS)
 FOOTER_SCREENS = {"documents", "search", "codebook", "retrieval"}  # the rest: help and palette

@@ -38,20 +38,10 @@ QueryLemmas = Callable[[str], dict[str, list[str]]]
 
 
 def spacy_query_lemmas(query: str) -> dict[str, list[str]]:
-    """Query word -> lemmas with the core's Dutch pipeline (slow the first time: loads spaCy).
-
-    Uses ``nlp.query_lemmas`` when the core offers it, else lemmatises word by word.
-    """
+    """Query word -> lemmas to search for (``nlp.query_lemmas``: the lookup lemmatiser, no spaCy)."""
     from .. import nlp
 
-    if hasattr(nlp, "query_lemmas"):
-        return dict(nlp.query_lemmas(query))
-    out: dict[str, list[str]] = {}
-    for word in dict.fromkeys(re.findall(r"\w+", query)):
-        lemmas = [lemma for lemma in nlp.lemmatize_query(word) if lemma and lemma != word.lower()]
-        if lemmas:
-            out[word] = lemmas
-    return out
+    return nlp.query_lemmas(query)
 
 
 class Session:

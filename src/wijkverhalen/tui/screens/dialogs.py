@@ -313,12 +313,12 @@ class ImportDialog(ModalScreen[tuple[Path, Path | None] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
     def compose(self) -> ComposeResult:
-        from ...importers import FORMAT_NAMES  # the registry: every format the import reads
+        from ...importers.registry import format_names  # every format the import reads
 
         with Vertical(classes="dialog"):
             yield Label("Import interviews", classes="dialog-title")
             yield Static(
-                f"A file or folder ({', '.join(FORMAT_NAMES)}; folders recursively).",
+                f"A file or folder ({', '.join(format_names())}; folders recursively).",
                 classes="dialog-body",
             )
             yield Input(placeholder="path, e.g. ~/interviews/2021", id="import-path")

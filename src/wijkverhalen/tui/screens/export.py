@@ -1,8 +1,10 @@
-"""The export screen: write the report, segment tables, matrices or REFI-QDA files.
+"""The export screen: run any exporter of :mod:`wijkverhalen.exporters.registry`.
 
-The form mirrors ``wijkverhalen export ...``: choose what to export, the output file
-(a name beside the project is suggested), optionally a case, codes, the matrix
-columns and pseudonymisation, then press Enter on "Export" (or ``ctrl+e``). The
+The form mirrors ``wijkverhalen export ...`` and is built from the same registry:
+choose what to export (every exporter in every format it writes), the output file
+(a name beside the project is suggested), the options the registry marks for the
+workbench (a case, codes, the matrix columns, pseudonymisation...), then press
+Enter on "Export" (or ``ctrl+e``). The
 export runs in a worker on its own connection and reports progress by posting
 :class:`ExportProgressed`; ``escape`` cancels it (the half-written file is
 removed, exporters write atomically). A failed export ends in the app's error
@@ -11,10 +13,9 @@ dialog; a finished one shows what was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,32 +35,17 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...errors import WijkError
+from ...exporters.registry import (
+    Choice,
+    Option,
+    choices,
+    run_export,
+    suggested_output,
+    workbench_options,
+)
 from ..plain import plain
 from ..widgets.footer import WijkFooter
 from .base import WijkScreen
-
-if TYPE_CHECKING:
-    from ...store import Project
-
-
-@dataclass(frozen=True)
-class ExportKind:
-    key: str
-    title: str
-    suffix: str
-    options: tuple[str, ...]  # which optional fields apply: case, codes, cols, pseudonymise
-
-
-KINDS: tuple[ExportKind, ...] = (
-    ExportKind("report-docx", "Coded summary (Word .docx)", ".docx", ("case", "codes", "pseudonymise")),
-    ExportKind("report-md", "Coded summary (Markdown)", ".md", ("case", "codes", "pseudonymise")),
-    ExportKind("segments-xlsx", "Segments, one row per coding (Excel)", ".xlsx", ("case", "codes", "pseudonymise")),
-    ExportKind("segments-csv", "Segments, one row per coding (CSV)", ".csv", ("case", "codes", "pseudonymise")),
-    ExportKind("matrix-xlsx", "Code matrix (Excel)", ".xlsx", ("case", "cols", "pseudonymise")),
-    ExportKind("qdpx", "REFI-QDA project (.qdpx)", ".qdpx", ("pseudonymise",)),
-    ExportKind("qdc", "REFI-QDA codebook (.qdc)", ".qdc", ()),
-)
-KIND_BY_KEY = {k.key: k for k in KINDS}
 
 
 class ExportCancelled(WijkError):
@@ -77,46 +63,6 @@ class ExportProgressed(Message):
 class ExportFinished(Message):
     path: Path
     summary: str
-
-
-def suggested_output(project_path: Path, kind: ExportKind) -> Path:
-    stem = {"report-docx": "samenvatting", "report-md": "samenvatting", "segments-xlsx": "segmenten",
-            "segments-csv": "segmenten", "matrix-xlsx": "matrix"}.get(kind.key, project_path.stem)
-    name = f"{project_path.stem}-{stem}{kind.suffix}" if stem != project_path.stem else f"{stem}{kind.suffix}"
-    return project_path.parent / name
-
-
-def run_export(project: Project, kind: str, output: Path, *, case: str | None = None, codes: tuple[str, ...] = (),
-               cols: str = "rol", pseudonymise: bool = False, coder: str | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> str:
-    """Run one export on an open project; returns a one-line summary. (No Textual in here.)"""
-    if kind in ("report-docx", "report-md"):
-        if kind == "report-docx":
-            from ...exporters.docx import export_docx as write
-        else:
-            from ...exporters.markdown import export_markdown as write
-        report = write(project, output, case=case, codes=codes, pseudonymise=pseudonymise, progress=progress)
-        return f"{len(report.overview)} code(s), {report.codings} passage(s) in {report.documents} document(s)"
-    if kind in ("segments-xlsx", "segments-csv"):
-        from ...exporters.tables import export_segments
-
-        n = export_segments(project, output, codes=codes, case=case, pseudonymise=pseudonymise, progress=progress)
-        return f"{n} coding(s)"
-    if kind == "matrix-xlsx":
-        from ...exporters.matrix import export_matrix
-
-        matrix = export_matrix(project, output, cols=cols, case=case, pseudonymise=pseudonymise)
-        return f"{matrix.counts.shape[0]} codes x {matrix.counts.shape[1]} column(s)"
-    if kind == "qdpx":
-        from ...exporters.refi import export_qdpx
-
-        s = export_qdpx(project, output, pseudonymise=pseudonymise, coder=coder, progress=progress)
-        return f"{s.documents} document(s), {s.codes} code(s), {s.codings} coding(s), {s.notes} memo(s)"
-    if kind == "qdc":
-        from ...exporters.refi import export_qdc
-
-        return f"{export_qdc(project, output)} code(s)"
-    raise ValueError(kind)
 
 
 class ExportScreen(WijkScreen):
@@ -141,29 +87,30 @@ class ExportScreen(WijkScreen):
         super().__init__(id="export")
         self.worker: Worker[None] | None = None
         self.last_output: Path | None = None
+        self.choices: tuple[Choice, ...] = choices()
+        self.options: tuple[Option, ...] = workbench_options()
+
+    @staticmethod
+    def _field(option: Option) -> Checkbox | Input:
+        if option.kind == "flag":
+            return Checkbox(option.placeholder or option.label, bool(option.default), id=f"export-{option.name}")
+        value = "" if option.default is None or option.kind == "list" else str(option.default)
+        return Input(value=value, id=f"export-{option.name}", placeholder=option.placeholder)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="export-form"):
             with Horizontal(classes="export-row"):
                 yield Label("Export", classes="export-label")
-                yield Select([(k.title, k.key) for k in KINDS], value=KINDS[0].key, allow_blank=False,
-                             id="export-kind")
+                yield Select([(c.title, c.key) for c in self.choices], value=self.choices[0].key,
+                             allow_blank=False, id="export-kind")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
                 yield Input(id="export-output", placeholder="where to write")
-            with Horizontal(classes="export-row", id="row-case"):
-                yield Label("Case", classes="export-label")
-                yield Input(id="export-case", placeholder="all documents (or a case: name, acronym, prefix)")
-            with Horizontal(classes="export-row", id="row-codes"):
-                yield Label("Codes", classes="export-label")
-                yield Input(id="export-codes", placeholder="all codes (or ids, comma-separated)")
-            with Horizontal(classes="export-row", id="row-cols"):
-                yield Label("Columns", classes="export-label")
-                yield Input(value="rol", id="export-cols", placeholder="attribute, 'documents' or 'codes'")
-            with Horizontal(classes="export-row", id="row-pseudonymise"):
-                yield Label("AVG", classes="export-label")
-                yield Checkbox("Pseudonymise names (pseudonym table)", id="export-pseudonymise")
+            for option in self.options:
+                with Horizontal(classes="export-row", id=f"row-{option.name}"):
+                    yield Label(option.label, classes="export-label")
+                    yield self._field(option)
             with Horizontal(classes="export-row"):
                 yield Label("", classes="export-label")
                 yield Button("Export", variant="primary", id="export-run")
@@ -175,17 +122,20 @@ class ExportScreen(WijkScreen):
 
     def on_mount(self) -> None:
         self.loaded_generation = self.session.generation
-        self._kind_changed(KINDS[0].key)
+        self._kind_changed(self.choices[0].key)
 
     # -- the form ------------------------------------------------------------------------------
+    def choice(self, key: str) -> Choice:
+        return next(c for c in self.choices if c.key == key)
+
     def _kind_changed(self, key: str) -> None:
-        kind = KIND_BY_KEY[key]
-        for option in ("case", "codes", "cols", "pseudonymise"):
-            self.query_one(f"#row-{option}").set_class(option not in kind.options, "hidden")
+        choice = self.choice(key)
+        for option in self.options:
+            self.query_one(f"#row-{option.name}").set_class(choice.exporter.option(option.name) is None, "hidden")
         output = self.query_one("#export-output", Input)
         current = Path(output.value) if output.value else None
-        if current is None or current.suffix.lower() != kind.suffix or current == self.last_output:
-            output.value = str(suggested_output(self.session.path, kind))
+        if current is None or current.suffix.lower() != choice.format.suffix or current == self.last_output:
+            output.value = str(suggested_output(self.session.path, choice.exporter, choice.format))
 
     @on(Select.Changed, "#export-kind")
     def kind_selected(self, event: Select.Changed) -> None:
@@ -193,15 +143,21 @@ class ExportScreen(WijkScreen):
             self._kind_changed(str(event.value))
 
     def form(self) -> dict[str, Any]:
-        kind = str(self.query_one("#export-kind", Select).value)
-        codes = self.query_one("#export-codes", Input).value
+        """The chosen exporter, format and file, and the values of the options it takes."""
+        choice = self.choice(str(self.query_one("#export-kind", Select).value))
+        options: dict[str, Any] = {}
+        for option in self.options:
+            if choice.exporter.option(option.name) is not None:
+                widget = self.query_one(f"#export-{option.name}")
+                options[option.name] = widget.value if isinstance(widget, (Checkbox, Input)) else None
+        for option in choice.exporter.options:
+            if option.kind == "coder":
+                options[option.name] = self.session.coder
         return {
-            "kind": kind,
+            "exporter": choice.exporter.name,
+            "format": choice.format.name,
             "output": Path(self.query_one("#export-output", Input).value.strip()).expanduser(),
-            "case": self.query_one("#export-case", Input).value.strip() or None,
-            "codes": tuple(c.strip() for c in codes.split(",") if c.strip()),
-            "cols": self.query_one("#export-cols", Input).value.strip() or "rol",
-            "pseudonymise": self.query_one("#export-pseudonymise", Checkbox).value,
+            "options": options,
         }
 
     # -- running ---------------------------------------------------------------------------------
@@ -230,11 +186,10 @@ class ExportScreen(WijkScreen):
             self.post_message(ExportProgressed(done, total, what))
 
         with self.session.reader() as project:
-            summary = run_export(project, values["kind"], values["output"], case=values["case"],
-                                 codes=values["codes"], cols=values["cols"], pseudonymise=values["pseudonymise"],
-                                 coder=self.session.coder, progress=progress)
+            result = run_export(project, values["exporter"], values["output"], format=values["format"],
+                                progress=progress, **values["options"])
         if not worker.is_cancelled:
-            self.post_message(ExportFinished(values["output"], summary))
+            self.post_message(ExportFinished(values["output"], result.summary))
 
     def on_export_progressed(self, message: ExportProgressed) -> None:
         bar = self.query_one("#export-progress", ProgressBar)

@@ -28,9 +28,9 @@ from textual.widgets import Button, DataTable, Header, Label, Select, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
-from ...linking.report import comparison_value, verdict_label
-from ...linking.report import fmt_number as _num
 from ...linking.triangulation import Finding, Validation, ValidationOptions
+from ...linking.validation_report import comparison_value, verdict_label
+from ...linking.validation_report import fmt_number as _num
 from ...models.linking import IndicatorMeta, Mention
 from ..messages import PassageChosen
 from ..plain import plain

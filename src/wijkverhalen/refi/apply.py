@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...errors import ProjectError
-from ...models import Sentence, Turn
-from ...store.exchange import ExchangeDocument
-from .. import ProgressCallback, no_progress
+from ..errors import ProjectError
+from ..exporters import ProgressCallback, no_progress
+from ..models import Sentence, Turn
+from ..store.exchange import ExchangeDocument
 from .importer import ImportPlan, Skipped, read_qdc, read_qdpx
 from .offsets import Detection
 from .safezip import Limits
 
 if TYPE_CHECKING:
-    from ...store import Project
+    from ..store import Project
 
 PARALLEL_THRESHOLD = 24
 
@@ -105,8 +105,8 @@ class ImportSummary:
 
 def _segment(item: tuple[str, str]) -> tuple[str, tuple[tuple[Turn, ...], list[Sentence], int]]:
     """A document's key with its turns, sentences and word count (in a worker process)."""
-    from ... import nlp
-    from ...importers.turns import detect_turns
+    from .. import nlp
+    from ..importers.turns import detect_turns
 
     key, text = item
     turns = detect_turns(text)
@@ -131,7 +131,7 @@ class _Segmenter:
         self.done = 0
 
     def __call__(self, doc: ExchangeDocument) -> tuple[int, Callable[[], tuple[Sequence[Turn], Iterable[Sentence]]]]:
-        from ... import nlp
+        from .. import nlp
 
         words = doc.word_count or nlp.count_words(doc.text)
         if doc.key not in self.todo:  # the sidecar brought its turns and sentences
@@ -139,8 +139,8 @@ class _Segmenter:
         return words, lambda: self._segments(doc)
 
     def _segments(self, doc: ExchangeDocument) -> tuple[Sequence[Turn], Iterable[Sentence]]:
-        from ... import nlp
-        from ...importers.turns import detect_turns
+        from .. import nlp
+        from ..importers.turns import detect_turns
 
         self.done += 1
         self.progress(self.done, len(self.todo), doc.name)
@@ -236,7 +236,7 @@ def _keep_refi_meta(project: Project, plan: ImportPlan) -> None:
 
 
 def _open_target(project_path: Path, merge: bool, coder: str) -> tuple[Any, bool]:
-    from ...store import Project
+    from ..store import Project
 
     if project_path.exists() and project_path.stat().st_size > 0:
         if not merge:

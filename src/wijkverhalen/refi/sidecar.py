@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...errors import ExchangeError
+from ..errors import ExchangeError
 from .offsets import MODES
 from .reader import clip
 from .safezip import SafeArchive

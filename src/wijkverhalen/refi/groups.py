@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ...errors import ExchangeError
+from ..errors import ExchangeError
 from .reader import RefiProject, clip, walk_codes
 
 

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ...errors import ExchangeError, InvalidInput
-from ...models import Code, IndicatorLink, Sentence, Turn
-from ...store.codes import code_guid
-from ...store.exchange import ExchangeCase, ExchangeCode, ExchangeCoding, ExchangeDocument
-from .. import ProgressCallback, no_progress
+from ..errors import ExchangeError, InvalidInput
+from ..exporters import ProgressCallback, no_progress
+from ..models import Code, IndicatorLink, Sentence, Turn
+from ..store.codes import code_guid
+from ..store.exchange import ExchangeCase, ExchangeCode, ExchangeCoding, ExchangeDocument
 from .codetext import parse_description, slug_id
 from .groups import (
     check_unique_guids,

@@ -38,16 +38,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ... import __version__
-from ...models import Code
-from ...store.exchange import user_guid
-from .. import ProgressCallback, atomic_path, no_progress
-from ..pseudonymise import IDENTITY, Pseudonymiser
+from .. import __version__
+from ..exporters import ProgressCallback, atomic_path, no_progress
+from ..exporters.pseudonymise import IDENTITY, Pseudonymiser
+from ..models import Code
+from ..store.exchange import user_guid
 from .codetext import compose_description
 from .xmlio import CODEBOOK_NS, PROJECT_NS, XmlWriter, xml_attr, xml_text
 
 if TYPE_CHECKING:
-    from ...store import Project
+    from ..store import Project
 
 SIDECAR = "wijkverhalen.json"
 SIDECAR_FORMAT = 1
@@ -201,7 +201,7 @@ def codebook_xml(codes: Sequence[Code], guids: dict[str, str]) -> str:
 
 def export_qdc(project: Project, output: str | Path) -> int:
     """Write the project's codebook as a .qdc file; returns the number of codes."""
-    from ...errors import InvalidInput
+    from ..errors import InvalidInput
 
     codes = project.codes()
     if not codes:
@@ -215,7 +215,7 @@ def export_qdc(project: Project, output: str | Path) -> int:
 def export_qdpx(project: Project, output: str | Path, *, pseudonymise: bool = False, coder: str | None = None,
                 offsets: str = "codepoints", progress: ProgressCallback | None = None) -> ExportSummary:
     """Write the whole project as a .qdpx file (see the module docstring)."""
-    from ...errors import InvalidInput
+    from ..errors import InvalidInput
 
     if offsets not in OFFSET_MODES:
         raise InvalidInput(f"--offsets must be codepoints or utf16, not '{offsets[:40]}'")

@@ -1,7 +1,8 @@
-"""Codebook editing commands: ``codebook edit``, ``add``, ``merge`` and ``delete``.
+"""The ``codebook`` group: check, show, sync, export, import-qdc, and editing.
 
-What the workbench's codebook screen does, from the command line; each command is
-one undoable step in the operation log (``wijkverhalen undo``).
+``edit``, ``add``, ``merge`` and ``delete`` do what the workbench's codebook screen
+does, from the command line; each is one undoable step in the operation log
+(``wijkverhalen undo``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,142 @@ from typing import Any
 import click
 
 from ..errors import InvalidInput
-from . import cli  # noqa: F401  (the package registers the group first)
-from .common import coder_option, opened, project_argument, resolve_coder
-from .core import codebook
+from . import cli
+from .common import (
+    coder_option,
+    echo_json,
+    json_option,
+    opened,
+    project_argument,
+    resolve_coder,
+    table,
+)
+from .exchange import print_summary, project_then_file
+
+
+@cli.group()
+def codebook() -> None:
+    """Check, show, sync and export codebooks."""
+
+
+@codebook.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def codebook_check(file: Path) -> None:
+    """Validate a codebook YAML; every error names file, line and column.
+
+    \b
+    Example:
+      wijkverhalen codebook check codebook/veerkracht.yaml
+    """
+    from ..codebook import load_codebook, validate_codebook_file
+
+    errors = validate_codebook_file(file)
+    if errors:
+        for err in errors:
+            click.echo(f"error: {err.one_line()}", err=True)
+        raise SystemExit(1)
+    cb = load_codebook(file)
+    click.echo(f"{file}: ok, {len(cb.codes)} codes")
+
+
+@codebook.command("show")
+@project_argument
+@json_option
+def codebook_show(project: Path, as_json: bool) -> None:
+    """Show the project's code tree with counts.
+
+    \b
+    Example:
+      wijkverhalen codebook show botu.wijk
+    """
+    from dataclasses import asdict
+
+    with opened(project) as proj:
+        codes = proj.codes()
+        counts = proj.code_counts()
+    if as_json:
+        echo_json([{**asdict(c), "codings": counts.get(c.id, 0)} for c in codes])
+        return
+    depth: dict[str, int] = {}
+    rows = []
+    for c in codes:
+        depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id else 0
+        rows.append(["  " * depth[c.id] + c.label, c.gloss, c.id, counts.get(c.id, 0)])
+    table(None, ["code", "gloss", "id", "codings"], rows, no_wrap=("id",))
+
+
+@codebook.command("sync")
+@project_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--merge-into", default=None, help="Code that receives codings of codes the file drops.")
+@coder_option
+def codebook_sync(project: Path, file: Path, merge_into: str | None, coder: str | None) -> None:
+    """Apply a changed codebook YAML to the project by id (one undoable step).
+
+    Renamed codes keep their codings, new codes are added; a dropped code with
+    codings is refused unless --merge-into says where its codings go.
+
+    \b
+    Example:
+      wijkverhalen codebook sync botu.wijk codebook/veerkracht.yaml --merge-into netwerken
+    """
+    from ..codebook import load_codebook
+
+    cb = load_codebook(file)
+    with opened(project) as proj:
+        report = proj.sync_codes(cb.codes, resolve_coder(coder), merge_into=merge_into, version=cb.version)
+    click.echo(f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}")
+    for old, new in report.merged.items():
+        click.echo(f"  codings of {old} moved to {new}")
+
+
+@codebook.command("export")
+@project_argument
+@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Write to this file (repeatable; default: standard output).")
+def codebook_export(project: Path, outputs: tuple[Path, ...]) -> None:
+    """Write the project's codebook back out as YAML.
+
+    \b
+    Example:
+      wijkverhalen codebook export botu.wijk -o codebook-2021.yaml
+    """
+    from ..codebook import dump_codebook
+    from ..exporters import atomic_output
+
+    with opened(project) as proj:
+        text = dump_codebook(proj.codes(), name=proj.get_meta("codebook_name") or "",
+                             version=proj.get_meta("codebook_version") or "")
+    if not outputs:
+        click.echo(text, nl=False)
+    for output in outputs:
+        with atomic_output(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        click.echo(f"wrote {output}")
+
+
+@codebook.command("import-qdc")
+@project_argument
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would be imported without writing.")
+@coder_option
+@json_option
+def codebook_import_qdc(project: Path, file: Path, dry_run: bool, coder: str | None, as_json: bool) -> None:
+    """Add the codes of a REFI-QDA codebook (.qdc) to PROJECT (created if missing).
+
+    Codes already in the project (same id or GUID) are kept as they are; new codes
+    are added under their parents with colours and descriptions.
+
+    \b
+    Example:
+      wijkverhalen codebook import-qdc botu.wijk taguette-codes.qdc
+    """
+    project, file = project_then_file("codebook import-qdc", project, file, (".qdc", ".xml"))
+    from ..refi import import_qdc
+
+    summary = import_qdc(file, project, coder=resolve_coder(coder), dry_run=dry_run)
+    print_summary(summary, as_json)
+
 
 TEXT_FIELDS = {"label": "New label.", "gloss": "New English gloss.", "definition": "New definition.",
                "include": "When to use the code (inclusion rule).", "exclude": "When not to (exclusion rule).",

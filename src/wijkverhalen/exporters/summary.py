@@ -22,12 +22,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..models import Code, Passage
 from . import ProgressCallback, no_progress
 from .pseudonymise import IDENTITY, Pseudonymiser
-from .report_index import IndexIndicator, index_section
-from .report_layout import (
+from .summary_index import IndexIndicator, index_section
+from .summary_layout import (
     CASES,
     GOVERNANCE,
     INDEX,
@@ -37,7 +37,7 @@ from .report_layout import (
     governance_qualities,
     layout,
 )
-from .triangulation import RULE_NL, IndicatorNote, triangulate
+from .summary_verdicts import RULE_NL, IndicatorNote, triangulate
 
 if TYPE_CHECKING:
     from ..store import Project
@@ -149,7 +149,6 @@ class Report:
     overview: list[tuple[str, int, int, int, int]]  # (label, depth, codings, documents, respondents)
     sources: list[tuple[str, dict[str, str], int]]  # (document, attributes, words)
     source_count: int
-    triangulation_note: str
     code_filter: tuple[str, ...] = ()
     source_columns: tuple[str, ...] = ()  # the attributes the sources table shows
     method: list[tuple[str, str]] = field(default_factory=list)  # (rule, text) of the Verantwoording
@@ -254,16 +253,9 @@ def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
 
 
 def resolve_case_documents(project: Project, case: str) -> tuple[str, list[int]]:
-    """The case's name and document ids; matches by name, acronym or unique prefix."""
-    if hasattr(project, "resolve_case") and hasattr(project, "case_document_ids"):
-        name = project.resolve_case(case)
-        return name, list(project.case_document_ids(name))
-    cases = project.cases()
-    matches = [n for n in cases if n.casefold() == case.casefold()] or \
-              [n for n in cases if n.casefold().startswith(case.casefold())]
-    if len(matches) != 1:
-        raise NotFound(f"no case '{case}' (cases: {', '.join(cases) or 'none'})")
-    return matches[0], cases[matches[0]]
+    """The case's name and document ids; matches by name, acronym or unique prefix (NotFound if none)."""
+    name = project.resolve_case(case)
+    return name, list(project.case_document_ids(name))
 
 
 def build_report(project: Project, *, case: str | None = None, codes: Sequence[str] = (),
@@ -360,7 +352,7 @@ def build_report(project: Project, *, case: str | None = None, codes: Sequence[s
         case=anonymise(case_name) if case_name else None, documents=len(documents),
         codings=int(own["codings"].sum()), coders=coders_total, pseudonymised=pseudonymise,
         parts=parts, overview=overview, sources=sources[:200], source_count=len(sources),
-        triangulation_note=tri.note, code_filter=tuple(codes), source_columns=columns,
+        code_filter=tuple(codes), source_columns=columns,
         method=method_rules(tri.rules, quotes), thresholds=tri.options, warnings=tri.warnings)
 
 
@@ -399,7 +391,7 @@ def method_rules(rules: Sequence[tuple[str, str]], quotes: int) -> list[tuple[st
 
 def _parts(project: Project, roots: list[CodeSection], case: str | None, notes: dict[str, list[IndicatorNote]],
            documents: Sequence[Any], anonymise: Pseudonymiser) -> list[ReportPart]:
-    """The parts in the seed's order (report_layout), with Index+, governance qualities and cases."""
+    """The parts in the seed's order (summary_layout), with Index+, governance qualities and cases."""
     all_notes = [n for cid in _walk_ids(roots) for n in notes.get(cid, [])]
     parts = [ReportPart(title, INTRO.get(title, ""), sections) for title, sections in layout(roots, case)]
     for part in parts:

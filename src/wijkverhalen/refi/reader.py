@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from ...errors import ExchangeError
+from ..errors import ExchangeError
 from .xmlio import by_name, child, child_text, children, local
 
 SOURCE_KINDS = {"TextSource": "text", "PDFSource": "PDF", "PictureSource": "picture",

@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ...errors import ExchangeError
+from ..errors import ExchangeError
 from .reader import clip
 
 MAX_MEMBERS = 100_000

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..store import Project
-    from .report import CodeSection
+    from .summary import CodeSection
 
 NETWERKEN, INDEX, SIBD, GOVERNANCE = "Netwerken", "Index+", "Social Impact by Design (SIBD)", "Governance"
 CASES, FACTORS, OTHER = "Casuïstiek", "Definitie veerkracht", "Overige thema's"
@@ -210,7 +210,7 @@ def case_overviews(project: Project, roots: list[CodeSection], documents: Sequen
     """Per case of the project (the seed's two first): documents and passages per inventory."""
     from ..analysis.matrices import ROLE_ATTRIBUTES, code_frequencies_with_children
 
-    cases = project.cases() if hasattr(project, "cases") else {}
+    cases = project.cases()
     shown = {d.id: d for d in documents}
     order = sorted(cases, key=lambda n: (not key(n).startswith("delfshaven"), not key(n).startswith("socialimpact")
                                          and key(n) != "sibd", n.casefold()))

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from ...models import Code, IndicatorLink
+from ..models import Code, IndicatorLink
 
 _ID_LINE = re.compile(r"^\[wijkverhalen-id: ?([a-z0-9][a-z0-9_.-]*)\]\s*$")
 _FIELDS = (("gloss", "Gloss"), ("include", "Wel coderen"), ("exclude", "Niet coderen"),

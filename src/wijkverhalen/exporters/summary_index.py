@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from .triangulation import IndicatorNote
+from .summary_verdicts import IndicatorNote
 
 if TYPE_CHECKING:
     from ..store import Project
