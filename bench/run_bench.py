@@ -360,6 +360,8 @@ def verdict(value: float | None, key: str) -> str:
 
 
 def print_table(r: dict[str, Any]) -> None:
+    if "search" not in r:  # --import-only
+        r = {**r, "search": None, "coding": None, "retrieval": None, "help": None}
     imp, fts, cod, ret, hlp = r["import"], r["search"], r["coding"], r["retrieval"], r["help"]
     # Without psutil, assume every worker peaked as high as the largest one.
     rss_sum = imp["sum_rss_mb"] or imp["parent_rss_mb"] + imp["workers"] * imp["worker_rss_mb"]
@@ -383,6 +385,22 @@ def print_table(r: dict[str, Any]) -> None:
          verdict(pss_sum, "peak_rss_mb")),
         ("project size (.wijk + -wal)", f"{imp['project_mb']:.1f} + {imp['wal_mb']:.1f} MB", "", ""),
         ("init (wijkverhalen init)", f"{imp['init_s']:.2f} s", "", ""),
+    ]
+    if fts is not None:
+        rows += _other_rows(fts, cod, ret, hlp)
+    _print_rows(r, rows)
+    if fts is not None:
+        print(f"\nFTS: {fts['queries']} queries via {fts['lemmatiser']}, mean {fts['mean_hits']:.0f} hits "
+              f"(limit 100), {fts['zero_hit_queries']} without hits; slowest {fts['slowest']}")
+        print(f"modules loaded by the CLI at start: {' '.join(hlp['modules_at_start']) or 'none of the heavy ones'}")
+    env = r["env"]
+    if imp["n_failed"] or imp["documents"] != env["n"]:
+        print(f"WARNING: imported {imp['documents']} of {env['n']}; failed: {imp['failed']}")
+
+
+def _other_rows(fts: dict[str, Any], cod: dict[str, Any], ret: dict[str, Any],
+                hlp: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = [
         ("FTS p50 / p95 (with lemmas)", f"{fts['p50_ms']:.2f} / {fts['p95_ms']:.2f} ms", "p95 <= 20 ms",
          verdict(fts["p95_ms"], "fts_p95_ms")),
         ("FTS p50 / p95 (search only)", f"{fts['no_lemma_p50_ms']:.2f} / {fts['no_lemma_p95_ms']:.2f} ms", "", ""),
@@ -402,6 +420,10 @@ def print_table(r: dict[str, Any]) -> None:
         ("--help best / median", f"{hlp['best_s']:.3f} / {hlp['median_s']:.3f} s", "<= 0.3 s",
          verdict(hlp["median_s"], "help_median_s")),
     ]
+    return rows
+
+
+def _print_rows(r: dict[str, Any], rows: list[tuple[str, str, str, str]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     head = ("measure", "figure", "target", "")
     widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
@@ -412,11 +434,6 @@ def print_table(r: dict[str, Any]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    print(f"\nFTS: {fts['queries']} queries via {fts['lemmatiser']}, mean {fts['mean_hits']:.0f} hits "
-          f"(limit 100), {fts['zero_hit_queries']} without hits; slowest {fts['slowest']}")
-    print(f"modules loaded by the CLI at start: {' '.join(hlp['modules_at_start']) or 'none of the heavy ones'}")
-    if imp["n_failed"] or imp["documents"] != env["n"]:
-        print(f"WARNING: imported {imp['documents']} of {env['n']}; failed: {imp['failed']}")
 
 
 def environment(n: int, words: int) -> dict[str, Any]:
@@ -445,6 +462,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results: dict[str, Any] = {"env": environment(args.n, args.words), "corpus_generated_s": generated_s}
         print("import ...", flush=True)
         results["import"] = run_import(project, folder, workdir)
+        if args.import_only:
+            return results
         with Project.open(project) as proj:
             print("search ...", flush=True)
             results["search"] = bench_search(proj)
@@ -472,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="extra codings timed with synchronous=FULL (default 500; 0 skips)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the corpus and the project in DIR instead of a temp dir")
+    parser.add_argument("--import-only", action="store_true",
+                        help="measure the import only (its rows of the table; for repeated runs)")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="instead of the benchmark, profile an N-document import (1 worker)")
     parser.add_argument("--import-child", nargs=2, metavar=("PROJECT", "FOLDER"), help=argparse.SUPPRESS)
@@ -484,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = run(args)
     print_table(results)
-    out = OUT_DIR / "results.json"
+    out = OUT_DIR / ("results-import.json" if args.import_only else "results.json")
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nresults written to {out}")
     return 0

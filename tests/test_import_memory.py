@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen import importing, nlp
-from wijkverhalen.models import Sentence, Turn
+from wijkverhalen.models import Turn
 from wijkverhalen.store import Project
 from wijkverhalen.store import documents as store_documents
 
@@ -76,21 +76,21 @@ def test_a_long_text_streamed_into_the_store_gives_the_rows_of_a_text_segmented_
     projects: list[Project] = []
     streamed: list[int] = []
     original_insert = store_documents.DocumentsMixin._insert_streamed
-    original_iter = nlp.iter_sentences
+    original_rows = nlp.sentence_rows
 
     def insert(self: Project, *args: Any) -> int:
         projects.append(self)
         return original_insert(self, *args)
 
-    def watched(text: str, turns: Sequence[Turn], model: Any = None) -> Iterator[Sentence]:
-        for sentence in original_iter(text, turns, model):
+    def watched(text: str, turns: Sequence[Turn], model: Any = None) -> Iterator[tuple[Any, ...]]:
+        for sentence in original_rows(text, turns, model):
             if projects:  # sentences the store already holds while spaCy makes this one
                 streamed.append(projects[0].conn.execute(
                     "SELECT count(*) FROM segments WHERE kind = 'sentence'").fetchone()[0])
             yield sentence
 
     monkeypatch.setattr(store_documents.DocumentsMixin, "_insert_streamed", insert)
-    monkeypatch.setattr(nlp, "iter_sentences", watched)
+    monkeypatch.setattr(nlp, "sentence_rows", watched)
     after_report, after = _import(tmp_path, "after", [folder])
 
     assert len(projects) == 1  # the long text, and only it, went the streaming way
@@ -115,15 +115,15 @@ def test_a_failure_of_spacy_on_a_streamed_text_fails_that_file_only(
     (folder / "a.txt").write_text("I: Kort.\nR: Ja.\n", encoding="utf-8")
     (folder / "b.txt").write_text(LONG_TEXT, encoding="utf-8")
     monkeypatch.setattr(importing, "STREAM_CHARS", 100)
-    original_iter = nlp.iter_sentences
+    original_rows = nlp.sentence_rows
 
-    def failing(text: str, turns: Sequence[Turn], model: Any = None) -> Iterator[Sentence]:
-        for n, sentence in enumerate(original_iter(text, turns, model)):
+    def failing(text: str, turns: Sequence[Turn], model: Any = None) -> Iterator[tuple[Any, ...]]:
+        for n, sentence in enumerate(original_rows(text, turns, model)):
             if n == 50:
                 raise ValueError("spaCy broke")
             yield sentence
 
-    monkeypatch.setattr(nlp, "iter_sentences", failing)
+    monkeypatch.setattr(nlp, "sentence_rows", failing)
     with Project.create(tmp_path / "p.wijk", coder="t") as project:
         report = importing.import_paths(project, [folder], "t", workers=1)
         assert [n for n, _ in report.imported] == ["a"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ImportError_, WijkError
-from .models import Sentence
+from .sentence_rows import Row
 from .store import CountedSentences, DocumentInput, ImportLog, Project
 from .textsafe import printable
 
@@ -119,18 +119,18 @@ def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str 
     attributes = {**parsed.metadata, **metadata}
     # Words of the spoken text, counted from the lemmas spaCy makes
     # (speaker labels are not words of the interview).
-    made = nlp.iter_sentences(parsed.text, parsed.turns, nlp.load_pipeline(pipeline))
+    made = nlp.sentence_rows(parsed.text, parsed.turns, nlp.load_pipeline(pipeline))
     if stream and len(parsed.text) > STREAM_CHARS:
         return DocumentInput(parsed=parsed, sentences=CountedSentences(_named_failures(made, path)),
                              word_count=0, attributes=attributes)
     sentences = CountedSentences(made)
     # Plain tuples, not named tuples: they cross the process boundary 7x faster.
-    plain = [tuple(s) for s in sentences]
-    return DocumentInput(parsed=parsed, sentences=plain, word_count=sentences.words,  # type: ignore[arg-type]
+    rows = list(sentences)
+    return DocumentInput(parsed=parsed, sentences=rows, word_count=sentences.words,  # type: ignore[arg-type]
                          attributes=attributes)
 
 
-def _named_failures(sentences: Iterator[Sentence], path: Path) -> Iterator[Sentence]:
+def _named_failures(sentences: Iterator[Row], path: Path) -> Iterator[Row]:
     """``sentences``, with a failure of spaCy on them turned into this file's error."""
     try:
         yield from sentences
@@ -245,15 +245,15 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
 
         fork = "fork" in multiprocessing.get_all_start_methods()
         if fork:
-            # Import spaCy's modules once here, so forked workers inherit them; each
-            # worker then only builds its pipeline (in parallel, both cores busy).
-            nlp.import_spacy()
+            # Load spaCy and the pipeline once here, so forked workers inherit them.
+            nlp.prepare_for_workers(pipeline)
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
         pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_init_worker,
                                    initargs=(speaker_pattern, pipeline, True, docx_properties,
                                              os.getpid()))
         try:
-            for (path, _), result in zip(jobs, pool.map(_prepare_in_worker, jobs, chunksize=4), strict=True):
+            results = _map_forked(pool, jobs) if fork else pool.map(_prepare_in_worker, jobs, chunksize=4)
+            for (path, _), result in zip(jobs, results, strict=True):
                 handle(path, result)
         except BrokenProcessPool:
             # A worker was killed (the kernel's out-of-memory killer, a crash in a
@@ -276,6 +276,24 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
     flush()
     return report
 
+
+
+def _map_forked(pool: ProcessPoolExecutor, jobs: Sequence[tuple[Path, dict[str, str]]]) -> Iterator[Prepared]:
+    """``pool.map`` over ``jobs`` with the garbage collector's view of this process
+    frozen while the workers are forked (the first submit forks them all).
+
+    A full collection in a worker would write to every object it inherited and
+    so copy the page under it; frozen objects are never scanned, and stay shared
+    (``gc.freeze``). This process unfreezes them right after the fork.
+    """
+    import gc
+
+    gc.freeze()
+    try:
+        results = pool.map(_prepare_in_worker, jobs, chunksize=4)
+    finally:
+        gc.unfreeze()
+    return results
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -27,6 +27,7 @@ split form, and the literal form is still matched in the text column.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 
 from wijkverhalen.lemmas import normalise
@@ -142,5 +143,71 @@ def _verb_form(lemmas: list[str], i: int, verb_lemmas: Collection[str],
                form_of: Callable[[int], str]) -> None:
     """Token ``i`` is a verb here: an "-en" form that is a verb lemma keeps its form."""
     form = normalise(form_of(i))
-    if form != lemmas[i] and form.endswith("en") and form in verb_lemmas:
+    if _is_changed_verb_form(form, lemmas[i], verb_lemmas):
         lemmas[i] = form
+
+
+def _is_changed_verb_form(form: str, lemma: str, verb_lemmas: Collection[str]) -> bool:
+    return form != lemma and form.endswith("en") and form in verb_lemmas
+
+
+# -- which sentences can a rule change? ----------------------------------------------
+# The import (``sentence_rows``) keeps one byte of flags per word and calls
+# ``in_context`` only for the sentences where ``candidate_tokens`` finds a token a
+# rule could change something from: most sentences have none, and skip the call.
+# The flags are true of the word-by-word lemmas; a sentence's first change can
+# only come from a rule that reads those, so a sentence without a candidate
+# comes back from ``in_context`` unchanged (tests/test_sentence_rows.py checks it).
+PARTICLE = 1  # a separable particle (rules 1)
+VERB_HOMOGRAPH = 2  # a homograph lemma whose "-en" form is a verb lemma (``_verb_form`` changes it)
+EMPTY = 4  # punctuation: a clause may end here
+CLAUSE = 8  # a conjunction or relative: a clause starts here
+TE = 16  # "te"
+MODAL = 32  # a modal verb
+VERB_FORM = 64  # a form that ``_verb_form`` changes (whatever the lemma)
+ENDS_A_RULE = PARTICLE | VERB_HOMOGRAPH  # a sentence's last token with one of these may change
+
+
+def rule_flags(lemma: str, form: str, homographs: frozenset[str], verb_lemmas: Collection[str]) -> int:
+    """The flags of one token: its word-by-word ``lemma`` (``""`` for punctuation) and
+    its lower-case ``form``."""
+    verb = VERB_FORM if _is_changed_verb_form(normalise(form), lemma, verb_lemmas) else 0
+    return ((PARTICLE if lemma in PARTICLES else 0)
+            | (VERB_HOMOGRAPH if verb and lemma in homographs else 0) | verb
+            | (0 if lemma else EMPTY) | (CLAUSE if lemma in CLAUSE_WORDS else 0)
+            | (TE if lemma == "te" else 0) | (MODAL if lemma in MODALS else 0))
+
+
+def _any_of(mask: int) -> bytes:
+    """A regular-expression class of the flag bytes that have any bit of ``mask``."""
+    return b"[" + b"".join(b"\\x%02x" % v for v in range(128) if v & mask) + b"]"
+
+
+def _none_of(mask: int) -> bytes:
+    return b"[" + b"".join(b"\\x%02x" % v for v in range(256) if not v & mask) + b"]"
+
+
+# Rule 1 (a particle before punctuation or a clause word); rule 2 (a homograph
+# verb form before punctuation, a verb form after "te").
+_CANDIDATES = re.compile(_any_of(PARTICLE) + b"(?=" + _any_of(EMPTY | CLAUSE) + b")|"
+                         + _any_of(VERB_HOMOGRAPH) + b"(?=" + _any_of(EMPTY) + b")|"
+                         + _any_of(TE) + b"(?=" + _any_of(VERB_FORM) + b")")
+# Rule 2 after a modal: the rest of its clause.
+_AFTER_MODAL = re.compile(_any_of(MODAL) + _none_of(EMPTY | CLAUSE) + b"*")
+_VERB_HOMOGRAPH = re.compile(_any_of(VERB_HOMOGRAPH))
+
+
+def candidate_tokens(flags: bytes) -> list[int]:
+    """Positions in ``flags`` (one ``rule_flags`` byte per token, for one or more
+    whole sentences in order) where a rule of ``in_context`` may change a lemma.
+
+    ``in_context`` returns a sentence's lemmas unchanged when none of its tokens
+    is a candidate and its last token's flags have no bit of ``ENDS_A_RULE``.
+    Candidates are a superset: a pair across two sentences counts for the first.
+    """
+    found = [m.start() for m in _CANDIDATES.finditer(flags)]
+    if _VERB_HOMOGRAPH.search(flags):
+        for clause in _AFTER_MODAL.finditer(flags):
+            found.extend(m.start() for m in _VERB_HOMOGRAPH.finditer(flags, clause.start() + 1, clause.end()))
+        found.sort()
+    return found

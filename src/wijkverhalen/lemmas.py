@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import marshal
 import mmap
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -184,9 +186,9 @@ def _remove_stale_tables(current: Path) -> None:
     import time
 
     cutoff = time.time() - STALE_AFTER_S
-    for stale in current.parent.glob("lemmas-nl-*.tsv"):
+    for stale in [*current.parent.glob("lemmas-nl-*.tsv"), *current.parent.glob("lemmas-nl-*.marshal")]:
         try:
-            if stale != current and stale.stat().st_mtime < cutoff:
+            if stale.stem.split("-py")[0] != current.stem and stale.stat().st_mtime < cutoff:
                 stale.unlink(missing_ok=True)
         except OSError:
             pass
@@ -210,7 +212,12 @@ def _memory_table() -> dict[str, str]:
     if _built[0] is not None:
         return _built[0]
     assert path is not None
-    table: dict[str, str] = {}
+    snapshot = _snapshot_path(path)
+    loaded = _read_snapshot(snapshot)
+    if loaded is not None:
+        table, _flagged[0] = loaded
+        return table
+    table = {}
     flagged: list[str] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -219,8 +226,42 @@ def _memory_table() -> dict[str, str]:
                 table[word] = lemma
             if flag == "L\n":
                 flagged.append(word)
-    _flagged[0] = frozenset(flagged)
+    _flagged[0] = lemma_set = frozenset(flagged)
+    _write_snapshot(snapshot, table, lemma_set)
     return table
+
+
+def _snapshot_path(path: Path) -> Path:
+    """The table file's ``marshal`` snapshot: what an import reads (about five times
+    faster than the lines, on the import's start-up path). ``marshal``'s format
+    belongs to the Python version, which is in the name."""
+    version = "".join(map(str, sys.version_info[:2]))
+    return path.with_name(f"{path.stem}-py{version}.marshal")
+
+
+def _read_snapshot(path: Path) -> tuple[dict[str, str], frozenset[str]] | None:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], dict)
+            and isinstance(data[1], frozenset)):
+        return data
+    return None
+
+
+def _write_snapshot(path: Path, table: dict[str, str], flagged: frozenset[str]) -> None:
+    """Written atomically next to the table file; a read-only cache folder only costs speed."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lemmas-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(marshal.dumps((table, flagged)))
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 _flagged: list[frozenset[str] | None] = [None]

@@ -18,18 +18,19 @@ from __future__ import annotations
 import functools
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wijkverhalen.errors import InvalidInput
 from wijkverhalen.lemma_context import in_context
 from wijkverhalen.lemmas import homograph_lemmas, lemma_of, load_table, query_terms, verb_lemmas
 from wijkverhalen.models import ParsedDocument, Sentence, Turn
+from wijkverhalen.sentence_rows import Plan as _Plan
+from wijkverhalen.sentence_rows import Row, group_blocks, group_rows
+from wijkverhalen.sentence_rows import plan_for as _plan_for
 from wijkverhalen.sentence_rules import (
     WIJK_SENTENCES,
     register_component,
-    sentence_starts,
-    token_kind,
 )
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ BATCH_SIZE = 1000
 # line breaks) is cut at whitespace before this size.
 MAX_CHUNK = 100_000
 _WORD = re.compile(r"\w+")
-# Trimmed from lemmas: tokenizer exceptions keep the dot of "u." or "bijv.".
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 # Components a trained pipeline does not need for sentences and lemmas.
 _UNUSED_COMPONENTS = ("ner",)
 
@@ -51,13 +50,71 @@ class PipelineNotInstalled(InvalidInput):
 
 
 def import_spacy() -> None:
-    """Import spaCy, its Dutch language data and the lemma table, without building
+    """Import spaCy, its Dutch language data and the lemma tables, without building
     a pipeline: what forked import workers can share with their parent."""
-    import spacy  # noqa: F401
+    _import_spacy_without_its_cli()
     import spacy.lang.nl  # noqa: F401
 
     load_table()
+    verb_lemmas()
+    homograph_lemmas()
     import spacy.pipeline  # noqa: F401
+
+
+def _import_spacy_without_its_cli() -> None:
+    """``import spacy``, leaving out its command line.
+
+    ``spacy/__init__.py`` imports ``spacy.cli.info`` only to offer ``spacy.info``;
+    that pulls in spaCy's whole command line (typer, weasel, httpx, requests:
+    about 360 modules, 0.3 s, a third of spaCy's import), which an import never
+    uses. Stand-ins for those two modules are in ``sys.modules`` while spaCy's
+    package runs and are removed after it, so ``import spacy.cli`` still gives the
+    real one, and the ``spacy.info`` it leaves behind loads the real one when called.
+    """
+    import sys
+    import types
+
+    if "spacy" in sys.modules:
+        return
+    names = ("spacy.cli", "spacy.cli.info")
+    if any(name in sys.modules for name in names):  # pragma: no cover - spaCy's CLI without spaCy
+        import spacy  # noqa: F401
+        return
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    stand_in = types.ModuleType("spacy.cli.info")
+    stand_in.info = info  # type: ignore[attr-defined]
+    package = types.ModuleType("spacy.cli")
+    package.info = stand_in  # type: ignore[attr-defined]
+    sys.modules.update(zip(names, (package, stand_in), strict=True))
+    try:
+        import spacy
+    except Exception:  # a spaCy that needs more of its CLI at import: import it whole
+        for name in names:
+            sys.modules.pop(name, None)
+        import spacy
+    else:
+        for name, module in zip(names, (package, stand_in), strict=True):
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        if spacy.__dict__.get("cli") is package:
+            del spacy.__dict__["cli"]
+
+
+def prepare_for_workers(name: str | None = None) -> None:
+    """Everything forked import workers need, made once here and shared with them:
+    spaCy's modules, the lemma tables, the pipeline ``name`` and its caches.
+
+    Building the pipeline here rather than in each worker costs the same wall
+    time (the workers built theirs side by side) and one build less CPU time
+    (0.5-0.7 s), and the workers share its memory with this process.
+    """
+    import_spacy()
+    _plan_for(load_pipeline(name))
 
 
 @functools.lru_cache(maxsize=4)
@@ -67,6 +124,7 @@ def load_pipeline(name: str | None = None) -> Language:
     ``None`` gives the blank Dutch pipeline with sentencizer and lookup lemmatizer;
     a name such as ``"nl_core_news_sm"`` loads that installed package (without NER).
     """
+    _import_spacy_without_its_cli()
     import spacy
 
     register_component()  # also needed to load a saved default pipeline
@@ -135,136 +193,6 @@ def _string_table_class() -> Any:
 
 def _StringTable(name: str, data: dict[str, str]) -> Any:  # noqa: N802 - a lazy class
     return _string_table_class()(name, data)
-
-
-class _LemmaCache(dict[int, str]):
-    """Token or lemma hash -> lower-case lemma without edge punctuation (``""`` if no word).
-
-    Lemmas are looked up by hash in a dict instead of through a Token object per
-    word, which would dominate the cost of lemmatising with the blank pipeline.
-    ``lookup`` maps a token's text to its lemma (the lookup table), or is ``None``
-    when the hashes already are lemmas.
-    """
-
-    def __init__(self, strings: Any, lookup: Callable[[str], str] | None) -> None:
-        super().__init__()
-        self.strings = strings
-        self.lookup = lookup
-
-    def __missing__(self, key: int) -> str:
-        lemma = self.strings[key]
-        if self.lookup is not None:
-            lemma = self.lookup(lemma)
-        value = _EDGE_PUNCT.sub("", lemma.lower())
-        self[key] = value
-        return value
-
-
-class _LowerCache(dict[int, str]):
-    """ORTH hash -> lower-cased text (what ``lemma_context`` asks of a few tokens)."""
-
-    def __init__(self, strings: Any) -> None:
-        super().__init__()
-        self.strings = strings
-
-    def __missing__(self, key: int) -> str:
-        value = str(self.strings[key]).lower()
-        self[key] = value
-        return value
-
-
-class _PunctKinds(dict[int, int]):
-    """ORTH hash -> ``sentence_rules.token_kind`` of that text."""
-
-    def __init__(self, vocab: Any, punct_chars: set[str]) -> None:
-        super().__init__()
-        self.vocab = vocab
-        self.punct_chars = punct_chars
-
-    def __missing__(self, key: int) -> int:
-        text = self.vocab.strings[key]
-        value = token_kind(text, bool(self.vocab[text].is_punct), self.punct_chars)
-        self[key] = value
-        return value
-
-
-class _Plan:
-    """How to get sentences and lemmas out of one pipeline quickly.
-
-    Two components of the default pipeline only look at each token's text, so
-    they are skipped and replayed per distinct word through dict caches, which
-    avoids creating a Python Token object per word (the dominant cost):
-
-    - a lookup-mode lemmatizer becomes a cache from ORTH hash to lemma;
-    - a sentencizer (when no parser or senter sets sentence bounds) becomes the
-      same rule as ``Sentencizer.predict`` over ORTH hashes: after a
-      sentence-final character, the next token that is not punctuation starts
-      a sentence.
-
-    Other lemmatizers (rule-based, trained) run and their LEMMA hashes are read;
-    a pipeline without a lemmatizer falls back to lower-case forms. With
-    ``replay=False`` every component runs (tests compare the two paths).
-    """
-
-    def __init__(self, nlp: Language, *, replay: bool = True) -> None:
-        from spacy.attrs import LEMMA, LOWER, ORTH
-        from spacy.lang.nl.lemmatizer import DutchLemmatizer
-        from spacy.pipeline import Lemmatizer
-
-        factories = {name: nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
-        lemmatizers = [n for n, f in factories.items() if "lemmatizer" in f]
-        sentencizers = [n for n, f in factories.items() if f in ("sentencizer", WIJK_SENTENCES)]
-        skip: list[str] = []
-        self.lemma_attr = LEMMA if lemmatizers else LOWER
-        self.orth = ORTH
-        self.forms = _LowerCache(nlp.vocab.strings)
-        self.lemmas = _LemmaCache(nlp.vocab.strings, None)
-        component: Any = nlp.get_pipe(lemmatizers[0]) if len(lemmatizers) == 1 else None
-        # Only the two classes whose lookup rule is known (text, or lower-cased
-        # text for Dutch) are replayed; anything else runs as a component.
-        if (
-            replay
-            and type(component) in (Lemmatizer, DutchLemmatizer)
-            and getattr(component, "mode", None) == "lookup"
-        ):
-            skip.append(lemmatizers[0])
-            self.lemma_attr = ORTH
-            # Every Dutch lookup lemmatizer is replayed with the one lemma function
-            # that search uses too (wijkverhalen.lemmas), whatever table it was saved with.
-            lookup = lemma_of
-            self.lemmas = _LemmaCache(nlp.vocab.strings, lookup)
-        self.kinds: _PunctKinds | None = None
-        other_bounds = any(f in ("parser", "beam_parser", "senter") for f in factories.values())
-        if replay and len(sentencizers) == 1 and not other_bounds:
-            skip.append(sentencizers[0])
-            punct = set(getattr(nlp.get_pipe(sentencizers[0]), "punct_chars", ()))
-            self.kinds = _PunctKinds(nlp.vocab, punct)
-        self.skip = tuple(skip)
-        self.attrs = [ORTH] if self.lemma_attr == ORTH else [ORTH, self.lemma_attr]
-
-    def spans(self, doc: Any) -> Iterator[tuple[int, int, int, int, list[int]]]:
-        """``(first_token, end_token, start_char, end_char, lemma_hashes)`` per sentence."""
-        if not len(doc):
-            return
-        table = doc.to_array(self.attrs)
-        if len(self.attrs) == 1:
-            orths = lemma_hashes = table.tolist()
-        else:
-            orths, lemma_hashes = table[:, 0].tolist(), table[:, 1].tolist()
-        if self.kinds is None:
-            for sent in doc.sents:
-                yield sent.start, sent.end, sent.start_char, sent.end_char, lemma_hashes
-            return
-        starts = sentence_starts(map(self.kinds.__getitem__, orths), doc)
-        starts.append(len(doc))
-        for first, stop in zip(starts, starts[1:], strict=False):
-            last = doc[stop - 1]
-            yield first, stop, doc[first].idx, last.idx + len(last), lemma_hashes
-
-
-@functools.lru_cache(maxsize=4)
-def _plan_for(nlp: Language) -> _Plan:
-    return _Plan(nlp)
 
 
 def _run(nlp: Language, texts: Iterable[str], skip: tuple[str, ...]) -> Iterator[Any]:
@@ -373,11 +301,42 @@ def iter_sentences(text: str, turns: Sequence[Turn], nlp: Language | None = None
     return _sentences(text, turns, nlp, _plan_for(nlp))
 
 
+def sentence_rows(text: str, turns: Sequence[Turn], nlp: Language | None = None) -> Iterator[Row]:
+    """The sentences of :func:`segment_turns` as plain ``(start, end, turn_index, lemmas)``
+    tuples, one at a time: what import workers send to the writer (tuples pickle
+    faster than named tuples, and are not built twice)."""
+    nlp = nlp or load_pipeline()
+    plan = _plan_for(nlp)
+    if plan.grouped:
+        return _grouped_rows(text, turns, nlp, plan)
+    return map(tuple, _sentences(text, turns, nlp, plan))  # type: ignore[arg-type]
+
+
 def _segment(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> list[Sentence]:
     return list(_sentences(text, turns, nlp, plan))
 
 
 def _sentences(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> Iterator[Sentence]:
+    if plan.grouped:
+        return map(Sentence._make, _grouped_rows(text, turns, nlp, plan))
+    return _block_sentences(text, turns, nlp, plan)
+
+
+def _grouped_rows(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> Iterator[Row]:
+    """The default pipeline's path: blocks tokenized in groups (``sentence_rows``)."""
+    blocks = ((offset, turn_index, chunk) for turn_index, turn in enumerate(turns)
+              for offset, chunk in _line_chunks(text, turn.body_start, turn.end))
+    tokenizer = nlp.tokenizer
+    verbs, homographs = verb_lemmas(), homograph_lemmas()
+    forms = plan.forms
+    assert plan.kinds is not None
+    for group in group_blocks(blocks):
+        yield from group_rows(tokenizer, plan.columns, group, plan.kinds, plan.lemmas, plan.flags,
+                              forms, verbs, homographs)
+
+
+def _block_sentences(text: str, turns: Sequence[Turn], nlp: Language, plan: _Plan) -> Iterator[Sentence]:
+    """Any other pipeline's path: one doc per text block, through its components."""
     # The blocks are cut as spaCy asks for them and remembered only until their doc
     # comes back (at most a batch later), never all at once.
     pending: deque[tuple[int, int, str]] = deque()

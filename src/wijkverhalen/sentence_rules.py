@@ -21,6 +21,7 @@ starts. Only boundary candidates build a spaCy ``Token``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -61,28 +62,51 @@ def sentence_starts(kinds: Iterable[int], doc: Any) -> list[int]:
     ``kinds`` gives ``token_kind`` of each token of ``doc`` in order; ``doc`` is
     read only at bounds (to move an opening bracket or quote along).
     """
-    starts = [0]
-    pending = 0  # 1 after a sentence-final character, 2 after a word abbreviation
-    opener = -2  # index of the last opening bracket or quote seen while pending
-    for i, kind in enumerate(kinds):  # the common case (a word, nothing pending) tests little
-        if kind == FINAL:
-            pending = 1
-        elif not pending:
-            if kind == WORD_ABBREVIATION:
+    return sentence_starts_between(bytes(kinds), doc, 0, len(doc))
+
+
+# A sentence can only end at a sentence-final character or a word abbreviation.
+_PENDING = re.compile(b"[\\x%02x\\x%02x]" % (FINAL, WORD_ABBREVIATION))
+
+
+def sentence_starts_between(kinds: bytes, doc: Any, first: int, stop: int) -> list[int]:
+    """``sentence_starts`` of the tokens ``first..stop`` of ``doc`` (one text block).
+
+    ``kinds`` holds one ``token_kind`` byte per token of the whole ``doc``; the
+    starts are indices into ``doc``, ``first`` always the first of them. Only the
+    tokens after a sentence-final character or word abbreviation are looked at
+    one by one: a regular expression finds the next such token, so the cost is
+    per sentence, not per word.
+    """
+    starts = [first]
+    search = _PENDING.search
+    i = first
+    while (found := search(kinds, i, stop)) is not None:
+        i = found.start()
+        pending = 1 if kinds[i] == FINAL else 2  # 2: after a word abbreviation
+        opener = -2  # index of the last opening bracket or quote seen while pending
+        i += 1
+        while i < stop:
+            kind = kinds[i]
+            if kind == FINAL:
+                pending = 1
+            elif kind in (WORD, WORD_ABBREVIATION):  # capitalised or not a letter
+                if pending == 1 or kind == WORD and doc[i].text[:1].isupper():
+                    starts.append(_with_openers(starts[-1], doc, i) if opener == i - 1 else i)
+                if kind == WORD:
+                    break
                 pending = 2
-        elif kind in (WORD, WORD_ABBREVIATION):  # capitalised or not a letter
-            if pending == 1 or kind == WORD and doc[i].text[:1].isupper():
-                starts.append(_with_openers(starts[-1], doc, i) if opener == i - 1 else i)
-            pending = 2 if kind == WORD_ABBREVIATION else 0
-        elif kind == LOWER_WORD:
-            # "(lacht)" after a full stop starts a sentence; "Helpt! is" does not.
-            if pending == 1 and opener == i - 1:
-                j = _with_openers(starts[-1], doc, i)
-                if j < i:
-                    starts.append(j)
-            pending = 0
-        elif kind in (OPENER, QUOTE):
-            opener = i
+            elif kind == LOWER_WORD:
+                # "(lacht)" after a full stop starts a sentence; "Helpt! is" does not.
+                if pending == 1 and opener == i - 1:
+                    j = _with_openers(starts[-1], doc, i)
+                    if j < i:
+                        starts.append(j)
+                break
+            elif kind in (OPENER, QUOTE):
+                opener = i
+            i += 1
+        i += 1
     return starts
 
 

@@ -93,8 +93,8 @@ class CountedSentences:
     memory (issue 11: a long text as Python objects is about twice its size).
     """
 
-    def __init__(self, sentences: Iterable[Sentence]) -> None:
-        self._sentences = iter(sentences)
+    def __init__(self, sentences: Iterable[Sentence] | Iterable[tuple[int, int, int, str]]) -> None:
+        self._sentences: Iterator[Sentence] = iter(sentences)  # type: ignore[arg-type]  # plain rows too
         self.words = 0
 
     def __iter__(self) -> Iterator[Sentence]:
