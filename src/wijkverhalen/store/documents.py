@@ -177,20 +177,28 @@ class DocumentsMixin(ProjectBase):
         return results
 
     def _insert_streamed(self, name: str, parsed: ParsedDocument, sha: str, sentences: CountedSentences) -> int:
-        """Write a document's sentences as they are made, then its row with their word count.
+        """Write a document's sentences as they are made, then its row with their word count."""
+        with self._row_written_last() as doc_id:
+            self._write_segments(doc_id, parsed, sentences)
+            self._insert_document(name, parsed.text, sha, parsed.source_path, parsed.format, sentences.words,
+                                  document_id=doc_id)
+        return doc_id
 
-        The row's id is taken in advance (what SQLite would give it) and foreign keys
-        wait for the row until it is written, within this transaction.
+    @contextmanager
+    def _row_written_last(self) -> Iterator[int]:
+        """The id the next document row will have, with foreign keys waiting for that row.
+
+        Inside, a document's derived rows are written before its own row: its words are
+        counted from its sentences, and SQLite's copies of the text while the row is
+        inserted are made after segmenting, not kept (unused) under it. The id is what
+        SQLite would give the row; the row must be written inside, in this transaction.
         """
         doc_id = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").fetchone()[0])
         self.conn.execute("PRAGMA defer_foreign_keys = ON")
         try:
-            self._write_segments(doc_id, parsed, sentences)
-            self._insert_document(name, parsed.text, sha, parsed.source_path, parsed.format, sentences.words,
-                                  document_id=doc_id)
+            yield doc_id
         finally:
             self.conn.execute("PRAGMA defer_foreign_keys = OFF")
-        return doc_id
 
     def _insert_document(self, name: str, text: str, sha: str, source_path: str, fmt: str,
                          word_count: int, *, guid: str | None = None, imported_at: str | None = None,

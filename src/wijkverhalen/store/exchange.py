@@ -326,16 +326,18 @@ class ExchangeMixin(ProjectBase):
             name = unique_name(doc.name)
             words, segments = segment(doc) if segment is not None else \
                 (doc.word_count, lambda doc=doc: (doc.turns, doc.sentences))
-            doc_id = self._insert_document(  # type: ignore[attr-defined]  # DocumentsMixin
-                name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
-                imported_at=doc.imported_at or None, memo=doc.memo)
+            # Segmented and written first, its row last (the import's peak memory is
+            # SQLite copying the text into the row, best done when nothing else is alive).
+            with self._row_written_last() as doc_id:  # type: ignore[attr-defined]  # DocumentsMixin
+                turns, sentences = segments()
+                parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
+                                        source_path=doc.source_path, turns=tuple(turns))
+                write_segments(doc_id, parsed, sentences)
+                del turns, sentences, parsed
+                self._insert_document(  # type: ignore[attr-defined]  # DocumentsMixin
+                    name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
+                    imported_at=doc.imported_at or None, memo=doc.memo, document_id=doc_id)
             used_guids.add(guid)
-            # Segmented only now: its turns are not alive while SQLite copies the text in.
-            turns, sentences = segments()
-            parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
-                                    source_path=doc.source_path, turns=tuple(turns))
-            write_segments(doc_id, parsed, sentences)
-            del turns, sentences, parsed
             attribute_rows.extend((doc_id, k, str(v)) for k, v in doc.attributes.items() if str(v) != "")
             result.memos += bool(doc.memo)
             result.documents[doc.key] = doc_id
