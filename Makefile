@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test check lint typecheck docs bench clean
+.PHONY: install demo test test-quick check lint typecheck docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m wijkverhalen demo
 
+# The whole suite, always (docs/development.md). test-quick leaves out the slow and TUI tests while you work.
 test: $(STAMP)
 	$(PY) -m pytest -q -n auto
+
+test-quick: $(STAMP)
+	$(PY) -m pytest -q -n auto -m "not slow and not tui"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools

@@ -198,6 +198,7 @@ def run(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
     return result
 
 
+@pytest.mark.slow
 def test_cli_actor_flow(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

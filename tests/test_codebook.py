@@ -690,6 +690,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
                 max_size=40).map(str.strip)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(label=_TEXT.filter(bool), definition=_TEXT, example=_TEXT,
        keyword=st.from_regex(r"[a-zë ]{1,12}", fullmatch=True).map(lambda s: " ".join(s.split())))

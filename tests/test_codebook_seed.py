@@ -304,6 +304,7 @@ def test_a_project_from_before_the_new_fields_is_migrated(tmp_path: Path) -> Non
         assert "Fig. 1.5" in project.code("relaties.vertrouwen").source
 
 
+@pytest.mark.slow
 def test_sync_of_a_project_coded_with_removed_codes_needs_merge_into(tmp_path: Path) -> None:
     path = tmp_path / "oud.wijk"
     story = tmp_path / "fatima.txt"

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sample import SAMPLE_CODES
 
 from wijkverhalen.store import Project
@@ -35,6 +36,7 @@ def _write_corpus(folder: Path, n: int) -> None:
         (folder / f"int_{i:04d}.txt").write_text(turns + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_whole_documents_and_keeps_codings(tmp_path: Path) -> None:
     path = tmp_path / "p.wijk"
     with Project.create(path, codes=SAMPLE_CODES) as p:

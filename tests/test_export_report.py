@@ -126,6 +126,7 @@ def test_markdown_report_pseudonymised(demo: Project, tmp_path: Path) -> None:
     assert demo.document_text(1).count("Fatima") > 0  # the canonical text is untouched
 
 
+@pytest.mark.slow
 def test_docx_report_has_headings_toc_quotes_and_tables(demo: Project, tmp_path: Path) -> None:
     import docx
 
@@ -178,6 +179,7 @@ def test_failed_export_leaves_no_file(demo: Project, tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("libreoffice") or shutil.which("soffice")),
                     reason="LibreOffice is not installed")
 def test_docx_report_converts_to_pdf_with_libreoffice(demo: Project, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ async def _open_export(app, pilot) -> ExportScreen:  # type: ignore[no-untyped-d
     return screen
 
 
+@pytest.mark.slow
 async def test_export_screen_writes_a_docx_report_with_progress(demo: Path) -> None:
     app = make_app(demo, coder="anna", query_lemmas=lambda q: {})
     async with app.run_test(size=(120, 40)) as pilot:

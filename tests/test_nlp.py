@@ -63,6 +63,7 @@ def test_missing_named_pipeline_is_a_user_error() -> None:
     assert str(info.value) == "spaCy pipeline 'nl_core_news_bestaat_niet' is not installed"
 
 
+@pytest.mark.slow
 def test_named_pipeline_loads_from_a_package_or_path(nlp: Any, tmp_path: Path) -> None:
     nlp.to_disk(tmp_path / "pijplijn")
     loaded = load_pipeline(str(tmp_path / "pijplijn"))

@@ -95,6 +95,7 @@ def test_table_file_lookup_matches_the_table_in_memory() -> None:
         assert (found[0] if found else word) == table.get(word, word)
 
 
+@pytest.mark.slow
 def test_cached_table_is_rebuilt_in_a_fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIJKVERHALEN_CACHE_DIR", str(tmp_path))
     lemmas.table_path.cache_clear()
@@ -243,6 +244,7 @@ def _turn_bodies(sentences: list) -> list:
 
 # -- gold data (skipped without ../shared/nlp-gold) --------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not GOLD.is_file(), reason="gold data not present")
 def test_gold_sentence_bounds_and_verb_search_meet_the_goals() -> None:
     sys.path.insert(0, str(ROOT / "bench"))

@@ -46,6 +46,7 @@ def snapshot(project: Project) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(texts, min_size=1, max_size=3, unique=True), data=st.data())
 def test_round_trip_preserves_everything(tmp_path_factory: pytest.TempPathFactory, texts: list[str],

@@ -69,6 +69,7 @@ def _part(report, title):  # type: ignore[no-untyped-def]
 # ----------------------------------------------------------------------------- page, TOC, footer
 
 
+@pytest.mark.slow
 def test_docx_is_a4_with_margins_and_page_numbers(demo_docx: tuple[Path, Path]) -> None:
     import docx
 
@@ -207,7 +208,9 @@ def test_verdicts_are_worded_in_the_protocols_dutch() -> None:
 # ----------------------------------------------------------------------------- Index+
 
 
-def test_index_sets_botu_beside_nprz_and_rotterdam_per_edition(demo: Project, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_index_sets_botu_beside_nprz_and_rotterdam_per_edition(demo: Project, demo_docx: tuple[Path, Path],
+                                                               tmp_path: Path) -> None:
     import docx
 
     report = build_report(demo)
@@ -227,9 +230,7 @@ def test_index_sets_botu_beside_nprz_and_rotterdam_per_edition(demo: Project, tm
         assert item.provenance and "indicators_illustrative.csv" in item.provenance[0]
         assert str(REPO) not in item.provenance[0]  # no local folders in a published report
         assert re.search(r"2014: .*BoTu r\. \d+", item.provenance[0])
-    out = tmp_path / "r.docx"
-    export_docx(demo, out)
-    document = docx.Document(str(out))
+    document = docx.Document(str(demo_docx[1]))  # the same project, written once for the module
     tables = [t for t in document.tables if t.rows[0].cells[0].text == "Editie"]
     assert len(tables) == len(index) and len(document.inline_shapes) == len(index)  # a table and a plot each
     assert tables[0].rows[1].cells[1].text == "36"  # BoTu 2014, as in the table
@@ -271,12 +272,12 @@ def test_index_states_the_aggregation_rule_and_flags_in_dutch(tmp_path: Path) ->
 # ----------------------------------------------------------------------------- sources, columns
 
 
-def test_sources_table_shows_the_attributes_that_matter(demo: Project, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_sources_table_shows_the_attributes_that_matter(demo: Project, demo_docx: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
     import docx
 
-    out = tmp_path / "r.docx"
-    export_docx(demo, out)
-    sources = docx.Document(str(out)).tables[-1]
+    sources = docx.Document(str(demo_docx[1])).tables[-1]  # the same project, written once for the module
     assert [c.text for c in sources.rows[0].cells] == ["Document", "Respondent", "Rol", "Wijk", "Jaar", "Casus",
                                                       "Woorden"]  # not datum, interviewer (alphabetical first six)
     report = build_report(demo, source_attributes=["rol", "datum"])

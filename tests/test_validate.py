@@ -234,6 +234,7 @@ def test_coder_and_case_filters_and_case_views(proj: Project) -> None:
 # ----------------------------------------------------------------------------- reports and plots
 
 
+@pytest.mark.slow
 def test_reports_state_the_rules(proj: Project, tmp_path: Path) -> None:
     for doc in (1, 2, 3):
         code(proj, doc, "relaties.vertrouwen", "positive")
@@ -261,6 +262,7 @@ def test_reports_state_the_rules(proj: Project, tmp_path: Path) -> None:
     assert data["counts"][AGREEMENT] == 1 and {r["name"] for r in data["rules"]} >= set(VERDICTS)
 
 
+@pytest.mark.slow
 def test_plots_png_and_reproducible_svg(proj: Project, tmp_path: Path) -> None:
     code(proj, 1, "relaties.vertrouwen", "positive")
     result = validate(proj)
@@ -412,6 +414,7 @@ def test_demo_case_delfshaven_helpt(demo: Path, tmp_path: Path) -> None:
     assert "## Netwerken: who is hardly in the network (inclusiveness)" in md
 
 
+@pytest.mark.slow
 async def test_validate_screen_flow(demo: Path) -> None:
     from textual_plotext import PlotextPlot
 
@@ -434,7 +437,7 @@ async def test_validate_screen_flow(demo: Path) -> None:
         detail = str(screen.query_one("#validate-detail").render())
         assert "indicator: %; higher is better" in detail  # the metadata travels with the values
         assert "rule: agreement: BoTu is above" in detail and "evidence: stories up: 4 passages" in detail
-        await pilot.press("b")  # the link speaks of a change now
+        await pilot.press("s")  # the link speaks of a change now
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.project.code("relaties.vertrouwen").indicators[0].aspect == "change"
@@ -469,6 +472,36 @@ async def test_validate_screen_flow(demo: Path) -> None:
         assert screen.result.case == "Delfshaven Helpt"
     with Project.open(demo) as project:
         assert project.history(1)[0].label == "reject 1 actor mention(s)"
+
+
+async def test_validate_keys_leave_the_global_screen_keys_alone(demo: Path) -> None:
+    """b opens the Codebook and r the passages on the Validate screen too; s switches the aspect."""
+    from wijkverhalen.tui.app import make_app
+    from wijkverhalen.tui.screens.codebook import CodebookScreen
+    from wijkverhalen.tui.screens.validate import ValidateScreen
+
+    app = make_app(demo, coder="anna", query_lemmas=lambda q: {})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("V")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ValidateScreen)
+        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
+        assert "Aspect" in footer and "Help" in footer and "Quit" in footer
+        before = [link.aspect for link in app.session.project.code("relaties.vertrouwen").indicators]
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        await pilot.press("V")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert not isinstance(app.screen, ValidateScreen)
+        after = [link.aspect for link in app.session.project.code("relaties.vertrouwen").indicators]
+        assert after == before  # b did not switch an aspect
+    with Project.open(demo) as project:
+        assert not project.history(1) or "aspect" not in project.history(1)[0].label
 
 
 def test_options_are_frozen_and_checked() -> None:

@@ -11,8 +11,9 @@ column. :func:`dump_codebook` writes the same format back (``parse(dump(cb)) == 
 from __future__ import annotations
 
 import difflib
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,61 @@ def normalize_color(value: str) -> str | None:
         return None
     digits = value[1:] if len(value) == 7 else "".join(ch * 2 for ch in value[1:])
     return "#" + digits.upper()
+
+
+# The colours offered for codes: well apart on a dark and on a light terminal. A new code
+# without a colour gets the one of these furthest from the colours around it (new_code_color).
+PALETTE: tuple[tuple[str, str], ...] = (
+    ("blue", "#3D7DD8"),
+    ("teal", "#1E9E8F"),
+    ("green", "#4C9A2A"),
+    ("olive", "#8C8C1E"),
+    ("amber", "#D08A00"),
+    ("orange", "#E0672B"),
+    ("red", "#CC3D3D"),
+    ("rose", "#C2457A"),
+    ("purple", "#8A55C9"),
+    ("indigo", "#5A62C8"),
+    ("brown", "#9A6B3F"),
+    ("grey", "#888888"),
+)
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a ``#RRGGBB`` colour: distances there are close to what eyes see."""
+    hex_value = normalize_color(color) or DEFAULT_COLOR
+    rgb = [int(hex_value[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def color_distance(a: str, b: str) -> float:
+    """How different two colours look (CIE76 ΔE; below ~10 they are hard to tell apart)."""
+    return math.dist(_lab(a), _lab(b))
+
+
+def new_code_color(codes: Iterable[Code], parent_id: str | None = None) -> str:
+    """A colour for a new code under ``parent_id`` that stands out from those around it.
+
+    The palette colour furthest from its parent's and siblings' colours, and among
+    equals the one furthest from every colour in the codebook (never grey: that is
+    the colour of codes nobody coloured).
+    """
+    codes = list(codes)
+    near = [c.color for c in codes if c.parent_id == parent_id or c.id == parent_id]
+    used = [c.color for c in codes]
+
+    def apart(color: str, others: list[str]) -> float:
+        return min((color_distance(color, o) for o in others), default=math.inf)
+
+    candidates = [hex_value for _, hex_value in PALETTE if hex_value != DEFAULT_COLOR]
+    return max(candidates, key=lambda c: (apart(c, near), apart(c, used)))
 
 
 def load_codebook(path: str | Path) -> Codebook:

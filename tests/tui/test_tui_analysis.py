@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, OptionList
 
@@ -80,6 +81,7 @@ async def _analysis(pilot: Any) -> AnalysisScreen:
     return screen
 
 
+@pytest.mark.slow
 async def test_matrix_counts_presence_children_filter_and_drill_down(make: Any, reopen: Any) -> None:
     coded(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -129,7 +131,8 @@ async def test_cooccurrence_and_attribute_views_drill_down(make: Any, reopen: An
         await pilot.pause()
         dialog = pilot.app.screen
         assert isinstance(dialog, PassagesDialog)
-        assert [p.coding.id for p in dialog.passages] == [ids["c"]]
+        # both codes' passages: netwerken's and vertrouwen's in the same document (issue 14)
+        assert [p.coding.id for p in dialog.passages] == [ids["c"], ids["a"]]
         await pilot.press("escape", "a")
         await pilot.pause()
         await pilot.press(*[k for k in "jjj"])  # choose an attribute: casus, jaar, rol, wijk
@@ -139,6 +142,40 @@ async def test_cooccurrence_and_attribute_views_drill_down(make: Any, reopen: An
         assert screen.table.columns == sorted(set(screen.table.columns))
 
 
+async def test_cooccurrence_cell_shows_the_passages_of_both_codes(make: Any, reopen: Any) -> None:
+    """Enter on vertrouwen x samenhang (overlapping) lists anna's vertrouwen and bram's
+    samenhang on that sentence, both on screen, each with its code."""
+    ids = coded(reopen)
+    async with make().run_test(size=SIZE) as pilot:
+        screen = await _analysis(pilot)
+        await pilot.press("v", "v")  # codes x documents -> x attribute -> co-occurrence
+        await pilot.pause()
+        assert screen.table is not None and screen.table.kind == "codes" and screen.scope == "overlap"
+        row = screen.table.rows.index("relaties.vertrouwen")
+        column = screen.table.columns.index("relaties.samenhang") + 1
+        screen.query_one(DataTable).cursor_coordinate = Coordinate(row, column)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, PassagesDialog)
+        assert sorted(p.coding.id for p in dialog.passages) == sorted([ids["a"], ids["b"]])
+        assert "1 passage of Onderling vertrouwen, 1 of Sociale samenhang" in dialog.title_text
+        shown = "\n".join(screen_text(pilot.app))
+        assert "Onderling vertrouwen" in shown and "Sociale samenhang" in shown
+        assert "anna" in shown and "bram" in shown
+        await pilot.press("escape")
+        grid = screen.query_one(DataTable)
+        grid.cursor_coordinate = Coordinate(row, screen.table.columns.index("relaties.vertrouwen") + 1)
+        await pilot.press("enter")  # the diagonal: the code's own passages, once each
+        await pilot.pause()
+        assert sorted(p.coding.id for p in pilot.app.screen.passages) == sorted([ids["a"], ids["d"]])
+
+
+def screen_text(app: Any) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.slow
 async def test_memo_overview_filters_jumps_and_edits(make: Any, reopen: Any) -> None:
     ids = coded(reopen)
     async with make().run_test(size=SIZE) as pilot:

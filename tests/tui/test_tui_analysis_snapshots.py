@@ -40,3 +40,24 @@ def test_analysis_cell_passages(snap_compare: Any, analysed_path: Path, size: tu
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_memos_screen(snap_compare: Any, analysed_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(app_on(analysed_path), press=["M"], terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_cooccurrence_cell_passages(snap_compare: Any, analysed_path: Path, size: tuple[int, int]) -> None:
+    """Enter on vertrouwen x samenhang (overlapping): both codes' passages, each with its code."""
+    from textual.coordinate import Coordinate
+    from textual.widgets import DataTable
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in ["X", "v", "v"]:
+            await pilot.press(key)
+            await settle(pilot)
+        screen = pilot.app.screen
+        row = screen.table.rows.index("relaties.vertrouwen")
+        column = screen.table.columns.index("relaties.samenhang") + 1
+        screen.query_one(DataTable).cursor_coordinate = Coordinate(row, column)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app_on(analysed_path), terminal_size=size, run_before=run_before)

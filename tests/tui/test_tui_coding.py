@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widgets import OptionList
 
 from wijkverhalen.tui.screens.coding import CodingScreen
@@ -61,6 +62,7 @@ async def test_open_document_and_move(make: Any) -> None:
         assert transcript.cursor == 0
 
 
+@pytest.mark.slow
 async def test_apply_code_via_picker(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -75,6 +77,7 @@ async def test_apply_code_via_picker(make: Any, reopen: Any) -> None:
     ]
 
 
+@pytest.mark.slow
 async def test_select_sentences_and_turns(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -96,6 +99,7 @@ async def test_select_sentences_and_turns(make: Any, reopen: Any) -> None:
     assert codings == {three: "netwerken", turn: "governance"}
 
 
+@pytest.mark.slow
 async def test_recent_code_on_number_key(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -115,6 +119,7 @@ async def test_recent_code_on_number_key(make: Any, reopen: Any) -> None:
     ]
 
 
+@pytest.mark.slow
 async def test_recent_codes_survive_a_restart(make: Any) -> None:
     async with make().run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
@@ -125,6 +130,7 @@ async def test_recent_codes_survive_a_restart(make: Any) -> None:
         assert app.session.recent == ["stressor"]
 
 
+@pytest.mark.slow
 async def test_remove_coding_and_choose_among_several(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -142,6 +148,7 @@ async def test_remove_coding_and_choose_among_several(make: Any, reopen: Any) ->
     assert [c.code_id for c in reopen().codings(document_id=1)] == ["netwerken"]
 
 
+@pytest.mark.slow
 async def test_memo_on_coding_and_document(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -160,6 +167,7 @@ async def test_memo_on_coding_and_document(make: Any, reopen: Any) -> None:
     assert project.document(1).memo == "telefonisch interview"
 
 
+@pytest.mark.slow
 async def test_valence_cycles_with_plus(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -176,6 +184,7 @@ async def test_valence_cycles_with_plus(make: Any, reopen: Any) -> None:
     assert reopen().codings(document_id=1)[0].valence == "mixed"
 
 
+@pytest.mark.slow
 async def test_change_code_of_a_coding(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -188,6 +197,7 @@ async def test_change_code_of_a_coding(make: Any, reopen: Any) -> None:
     assert [c.code_id for c in reopen().codings(document_id=1)] == ["relaties.samenhang"]
 
 
+@pytest.mark.slow
 async def test_undo_and_redo_across_restarts(make: Any, reopen: Any) -> None:
     async with make().run_test(size=SIZE) as pilot:
         await open_first_document(pilot)
@@ -207,6 +217,7 @@ async def test_undo_and_redo_across_restarts(make: Any, reopen: Any) -> None:
     assert [c.code_id for c in reopen().codings()] == ["relaties.vertrouwen"]
 
 
+@pytest.mark.slow
 async def test_in_vivo_code_from_exact_words(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -296,3 +307,35 @@ async def test_mark_document_done_is_undoable(make: Any, reopen: Any) -> None:
         await pilot.press("D", "D")
         await pilot.pause()
         assert reopen().done_marks() == {}
+
+
+def test_the_transcript_owns_its_keys_and_the_screen_the_writing_ones() -> None:
+    """Issue 10: moves and selection are the transcript widget's keys, coding the screen's."""
+    import ast
+    import inspect
+
+    from wijkverhalen.tui import app as app_module
+    from wijkverhalen.tui.widgets.coding_transcript import CodingTranscript
+
+    own = {b.id for b in CodingTranscript.BINDINGS}
+    screen = {b.id for b in CodingScreen.BINDINGS}
+    assert {"coding.next_sentence", "coding.select", "coding.word_next", "coding.go_to"} <= own
+    assert {"coding.code", "coding.remove", "coding.memo"} <= screen and not own & screen
+    # the app reads no screen's private attributes
+    tree = ast.parse(inspect.getsource(app_module))
+    private = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+               and n.attr.startswith("_") and not n.attr.startswith("__")}
+    names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    assert "_pending" not in private | names and "model" not in names
+
+
+async def test_escape_in_the_code_tree_goes_back_to_the_transcript(make: Any) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_document(pilot)
+        await pilot.press("v", "j", "tab")
+        assert app.focused is screen.code_tree
+        await pilot.press("escape")  # drops the selection (the tree keeps focus)
+        assert app.focused is screen.code_tree and not screen.transcript.selecting
+        await pilot.press("escape")  # nothing selected: back to the transcript
+        assert app.focused is screen.transcript

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from wijkverhalen.models import Document
 from wijkverhalen.tui.screens.dialogs import ChoiceDialog, MemoDialog
 from wijkverhalen.tui.screens.documents import matches
@@ -27,6 +29,7 @@ from .test_tui_coding import (
 )
 
 
+@pytest.mark.slow
 async def test_r_retrieves_the_code_under_the_cursor_not_the_tree_highlight(make: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -40,6 +43,7 @@ async def test_r_retrieves_the_code_under_the_cursor_not_the_tree_highlight(make
         assert app.screen.code_id == "relaties.samenhang"
 
 
+@pytest.mark.slow
 async def test_r_on_an_uncoded_sentence_asks_and_letters_go_to_the_picker(
     make: Any, reopen: Any
 ) -> None:
@@ -57,6 +61,7 @@ async def test_r_on_an_uncoded_sentence_asks_and_letters_go_to_the_picker(
     assert reopen().codings(document_id=1) == []
 
 
+@pytest.mark.slow
 async def test_r_with_two_codes_here_asks_with_them_first(make: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -74,6 +79,7 @@ async def test_r_with_two_codes_here_asks_with_them_first(make: Any) -> None:
         assert not isinstance(app.screen, RetrievalScreen)
 
 
+@pytest.mark.slow
 async def test_selection_stays_after_coding_for_a_second_code(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -89,6 +95,7 @@ async def test_selection_stays_after_coding_for_a_second_code(make: Any, reopen:
     assert got == [(*span, "relaties.samenhang"), (*span, "relaties.vertrouwen")]
 
 
+@pytest.mark.slow
 async def test_number_keys_show_their_codes_while_coding(make: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -103,6 +110,7 @@ async def test_number_keys_show_their_codes_while_coding(make: Any) -> None:
         assert "1 ■ Stressor" in line and "2 ■ Netwerken" in line
 
 
+@pytest.mark.slow
 async def test_picker_previews_the_highlighted_code(make: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -122,6 +130,7 @@ async def test_picker_previews_the_highlighted_code(make: Any) -> None:
         assert "Vertrouwen tussen actoren." in preview and "Contact" not in preview
 
 
+@pytest.mark.slow
 async def test_j_k_move_in_the_code_tree_and_in_choice_lists(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -156,6 +165,7 @@ async def test_m_on_an_uncoded_sentence_says_it_memos_the_document(make: Any) ->
         assert "not coded" in dialog.context and "whole document" in dialog.context
 
 
+@pytest.mark.slow
 async def test_exact_word_codings_are_marked_in_the_text_not_as_the_sentence(make: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -188,16 +198,16 @@ async def test_suggestions_cover_the_selection_and_skip_interviewer_questions(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_first_document(pilot)
         await pilot.press(*["j"] * GEMEENTE)  # "Met de gemeente ..."
-        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert [c for c, _ in screen.suggested] == ["governance"]
         await pilot.press("v", "j")  # "... Maar de buren hielpen elkaar."
-        assert [c for c, _ in screen._suggestions] == ["relaties.samenhang", "governance"]
+        assert [c for c, _ in screen.suggested] == ["relaties.samenhang", "governance"]
         await pilot.press("a")  # applied to the selection; the other one stays offered
-        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert [c for c, _ in screen.suggested] == ["governance"]
         await pilot.press("escape", "k", "k")  # the interviewer: "En de gemeente?"
-        assert screen.transcript.cursor == GEMEENTE_Q and screen._suggestions == []
+        assert screen.transcript.cursor == GEMEENTE_Q and screen.suggested == []
         assert "a shows its keyword suggestions" in str(screen.query_one("#cursor-info").render())
         await pilot.press("a")  # asked: now offered, not applied
-        assert [c for c, _ in screen._suggestions] == ["governance"]
+        assert [c for c, _ in screen.suggested] == ["governance"]
         assert len(reopen().codings(document_id=1)) == 1
         await pilot.press("a")
         await pilot.pause()
@@ -207,6 +217,7 @@ async def test_suggestions_cover_the_selection_and_skip_interviewer_questions(
     assert got == [(*gemeente_q, "governance"), (*both, "relaties.samenhang")]
 
 
+@pytest.mark.slow
 async def test_reopening_returns_to_the_sentence_and_colon_goes_to_n(make: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -234,6 +245,7 @@ async def test_reopening_returns_to_the_sentence_and_colon_goes_to_n(make: Any) 
         assert app.screen is screen and screen.transcript.cursor == 2
 
 
+@pytest.mark.slow
 async def test_codebook_edits_include_and_keywords(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -261,6 +273,7 @@ async def test_codebook_edits_include_and_keywords(make: Any, reopen: Any) -> No
     assert code.keywords == ("contact", "samenwerking")
 
 
+@pytest.mark.slow
 async def test_word_motions_build_an_exact_span(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -287,7 +300,7 @@ async def test_word_motion_crosses_into_the_next_sentence(make: Any) -> None:
         await pilot.press(*["j"] * (VERTROUWEN - 1), "w")  # ZEIDEN
         model = screen.model
         assert model is not None
-        words = screen._words(ZEIDEN, ZEIDEN)
+        words = screen.transcript.words(ZEIDEN, ZEIDEN)
         await pilot.press(*["w"] * len(words))  # one past the last word of the sentence
         assert screen.transcript.exact is not None
         assert screen.transcript.exact[1] > model.sentences[ZEIDEN].end
@@ -354,6 +367,7 @@ def test_quoted_attribute_filter() -> None:
     assert matches(doc, 'casus="Delfs')  # an unclosed quote while typing still filters
 
 
+@pytest.mark.slow
 async def test_a_coding_made_by_another_process_appears_without_reopening(
     make: Any, project_path: Path
 ) -> None:

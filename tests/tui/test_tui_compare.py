@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.style import Style
 
 from wijkverhalen.store import copy_project
@@ -59,6 +60,7 @@ def units(screen: CompareScreen) -> list[tuple[int, str]]:
     return [(r["start"], r["code"]) for r in screen.rows]
 
 
+@pytest.mark.slow
 async def test_compare_lists_in_document_order_and_jumps(make: Any, reopen: Any) -> None:
     spans = two_coders(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -101,13 +103,14 @@ async def test_compare_stripes_one_column_per_coder(make: Any, reopen: Any) -> N
         assert "anna" in str(screen.query_one("#compare-status").render())
 
 
+@pytest.mark.slow
 async def test_compare_accept_reject_stay_settled_and_x_undoes(make: Any, reopen: Any) -> None:
     spans = two_coders(reopen)
     async with make().run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await pilot.press("a")  # accept: the consensus codes trust on sentence 1
         await pilot.pause()
-        await pilot.press("r")  # reject relations on sentence 2: stored, nothing coded
+        await pilot.press("minus")  # reject relations on sentence 2: stored, nothing coded
         await pilot.pause()
         assert len(screen.rows) == 2
     assert consensus(reopen) == {(*spans[1], TRUST)}
@@ -135,7 +138,7 @@ async def test_compare_take_one_coder_or_both(make: Any, reopen: Any) -> None:
         await pilot.pause()
         assert units(screen) == [(spans[1][0], TRUST), (spans[2][0], RELATIONS)]
         await pilot.press("p")
-        await pilot.press("b")  # both on sentence 1 (one line): the consensus codes trust
+        await pilot.press("A")  # both on sentence 1 (one line): the consensus codes trust
         await pilot.pause()
         assert units(screen) == [(spans[2][0], RELATIONS)]
     assert consensus(reopen) == {(*spans[3], TRUST), (*spans[1], TRUST)}
@@ -144,6 +147,7 @@ async def test_compare_take_one_coder_or_both(make: Any, reopen: Any) -> None:
     project.close()
 
 
+@pytest.mark.slow
 async def test_compare_memo_on_consensus_coding_or_document(make: Any, reopen: Any) -> None:
     spans = two_coders(reopen)
     async with make().run_test(size=SIZE) as pilot:
@@ -199,3 +203,29 @@ async def test_merge_from_the_documents_screen_and_undo(
         await pilot.press("u")  # the merge is one undoable change
         await pilot.pause()
         assert pilot.app.session.project.codings() == []
+
+
+async def test_compare_keys_leave_the_global_screen_keys_alone(make: Any, reopen: Any) -> None:
+    """r and b open Passages and the Codebook on the Compare screen too (issue 14)."""
+    two_coders(reopen)
+    async with make().run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        before = len(screen.rows)
+        await pilot.press("b")
+        await pilot.pause()
+        assert app_screen_name(pilot) == "codebook"
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("r")  # asks which code's passages (nothing is settled)
+        await pilot.pause()
+        assert app_screen_name(pilot) != "compare"
+        assert len(screen.rows) == before
+    assert consensus(reopen) == set()
+    project = reopen()
+    assert project.rejections() == set()
+    project.close()
+
+
+def app_screen_name(pilot: Any) -> str:
+    screen = pilot.app.screen
+    return str(screen.id or type(screen).__name__)

@@ -43,6 +43,7 @@ async def test_broken_config_is_reported_and_never_overwritten(
     assert cfg.read_text(encoding="utf-8") == BROKEN
 
 
+@pytest.mark.slow
 async def test_saving_the_coder_keeps_the_key_bindings(
     project_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,7 @@ from wijkverhalen.tui.screens.documents import DocumentsScreen
 from wijkverhalen.tui.screens.help import HelpScreen
 from wijkverhalen.tui.screens.retrieval import RetrievalScreen
 from wijkverhalen.tui.screens.search import SearchScreen
+from wijkverhalen.tui.widgets.coding_transcript import CodingTranscript
 
 from .conftest import CODER, fake_query_lemmas
 
@@ -69,6 +70,7 @@ async def test_documents_table_filter_and_progress(make: Any, project_path: Path
         )
 
 
+@pytest.mark.slow
 async def test_retrieval_lists_passages_and_jumps(
     make: Any, reopen: Any, project_path: Path
 ) -> None:
@@ -105,6 +107,7 @@ async def test_retrieval_lists_passages_and_jumps(
     assert codes == {(*spans[1], "relaties.samenhang")}
 
 
+@pytest.mark.slow
 async def test_retrieval_key_uses_highlighted_code(make: Any, project_path: Path) -> None:
     seed_codings(project_path, "relaties.samenhang", [(3, 0)])
     app = make()
@@ -121,6 +124,7 @@ async def test_retrieval_key_uses_highlighted_code(make: Any, project_path: Path
         assert app.screen.code_id == "relaties" and app.screen.query_one("#passages").total == 1
 
 
+@pytest.mark.slow
 async def test_search_jump_and_code_from_result(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -155,6 +159,7 @@ async def test_search_jump_and_code_from_result(make: Any, reopen: Any) -> None:
     ]
 
 
+@pytest.mark.slow
 async def test_codebook_rename_merge_and_undo(make: Any, reopen: Any, project_path: Path) -> None:
     seed_codings(project_path, "relaties.samenhang", [(1, 7), (3, 1)])
     app = make()
@@ -188,6 +193,7 @@ async def test_codebook_rename_merge_and_undo(make: Any, reopen: Any, project_pa
     assert [c.code_id for c in project.codings()] == ["relaties.samenhang"] * 2
 
 
+@pytest.mark.slow
 async def test_codebook_add_colour_and_move(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
@@ -203,6 +209,32 @@ async def test_codebook_add_colour_and_move(make: Any, reopen: Any) -> None:
     assert (code.label, code.parent_id, code.color) == ("Buurtkeuken", "netwerken", "#1E9E8F")
 
 
+async def test_codebook_new_codes_get_colours_apart_from_their_siblings(
+    make: Any, reopen: Any
+) -> None:
+    """Two codes added with a under the same parent each get a colour of their own (issue 14)."""
+    from wijkverhalen.codebook import color_distance
+
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("a", *"Buurtkeuken", "enter")  # under Relaties tussen actoren
+        await pilot.pause()
+        await pilot.press("a", *"Kerk", "enter")  # under the highlighted code
+        await pilot.pause()
+    project = reopen()
+    codes = project.codes()
+    added = [c for c in codes if c.label in ("Buurtkeuken", "Kerk")]
+    assert len(added) == 2
+    for new in added:
+        family = [c for c in codes if c.id != new.id
+                  and (c.parent_id == new.parent_id or c.id == new.parent_id)]
+        others = [c.color for c in family]
+        assert min(color_distance(new.color, o) for o in others) > 15, (new.id, new.color, others)
+
+
+@pytest.mark.slow
 async def test_first_start_asks_coder_name_once(
     project_path: Path, monkeypatch: pytest.MonkeyPatch, reopen: Any
 ) -> None:
@@ -258,7 +290,7 @@ async def test_help_lists_every_binding(make: Any) -> None:
         rows = app.help_rows()
         ids = {r.binding_id for r in rows}
         described = {(r.group, r.description) for r in rows}
-        for binding in CodingScreen.BINDINGS:
+        for binding in [*CodingTranscript.BINDINGS, *CodingScreen.BINDINGS]:
             assert ("coding", binding.description) in described  # type: ignore[union-attr]
         assert {
             "app.undo",
@@ -274,6 +306,7 @@ async def test_help_lists_every_binding(make: Any) -> None:
         assert isinstance(app.screen, DocumentsScreen)
 
 
+@pytest.mark.slow
 async def test_locked_project_shows_dialog_and_changes_nothing(
     make: Any, project_path: Path, reopen: Any
 ) -> None:
@@ -298,6 +331,7 @@ async def test_locked_project_shows_dialog_and_changes_nothing(
     assert reopen().codings() == []
 
 
+@pytest.mark.slow
 async def test_writes_are_committed_while_workers_read(make: Any, project_path: Path) -> None:
     """Regression: workers reading the project must never cost committed work."""
     app = make()
@@ -337,6 +371,7 @@ async def test_palette_lists_every_screen(make: Any) -> None:
         assert expected <= titles and {"Undo", "Redo", "Help", "Import interviews"} <= titles
 
 
+@pytest.mark.slow
 def test_startup_does_not_load_spacy(project_path: Path) -> None:
     code = f"""
 import asyncio, sys

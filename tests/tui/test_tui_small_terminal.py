@@ -102,6 +102,7 @@ async def test_every_word_of_the_transcript_is_on_screen(
     assert not missing_words(text, shown)
 
 
+@pytest.mark.slow
 async def test_every_word_is_on_screen_after_resizing_from_wide_to_80(demo_path: Path) -> None:
     doc_id, text = first_document(demo_path)
     app = make_app(demo_path, coder=CODER, query_lemmas=fake_query_lemmas)
@@ -115,6 +116,7 @@ async def test_every_word_is_on_screen_after_resizing_from_wide_to_80(demo_path:
     assert not missing_words(text, shown)
 
 
+@pytest.mark.slow
 async def test_transcript_rewraps_when_shown_again_after_a_resize(demo_path: Path) -> None:
     """Resized while another screen was up: the transcript fits when it comes back."""
     doc_id, text = first_document(demo_path)
@@ -154,7 +156,7 @@ FOOTER_KEYS = {
     "enter": ["v Select", "c Code", "x Remove", "m Memo"],
     "slash": ["/ Search"],  # typing in the query box: letters are text, not keys
     "b": ["a Add", "e Rename", "g Merge"],
-    "V": ["c Case", "b Aspect", "a Link", "- Flip link", "x Unlink", "m Mentions"],
+    "V": ["c Case", "s Aspect", "a Link", "- Flip link", "x Unlink", "m Mentions"],
     "E": ["^e Export"],
     "X": ["v View", "p Presence", "s Sub-codes", "f Filter", "a Attribute", "o Scope"],
     "M": ["f Filter/search", "m Edit memo"],

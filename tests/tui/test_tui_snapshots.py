@@ -234,6 +234,10 @@ def test_validate_screen_80x24(snap_compare: Any, linked_path: Path) -> None:
     assert small(snap_compare, linked_path, ["V"])
 
 
+def test_validate_screen(snap_compare: Any, linked_path: Path) -> None:
+    assert snap_compare(app_on(linked_path), press=["V"], terminal_size=SIZE, run_before=settle)
+
+
 def test_link_dialog_80x24(snap_compare: Any, linked_path: Path) -> None:
     assert small(snap_compare, linked_path, ["V", "a"])
 
@@ -251,6 +255,20 @@ def test_export_screen_80x24(snap_compare: Any, coded_path: Path) -> None:
         await pilot.pause()
 
     assert small(snap_compare, coded_path, [], run_before=run_before)
+
+
+def test_export_screen_ticked(snap_compare: Any, coded_path: Path) -> None:
+    """120x40 with the pseudonymise box ticked: it reads [x] (80x24 shows it unticked)."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        pilot.app.screen.query_one("#export-output").value = "test-samenvatting.docx"  # not tmp_path
+        pilot.app.screen.query_one("#export-pseudonymise").value = True
+        await pilot.pause()
+
+    assert snap_compare(app_on(coded_path), terminal_size=SIZE, run_before=run_before)
 
 
 def test_import_dialog_80x24(snap_compare: Any, coded_path: Path) -> None:

@@ -52,6 +52,7 @@ def _codings_in_file_bytes(path: Path, tmp_path: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 async def test_tui_survives_a_full_disk_and_says_so(make: Any, reopen: Any, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     error = _disk_full_error(tmp_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import TextArea
 
 from wijkverhalen.models import Code
@@ -137,6 +138,7 @@ async def test_edit_attributes_dialog_and_undo(make: Any, reopen: Any) -> None:
         "casus": "Delfshaven Helpt", "jaar": "2020", "rol": "bewoner", "wijk": "Bospolder"}
 
 
+@pytest.mark.slow
 async def test_coding_screen_of_a_removed_document_goes_back_to_the_list(make: Any, reopen: Any) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:

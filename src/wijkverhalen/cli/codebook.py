@@ -215,20 +215,23 @@ def codebook_edit(project: Path, code_id: str, parent: str | None, top_level: bo
 @click.option("--parent", default=None, help="Add it under this code (default: top level).")
 @click.option("--gloss", default="", help="English gloss.")
 @click.option("--definition", default="", help="When the code applies.")
-@click.option("--colour", "--color", "colour", default="#888888", show_default=True, metavar="#RRGGBB")
+@click.option("--colour", "--color", "colour", default=None, metavar="#RRGGBB",
+              help="Its colour (default: the palette colour that stands out most from its siblings').")
 @click.option("--keywords", default="", metavar="WORD,...", help="Keywords for suggestions, comma-separated.")
 @coder_option
 def codebook_add(project: Path, code_id: str, label: str, parent: str | None, gloss: str, definition: str,
-                 colour: str, keywords: str, coder: str | None) -> None:
+                 colour: str | None, keywords: str, coder: str | None) -> None:
     """Add a code to the project's codebook (undoable).
 
     \b
     Example:
       wijkverhalen codebook add botu.wijk relaties.buren "Burenhulp" --parent relaties --gloss "neighbour help"
     """
+    from ..codebook import new_code_color
     from ..models import Code
 
     with opened(project) as proj:
+        colour = colour or new_code_color(proj.codes(), parent)
         code = proj.add_code(Code(id=code_id, label=label, parent_id=parent, gloss=gloss, definition=definition,
                                   color=colour, keywords=_keywords(keywords)), resolve_coder(coder))
     click.echo(f"added {code.id}" + (f" under {code.parent_id}" if code.parent_id else ""))

@@ -183,12 +183,10 @@ class WijkApp(App[None]):
         if name == "retrieval":
             self.show_retrieval(None)
             return
-        if (
-            name == "coding"
-            and getattr(self.main_screen("coding"), "model", None) is None
-            and getattr(self.main_screen("coding"), "_pending", None) is None
-        ):
-            self.notify("Open a document first: choose one here and press Enter.", timeout=4)
+        screen = self.main_screen(name)
+        reason = screen.why_not_shown() if isinstance(screen, WijkScreen) else None
+        if reason:  # e.g. the coding screen with no document open
+            self.notify(reason, timeout=4)
             self.switch_mode("documents")
             return
         self.switch_mode(name)
@@ -477,6 +475,7 @@ def binding_sources() -> list[tuple[str, Iterable[Any]]]:
 
     Needs no running app: ``tools/gen_docs.py`` renders ``docs/keys.md`` from it.
     """
+    from .widgets.coding_transcript import CodingTranscript
     from .widgets.passage_list import PassageList
 
     sources: list[tuple[str, Iterable[Any]]] = [("everywhere", WijkApp.BINDINGS)]
@@ -487,7 +486,8 @@ def binding_sources() -> list[tuple[str, Iterable[Any]]]:
             bindings.insert(0, Binding("enter", "open", "Open the document"))
         if entry.name == "retrieval":
             bindings += PassageList.BINDINGS
-        if entry.name == "coding":
+        if entry.name == "coding":  # the transcript's keys first, as on screen
+            bindings = [*CodingTranscript.BINDINGS, *bindings]
             bindings += [
                 Binding("enter", "choose", "In the code tree: apply the code"),
                 Binding("space", "fold", "In the code tree: fold or unfold"),

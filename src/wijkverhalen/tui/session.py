@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..codebook import new_code_color
 from ..models import Code, Coding, Document
 from ..store import Project, storage_errors
 from ..store.oplog import Step
@@ -425,13 +426,12 @@ class Session:
 
     def in_vivo_code(self, label: str, parent_id: str | None) -> Code:
         """A new in-vivo code (label = the respondent's words) under ``parent_id``."""
-        parent = self.code(parent_id) if parent_id else None
         code = Code(
             id=self.new_code_id(label, parent_id),
             label=label,
             parent_id=parent_id,
             gloss="in vivo",
-            color=parent.color if parent else "#888888",
+            color=new_code_color(self.codes(), parent_id),
             definition="In-vivo code: the respondent's own words.",
         )
         return self.add_code(code)

@@ -4,7 +4,8 @@ The tables come from the core (:mod:`wijkverhalen.analysis.views`); the screen o
 shows them. ``v`` switches the table, ``p`` counts or presence, ``s`` sub-codes
 counted in their parent, ``f`` filters documents by attribute (``casus="Delfshaven
 Helpt"``), ``a`` picks the attribute, ``o`` the co-occurrence scope. Enter on a cell
-lists the passages behind it; Enter on a passage opens it in the transcript.
+lists the passages behind it (on a co-occurrence cell: the passages of both codes that
+meet there, in text order); Enter on a passage opens it in the transcript.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ SCOPE_TITLES = {"sentence": "same sentence", "overlap": "overlapping passages",
                 "document": "same document"}
 LABEL_WIDTH = 22
 CELL_WIDTH = 9
+
+
+def _passages(n: int) -> str:
+    return f"{n} passage{'' if n == 1 else 's'}"
 
 
 def _cut(text: str, width: int) -> str:
@@ -258,11 +263,16 @@ class AnalysisScreen(WijkScreen):
         code_id, column = cell
         ids = self.table.coding_ids(code_id, column)
         label = self.table.column_labels[self.table.columns.index(column)]
+        count = _passages(len(ids))
         if self.table.kind == "codes":
             label = f"with {self.session.label(column)} ({SCOPE_TITLES[self.scope]})"
+            if column != code_id:  # both sides of the pair: the column code's passages too
+                theirs = [i for i in self.table.coding_ids(column, code_id) if i not in ids]
+                count = (f"{_passages(len(ids))} of {self.session.label(code_id)}, "
+                         f"{len(theirs)} of {self.session.label(column)}")
+                ids = ids + theirs
         passages = self.session.project.passages_for(ids)
-        passages.sort(key=lambda p: (p.document_name, p.coding.start))
-        count = f"{len(passages)} passage{'' if len(passages) == 1 else 's'}"
+        passages.sort(key=lambda p: (p.document_name, p.coding.start, p.coding.end))
         title = f"{self.session.label(code_id)} · {label} · {count}"
         self.app.push_screen(PassagesDialog(title, passages))
 

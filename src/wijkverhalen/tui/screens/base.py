@@ -69,6 +69,10 @@ class WijkScreen(Screen[None]):
     def screen_subtitle(self) -> str:
         return self.SCREEN_NAME
 
+    def why_not_shown(self) -> str | None:
+        """Why the screen has nothing to show yet (the app then stays on the documents), or None."""
+        return None
+
     def refresh_from_project(self) -> None:
         """Re-read what the screen shows (the project changed since it was last on top)."""
 

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header
 
+from ...codebook import PALETTE, new_code_color
 from ...models import Code
 from ..widgets.code_info import CodeInfo
 from ..widgets.code_picker import CodePicker
@@ -25,20 +26,6 @@ from .base import WijkScreen, reads_project
 from .dialogs import ChoiceDialog, ConfirmDialog, MemoDialog, TextPrompt
 
 # Mid-tone colours that read on dark and on light backgrounds.
-PALETTE = [
-    ("blue", "#3D7DD8"),
-    ("teal", "#1E9E8F"),
-    ("green", "#4C9A2A"),
-    ("olive", "#8C8C1E"),
-    ("amber", "#D08A00"),
-    ("orange", "#E0672B"),
-    ("red", "#CC3D3D"),
-    ("rose", "#C2457A"),
-    ("purple", "#8A55C9"),
-    ("indigo", "#5A62C8"),
-    ("brown", "#9A6B3F"),
-    ("grey", "#888888"),
-]
 
 
 # Every field the codebook screen edits (f), in the order of the code's card.
@@ -162,7 +149,7 @@ class CodebookScreen(WijkScreen):
                 id=self.session.new_code_id(label, parent.id if parent else None),
                 label=label,
                 parent_id=parent.id if parent else None,
-                color=parent.color if parent else "#888888",
+                color=new_code_color(self.session.codes(), parent.id if parent else None),
             )
             created = self.wapp.attempt(self.session.add_code, code)
             self._done(created, f"added {label} ({code.id})", code.id)

@@ -8,9 +8,9 @@ coders, then ``consensus``), so the two codings sit side by side.
 
 ``n``/``p`` jump from disagreement to disagreement; Enter opens the passage in the
 Coding screen. Settling writes as the third coder ``consensus``: ``a`` codes the
-unit with the code, ``r`` rejects it (stored, so it stays settled), ``1``/``2``
+unit with the code, ``-`` rejects it (stored, so it stays settled), ``1``/``2``
 take the first or second coder's coding of the passage (every code the lines of
-that passage name), ``b`` accepts both (every code any coder applied there).
+that passage name), ``A`` accepts both (every code any coder applied there).
 ``m`` writes a discussion memo (on the consensus coding of the passage, else in
 the document memo). ``x`` undoes the last consensus step. Settled units are not
 listed.
@@ -61,10 +61,10 @@ class CompareScreen(WijkScreen):
         Binding("n", "jump(1)", "Next", id="compare.next"),
         Binding("p", "jump(-1)", "Previous", id="compare.previous"),
         Binding("a", "settle(True)", "Accept (consensus codes it)", id="compare.accept"),
-        Binding("r", "settle(False)", "Reject (consensus leaves it)", id="compare.reject"),
+        Binding("minus", "settle(False)", "Reject (consensus leaves it)", id="compare.reject"),
         Binding("1", "take(0)", "Take the first coder's", id="compare.first", show=False),
         Binding("2", "take(1)", "Take the second coder's", id="compare.second", show=False),
-        Binding("b", "both", "Accept both", id="compare.both"),
+        Binding("A", "both", "Accept both", id="compare.both"),
         Binding("m", "memo", "Memo", id="compare.memo"),
         Binding("x", "undo_consensus", "Undo the last consensus step", id="compare.undo", show=False),
     ]
@@ -130,7 +130,7 @@ class CompareScreen(WijkScreen):
             status.update("Comparing needs codings by two coders (merge their copies: 'wijkverhalen merge').")
         else:
             status.update(Text.assemble(f"{len(self.rows)} disagreement(s) · ", self._legend(),
-                                         ("· n/p: next/previous · a/r: accept/reject · 1/2/b: take a "
+                                         ("· n/p: next/previous · a/-: accept/reject · 1/2/A: take a "
                                           "coder's/both · m: memo", "dim")))
         options = self.query_one("#compare-list", OptionList)
         options.clear_options()
@@ -159,14 +159,7 @@ class CompareScreen(WijkScreen):
         doc = row["document_id"]
         project = self.session.project
         if self.model is None or self.model.document.id != doc or self.loaded_generation != self.session.generation:
-            self.model = TranscriptModel(
-                document=project.document(doc),
-                text=project.document_text(doc),
-                sentences=project.segments(doc, "sentence"),
-                turns=project.segments(doc, "turn"),
-                lemmas=project.sentence_lemmas(doc),
-                codings={c.id: c for c in project.codings(document_id=doc)},
-            )
+            self.model = TranscriptModel.read(project, doc)
             view.show(self.model, self.model.sentence_at(row["start"]))
         columns = {coder: n for n, coder in enumerate(self.coders[: BARS - 1])}
         columns[CONSENSUS] = BARS - 1

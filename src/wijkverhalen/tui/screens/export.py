@@ -45,6 +45,7 @@ from ...exporters.registry import (
 )
 from ..plain import plain
 from ..widgets.footer import WijkFooter
+from ..widgets.state_checkbox import StateCheckbox
 from .base import WijkScreen
 
 
@@ -93,7 +94,9 @@ class ExportScreen(WijkScreen):
     @staticmethod
     def _field(option: Option) -> Checkbox | Input:
         if option.kind == "flag":
-            return Checkbox(option.placeholder or option.label, bool(option.default), id=f"export-{option.name}")
+            # [x]/[ ]: the state shows without colour too
+            return StateCheckbox(option.placeholder or option.label, bool(option.default),
+                                 id=f"export-{option.name}")
         value = "" if option.default is None or option.kind == "list" else str(option.default)
         return Input(value=value, id=f"export-{option.name}", placeholder=option.placeholder)
 

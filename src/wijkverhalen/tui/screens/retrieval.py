@@ -16,11 +16,11 @@ from textual.widgets import Header, Static
 from ...models import Passage
 from ..messages import PassageChosen
 from ..widgets.code_picker import CodePicker
+from ..widgets.coding_status import VALENCE_MARK
 from ..widgets.footer import WijkFooter
 from ..widgets.passage_list import PassageList
 from .attribute_filter import ask_attribute_filter
 from .base import WijkScreen, reads_project
-from .coding_actions import VALENCE_MARK
 from .dialogs import ChoiceDialog
 
 

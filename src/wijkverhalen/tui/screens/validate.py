@@ -6,7 +6,7 @@ with textual-plotext, and the panel beside it gives the reasoning and the rule o
 the verdict. Validation runs in a worker on its own connection and reports by
 posting :class:`ValidationFinished`.
 
-Keys: Enter opens the passages of the code; ``c`` cycles through the cases; ``b``
+Keys: Enter opens the passages of the code; ``c`` cycles through the cases; ``s``
 switches the selected link between level and change; ``a`` adds or changes a code-indicator link,
 ``-`` flips the selected link's direction, ``x`` removes it (all undoable with
 ``u``); ``m`` opens the actor mentions to confirm (``y``) or reject (``n``).
@@ -191,7 +191,7 @@ class ValidateScreen(WijkScreen):
     SCREEN_NAME = "validate"
     BINDINGS = [
         Binding("c", "cycle_case", "Case", id="validate.case"),
-        Binding("b", "toggle_aspect", "Aspect", id="validate.aspect"),
+        Binding("s", "toggle_aspect", "Aspect", id="validate.aspect"),
         Binding("a", "link", "Link", id="validate.link"),
         Binding("minus", "flip", "Flip link", id="validate.flip"),
         Binding("x", "unlink", "Unlink", id="validate.unlink"),

@@ -36,7 +36,8 @@ PART_BAR = "╎"  # a coding of exact words inside it: the words are underlined 
 class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     """Sentences of one document with a sentence cursor, a selection and an exact span.
 
-    Movement keys are bound on the coding screen, so they work whichever pane has focus.
+    It has no keys of its own: the coding screen's :class:`~.coding_transcript.CodingTranscript`
+    adds them; the compare screen moves it with its own.
     """
 
     COMPONENT_CLASSES = {
@@ -104,6 +105,40 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout()
         self.scroll_to_cursor(center=True)
         self.post_message(self.CursorMoved(self, self.cursor))
+
+    def reshow(self, model: TranscriptModel) -> None:
+        """The same document re-read (codings changed): keep its layout, cursor and selection."""
+        if self.model is not None:
+            model.lines, model.first_line, model.width = (
+                self.model.lines,
+                self.model.first_line,
+                self.model.width,
+            )
+        self.model = model
+        self.refresh()
+
+    def clear(self) -> None:
+        """Show no document."""
+        self.model = None
+        self.sel_anchor = None
+        self.exact = None
+        self.cursor = 0
+        self._relayout()
+
+    def add_coding(self, coding: Coding) -> None:
+        if self.model is not None:
+            self.model.add(coding)
+            self.refresh()
+
+    def remove_coding(self, coding_id: int) -> None:
+        if self.model is not None:
+            self.model.remove(coding_id)
+            self.refresh()
+
+    def replace_coding(self, coding: Coding) -> None:
+        if self.model is not None:
+            self.model.replace(coding)
+            self.refresh()
 
     def _text_width(self) -> int:
         """Cells left for text: the content width less the gutter, the scrollbar and a margin.

@@ -8,11 +8,16 @@ added or removed, so a coding keypress never re-reads or re-wraps the document.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
 from ...models import Coding, Document, Segment
+
+if TYPE_CHECKING:
+    from ...store import Project
 
 # Control characters would move the terminal cursor; each is shown as one space (offsets stay put).
 CONTROL_TO_SPACE = {c: " " for c in (*range(0, 32), 127)}
@@ -114,6 +119,29 @@ class TranscriptModel:
         self.codings = {}
         for c in codings:
             self.add(c)
+
+    @classmethod
+    def read(cls, project: Project, document_id: int) -> TranscriptModel:
+        """One document as the project holds it: text, sentences, turns, lemmas, codings."""
+        return cls(
+            document=project.document(document_id),
+            text=project.document_text(document_id),
+            sentences=project.segments(document_id, "sentence"),
+            turns=project.segments(document_id, "turn"),
+            lemmas=project.sentence_lemmas(document_id),
+            codings={c.id: c for c in project.codings(document_id=document_id)},
+        )
+
+    def with_codings(self, document: Document, codings: Iterable[Coding]) -> TranscriptModel:
+        """The same text and sentences with the document and its codings re-read."""
+        return TranscriptModel(
+            document=document,
+            text=self.text,
+            sentences=self.sentences,
+            turns=self.turns,
+            lemmas=self.lemmas,
+            codings={c.id: c for c in codings},
+        )
 
     # -- geometry ------------------------------------------------------------------------
     def __len__(self) -> int:
