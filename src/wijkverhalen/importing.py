@@ -2,7 +2,8 @@
 
 Parsing and spaCy run in worker processes (one per core) while the parent writes
 finished documents to the project in batches, one transaction per batch: a kill
-at any moment leaves whole documents or none, never half of one.
+at any moment leaves whole documents or none, never half of one. In one process, a
+text over ``STREAM_CHARS`` is a batch of its own, segmented while it is written.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ImportError_, WijkError
-from .store import DocumentInput, ImportLog, Project
+from .sentence_rows import Row
+from .store import CountedSentences, DocumentInput, ImportLog, Project
 from .textsafe import printable
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -24,6 +26,11 @@ ProgressCallback = Callable[[int, int, str], None]
 # the gain of a second core.
 PARALLEL_THRESHOLD = 24
 BATCH_SIZE = 50
+# A text longer than this (code points, about 150 pages) is segmented while the store
+# writes it, in a transaction of its own, instead of before: its sentences, about twice
+# the text as Python objects, are never all in memory (issue 11: an import within ~5x
+# its text). Only in this process: a worker process hands over finished lists.
+STREAM_CHARS = 500_000
 
 
 @dataclass
@@ -98,34 +105,53 @@ def _init_worker(speaker_pattern: str | None, pipeline: str | None, load: bool =
 
 def prepare_document(path: Path, metadata: dict[str, str], speaker_pattern: str | None = None,
                      pipeline: str | None = None, properties: bool = False,
-                     warnings: list[str] | None = None) -> DocumentInput:
-    """Parse and segment one file (runs in a worker process)."""
+                     warnings: list[str] | None = None, *, stream: bool = False) -> DocumentInput:
+    """Parse and segment one file (runs in a worker process).
+
+    With ``stream``, a text over ``STREAM_CHARS`` gets sentences that spaCy makes
+    only while the store writes them (:class:`CountedSentences`).
+    """
     from . import nlp
     from .importers import parse_file
 
     parsed = parse_file(path, speaker_pattern=speaker_pattern, properties=properties,
                         warnings=warnings)
-    # Plain tuples, not named tuples: they cross the process boundary 7x faster.
-    rows = list(nlp.sentence_rows(parsed.text, parsed.turns, nlp.load_pipeline(pipeline)))
     attributes = {**parsed.metadata, **metadata}
-    # Words of the spoken text, counted from the lemmas spaCy already made
+    # Words of the spoken text, counted from the lemmas spaCy makes
     # (speaker labels are not words of the interview).
-    words = sum(lemmas.count(" ") + 1 for _, _, _, lemmas in rows if lemmas)
-    return DocumentInput(parsed=parsed, sentences=rows, word_count=words,  # type: ignore[arg-type]
+    made = nlp.sentence_rows(parsed.text, parsed.turns, nlp.load_pipeline(pipeline))
+    if stream and len(parsed.text) > STREAM_CHARS:
+        return DocumentInput(parsed=parsed, sentences=CountedSentences(_named_failures(made, path)),
+                             word_count=0, attributes=attributes)
+    sentences = CountedSentences(made)
+    # Plain tuples, not named tuples: they cross the process boundary 7x faster.
+    rows = list(sentences)
+    return DocumentInput(parsed=parsed, sentences=rows, word_count=sentences.words,  # type: ignore[arg-type]
                          attributes=attributes)
+
+
+def _named_failures(sentences: Iterator[Row], path: Path) -> Iterator[Row]:
+    """``sentences``, with a failure of spaCy on them turned into this file's error."""
+    try:
+        yield from sentences
+    except WijkError:
+        raise
+    except Exception as exc:  # as _prepare_in_worker does for a file segmented before writing
+        raise ImportError_(f"could not be read ({type(exc).__name__}: {exc}); "
+                           "please report this file's problem", path=path) from exc
 
 
 Prepared = tuple[DocumentInput | WijkError, list[str]]
 
 
-def _prepare_in_worker(args: tuple[Path, dict[str, str]]) -> Prepared:
+def _prepare_in_worker(args: tuple[Path, dict[str, str]], stream: bool = False) -> Prepared:
     """One file's document (or its error) and its warnings; never raises for one bad file."""
     path, metadata = args
     warnings: list[str] = []
     try:
         return prepare_document(path, metadata, _worker_options.get("speaker_pattern"),  # type: ignore[arg-type]
                                 _worker_options.get("pipeline"),  # type: ignore[arg-type]
-                                bool(_worker_options.get("properties")), warnings), warnings
+                                bool(_worker_options.get("properties")), warnings, stream=stream), warnings
     except WijkError as exc:
         return exc, warnings
     except Exception as exc:  # a bug or a library failure on one file must not stop the others
@@ -185,7 +211,7 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
                 report.duplicates.append((item.parsed.source_path, dup or ""))
             else:
                 report.imported.append((name, doc_id))
-                report.words += item.word_count
+                report.words += item.words
         batch.clear()
 
     def handle(path: Path, prepared: Prepared) -> None:
@@ -196,6 +222,14 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
         if isinstance(result, WijkError):
             where = f"line {result.line}: " if result.line is not None else ""
             report.failed.append((str(path), where + result.message))
+        elif isinstance(result.sentences, CountedSentences):  # a long text: written on its own
+            flush()
+            batch.append(result)
+            try:
+                flush()
+            except ImportError_ as exc:  # spaCy failed on it while it was written (rolled back)
+                batch.clear()
+                report.failed.append((str(path), exc.message))
         else:
             batch.append(result)
             if len(batch) >= BATCH_SIZE:
@@ -238,7 +272,7 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
     else:
         _init_worker(speaker_pattern, pipeline, properties=docx_properties)
         for job in jobs:
-            handle(job[0], _prepare_in_worker(job))
+            handle(job[0], _prepare_in_worker(job, stream=True))
     flush()
     return report
 

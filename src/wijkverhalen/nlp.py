@@ -233,12 +233,12 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     while pos <= end:
         nl = text.find("\n", pos, end)
         line_end = end if nl == -1 else nl
-        line = text[pos:line_end]
-        if line.strip():
+        # Searched in place: a copy of each line is a copy of a text without line breaks.
+        if _NON_SPACE.search(text, pos, line_end) is not None:
             if block_start is None:
                 block_start = pos
             block_end = line_end
-            closes = _ENDS_SENTENCE.search(line) is not None or (
+            closes = _ENDS_SENTENCE.search(text, pos, line_end) is not None or (
                 pos == first_line and _starts_upper(text, line_end + 1, end))
         else:
             closes = True
@@ -253,23 +253,31 @@ def _line_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
 def _starts_upper(text: str, pos: int, end: int) -> bool:
     """Whether the line at ``pos`` (before ``end``) starts with an upper-case letter."""
     nl = text.find("\n", pos, end)
-    line = text[pos:end if nl == -1 else nl].lstrip()
-    return line[:1].isupper()
+    first = _NON_SPACE.search(text, pos, end if nl == -1 else nl)
+    return first is not None and text[first.start()].isupper()
 
 
 def _trimmed_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
-    block = text[start:end]
-    stripped = block.strip()
-    offset = start + len(block) - len(block.lstrip())
-    while len(stripped) > MAX_CHUNK:
-        cut = stripped.rfind(" ", 0, MAX_CHUNK)
-        cut = cut if cut > 0 else MAX_CHUNK
-        yield offset, stripped[:cut]
-        rest = stripped[cut:]
-        offset += cut + len(rest) - len(rest.lstrip())
-        stripped = rest.strip()
-    if stripped:
-        yield offset, stripped
+    """``text[start:end]`` without its edge white space, in pieces of at most ``MAX_CHUNK``.
+
+    A piece ends at the last space before the limit (or at the limit); the next one
+    starts at the next non-space. Only the pieces are copied, never the block: a
+    text without line breaks is one block (issue 11: an import within ~5x its text).
+    """
+    first = _NON_SPACE.search(text, start, end)
+    if first is None:
+        return
+    pos = first.start()
+    while end > pos and text[end - 1].isspace():
+        end -= 1
+    while end - pos > MAX_CHUNK:
+        space = text.rfind(" ", pos, pos + MAX_CHUNK)
+        cut = space - pos if space > pos else MAX_CHUNK
+        yield pos, text[pos:pos + cut]
+        following = _NON_SPACE.search(text, pos + cut, end)
+        pos = following.start() if following is not None else end
+    if end > pos:
+        yield pos, text[pos:end]
 
 
 def segment_turns(text: str, turns: Sequence[Turn], nlp: Language | None = None) -> list[Sentence]:

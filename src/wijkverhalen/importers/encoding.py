@@ -154,7 +154,7 @@ def decode_text(data: bytes, path: str | Path | None = None) -> DecodedText:
     ) > _MAX_CONTROL_SHARE * len(sample):
         raise ImportError_("binary file, not text", path=path)
     text = normalise_newlines(text)
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy the whole text)
         raise ImportError_("empty file", path=path)
     return DecodedText(text, encoding, warnings)
 

@@ -24,6 +24,6 @@ def extract_text(path: Path, *, properties: bool = False,
     if warnings is not None:
         warnings.extend(decoded.warnings)
     metadata, text = split_front_matter(decoded.text, path)
-    if not text.strip():
+    if not text or text.isspace():
         raise ImportError_("empty file (front matter only)", path=path)
     return text, metadata

@@ -275,6 +275,7 @@ def read_qdpx(path: str | Path, *, offsets: str = "auto", coder: str = "refi-imp
 def _read_qdpx(path: Path, offsets: str, coder: str, existing_codes: dict[str, str] | None, limits: Limits,
                progress: ProgressCallback) -> ImportPlan:
     archive, bare = _open(path, limits)
+    data: bytes | bytearray
     try:
         if archive is not None:
             qde = find_qde(archive)
@@ -317,7 +318,7 @@ def _read_qdpx(path: Path, offsets: str, coder: str, existing_codes: dict[str, s
                     plan.skip("source", label, why + f" ({n} coding(s) skipped)")
                     continue
                 raw = decode_source(archive.read(member))[0]  # type: ignore[union-attr]
-            if not raw.strip():
+            if not raw or raw.isspace():  # (strip() would copy the whole text)
                 plan.skip("source", label, "empty text")
                 continue
             raws.append((source, raw))
@@ -488,6 +489,7 @@ def _add_coding(plan: ImportPlan, key: str, start: int, end: int, coding: Any, s
 
 def read_qdc(path: str | Path, existing_codes: dict[str, str] | None = None) -> ImportPlan:
     path = Path(path)
+    data: bytes | bytearray
     try:
         data = path.read_bytes()
     except OSError as exc:

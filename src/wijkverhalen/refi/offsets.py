@@ -35,7 +35,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def decode_source(data: bytes) -> tuple[str, str]:
+def decode_source(data: bytes | bytearray) -> tuple[str, str]:
     """Text of a source file with its BOM removed, and the encoding used.
 
     The standard says UTF-8; NVivo adds a BOM, some tools write UTF-16 with a BOM,
@@ -43,7 +43,8 @@ def decode_source(data: bytes) -> tuple[str, str]:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace"), encoding
+            # A view, not a slice: a slice would copy the whole file first.
+            return str(memoryview(data)[len(bom):], encoding, errors="replace"), encoding
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

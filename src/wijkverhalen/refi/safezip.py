@@ -28,7 +28,7 @@ MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one source or note file (ten times a 1000-page transcript)
 MAX_QDE_BYTES = 256 * 1024 * 1024  # project.qde (NVivo projects with inline texts and many selections)
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # everything read from one archive
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # zipfile builds each read from pieces: small reads, small copies
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -121,12 +121,16 @@ class SafeArchive:
             raise ExchangeError(f"'{clip(name)}' is {info.file_size} bytes unpacked, over the limit of "
                                 f"{cap} (zip bomb?); refused", path=self.path)
 
-    def read(self, name: str, cap: int | None = None) -> bytes:
-        """Read a member, stopping at the per-member (or ``cap``) and total caps."""
+    def read(self, name: str, cap: int | None = None) -> bytearray:
+        """Read a member, stopping at the per-member (or ``cap``) and total caps.
+
+        Read into one buffer of the declared size (checked against the caps before),
+        not into pieces joined at the end, which would hold the member twice.
+        """
         info = self.members[name]
         cap = cap or self.limits.member_bytes
         self._check_member(name, info, cap)
-        chunks: list[bytes] = []
+        data = bytearray(min(max(info.file_size, 0), cap))
         size = 0
         try:
             with self.zip.open(info) as fh:
@@ -134,16 +138,18 @@ class SafeArchive:
                     chunk = fh.read(_CHUNK)
                     if not chunk:
                         break
-                    size += len(chunk)
+                    end = size + len(chunk)
                     self.read_bytes += len(chunk)
-                    if size > cap:
+                    if end > cap:
                         raise ExchangeError(f"'{clip(name)}' unpacks to more than {cap} "
                                             "bytes (zip bomb?); refused", path=self.path)
                     if self.read_bytes > self.limits.total_bytes:
                         raise ExchangeError(f"archive unpacks to more than {self.limits.total_bytes} "
                                             "bytes (zip bomb?); refused", path=self.path)
-                    chunks.append(chunk)
+                    data[size:end] = chunk  # in place; grows the buffer only past the declared size
+                    size = end
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError,
                 RuntimeError) as exc:  # RuntimeError: zipfile's "encrypted, password required"
             raise ExchangeError(f"cannot unpack '{clip(name)}': {clip(exc, 120)}", path=self.path) from exc
-        return b"".join(chunks)
+        del data[size:]  # less than declared
+        return data

@@ -96,7 +96,7 @@ class XmlWriter:
         return "".join(self.parts)
 
 
-def parse_xml(data: bytes, what: str) -> Element:
+def parse_xml(data: bytes | bytearray, what: str) -> Element:
     """Parse untrusted XML bytes; entities and DTDs with entities are refused."""
     from xml.etree.ElementTree import ParseError
 

@@ -26,7 +26,7 @@ from .base import Core
 from .codes import Codes, SyncReport, code_guid
 from .codings import VALENCES, Codings
 from .connection import open_database
-from .documents import DocumentInput, Documents, ImportLog, text_sha256
+from .documents import CountedSentences, DocumentInput, Documents, ImportLog, text_sha256
 from .exchange import Exchange
 from .faults import storage_error, storage_errors
 from .history import History
@@ -38,7 +38,7 @@ from .teams import Teams
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["VALENCES", "DocumentInput", "ImportLog", "MergeReport", "Project", "SyncReport", "copy_project", "build_match", "code_guid",
+__all__ = ["VALENCES", "CountedSentences", "DocumentInput", "ImportLog", "MergeReport", "Project", "SyncReport", "copy_project", "build_match", "code_guid",
            "storage_error", "storage_errors", "text_sha256"]
 
 

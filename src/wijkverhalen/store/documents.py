@@ -21,14 +21,14 @@ from .oplog import now
 from .schema import CHUNK
 
 # Sentences written per statement: a batch is all of them that is alive at once.
-SENTENCE_BATCH = 2000
+SENTENCE_BATCH = 500
 
 
 # Page cache while one import writes (KiB). The project's 32 MiB cache speeds up reading,
 # but a write transaction fills it with its own dirty pages: a whole 4 MB text (its
 # row, text pages, sentences, search index) is about 25 MB of pages, six times the
 # text. Pages past this much go to the WAL file, where they would go at commit anyway.
-IMPORT_CACHE_KIB = 4096
+IMPORT_CACHE_KIB = 1024
 
 
 @contextmanager
@@ -42,8 +42,22 @@ def small_page_cache(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+# A text is encoded to UTF-8 this many code points at a time (for its digest and for
+# writing it into its row), never whole: a whole copy is another 1-4x the text.
+TEXT_SLICE = 1 << 16
+
+
+def utf8_slices(text: str) -> Iterator[bytes]:
+    """``text`` encoded as UTF-8, a slice of ``TEXT_SLICE`` code points at a time."""
+    for pos in range(0, len(text), TEXT_SLICE):
+        yield text[pos:pos + TEXT_SLICE].encode("utf-8")
+
+
 def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+    for piece in utf8_slices(text):
+        digest.update(piece)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -68,14 +82,46 @@ class ImportLog:
         return [*self.cases, {"docs": self.ids, "present": True, "rows": None}]
 
 
+def lemma_words(lemmas: str) -> int:
+    """Words of a sentence, counted from its lemmas (speaker labels are not words)."""
+    return lemmas.count(" ") + 1 if lemmas else 0
+
+
+class CountedSentences:
+    """Sentences made while the store writes them, counting their words as they pass.
+
+    A document whose sentences come as one of these is written sentences first and
+    its row last, once its word count is known, so its sentences are never all in
+    memory (issue 11: a long text as Python objects is about twice its size).
+    """
+
+    def __init__(self, sentences: Iterable[Sentence] | Iterable[tuple[int, int, int, str]]) -> None:
+        self._sentences: Iterator[Sentence] = iter(sentences)  # type: ignore[arg-type]  # plain rows too
+        self.words = 0
+
+    def __iter__(self) -> Iterator[Sentence]:
+        for sentence in self._sentences:
+            self.words += lemma_words(sentence[3])
+            yield sentence
+
+
 @dataclass(frozen=True)
 class DocumentInput:
-    """A parsed document with its sentences and attributes, ready to store."""
+    """A parsed document with its sentences and attributes, ready to store.
+
+    ``sentences`` is a list, or :class:`CountedSentences` made while they are
+    written (``word_count`` is then read from it: see :attr:`words`).
+    """
 
     parsed: ParsedDocument
-    sentences: Sequence[Sentence]
+    sentences: Sequence[Sentence] | CountedSentences
     word_count: int
     attributes: dict[str, str]
+
+    @property
+    def words(self) -> int:
+        """The word count stored (for streamed sentences, known once they are written)."""
+        return self.sentences.words if isinstance(self.sentences, CountedSentences) else self.word_count
 
 
 class Documents(Part):
@@ -104,7 +150,7 @@ class Documents(Part):
         """
         log = log if log is not None else ImportLog()
         results: list[tuple[str, int | None, str | None]] = []
-        with self.transaction():
+        with self.transaction(), small_page_cache(self.conn):
             for item in items:
                 p = item.parsed
                 sha = text_sha256(p.text)
@@ -113,8 +159,11 @@ class Documents(Part):
                     results.append((p.name, None, dup))
                     continue
                 name = self.unique_name(p.name)
-                doc_id = self.insert(name, p.text, sha, p.source_path, p.format, item.word_count)
-                self.write_segments(doc_id, p, item.sentences)
+                if isinstance(item.sentences, CountedSentences):
+                    doc_id = self._insert_streamed(name, p, sha, item.sentences)
+                else:
+                    doc_id = self.insert(name, p.text, sha, p.source_path, p.format, item.word_count)
+                    self.write_segments(doc_id, p, item.sentences)
                 self.conn.executemany(
                     "INSERT INTO attributes (document_id, name, value) VALUES (?, ?, ?)",
                     [(doc_id, k, str(v)) for k, v in item.attributes.items() if str(v) != ""],
@@ -131,20 +180,58 @@ class Documents(Part):
                 log.op_id = oplog.save_import(self.conn, log.op_id, coder, log.label(), log.changes())
         return results
 
+    def _insert_streamed(self, name: str, parsed: ParsedDocument, sha: str, sentences: CountedSentences) -> int:
+        """Write a document's sentences as they are made, then its row with their word count."""
+        with self.row_written_last() as doc_id:
+            self.write_segments(doc_id, parsed, sentences)
+            self.insert(name, parsed.text, sha, parsed.source_path, parsed.format, sentences.words,
+                        document_id=doc_id)
+        return doc_id
+
+    @contextmanager
+    def row_written_last(self) -> Iterator[int]:
+        """The id the next document row will have, with foreign keys waiting for that row.
+
+        Inside, a document's derived rows are written before its own row: its words are
+        counted from its sentences, and SQLite's copies of the text while the row is
+        inserted are made after segmenting, not kept (unused) under it. The id is what
+        SQLite would give the row; the row must be written inside, in this transaction.
+        """
+        doc_id = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").fetchone()[0])
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+        try:
+            yield doc_id
+        finally:
+            self.conn.execute("PRAGMA defer_foreign_keys = OFF")
+
     def insert(self, name: str, text: str, sha: str, source_path: str, fmt: str,
                word_count: int, *, guid: str | None = None, imported_at: str | None = None,
-                         memo: str = "") -> int:
+               memo: str = "", document_id: int | None = None) -> int:
         """Insert one document row (inside the caller's transaction); returns its id.
 
         Its derived rows come from :meth:`write_segments`; every import path uses both.
+
+        The text is not bound as one value: sqlite3 would keep a UTF-8 copy on the
+        string for as long as it lives and SQLite would copy it again (about 3x the
+        text). The row gets a text of zeros of the right length in bytes, which
+        incremental blob I/O (no trigger fires) overwrites a slice at a time.
         """
+        # Our project files are UTF-8 (SQLite's default); bytes would be misread in any other.
+        utf8 = self.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
         cur = self.conn.execute(
-            "INSERT INTO documents (guid, name, text, sha256, source_path, format, imported_at,"
-            " word_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guid or str(uuid.uuid4()).upper(), name, text, sha, source_path, fmt, imported_at or now(),
-             word_count, memo),
+            "INSERT INTO documents (id, guid, name, text, sha256, source_path, format, imported_at,"
+            " word_count, memo) VALUES (?, ?, ?, " + ("CAST(zeroblob(?) AS TEXT)" if utf8 else "?")
+            + ", ?, ?, ?, ?, ?, ?)",
+            (document_id, guid or str(uuid.uuid4()).upper(), name,
+             sum(map(len, utf8_slices(text))) if utf8 else text,
+             sha, source_path, fmt, imported_at or now(), word_count, memo),
         )
-        return int(cur.lastrowid or 0)
+        doc_id = int(cur.lastrowid or 0)
+        if utf8 and text:
+            with self.conn.blobopen("documents", "text", doc_id) as blob:
+                for piece in utf8_slices(text):
+                    blob.write(piece)
+        return doc_id
 
     def write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
         """Write the derived rows of a document: text pages, turns, sentences, FTS.

@@ -225,7 +225,7 @@ class Exchange(Part):
             added_codes, added_cases, links = (oplog.Recorder(self.conn) for _ in range(3))
             self._import_codes(codes, result, added_codes)
             self._import_documents(documents, result, segment)
-            coding_images = self._import_codings(codings, result)
+            coding_images = self._import_codings(codings, result, documents)
             self._import_cases(cases, result, added_cases, links)
             for name, guid in (users or {}).items():
                 cur = self.conn.execute("INSERT OR IGNORE INTO users (name, guid) VALUES (?, ?)",
@@ -290,16 +290,18 @@ class Exchange(Part):
             name = unique_name(doc.name)
             words, segments = segment(doc) if segment is not None else \
                 (doc.word_count, lambda doc=doc: (doc.turns, doc.sentences))
-            doc_id = self.documents.insert(
-                name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
-                imported_at=doc.imported_at or None, memo=doc.memo)
+            # Segmented and written first, its row last (the import's peak memory is
+            # SQLite copying the text into the row, best done when nothing else is alive).
+            with self.documents.row_written_last() as doc_id:
+                turns, sentences = segments()
+                parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
+                                        source_path=doc.source_path, turns=tuple(turns))
+                write_segments(doc_id, parsed, sentences)
+                del turns, sentences, parsed
+                self.documents.insert(
+                    name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
+                    imported_at=doc.imported_at or None, memo=doc.memo, document_id=doc_id)
             used_guids.add(guid)
-            # Segmented only now: its turns are not alive while SQLite copies the text in.
-            turns, sentences = segments()
-            parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
-                                    source_path=doc.source_path, turns=tuple(turns))
-            write_segments(doc_id, parsed, sentences)
-            del turns, sentences, parsed
             attribute_rows.extend((doc_id, k, str(v)) for k, v in doc.attributes.items() if str(v) != "")
             result.memos += bool(doc.memo)
             result.documents[doc.key] = doc_id
@@ -309,13 +311,15 @@ class Exchange(Part):
             "INSERT OR IGNORE INTO attributes (document_id, name, value) VALUES (?, ?, ?)", attribute_rows)
         result.attributes = len(attribute_rows)
 
-    def _import_codings(self, codings: Sequence[ExchangeCoding],
-                        result: ExchangeResult) -> list[dict[str, Any]]:
+    def _import_codings(self, codings: Sequence[ExchangeCoding], result: ExchangeResult,
+                        documents: Sequence[ExchangeDocument]) -> list[dict[str, Any]]:
         """Insert the codings in one statement; returns their row images for the log."""
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM codings")}
         existing = {tuple(r) for r in self.conn.execute(
             'SELECT document_id, start, "end", code_id, coder FROM codings')}
-        lengths = dict(self.conn.execute("SELECT id, length(text) FROM documents"))
+        # A matched document has the same text: its length is the one in the file. (SQL's
+        # length(text) would read every text of the project, each whole, into memory.)
+        lengths = {result.documents[d.key]: len(d.text) for d in documents if d.key in result.documents}
         rows: list[tuple[Any, ...]] = []
         ts = now()
         for c in codings:
