@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import cli
+from . import WijkGroup, cli
 from .common import coder_option, opened, project_argument, resolve_coder
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def export_command(exporter: Exporter) -> click.Command:
     return click.command(exporter.name, help=exporter.help)(command)
 
 
-class ExportGroup(click.Group):
+class ExportGroup(WijkGroup):
     """A group whose commands are the registered exporters (read again on every lookup)."""
 
     def sync(self) -> None:
