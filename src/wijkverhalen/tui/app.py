@@ -161,8 +161,29 @@ class WijkApp(App[None]):
     def main_screen(self, name: str) -> Screen[Any]:
         """The one instance of a main screen (created on first use)."""
         if name not in self._screens:
-            self._screens[name] = self.entry(name).load()()
+            screen = self.entry(name).load()()
+            if not screen.CSS and not screen.css_path and hasattr(screen, "_css_update_count"):
+                # Textual re-parses all CSS and restyles every widget of the app (twice) the
+                # first time it shows a screen, in case the screen brought CSS of its own;
+                # ours bring none (app.tcss and DEFAULT_CSS are loaded as widgets mount).
+                screen._css_update_count = self._css_update_count
+            # The size classes (-narrow/-wide, -short/-tall) are added on the screen's first
+            # resize, restyling it all; give them now, so its widgets mount styled for them.
+            screen.update_classes(self.breakpoint_classes(), update=False)
+            self._screens[name] = screen
         return self._screens[name]
+
+    def breakpoint_classes(self) -> dict[str, bool]:
+        """The screen classes of the breakpoints at the app's size, as Textual sets them."""
+        classes: dict[str, bool] = {}
+        for breakpoints, size in (
+            (self.HORIZONTAL_BREAKPOINTS, self.size.width),
+            (self.VERTICAL_BREAKPOINTS, self.size.height),
+        ):
+            ordered = sorted(breakpoints or [], reverse=True)
+            chosen = next((name for at, name in ordered if size >= at), None)
+            classes.update({name: name == chosen for _, name in ordered})
+        return classes
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"show", "undo", "redo", "help", "import"} and isinstance(
