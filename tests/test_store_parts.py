@@ -1,12 +1,9 @@
 """The store is a set of composed parts reached from one Project (issue 10)."""
 
-# codemod_store_parts: skip-file (the codemod test below holds old calls on purpose)
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import sys
 from pathlib import Path
 
 from wijkverhalen.store import Project
@@ -65,32 +62,3 @@ def test_a_part_sees_the_other_parts_writes_and_undo(tmp_path: Path) -> None:
             assert "no document" in str(exc)
         else:
             raise AssertionError("a coding on an undone document was accepted")
-
-
-def test_the_codemod_is_idempotent_and_leaves_other_objects_alone() -> None:
-    spec = importlib.util.spec_from_file_location("codemod", ROOT / "tools" / "codemod_store_parts.py")
-    assert spec and spec.loader
-    codemod = importlib.util.module_from_spec(spec)
-    sys.modules["codemod"] = codemod
-    spec.loader.exec_module(codemod)
-    old = (
-        "with Project.open(path) as back:\n"
-        "    back.add_coding(1, 0, 5, 'x', 'anna')\n"
-        "    docs = project.documents()\n"
-        "    text = self.session.project.document_text(1)\n"
-        "    hits = re.search('x', text) or session.search('x') or project.search('x')\n"
-        "    project.history(limit=3)\n"
-        "    codes = project.codes.all()\n"
-    )
-    new, changes = codemod.rewrite(old)
-    assert new == (
-        "with Project.open(path) as back:\n"
-        "    back.codings.add(1, 0, 5, 'x', 'anna')\n"
-        "    docs = project.documents.all()\n"
-        "    text = self.session.project.documents.text(1)\n"
-        "    hits = re.search('x', text) or session.search('x') or project.retrieval.search('x')\n"
-        "    project.history.recent(limit=3)\n"
-        "    codes = project.codes.all()\n"
-    )
-    assert len(changes) == 5
-    assert codemod.rewrite(new) == (new, [])
