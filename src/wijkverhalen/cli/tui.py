@@ -18,7 +18,10 @@ def run_tui(project: Path, coder: str | None = None) -> None:
     """Open the workbench on ``project`` (errors before drawing become one CLI line)."""
     from ..tui.app import make_app
 
-    make_app(project, coder=coder).run()
+    app = make_app(project, coder=coder)
+    app.run()
+    if app.return_code:  # 129: the terminal hung up (the work is saved, as on quit)
+        raise SystemExit(app.return_code)
 
 
 @cli.command("open")

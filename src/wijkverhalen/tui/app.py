@@ -28,6 +28,7 @@ from ..store.faults import user_error
 from ..store.oplog import OperationConflict, Step
 from ..textsafe import printable
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
+from .hangup import terminal_fd, terminal_gone
 from .messages import PassageChosen
 from .plain import plain_text
 from .screen_registry import FOOTER_SCREENS, SCREEN_NAMES, SCREENS, ScreenEntry
@@ -106,6 +107,21 @@ class WijkApp(App[None]):
         # Changes by the CLI or a second coder show without reopening (one cheap query).
         self.session.changed_elsewhere()
         self.set_interval(2.0, self.poll_project, name="poll")
+        self.watch_terminal()
+
+    def watch_terminal(self) -> None:
+        """Exit (saving as on quit) once the terminal the app runs in has hung up."""
+        if self.is_headless or self.is_web:
+            return
+        fd = terminal_fd()
+        if fd is None:
+            return
+
+        def check() -> None:
+            if terminal_gone(fd):
+                self.exit(return_code=129)  # 128 + SIGHUP, as a shell reports a hangup
+
+        self.set_interval(1.0, check, name="hangup")
 
     def poll_project(self) -> bool:
         """Re-read the screen on top when another process changed the project."""
