@@ -202,8 +202,8 @@ def run(n: int, words: int, seed: int) -> tuple[Counter[str], float, int]:
 
     real_worker = importing._prepare_in_worker
 
-    def worker_and_pickle(args: Any) -> Any:
-        result = real_worker(args)
+    def worker_and_pickle(args: Any, stream: bool = False) -> Any:
+        result = real_worker(args)  # as a worker does: never streamed
         clock.enter("pickle a document to the writer and back")
         try:
             return pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
@@ -212,7 +212,7 @@ def run(n: int, words: int, seed: int) -> tuple[Counter[str], float, int]:
 
     importing._prepare_in_worker = worker_and_pickle  # type: ignore[assignment]
     write = clock.call("SQLite: other statements", project.documents.add)
-    project.add_documents = write  # type: ignore[method-assign]
+    project.documents.add = write  # type: ignore[method-assign]
     clock.totals.clear()
     clock.last = time.thread_time_ns()
     started = time.perf_counter()
