@@ -145,40 +145,19 @@ def busy_cpu_seconds() -> float | None:
 def import_child(project: Path, folder: Path) -> None:
     """Run in a fresh interpreter: import ``folder`` into ``project``, print JSON."""
     import resource
-    import threading
 
     t0 = time.perf_counter()
     from wijkverhalen.importing import import_paths
     from wijkverhalen.store import Project
 
     t_modules = time.perf_counter() - t0
-    peaks = {"rss": 0, "pss": 0, "workers": 0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        """Peak sums over this process and its workers: RSS counts pages shared after
-        fork once per process (an upper bound); PSS splits them between sharers."""
-        try:
-            import psutil
-        except ImportError:
-            return
-        me = psutil.Process()
-        while not stop.wait(0.1):
-            rss = pss = 0
-            children = me.children(recursive=True)
-            peaks["workers"] = max(peaks["workers"], len(children))
-            for proc in [me, *children]:
-                try:
-                    info = proc.memory_full_info()
-                except psutil.Error:
-                    continue
-                rss += info.rss
-                pss += getattr(info, "pss", info.rss)
-            peaks["rss"] = max(peaks["rss"], rss)
-            peaks["pss"] = max(peaks["pss"], pss)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    # The memory sampler is a process of its own: in this one it took about 9 ms of CPU
+    # every 0.1 s (psutil reading smaps_rollup of three ~200 MB processes), counted as
+    # the import's CPU and competing with the writer for its core.
+    sampler = subprocess.Popen([sys.executable, __file__, "--sample-memory", str(os.getpid())],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert sampler.stdin is not None and sampler.stdout is not None
+    sampler.stdout.readline()  # "ready": psutil imported, sampling
     cpu0, busy0 = os.times(), busy_cpu_seconds()
     t1 = time.perf_counter()
     proj = Project.open(project)
@@ -187,12 +166,16 @@ def import_child(project: Path, folder: Path) -> None:
     proj.close()
     t3 = time.perf_counter()
     cpu1, busy1 = os.times(), busy_cpu_seconds()
-    stop.set()
-    sampler.join()
+    sampler.stdin.close()  # stop: it prints its peaks and its own CPU time
+    sampled = json.loads(sampler.stdout.read() or "{}")
+    sampler.wait()
+    peaks = {"rss": sampled.get("rss", 0), "pss": sampled.get("pss", 0), "workers": sampled.get("workers", 0)}
     cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
     cpu += (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
     # Other processes' CPU use during the import: on a shared machine they steal cores.
-    others = (busy1 - busy0 - cpu) / (t3 - t1) if busy0 is not None and busy1 is not None else None
+    # (The sampler's own CPU is not other work either.)
+    others = ((busy1 - busy0 - cpu - sampled.get("cpu_s", 0.0)) / (t3 - t1)
+              if busy0 is not None and busy1 is not None else None)
     failed = [f for f in report.failed if not f[0].endswith(corpus.METADATA_FILE)]
     print(json.dumps({
         "modules_s": t_modules, "import_s": t2 - t1, "close_s": t3 - t2, "cpu_s": cpu, "other_cores": others,
@@ -203,6 +186,46 @@ def import_child(project: Path, folder: Path) -> None:
         "workers": peaks["workers"] or min(os.cpu_count() or 1, 4),
         "sum_rss_mb": peaks["rss"] / MB or None, "sum_pss_mb": peaks["pss"] / MB or None,
     }))
+
+
+def sample_memory(pid: int) -> None:
+    """Run in a process of its own beside ``import_child`` (process ``pid``): every 0.1 s,
+    the sums of RSS and PSS over it and its workers, until its standard input closes;
+    then print the peaks and this process's CPU time as JSON.
+
+    RSS counts pages shared after fork once per process (an upper bound); PSS splits
+    them between sharers (the honest total).
+    """
+    import select
+
+    peaks: dict[str, float] = {"rss": 0, "pss": 0, "workers": 0}
+    try:
+        import psutil
+    except ImportError:
+        psutil = None  # type: ignore[assignment]
+    print("ready", flush=True)
+    target = psutil.Process(pid) if psutil is not None else None
+    while target is not None:  # at least one sample, then one every 0.1 s
+        rss = pss = 0
+        try:
+            children = [c for c in target.children(recursive=True) if c.pid != os.getpid()]
+        except psutil.Error:
+            break
+        peaks["workers"] = max(peaks["workers"], len(children))
+        for proc in [target, *children]:
+            try:
+                info = proc.memory_full_info()
+            except psutil.Error:
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        peaks["rss"] = max(peaks["rss"], rss)
+        peaks["pss"] = max(peaks["pss"], pss)
+        if select.select([sys.stdin], [], [], 0.1)[0]:
+            break
+    sys.stdin.read()
+    times = os.times()
+    print(json.dumps({**peaks, "cpu_s": times.user + times.system}), flush=True)
 
 
 def run_import(project: Path, folder: Path, workdir: Path) -> dict[str, Any]:
@@ -496,7 +519,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="N",
                         help="instead of the benchmark, profile an N-document import (1 worker)")
     parser.add_argument("--import-child", nargs=2, metavar=("PROJECT", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument("--sample-memory", type=int, metavar="PID", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.sample_memory:
+        sample_memory(args.sample_memory)
+        return 0
     if args.import_child:
         import_child(Path(args.import_child[0]), Path(args.import_child[1]))
         return 0
