@@ -16,7 +16,7 @@ from pathlib import Path
 from wijkverhalen.errors import ImportError_
 
 # Longest BOMs first: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -121,7 +121,7 @@ def decode_text(data: bytes, path: str | Path | None = None) -> DecodedText:
     warnings: tuple[str, ...] = ()
     encoding: str | None = None
     body = data
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):
             encoding, body = name, data[len(bom) :]
             break

@@ -23,16 +23,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..importers.encoding import BOMS
+
 MODES = ("codepoints", "utf16")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 
 
 def decode_source(data: bytes | bytearray) -> tuple[str, str]:
@@ -41,7 +36,7 @@ def decode_source(data: bytes | bytearray) -> tuple[str, str]:
     The standard says UTF-8; NVivo adds a BOM, some tools write UTF-16 with a BOM,
     and files from old tools may be Windows-1252.
     """
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             # A view, not a slice: a slice would copy the whole file first.
             return str(memoryview(data)[len(bom):], encoding, errors="replace"), encoding

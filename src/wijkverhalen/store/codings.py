@@ -143,23 +143,22 @@ class Codings(Part):
     def evidence(self, *, document_ids: Sequence[int] | None = None,
                  coder: str | None = None) -> list[tuple[str, int, str | None, int]]:
         """``(code_id, document_id, valence, codings)`` grouped, for fast aggregation."""
-        sql = "SELECT code_id, document_id, valence, COUNT(*) FROM codings"
-        where, params = document_filter("document_id", document_ids)
-        if coder is not None:
-            where.append("coder = ?")
-            params.append(coder)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, params = _coder_and_documents(document_ids, coder)
+        sql = "SELECT code_id, document_id, valence, COUNT(*) FROM codings" + where
         return list(self.conn.execute(sql + " GROUP BY code_id, document_id, valence", params))
 
     def passage_spans(self, *, document_ids: Sequence[int] | None = None,
                      coder: str | None = None) -> list[tuple[str, int, int, int, str | None]]:
         """``(code_id, document_id, start, end, valence)`` of every coding, for unique passages."""
-        sql = 'SELECT code_id, document_id, start, "end", valence FROM codings'
-        where, params = document_filter("document_id", document_ids)
-        if coder is not None:
-            where.append("coder = ?")
-            params.append(coder)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, params = _coder_and_documents(document_ids, coder)
+        sql = 'SELECT code_id, document_id, start, "end", valence FROM codings' + where
         return list(self.conn.execute(sql, params))  # unordered: triangulation sorts per document
+
+
+def _coder_and_documents(document_ids: Sequence[int] | None, coder: str | None) -> tuple[str, list[Any]]:
+    """A ``WHERE`` clause (or "") for codings of ``document_ids`` by ``coder``, and its parameters."""
+    where, params = document_filter("document_id", document_ids)
+    if coder is not None:
+        where.append("coder = ?")
+        params.append(coder)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
