@@ -19,11 +19,15 @@ demo: $(STAMP)
 	$(PY) -m wijkverhalen demo
 
 # The whole suite, always (docs/development.md). test-quick leaves out the slow and TUI tests while you work.
+# Two test workers per core: TUI and subprocess tests spend much of their time waiting
+# (on Textual's refresh, on child processes), so one worker per core leaves cores idle.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
+
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 test-quick: $(STAMP)
-	$(PY) -m pytest -q -n auto -m "not slow and not tui"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow and not tui"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools
