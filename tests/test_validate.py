@@ -508,3 +508,33 @@ def test_options_are_frozen_and_checked() -> None:
     with pytest.raises(Exception, match="mixed ratio"):
         validate(None, ValidationOptions(mixed_ratio=0))  # type: ignore[arg-type]
     assert replace(ValidationOptions(), area="Tussendijken").area == "Tussendijken"
+
+
+@pytest.mark.slow
+async def test_aspect_key_on_a_link_without_values_says_why(demo_source: Path, tmp_path: Path) -> None:
+    """`s` on a link whose indicator has no values imported explains itself instead of doing nothing."""
+    from wijkverhalen.tui.app import make_app
+    from wijkverhalen.tui.screens.validate import ValidateScreen
+
+    path = tmp_path / "demo.wijk"
+    shutil.copy(demo_source, path)  # the codebook's links, no indicator values imported
+    app = make_app(path, coder="anna", query_lemmas=lambda q: {})
+    notes: list[str] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("V")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ValidateScreen) and screen.result is not None
+        row = next(i for i, f in enumerate(screen.result.findings) if not f.quant.imported)
+        finding = screen.result.findings[row]
+        screen.query_one("DataTable").move_cursor(row=row)
+        await pilot.pause()
+        original = app.notify
+        app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))[1]  # type: ignore[method-assign]
+        await pilot.press("s")
+        await pilot.pause()
+        assert any(f"No values of {finding.indicator} imported" in n for n in notes), notes
+        link = next(i for i in app.session.project.codes.get(finding.code_id).indicators
+                    if i.indicator == finding.indicator)
+        assert link.aspect == finding.aspect  # unchanged

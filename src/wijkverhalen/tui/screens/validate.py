@@ -351,7 +351,12 @@ class ValidateScreen(WijkScreen):
     def action_toggle_aspect(self) -> None:
         """Switch the selected link between level and change (undoable)."""
         finding = self.selected()
-        if finding is None or not finding.quant.imported:
+        if finding is None:
+            self.notify("No link selected: add one with a", severity="warning")
+            return
+        if not finding.quant.imported:
+            self.notify(f"No values of {finding.indicator} imported, so neither level nor change can be judged: "
+                        "wijkverhalen indicators import PROJECT FILE", severity="warning")
             return
         aspect = "change" if finding.aspect == "level" else "level"
         self._write(self.session.set_indicator_link, finding.code_id, finding.indicator, finding.link_direction,
