@@ -10,6 +10,7 @@ import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -531,7 +532,12 @@ async def test_aspect_key_on_a_link_without_values_says_why(demo_source: Path, t
         screen.query_one("DataTable").move_cursor(row=row)
         await pilot.pause()
         original = app.notify
-        app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))[1]  # type: ignore[method-assign]
+
+        def notify(message: str, **kwargs: Any) -> None:
+            notes.append(str(message))
+            original(message, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
         await pilot.press("s")
         await pilot.pause()
         assert any(f"No values of {finding.indicator} imported" in n for n in notes), notes

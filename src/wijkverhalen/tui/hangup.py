@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import os
 import sys
-import termios
+
+try:
+    import termios
+except ImportError:  # pragma: no cover - Windows: no termios, and its console does not hang up like this
+    termios = None  # type: ignore[assignment]
 
 
 def terminal_fd() -> int | None:
-    """The file descriptor of the terminal the app reads from, or None when it has none."""
+    """The file descriptor of the terminal the app reads from, or None when it has none
+    (or the platform has no ``termios`` to ask it with)."""
     stream = sys.__stdin__
-    if stream is None:
+    if stream is None or termios is None:
         return None
     try:
         fd = stream.fileno()
@@ -31,8 +36,6 @@ def terminal_gone(fd: int) -> bool:
     """True once the terminal on ``fd`` has hung up (its other end was closed)."""
     try:
         termios.tcgetattr(fd)
-    except termios.error:
-        return True
-    except (OSError, ValueError):
+    except (termios.error, OSError, ValueError):
         return True
     return False
