@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import tracemalloc
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,8 +25,7 @@ from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen import importing, nlp
 from wijkverhalen.models import Turn
-from wijkverhalen.store import Project
-from wijkverhalen.store import documents as store_documents
+from wijkverhalen.store import Project, document_writes
 
 # Turns, a paragraph hard-wrapped over lines, accents, an emoji (4 bytes of UTF-8),
 # a title line, and enough of it to make many sentence batches.
@@ -72,28 +72,28 @@ def test_a_long_text_streamed_into_the_store_gives_the_rows_of_a_text_segmented_
     before_report, before = _import(tmp_path, "before", [folder])
 
     monkeypatch.setattr(importing, "STREAM_CHARS", len(short) + 1)  # only the long text streamed
-    monkeypatch.setattr(store_documents, "SENTENCE_BATCH", 7)
-    projects: list[Project] = []
+    monkeypatch.setattr(document_writes, "SENTENCE_BATCH", 7)
+    connections: list[sqlite3.Connection] = []
     streamed: list[int] = []
-    original_insert = store_documents.Documents._insert_streamed
+    original_insert = document_writes.insert_streamed
     original_rows = nlp.sentence_rows
 
-    def insert(self: Project, *args: Any) -> int:
-        projects.append(self)
-        return original_insert(self, *args)
+    def insert(conn: sqlite3.Connection, *args: Any) -> int:
+        connections.append(conn)
+        return original_insert(conn, *args)
 
     def watched(text: str, turns: Sequence[Turn], model: Any = None) -> Iterator[tuple[Any, ...]]:
         for sentence in original_rows(text, turns, model):
-            if projects:  # sentences the store already holds while spaCy makes this one
-                streamed.append(projects[0].conn.execute(
+            if connections:  # sentences the store already holds while spaCy makes this one
+                streamed.append(connections[0].execute(
                     "SELECT count(*) FROM segments WHERE kind = 'sentence'").fetchone()[0])
             yield sentence
 
-    monkeypatch.setattr(store_documents.Documents, "_insert_streamed", insert)
+    monkeypatch.setattr(document_writes, "insert_streamed", insert)
     monkeypatch.setattr(nlp, "sentence_rows", watched)
     after_report, after = _import(tmp_path, "after", [folder])
 
-    assert len(projects) == 1  # the long text, and only it, went the streaming way
+    assert len(connections) == 1  # the long text, and only it, went the streaming way
     long_sentences = [r for r in before["segments"] if r[1] == 2 and r[2] == "sentence"]
     assert len(long_sentences) > 200
     # The store wrote the long text's sentences batch by batch while spaCy made them.
@@ -138,7 +138,7 @@ def test_a_failure_of_spacy_on_a_streamed_text_fails_that_file_only(
 def test_a_text_goes_into_its_row_in_utf8_slices_never_bound_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Slices of 7 code points: the emoji and accents straddle slice edges.
-    monkeypatch.setattr(store_documents, "TEXT_SLICE", 7)
+    monkeypatch.setattr(document_writes, "TEXT_SLICE", 7)
     text = "I: Café 🙂 één 中文 ruïne?\nR: Ja. 𝄞 Geïnterviewd 🙂🙂 daarna.\n"
     statements: list[str] = []
     with Project.create(tmp_path / "p.wijk", codes=SAMPLE_CODES, coder="t") as project:
@@ -149,7 +149,7 @@ def test_a_text_goes_into_its_row_in_utf8_slices_never_bound_whole(
         assert project.documents.text(doc_id) == text
         assert project.conn.execute("SELECT typeof(text), length(text), sha256 FROM documents").fetchone() == \
             ("text", len(text), hashlib.sha256(text.encode("utf-8")).hexdigest())
-        assert store_documents.text_sha256(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+        assert document_writes.text_sha256(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
         # Retrieval reads the text's pages: the same text, cut where the store cuts it.
         assert "".join(r[0] for r in project.conn.execute(
             "SELECT text FROM text_chunks WHERE document_id = ? ORDER BY idx", (doc_id,))) == text

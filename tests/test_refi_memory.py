@@ -19,8 +19,7 @@ import pytest
 from wijkverhalen import nlp
 from wijkverhalen.models import Sentence, Turn
 from wijkverhalen.refi import import_qdpx
-from wijkverhalen.store import Project
-from wijkverhalen.store import documents as store_documents
+from wijkverhalen.store import Project, document_writes
 
 NS = 'xmlns="urn:QDA-XML:project:1.0"'
 CODES = ('<CodeBook><Codes><Code guid="00000000-0000-4000-8000-0000000000C1" name="c" isCodable="true"/>'
@@ -45,7 +44,7 @@ def _text(n: int, sentences: int = 30) -> str:
 
 
 def test_sentences_are_written_while_spacy_makes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_documents, "SENTENCE_BATCH", 5)
+    monkeypatch.setattr(document_writes, "SENTENCE_BATCH", 5)
     opened: list[Project] = []
     original_open = Project.create
 

@@ -26,7 +26,8 @@ from .base import Core
 from .codes import Codes, SyncReport, code_guid
 from .codings import VALENCES, Codings
 from .connection import open_database
-from .documents import CountedSentences, DocumentInput, Documents, ImportLog, text_sha256
+from .document_writes import CountedSentences, DocumentInput, text_sha256
+from .documents import Documents, ImportLog
 from .exchange import Exchange
 from .faults import storage_error, storage_errors
 from .history import History

@@ -1,63 +1,23 @@
-"""Documents, their derived segments, attributes, cases and document memos."""
+"""Documents, their derived segments, attributes, cases and document memos.
+
+How a document's rows are written (its row, text pages, segments, search rows, and
+the streaming path of a long text) is :mod:`.document_writes`.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from ..errors import InvalidInput, NotFound
 from ..models import Document, ParsedDocument, Segment, Sentence
 from ..models.areas import area_key
-from . import oplog
+from . import document_writes, oplog
 from .base import Part
-from .oplog import now
-from .schema import CHUNK
-
-# Sentences written per statement: a batch is all of them that is alive at once.
-SENTENCE_BATCH = 500
-
-
-# Page cache while one import writes (KiB). The project's 32 MiB cache speeds up reading,
-# but a write transaction fills it with its own dirty pages: a whole 4 MB text (its
-# row, text pages, sentences, search index) is about 25 MB of pages, six times the
-# text. Pages past this much go to the WAL file, where they would go at commit anyway.
-IMPORT_CACHE_KIB = 1024
-
-
-@contextmanager
-def small_page_cache(conn: sqlite3.Connection) -> Iterator[None]:
-    """Keep SQLite's page cache to ``IMPORT_CACHE_KIB`` inside a bulk write, then restore it."""
-    before = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-# A text is encoded to UTF-8 this many code points at a time (for its digest and for
-# writing it into its row), never whole: a whole copy is another 1-4x the text.
-TEXT_SLICE = 1 << 16
-
-
-def utf8_slices(text: str) -> Iterator[bytes]:
-    """``text`` encoded as UTF-8, a slice of ``TEXT_SLICE`` code points at a time."""
-    for pos in range(0, len(text), TEXT_SLICE):
-        yield text[pos:pos + TEXT_SLICE].encode("utf-8")
-
-
-def text_sha256(text: str) -> str:
-    digest = hashlib.sha256()
-    for piece in utf8_slices(text):
-        digest.update(piece)
-    return digest.hexdigest()
+from .document_writes import CountedSentences, DocumentInput, small_page_cache, text_sha256
 
 
 @dataclass
@@ -80,48 +40,6 @@ class ImportLog:
     def changes(self) -> list[dict[str, Any]]:
         # Cases first: undo runs backwards, so the documents leave their cases first.
         return [*self.cases, {"docs": self.ids, "present": True, "rows": None}]
-
-
-def lemma_words(lemmas: str) -> int:
-    """Words of a sentence, counted from its lemmas (speaker labels are not words)."""
-    return lemmas.count(" ") + 1 if lemmas else 0
-
-
-class CountedSentences:
-    """Sentences made while the store writes them, counting their words as they pass.
-
-    A document whose sentences come as one of these is written sentences first and
-    its row last, once its word count is known, so its sentences are never all in
-    memory (issue 11: a long text as Python objects is about twice its size).
-    """
-
-    def __init__(self, sentences: Iterable[Sentence] | Iterable[tuple[int, int, int, str]]) -> None:
-        self._sentences: Iterator[Sentence] = iter(sentences)  # type: ignore[arg-type]  # plain rows too
-        self.words = 0
-
-    def __iter__(self) -> Iterator[Sentence]:
-        for sentence in self._sentences:
-            self.words += lemma_words(sentence[3])
-            yield sentence
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    """A parsed document with its sentences and attributes, ready to store.
-
-    ``sentences`` is a list, or :class:`CountedSentences` made while they are
-    written (``word_count`` is then read from it: see :attr:`words`).
-    """
-
-    parsed: ParsedDocument
-    sentences: Sequence[Sentence] | CountedSentences
-    word_count: int
-    attributes: dict[str, str]
-
-    @property
-    def words(self) -> int:
-        """The word count stored (for streamed sentences, known once they are written)."""
-        return self.sentences.words if isinstance(self.sentences, CountedSentences) else self.word_count
 
 
 class Documents(Part):
@@ -160,10 +78,11 @@ class Documents(Part):
                     continue
                 name = self.unique_name(p.name)
                 if isinstance(item.sentences, CountedSentences):
-                    doc_id = self._insert_streamed(name, p, sha, item.sentences)
+                    doc_id = document_writes.insert_streamed(self.conn, name, p, sha, item.sentences)
                 else:
-                    doc_id = self.insert(name, p.text, sha, p.source_path, p.format, item.word_count)
-                    self.write_segments(doc_id, p, item.sentences)
+                    doc_id = document_writes.insert_document(
+                        self.conn, name, p.text, sha, p.source_path, p.format, item.word_count)
+                    document_writes.write_segments(self.conn, doc_id, p, item.sentences)
                 self.conn.executemany(
                     "INSERT INTO attributes (document_id, name, value) VALUES (?, ?, ?)",
                     [(doc_id, k, str(v)) for k, v in item.attributes.items() if str(v) != ""],
@@ -180,93 +99,6 @@ class Documents(Part):
                 log.op_id = oplog.save_import(self.conn, log.op_id, coder, log.label(), log.changes())
         return results
 
-    def _insert_streamed(self, name: str, parsed: ParsedDocument, sha: str, sentences: CountedSentences) -> int:
-        """Write a document's sentences as they are made, then its row with their word count."""
-        with self.row_written_last() as doc_id:
-            self.write_segments(doc_id, parsed, sentences)
-            self.insert(name, parsed.text, sha, parsed.source_path, parsed.format, sentences.words,
-                        document_id=doc_id)
-        return doc_id
-
-    @contextmanager
-    def row_written_last(self) -> Iterator[int]:
-        """The id the next document row will have, with foreign keys waiting for that row.
-
-        Inside, a document's derived rows are written before its own row: its words are
-        counted from its sentences, and SQLite's copies of the text while the row is
-        inserted are made after segmenting, not kept (unused) under it. The id is what
-        SQLite would give the row; the row must be written inside, in this transaction.
-        """
-        doc_id = int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM documents").fetchone()[0])
-        self.conn.execute("PRAGMA defer_foreign_keys = ON")
-        try:
-            yield doc_id
-        finally:
-            self.conn.execute("PRAGMA defer_foreign_keys = OFF")
-
-    def insert(self, name: str, text: str, sha: str, source_path: str, fmt: str,
-               word_count: int, *, guid: str | None = None, imported_at: str | None = None,
-               memo: str = "", document_id: int | None = None) -> int:
-        """Insert one document row (inside the caller's transaction); returns its id.
-
-        Its derived rows come from :meth:`write_segments`; every import path uses both.
-
-        The text is not bound as one value: sqlite3 would keep a UTF-8 copy on the
-        string for as long as it lives and SQLite would copy it again (about 3x the
-        text). The row gets a text of zeros of the right length in bytes, which
-        incremental blob I/O (no trigger fires) overwrites a slice at a time.
-        """
-        # Our project files are UTF-8 (SQLite's default); bytes would be misread in any other.
-        utf8 = self.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
-        cur = self.conn.execute(
-            "INSERT INTO documents (id, guid, name, text, sha256, source_path, format, imported_at,"
-            " word_count, memo) VALUES (?, ?, ?, " + ("CAST(zeroblob(?) AS TEXT)" if utf8 else "?")
-            + ", ?, ?, ?, ?, ?, ?)",
-            (document_id, guid or str(uuid.uuid4()).upper(), name,
-             sum(map(len, utf8_slices(text))) if utf8 else text,
-             sha, source_path, fmt, imported_at or now(), word_count, memo),
-        )
-        doc_id = int(cur.lastrowid or 0)
-        if utf8 and text:
-            with self.conn.blobopen("documents", "text", doc_id) as blob:
-                for piece in utf8_slices(text):
-                    blob.write(piece)
-        return doc_id
-
-    def write_segments(self, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
-        """Write the derived rows of a document: text pages, turns, sentences, FTS.
-
-        Rows are made as they are written and sentences are taken a batch at a time,
-        so ``sentences`` may be a generator (the REFI-QDA import segments while it
-        writes) and no list of rows ever holds a copy of the text.
-        """
-        text = parsed.text
-        self.conn.executemany(
-            "INSERT INTO text_chunks (document_id, idx, text) VALUES (?, ?, ?)",
-            ((doc_id, i, text[pos:pos + CHUNK]) for i, pos in enumerate(range(0, len(text), CHUNK))),
-        )
-        self.conn.executemany(
-            'INSERT INTO segments (document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            ((doc_id, "turn", i, t.start, t.end, t.speaker, i, "") for i, t in enumerate(parsed.turns)),
-        )
-        speakers = [t.speaker for t in parsed.turns]
-        n_turns = len(speakers)
-        first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
-        # Sentences may arrive as plain (start, end, turn_index, lemmas) tuples.
-        numbered = enumerate(sentences)
-        while batch := list(islice(numbered, SENTENCE_BATCH)):
-            self.conn.executemany(
-                'INSERT INTO segments (id, document_id, kind, idx, start, "end", speaker, turn_idx, lemmas)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ((first + i, doc_id, "sentence", i, start, end, speakers[turn] if turn < n_turns else None,
-                  turn, lemmas) for i, (start, end, turn, lemmas) in batch),
-            )
-            self.conn.executemany(
-                "INSERT INTO segments_fts (rowid, text, lemmas) VALUES (?, ?, ?)",
-                ((first + i, text[start:end], lemmas) for i, (start, end, _, lemmas) in batch),
-            )
-
     def replace_segments(self, document_id: int, parsed: ParsedDocument, sentences: Sequence[Sentence]) -> None:
         """Re-segment a document. Codings are spans and are untouched."""
         with self.transaction():
@@ -280,7 +112,7 @@ class Documents(Part):
                 [(i, text[a:b], lemmas) for i, a, b, lemmas in old])
             self.conn.execute("DELETE FROM segments WHERE document_id = ?", (document_id,))
             self.conn.execute("DELETE FROM text_chunks WHERE document_id = ?", (document_id,))
-            self.write_segments(document_id, parsed, sentences)
+            document_writes.write_segments(self.conn, document_id, parsed, sentences)
 
     # -- reading -----------------------------------------------------------------
     def _document_from_row(self, row: dict[str, Any]) -> Document:

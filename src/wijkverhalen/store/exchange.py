@@ -29,7 +29,14 @@ from ..models import Code, ParsedDocument, Sentence
 from . import oplog
 from .base import Core, Part
 from .codes import COLOR_RE, ID_RE, code_guid
-from .documents import Documents, small_page_cache, text_sha256
+from .document_writes import (
+    insert_document,
+    row_written_last,
+    small_page_cache,
+    text_sha256,
+    write_segments,
+)
+from .documents import Documents
 from .history import History
 from .merge import Merger, MergeReport
 from .oplog import now
@@ -274,7 +281,6 @@ class Exchange(Part):
     def _import_documents(self, documents: Sequence[ExchangeDocument], result: ExchangeResult,
                           segment: Segmenter | None) -> None:
         used_guids = {r[0] for r in self.conn.execute("SELECT guid FROM documents")}
-        write_segments = self.documents.write_segments
         unique_name = self.documents.unique_name
         attribute_rows: list[tuple[int, str, str]] = []
         for doc in documents:
@@ -292,14 +298,14 @@ class Exchange(Part):
                 (doc.word_count, lambda doc=doc: (doc.turns, doc.sentences))
             # Segmented and written first, its row last (the import's peak memory is
             # SQLite copying the text into the row, best done when nothing else is alive).
-            with self.documents.row_written_last() as doc_id:
+            with row_written_last(self.conn) as doc_id:
                 turns, sentences = segments()
                 parsed = ParsedDocument(name=name, text=doc.text, format=doc.format,
                                         source_path=doc.source_path, turns=tuple(turns))
-                write_segments(doc_id, parsed, sentences)
+                write_segments(self.conn, doc_id, parsed, sentences)
                 del turns, sentences, parsed
-                self.documents.insert(
-                    name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
+                insert_document(
+                    self.conn, name, doc.text, sha, doc.source_path, doc.format, words, guid=guid,
                     imported_at=doc.imported_at or None, memo=doc.memo, document_id=doc_id)
             used_guids.add(guid)
             attribute_rows.extend((doc_id, k, str(v)) for k, v in doc.attributes.items() if str(v) != "")
