@@ -13,7 +13,7 @@ from sample import SAMPLE_CODES, SAMPLE_TEXT, sample_input
 from wijkverhalen.errors import InvalidInput, UndoConflict
 from wijkverhalen.models import Code
 from wijkverhalen.store import ImportLog, Project
-from wijkverhalen.store.oplog import OperationConflict
+from wijkverhalen.store.oplog_undo import OperationConflict
 
 OTHER_TEXT = "I: Wat is er veranderd?\nR: Het buurthuis ging dicht. Ik voelde me eenzaam.\n"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import oplog
+from . import oplog, oplog_queries, oplog_undo
 from .base import Core
 
 
@@ -29,7 +29,7 @@ class History:
     def undo(self, coder: str | None = None) -> str | None:
         """Undo ``coder``'s newest operation (anyone's if None); returns its label or None.
 
-        Raises :class:`~.oplog.OperationConflict` (a ``UndoConflict``) naming the
+        Raises :class:`~.oplog_undo.OperationConflict` (a ``UndoConflict``) naming the
         operation, why it cannot be undone and what to do; nothing changes then.
         """
         step = self.undo_step(coder)
@@ -40,26 +40,26 @@ class History:
         step = self.redo_step(coder)
         return step.label if step else None
 
-    def undo_step(self, coder: str | None = None, *, skip: bool = False) -> oplog.Step | None:
+    def undo_step(self, coder: str | None = None, *, skip: bool = False) -> oplog_undo.Step | None:
         """Undo, passing over conflicting operations when ``skip`` (listed in the step)."""
         with self.transaction():
-            step = oplog.step(self.conn, redo=False, coder=coder, skip=skip)
+            step = oplog_undo.step(self.conn, redo=False, coder=coder, skip=skip)
         self.core.lengths.clear()  # document ids may have come or gone
         return step
 
-    def redo_step(self, coder: str | None = None, *, skip: bool = False) -> oplog.Step | None:
+    def redo_step(self, coder: str | None = None, *, skip: bool = False) -> oplog_undo.Step | None:
         with self.transaction():
-            step = oplog.step(self.conn, redo=True, coder=coder, skip=skip)
+            step = oplog_undo.step(self.conn, redo=True, coder=coder, skip=skip)
         self.core.lengths.clear()
         return step
 
     def recent(self, limit: int = 100, coder: str | None = None) -> list[Any]:
         """The newest ``limit`` operations (of ``coder`` when given), newest first."""
-        return oplog.history(self.conn, limit, coder)
+        return oplog_queries.history(self.conn, limit, coder)
 
     def recent_codes(self, coder: str, limit: int) -> list[str]:
         """The codes ``coder`` applied most recently (still done, still in the codebook), newest first."""
-        return oplog.recent_codes(self.conn, coder, limit)
+        return oplog_queries.recent_codes(self.conn, coder, limit)
 
     def change_stamp(self) -> tuple[int, int]:
         """``(newest operation id, data version)``: cheap to poll for other writers' changes.
@@ -70,4 +70,4 @@ class History:
         operation).
         """
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        return oplog.newest_id(self.conn), int(version)
+        return oplog_queries.newest_id(self.conn), int(version)

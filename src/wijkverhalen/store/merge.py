@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import document_rows, oplog
+from . import document_rows, oplog, oplog_queries
 from .base import Core, Part
 from .history import History
 from .oplog import now
@@ -70,7 +70,7 @@ class _Side:
         self.conn = conn
         self.docs = {r["id"]: r["sha256"] for r in _rows(conn, "documents")}
         self.doc_by_sha = {sha: i for i, sha in self.docs.items()}
-        self.ops = oplog.read_log(conn)
+        self.ops = oplog_queries.read_log(conn)
         # An operation is known by (time, coder, n): n counts earlier ones of the same coder
         # in the same millisecond, so two files that share a past name it alike.
         self.keys: dict[Key, Any] = {}
@@ -83,7 +83,7 @@ class _Side:
         self.by_pk: dict[str, dict[Key, dict[str, Any]]] = {}
         self.cases = {r["id"]: r["name"] for r in _rows(conn, "cases")}
         for op in self.ops:
-            for change in oplog.row_changes(op):
+            for change in oplog_queries.row_changes(op):
                 if "t" not in change:
                     continue
                 image = change["after"] if change["before"] is None else change["before"]
@@ -146,7 +146,7 @@ def _touched(side: _Side, ops: list[Any]) -> set[tuple[str, Key, str]]:
     """(table, natural key, field or ALL) of every row the operations changed."""
     out: set[tuple[str, Key, str]] = set()
     for op in ops:
-        for change in oplog.row_changes(op):
+        for change in oplog_queries.row_changes(op):
             spec = _BY_TABLE.get(change.get("t", ""))
             if spec is None:
                 continue
@@ -200,7 +200,7 @@ class Merger(Part):
                     oplog.add_history(op, row)
                     report.operations += 1
             if op.changes:
-                report.op_id = oplog.newest_id(self.conn)
+                report.op_id = oplog_queries.newest_id(self.conn)
         self.core.lengths.clear()
         return report
 

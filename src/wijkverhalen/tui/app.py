@@ -25,7 +25,7 @@ from ..config import config_path, configured_coder, load_config, save_config
 from ..errors import ConfigError, ProjectCorrupt, ProjectLocked, WijkError
 from ..store import Project
 from ..store.faults import user_error
-from ..store.oplog import OperationConflict, Step
+from ..store.oplog_undo import OperationConflict, Step
 from ..textsafe import printable
 from .bindings import KeyHelp, all_binding_ids, help_rows, load_keymap
 from .hangup import terminal_fd, terminal_gone

@@ -27,7 +27,7 @@ from typing import Any
 from ..codebook import new_code_color
 from ..models import Code, Coding, Document
 from ..store import Project, storage_errors
-from ..store.oplog import Step
+from ..store.oplog_undo import Step
 
 RECENT_SIZE = 9
 CONSENSUS = "consensus"  # the third coder who settles disagreements (Compare screen)
@@ -252,7 +252,7 @@ class Session:
     def undo(self, *, skip: bool = False) -> Step | None:
         """Undo this coder's newest change (per coder, as in the CLI).
 
-        Raises :class:`~wijkverhalen.store.oplog.OperationConflict` when someone's
+        Raises :class:`~wijkverhalen.store.oplog_undo.OperationConflict` when someone's
         later work depends on it; ``skip`` passes over such changes.
         """
         with self._writing():
