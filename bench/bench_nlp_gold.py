@@ -227,7 +227,7 @@ def pipeline_speed(sentences: list[GoldSentence], repeat: int = 5) -> dict[str, 
 
 def measure(path: Path) -> dict[str, object]:
     from wijkverhalen import nlp
-    from wijkverhalen.lemmas import sentence_lemmas
+    from wijkverhalen.lemma_context import sentence_lemmas
 
     sentences = read_conllu(path)
     lemmas = lemma_scores(sentences, sentence_lemmas)
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("sentence bound F1", bounds["f1"], GOALS["sentence_f1"]))
     print(f"{'pipeline CPU per 1,000 tokens':<34} {speed['cpu_s_per_1000_tokens'] * 1000:>7.2f} ms")
     if args.errors:
-        from wijkverhalen.lemmas import sentence_lemmas
+        from wijkverhalen.lemma_context import sentence_lemmas
 
         wrong = lemma_errors(half(read_conllu(path), "dev"), sentence_lemmas,
                              {"VERB", "AUX", "ADJ", "NOUN", "PROPN"})

@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
-from wijkverhalen.lemmas import normalise
+from wijkverhalen.lemmas import homograph_lemmas, lemma_of, normalise
+from wijkverhalen.lemmas import verb_lemmas as table_verb_lemmas
 
 # Separable-verb particles that stand alone at the end of a clause.
 PARTICLES = frozenset({
@@ -123,6 +124,14 @@ def in_context(lemmas: list[str], verb_lemmas: Collection[str],
             elif modal and lemma in homographs and lemmas[i - 1] not in NOUN_MARKERS:
                 _verb_form(lemmas, i, verb_lemmas, form_of)
     return lemmas
+
+
+def sentence_lemmas(words: list[str]) -> list[str]:
+    """Lemmas of one sentence's tokens in order (``""`` for punctuation): the word-by-word
+    lemmas of ``lemmas.lemma_of`` with the context rules above. The import pipeline does
+    the same through its per-word caches (``nlp.segment_turns``)."""
+    return in_context([lemma_of(w) for w in words], table_verb_lemmas(),
+                      lambda i: words[i].lower() if i < len(words) else "", homograph_lemmas())
 
 
 def _join_particle(lemmas: list[str], i: int, verb_lemmas: Collection[str]) -> None:

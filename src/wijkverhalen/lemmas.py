@@ -404,16 +404,6 @@ def verb_lemmas() -> frozenset[str]:
     return _lemma_values()
 
 
-def sentence_lemmas(words: list[str]) -> list[str]:
-    """Lemmas of one sentence's tokens in order, with the context rules of
-    ``lemma_context`` (``""`` for punctuation). The import pipeline does the same
-    through its per-word caches (``nlp.segment_turns``)."""
-    from wijkverhalen.lemma_context import in_context
-
-    return in_context([lemma_of(w) for w in words], _lemma_values(),
-                      lambda i: words[i].lower() if i < len(words) else "", homograph_lemmas())
-
-
 @functools.lru_cache(maxsize=1)
 def homograph_lemmas() -> frozenset[str]:
     """Lemmas the table gives to "-en" words that are verb lemmas too (``tekenen`` ->

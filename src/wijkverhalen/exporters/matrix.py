@@ -48,9 +48,8 @@ EXPLANATION = {
 def build_matrix(project: Project, cols: str, *, include_children: bool = False, case: str | None = None) -> Any:
     """The :class:`~wijkverhalen.analysis.matrices.CodeMatrix` for ``--cols``."""
     from ..analysis.matrices import code_by_attribute, code_by_document, cooccurrence
-    from .summary import resolve_case_documents
 
-    doc_ids = resolve_case_documents(project, case)[1] if case else None
+    doc_ids = project.documents.resolve_case_documents(case)[1] if case else None
     if cols == "documents":
         return code_by_document(project, document_ids=doc_ids, include_children=include_children)
     if cols == "codes":

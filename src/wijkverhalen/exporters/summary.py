@@ -252,12 +252,6 @@ def choose_quotes(passages: Sequence[Passage], n: int, roles: dict[int, str],
     return chosen
 
 
-def resolve_case_documents(project: Project, case: str) -> tuple[str, list[int]]:
-    """The case's name and document ids; matches by name, acronym or unique prefix (NotFound if none)."""
-    name = project.documents.resolve_case(case)
-    return name, list(project.documents.case_document_ids(name))
-
-
 def build_report(project: Project, *, case: str | None = None, codes: Sequence[str] = (),
                  pseudonymise: bool = False, quotes: int = 3, all_codes: bool = False,
                  max_memos: int = 8, progress: ProgressCallback | None = None,
@@ -272,7 +266,7 @@ def build_report(project: Project, *, case: str | None = None, codes: Sequence[s
     case_name: str | None = None
     doc_ids: list[int] | None = None
     if case:
-        case_name, doc_ids = resolve_case_documents(project, case)
+        case_name, doc_ids = project.documents.resolve_case_documents(case)
     documents = [d for d in project.documents.all() if doc_ids is None or d.id in set(doc_ids)]
     doc_set = {d.id for d in documents}
     role_of = {d.id: next((d.attributes[a] for a in ROLE_ATTRIBUTES if d.attributes.get(a)), "")

@@ -205,7 +205,6 @@ def segment_rows(project: Project, *, codes: Sequence[str] = (), case: str | Non
     """Header and rows of the segment table, ordered by document and position."""
     from ..analysis.frames import code_tree
     from ..errors import InvalidInput
-    from .summary import resolve_case_documents
 
     progress = progress or no_progress
     anonymise: Pseudonymiser = Pseudonymiser.from_project(project) if pseudonymise else IDENTITY
@@ -219,7 +218,7 @@ def segment_rows(project: Project, *, codes: Sequence[str] = (), case: str | Non
             wanted.extend(c for c in tree.descendants(cid) if c not in wanted)
     doc_set: set[int] | None = None
     if case:
-        doc_set = set(resolve_case_documents(project, case)[1])
+        doc_set = set(project.documents.resolve_case_documents(case)[1])
     documents = {d.id: d for d in project.documents.all()}
     attribute_names = sorted({k for d in documents.values() for k in d.attributes})
     header = FIXED_BEFORE + attribute_names + FIXED_AFTER

@@ -368,6 +368,11 @@ class Documents(Part):
             "SELECT cd.document_id FROM case_documents cd JOIN cases c ON c.id = cd.case_id WHERE c.name = ?"
             " ORDER BY cd.document_id", (case,))]
 
+    def resolve_case_documents(self, case: str) -> tuple[str, list[int]]:
+        """The case's name and document ids; matches as :meth:`resolve_case` (NotFound if none)."""
+        name = self.resolve_case(case)
+        return name, self.case_document_ids(name)
+
     def attribute_map(self, name: str) -> dict[int, str]:
         """Document id -> value of attribute ``name`` (documents without it are left out)."""
         return dict(self.conn.execute("SELECT document_id, value FROM attributes WHERE name = ?", (name,)))
