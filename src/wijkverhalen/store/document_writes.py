@@ -113,6 +113,7 @@ def insert_streamed(conn: sqlite3.Connection, name: str, parsed: ParsedDocument,
                         document_id=doc_id)
     return doc_id
 
+
 @contextmanager
 def row_written_last(conn: sqlite3.Connection) -> Iterator[int]:
     """The id the next document row will have, with foreign keys waiting for that row.
@@ -128,6 +129,7 @@ def row_written_last(conn: sqlite3.Connection) -> Iterator[int]:
         yield doc_id
     finally:
         conn.execute("PRAGMA defer_foreign_keys = OFF")
+
 
 def insert_document(conn: sqlite3.Connection, name: str, text: str, sha: str, source_path: str, fmt: str,
                     word_count: int, *, guid: str | None = None, imported_at: str | None = None,
@@ -157,6 +159,7 @@ def insert_document(conn: sqlite3.Connection, name: str, text: str, sha: str, so
             for piece in utf8_slices(text):
                 blob.write(piece)
     return doc_id
+
 
 def write_segments(conn: sqlite3.Connection, doc_id: int, parsed: ParsedDocument, sentences: Iterable[Sentence]) -> None:
     """Write the derived rows of a document: text pages, turns, sentences, FTS.
