@@ -19,15 +19,18 @@ demo: $(STAMP)
 	$(PY) -m wijkverhalen demo
 
 # The whole suite, always (docs/development.md). test-quick leaves out the slow and TUI tests while you work.
-# Two test workers per core: TUI and subprocess tests spend much of their time waiting
-# (on Textual's refresh, on child processes), so one worker per core leaves cores idle.
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
+# One test worker more than cores: TUI and subprocess tests spend part of their time waiting
+# (on Textual, on child processes). Tests go out one at a time (--maxschedchunk 1), slow
+# modules first, so no worker is left with a long queue at the end. Bytecode is cached
+# even where PYTHONDONTWRITEBYTECODE is set: the suite starts many Python processes.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n $(TEST_WORKERS) --maxschedchunk 1
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n $(TEST_WORKERS)
+	$(PYTEST)
 
 test-quick: $(STAMP)
-	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow and not tui"
+	$(PYTEST) -m "not slow and not tui"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import textual_css_cache
+import textual_pilot_wait
 from sample import SAMPLE_CODES, sample_input
 
 from wijkverhalen.store import Project
@@ -20,6 +21,7 @@ TUI_DIR = Path(__file__).parent / "tui"
 
 def pytest_configure(config: pytest.Config) -> None:
     textual_css_cache.install()
+    textual_pilot_wait.install()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
