@@ -1,4 +1,6 @@
-"""A killed import must not leave its worker processes running."""
+"""The import's worker processes: the project gets what an import in one process
+gives; a killed import leaves no process behind; a worker that dies costs only the
+files not yet written."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -28,6 +31,18 @@ folder = Path(sys.argv[1])
 with Project.create(folder.parent / "p.wijk", codes=(), coder="t") as project:
     importing.import_paths(project, [folder], "t", workers=2)
 """
+
+
+def import_processes(pid: int) -> list[psutil.Process]:
+    """The import's worker processes (skipping any that end while they are listed)."""
+    found = []
+    for process in psutil.Process(pid).children(recursive=True):
+        try:
+            if "resource_tracker" not in " ".join(process.cmdline()):
+                found.append(process)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            pass
+    return found
 
 
 def alive(process: psutil.Process) -> bool:
@@ -54,8 +69,7 @@ def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signa
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(workers) < 2:
             assert parent.poll() is None, "the import ended before it was killed"
-            workers = [p for p in psutil.Process(parent.pid).children(recursive=True)
-                       if "resource_tracker" not in " ".join(p.cmdline())]
+            workers = import_processes(parent.pid)
             time.sleep(0.1)
         assert len(workers) >= 2, "the worker pool never started"
         parent.send_signal(sig)
@@ -97,3 +111,54 @@ def test_a_worker_that_dies_does_not_lose_the_import(tmp_path: Path,
         assert "doc20.txt" in failed and "worker process died" in failed["doc20.txt"]
         assert len(imported) + len(failed) == 30
         assert {d.name for d in project.documents.all()} == imported
+
+
+def _corpus(folder: Path) -> None:
+    """40 interviews of different lengths, an empty file, an unreadable one, and a
+    duplicate text: every kind of result, in a known file order."""
+    folder.mkdir()
+    words = ["wij", "hielpen", "de", "buren", "met", "boodschappen", "want", "het", "vertrouwen", "in", "de", "wijk", "groeide"]
+    for i in range(40):
+        turns = [f"{'I' if t % 2 == 0 else 'R'}: " + " ".join(words[(i + t + k) % len(words)]
+                                                             for k in range(5 + (i * 7 + t) % 30)) + "."
+                 for t in range(2 + i % 9)]
+        (folder / f"doc{i:02}.txt").write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    (folder / "doc05b.txt").write_text("", encoding="utf-8")
+    (folder / "doc11b.txt").write_bytes(b"\xff\xfe\x00\xd8 broken")
+    (folder / "doc30b.txt").write_bytes((folder / "doc03.txt").read_bytes())
+
+
+def _contents(project: Any) -> list[tuple[Any, ...]]:
+    out = []
+    for doc in project.documents.all():
+        out.append((doc.name, project.documents.text(doc.id), doc.word_count,
+                    sorted(project.documents.attributes(doc.id).items()),
+                    [(s.start, s.end, s.turn_index) for s in project.documents.segments(doc.id)],
+                    project.documents.sentence_lemmas(doc.id),
+                    [(s.start, s.end, s.speaker) for s in project.documents.segments(doc.id, "turn")]))
+    return out
+
+
+def _imported(tmp_path: Path, name: str, folder: Path, workers: int) -> tuple[Any, list[tuple[Any, ...]]]:
+    from wijkverhalen import importing
+    from wijkverhalen.store import Project
+
+    with Project.create(tmp_path / f"{name}.wijk", codes=(), coder="t") as project:
+        report = importing.import_paths(project, [folder], "t", workers=workers)
+        summary = (report.imported, report.duplicates, report.failed, report.warnings, report.words)
+        return summary, _contents(project)
+
+
+@pytest.mark.slow
+def test_the_parallel_import_gives_what_one_process_gives(tmp_path: Path) -> None:
+    """Workers hand back documents, errors, duplicates and warnings in file order,
+    and the project gets the same rows as an import in one process."""
+    folder = tmp_path / "in"
+    _corpus(folder)
+    alone = _imported(tmp_path, "alone", folder, workers=1)
+    parallel = _imported(tmp_path, "parallel", folder, workers=2)
+    assert parallel[1] == alone[1]
+    assert [x[0] for x in parallel[0][0]] == [x[0] for x in alone[0][0]]
+    assert parallel[0][1:] == alone[0][1:]
+    assert alone[0][1] and alone[0][2]  # a duplicate and a failure were there to keep in order
+    assert len(alone[1]) == 40  # the 40 interviews: the empty and the broken file fail, one is a duplicate
