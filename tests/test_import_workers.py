@@ -113,6 +113,32 @@ def test_a_worker_that_dies_does_not_lose_the_import(tmp_path: Path,
         assert {d.name for d in project.documents.all()} == imported
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "nice"), reason="no nice() here")
+def test_workers_run_below_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers yield to the importing process, which writes what they make."""
+    import os
+
+    from wijkverhalen import importing
+    from wijkverhalen.store import Project
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord.\n", encoding="utf-8")
+    real = importing.prepare_document
+
+    def with_niceness(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        made.attributes["niceness"] = str(os.nice(0))
+        return made
+
+    monkeypatch.setattr(importing, "prepare_document", with_niceness)
+    with Project.create(tmp_path / "p.wijk", codes=(), coder="t") as project:
+        importing.import_paths(project, [folder], "t", workers=2)
+        values = {project.documents.attributes(d.id)["niceness"] for d in project.documents.all()}
+    assert values == {str(min(os.nice(0) + importing.WORKER_NICENESS, 19))}
+
+
 def _corpus(folder: Path) -> None:
     """40 interviews of different lengths, an empty file, an unreadable one, and a
     duplicate text: every kind of result, in a known file order."""
