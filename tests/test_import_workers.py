@@ -118,7 +118,7 @@ def test_workers_run_below_the_writer(tmp_path: Path, monkeypatch: pytest.Monkey
     """The workers yield to the importing process, which writes what they make."""
     import os
 
-    from wijkverhalen import importing
+    from wijkverhalen import importing, worker_process
     from wijkverhalen.store import Project
 
     folder = tmp_path / "in"
@@ -136,7 +136,7 @@ def test_workers_run_below_the_writer(tmp_path: Path, monkeypatch: pytest.Monkey
     with Project.create(tmp_path / "p.wijk", codes=(), coder="t") as project:
         importing.import_paths(project, [folder], "t", workers=2)
         values = {project.documents.attributes(d.id)["niceness"] for d in project.documents.all()}
-    assert values == {str(min(os.nice(0) + importing.WORKER_NICENESS, 19))}
+    assert values == {str(min(os.nice(0) + worker_process.WORKER_NICENESS, 19))}
 
 
 def _corpus(folder: Path) -> None:
@@ -188,3 +188,43 @@ def test_the_parallel_import_gives_what_one_process_gives(tmp_path: Path) -> Non
     assert parallel[0][1:] == alone[0][1:]
     assert alone[0][1] and alone[0][2]  # a duplicate and a failure were there to keep in order
     assert len(alone[1]) == 40  # the 40 interviews: the empty and the broken file fail, one is a duplicate
+
+
+@pytest.mark.slow
+def test_a_refi_import_sets_up_its_workers_as_the_file_import_does(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The .qdpx import's segmenting workers also end with the importing process and run below it."""
+    import concurrent.futures
+    import os
+    import zipfile
+
+    from wijkverhalen import importing, worker_process
+    from wijkverhalen.refi import export_qdpx, import_qdpx
+    from wijkverhalen.store import Project
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(30):  # above the REFI import's threshold for a worker pool
+        (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord {i}.\n", encoding="utf-8")
+    with Project.create(tmp_path / "p.wijk", codes=(), coder="t") as project:
+        importing.import_paths(project, [folder], "t", workers=1)
+        export_qdpx(project, tmp_path / "p.qdpx")
+    foreign = tmp_path / "foreign.qdpx"  # without our sidecar: every source is segmented again
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as src, zipfile.ZipFile(foreign, "w") as dst:
+        for name in src.namelist():
+            if name != "wijkverhalen.json":
+                dst.writestr(name, src.read(name))
+    pools: list[dict[str, Any]] = []
+    real_pool = concurrent.futures.ProcessPoolExecutor
+
+    class RecordedPool(real_pool):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", RecordedPool)
+    import_qdpx(foreign, tmp_path / "back.wijk", coder="t", workers=2)
+    assert [(p.get("initializer"), p.get("initargs")) for p in pools] == [(worker_process.setup, (os.getpid(),))]
+    with Project.open(tmp_path / "back.wijk") as back:
+        assert len(back.documents.all()) == 30
+        assert all(back.documents.segments(d.id) for d in back.documents.all())

@@ -165,7 +165,11 @@ def segmenter(plan: ImportPlan, *, workers: int | None = None,
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+        from .. import worker_process
+
+        # As the file import's: the workers end with this process and run below it.
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=worker_process.setup,
+                                 initargs=(os.getpid(),)) as pool:
             yield _Segmenter(plan, progress, pool.map(_segment, ((d.key, d.text) for d in todo), chunksize=4))
     else:
         yield _Segmenter(plan, progress, None)
