@@ -1,6 +1,6 @@
 """The import's worker processes: the project gets what an import in one process
-gives; a killed import leaves no process behind; a worker that dies costs only the
-files not yet written."""
+gives; a killed import (of files or of a .qdpx) leaves no process behind; a worker
+that dies costs only the files not yet written."""
 
 from __future__ import annotations
 
@@ -32,6 +32,43 @@ with Project.create(folder.parent / "p.wijk", codes=(), coder="t") as project:
     importing.import_paths(project, [folder], "t", workers=2)
 """
 
+# The same for a .qdpx import whose sources are all segmented again (workers stuck in spaCy).
+REFI_SCRIPT = """
+import sys, time
+from pathlib import Path
+import wijkverhalen.nlp as nlp
+from wijkverhalen.refi import import_qdpx
+
+def slow(*args, **kwargs):
+    time.sleep(120)
+
+nlp.segment_turns = slow
+import_qdpx(Path(sys.argv[1]), Path(sys.argv[1]).with_suffix(".wijk"), coder="t", workers=2)
+"""
+
+
+def foreign_qdpx(tmp_path: Path) -> Path:
+    """A .qdpx of 30 interviews without wijkverhalen's sidecar: every source is segmented again."""
+    import zipfile
+
+    from wijkverhalen import importing
+    from wijkverhalen.refi import export_qdpx
+    from wijkverhalen.store import Project
+
+    folder = tmp_path / "qdpx-in"
+    folder.mkdir()
+    for i in range(30):  # above the REFI import's threshold for a worker pool
+        (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord {i}.\n", encoding="utf-8")
+    with Project.create(tmp_path / "qdpx-source.wijk", codes=(), coder="t") as project:
+        importing.import_paths(project, [folder], "t", workers=1)
+        export_qdpx(project, tmp_path / "ours.qdpx")
+    foreign = tmp_path / "foreign.qdpx"
+    with zipfile.ZipFile(tmp_path / "ours.qdpx") as src, zipfile.ZipFile(foreign, "w") as dst:
+        for name in src.namelist():
+            if name != "wijkverhalen.json":
+                dst.writestr(name, src.read(name))
+    return foreign
+
 
 def import_processes(pid: int) -> list[psutil.Process]:
     """The import's worker processes (skipping any that end while they are listed)."""
@@ -54,16 +91,20 @@ def alive(process: psutil.Process) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT],
-                         ids=["SIGKILL", "SIGTERM", "SIGINT"])
-def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signals) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(30):  # above PARALLEL_THRESHOLD: the import uses a worker pool
-        (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord.\n", encoding="utf-8")
+@pytest.mark.parametrize(("sig", "kind"), [(signal.SIGKILL, "files"), (signal.SIGTERM, "files"),
+                                           (signal.SIGINT, "files"), (signal.SIGKILL, "qdpx")],
+                         ids=["SIGKILL", "SIGTERM", "SIGINT", "qdpx-SIGKILL"])
+def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signals, kind: str) -> None:
+    if kind == "files":
+        source = tmp_path / "in"
+        source.mkdir()
+        for i in range(30):  # above PARALLEL_THRESHOLD: the import uses a worker pool
+            (source / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord.\n", encoding="utf-8")
+    else:
+        source = foreign_qdpx(tmp_path)
     script = tmp_path / "run_import.py"
-    script.write_text(SCRIPT, encoding="utf-8")
-    parent = subprocess.Popen([sys.executable, str(script), str(folder)], stderr=subprocess.DEVNULL)
+    script.write_text(SCRIPT if kind == "files" else REFI_SCRIPT, encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script), str(source)], stderr=subprocess.DEVNULL)
     workers: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 60
@@ -196,24 +237,12 @@ def test_a_refi_import_sets_up_its_workers_as_the_file_import_does(tmp_path: Pat
     """The .qdpx import's segmenting workers also end with the importing process and run below it."""
     import concurrent.futures
     import os
-    import zipfile
 
-    from wijkverhalen import importing, worker_process
-    from wijkverhalen.refi import export_qdpx, import_qdpx
+    from wijkverhalen import worker_process
+    from wijkverhalen.refi import import_qdpx
     from wijkverhalen.store import Project
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(30):  # above the REFI import's threshold for a worker pool
-        (folder / f"doc{i:02}.txt").write_text(f"I: Vraag {i}?\nR: Antwoord {i}.\n", encoding="utf-8")
-    with Project.create(tmp_path / "p.wijk", codes=(), coder="t") as project:
-        importing.import_paths(project, [folder], "t", workers=1)
-        export_qdpx(project, tmp_path / "p.qdpx")
-    foreign = tmp_path / "foreign.qdpx"  # without our sidecar: every source is segmented again
-    with zipfile.ZipFile(tmp_path / "p.qdpx") as src, zipfile.ZipFile(foreign, "w") as dst:
-        for name in src.namelist():
-            if name != "wijkverhalen.json":
-                dst.writestr(name, src.read(name))
+    foreign = foreign_qdpx(tmp_path)
     pools: list[dict[str, Any]] = []
     real_pool = concurrent.futures.ProcessPoolExecutor
 
