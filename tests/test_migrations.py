@@ -77,3 +77,19 @@ def test_an_upgraded_project_is_usable(tmp_path: Path) -> None:
         project.codes.load(SAMPLE_CODES, "anna")
         assert project.codes.has("relaties")
         assert {a.name for a in project.indicators.areas()} >= {"BoTu", "Delfshaven", "Rotterdam"}
+
+
+def _fts_config(path: Path) -> dict[str, object]:
+    with Project.open(path) as project:
+        return dict(project.conn.execute("SELECT k, v FROM segments_fts_config").fetchall())
+
+
+def test_the_search_index_merges_eight_segments_at_a_time_in_new_and_upgraded_projects(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.wijk"
+    Project.create(fresh).close()
+    old = tmp_path / "v9.wijk"
+    _old_project(old, 9)
+    with Project.open(old):
+        pass
+    assert _fts_config(fresh)["automerge"] == migrations.FTS_AUTOMERGE == 8
+    assert _fts_config(old)["automerge"] == 8
