@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import grimp
+import networkx
 import pytest
 
 STORE_MAY_IMPORT = {
@@ -85,35 +86,10 @@ def test_no_import_cycles_inside_the_package(package: str) -> None:
 
 
 def _strongly_connected(edges: dict[str, set[str]]) -> list[set[str]]:
-    """The groups of nodes that reach one another (Tarjan), each of more than one node."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    groups: list[set[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in sorted(edges.get(node, ())):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            group = set()
-            while True:
-                member = stack.pop()
-                group.add(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                groups.append(group)
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return groups
+    """The groups of nodes that reach one another, each of more than one node."""
+    graph = networkx.DiGraph((node, nxt) for node, targets in edges.items() for nxt in targets)
+    graph.add_nodes_from(edges)
+    return [group for group in networkx.strongly_connected_components(graph) if len(group) > 1]
 
 
 def _top_level(module: str) -> str:
