@@ -19,6 +19,7 @@ from . import oplog
 from .base import Part
 from .codings import document_filter
 from .oplog import now
+from .schema import marks
 
 for _table, _pk in (("actors", ("id",)), ("actor_mentions", ("id",))):
     oplog.register_tracked_table(_table, _pk)
@@ -26,9 +27,6 @@ for _table, _pk in (("actors", ("id",)), ("actor_mentions", ("id",))):
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 LIVE_STATUSES = ("detected", "confirmed")  # mentions that count in the network
 
-
-def _in(values: Sequence[Any]) -> str:
-    return "(" + ", ".join("?" for _ in values) + ")"
 
 
 class Actors(Part):
@@ -163,7 +161,7 @@ class Actors(Part):
         ids = list(dict.fromkeys(int(i) for i in mention_ids))
         if not ids:
             raise InvalidInput("no mention ids given")
-        found = dict(self.conn.execute(f"SELECT id, status FROM actor_mentions WHERE id IN {_in(ids)}", ids))
+        found = dict(self.conn.execute(f"SELECT id, status FROM actor_mentions WHERE id IN ({marks(len(ids))})", ids))
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFound(f"no mention {', '.join(map(str, missing))} (see 'wijkverhalen actors mentions')")
@@ -202,7 +200,7 @@ class Actors(Part):
                       document_ids: Sequence[int] | None = None) -> list[tuple[str, int, int]]:
         """``(actor_id, document_id, turn_index)`` per mention; the turn is the passage unit (-1 if none)."""
         where, params = document_filter("m.document_id", document_ids)
-        where.append(f"m.status IN {_in(statuses)}")
+        where.append(f"m.status IN ({marks(len(statuses))})")
         params.extend(statuses)
         sql = ("SELECT m.actor_id, m.document_id, COALESCE((SELECT t.idx FROM segments t"
                " WHERE t.document_id = m.document_id AND t.kind = 'turn' AND t.start <= m.start"
@@ -213,7 +211,7 @@ class Actors(Part):
                         document_ids: Sequence[int] | None = None) -> list[tuple[str, str, int, int]]:
         """``(actor_id, code_id, codings, documents)``: coded passages that mention the actor."""
         where, params = document_filter("m.document_id", document_ids)
-        where.append(f"m.status IN {_in(statuses)}")
+        where.append(f"m.status IN ({marks(len(statuses))})")
         params.extend(statuses)
         sql = ("SELECT m.actor_id, c.code_id, COUNT(DISTINCT c.id), COUNT(DISTINCT c.document_id)"
                " FROM actor_mentions m JOIN codings c ON c.document_id = m.document_id"

@@ -14,6 +14,7 @@ from .codes import Codes
 from .documents import Documents
 from .history import History
 from .oplog import now
+from .schema import marks
 
 VALENCES = ("positive", "negative", "mixed")
 _COLS = 'id, guid, document_id, start, "end", code_id, coder, memo, valence, created_at, updated_at'
@@ -109,7 +110,7 @@ class Codings(Part):
             where.append("document_id = ?")
             params.append(document_id)
         if code_ids is not None:
-            where.append(f"code_id IN ({', '.join('?' for _ in code_ids)})")
+            where.append(f"code_id IN ({marks(len(code_ids))})")
             params.extend(code_ids)
         if coder is not None:
             where.append("coder = ?")
@@ -133,7 +134,7 @@ class Codings(Part):
                ' updated_at FROM codings')
         params: list[Any] = []
         if document_ids is not None:
-            sql += f" WHERE document_id IN ({', '.join('?' for _ in document_ids)})"
+            sql += f" WHERE document_id IN ({marks(len(document_ids))})"
             params = list(document_ids)
         sql += ' ORDER BY document_id, start, "end", id'
         cursor = self.conn.execute(sql, params)

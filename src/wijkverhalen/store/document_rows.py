@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from .schema import CHUNK
+from .schema import CHUNK, marks
 
 # Rebuilt from the text and the sentences, never captured.
 _DERIVED = ("text_chunks", "segments_fts")
@@ -37,10 +37,6 @@ class RowsInUse(Exception):
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _marks(n: int) -> str:
-    return ", ".join("?" for _ in range(n))
 
 
 def dependent_tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -60,12 +56,12 @@ def dependent_tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 def codings_on(conn: sqlite3.Connection, ids: list[int]) -> dict[str, int]:
     """Coder -> number of codings on these documents."""
     return dict(conn.execute(
-        f"SELECT coder, COUNT(*) FROM codings WHERE document_id IN ({_marks(len(ids))})"
+        f"SELECT coder, COUNT(*) FROM codings WHERE document_id IN ({marks(len(ids))})"
         " GROUP BY coder ORDER BY coder", ids).fetchall())
 
 
 def _select(conn: sqlite3.Connection, table: str, column: str, ids: list[int]) -> dict[str, Any]:
-    cur = conn.execute(f"SELECT * FROM {_quote(table)} WHERE {_quote(column)} IN ({_marks(len(ids))})", ids)
+    cur = conn.execute(f"SELECT * FROM {_quote(table)} WHERE {_quote(column)} IN ({marks(len(ids))})", ids)
     return {"cols": [d[0] for d in cur.description], "rows": [list(r) for r in cur.fetchall()]}
 
 
@@ -73,7 +69,7 @@ def remove(conn: sqlite3.Connection, ids: list[int]) -> dict[str, Any]:
     """Capture the documents and their rows, then delete them (caller's transaction)."""
     ids = [int(i) for i in ids]
     present = [r[0] for r in conn.execute(
-        f"SELECT id FROM documents WHERE id IN ({_marks(len(ids))})", ids)]
+        f"SELECT id FROM documents WHERE id IN ({marks(len(ids))})", ids)]
     if len(present) != len(ids):
         missing = sorted(set(ids) - set(present))
         raise RowsInUse(f"document(s) {', '.join(map(str, missing))} are gone already", "check by hand")
@@ -88,16 +84,16 @@ def remove(conn: sqlite3.Connection, ids: list[int]) -> dict[str, Any]:
     for table, column in dependents:
         snapshot[table] = _select(conn, table, column, ids)
     # A contentless full-text index forgets a row only when told its exact old values.
-    texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id IN ({_marks(len(ids))})", ids))
+    texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks(len(ids))})", ids))
     conn.executemany(
         "INSERT INTO segments_fts (segments_fts, rowid, text, lemmas) VALUES ('delete', ?, ?, ?)",
         [(seg_id, texts[doc][a:b], lemmas) for seg_id, doc, a, b, lemmas in conn.execute(
             f'SELECT id, document_id, start, "end", lemmas FROM segments WHERE kind = \'sentence\''
-            f" AND document_id IN ({_marks(len(ids))})", ids).fetchall()])
-    conn.execute(f"DELETE FROM text_chunks WHERE document_id IN ({_marks(len(ids))})", ids)
+            f" AND document_id IN ({marks(len(ids))})", ids).fetchall()])
+    conn.execute(f"DELETE FROM text_chunks WHERE document_id IN ({marks(len(ids))})", ids)
     for table, column in dependents:
-        conn.execute(f"DELETE FROM {_quote(table)} WHERE {_quote(column)} IN ({_marks(len(ids))})", ids)
-    conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(len(ids))})", ids)
+        conn.execute(f"DELETE FROM {_quote(table)} WHERE {_quote(column)} IN ({marks(len(ids))})", ids)
+    conn.execute(f"DELETE FROM documents WHERE id IN ({marks(len(ids))})", ids)
     return snapshot
 
 
@@ -116,7 +112,7 @@ def restore(conn: sqlite3.Connection, snapshot: dict[str, Any] | None) -> None:
                             f"('{clash[1]}') has its id, name or text now",
                             f"remove document {clash[0]} first")
     conn.executemany(
-        f"INSERT INTO documents ({', '.join(map(_quote, cols))}) VALUES ({_marks(len(cols))})", docs["rows"])
+        f"INSERT INTO documents ({', '.join(map(_quote, cols))}) VALUES ({marks(len(cols))})", docs["rows"])
     texts = {row[at["id"]]: row[at["text"]] for row in docs["rows"]}
     conn.executemany(
         "INSERT INTO text_chunks (document_id, idx, text) VALUES (?, ?, ?)",
@@ -133,7 +129,7 @@ def restore(conn: sqlite3.Connection, snapshot: dict[str, Any] | None) -> None:
             sid = cols.index("id")
             old_ids = [r[sid] for r in rows]
             taken = conn.execute(
-                f"SELECT COUNT(*) FROM segments WHERE id IN ({_marks(len(old_ids))})", old_ids).fetchone()[0] \
+                f"SELECT COUNT(*) FROM segments WHERE id IN ({marks(len(old_ids))})", old_ids).fetchone()[0] \
                 if len(old_ids) < 30000 else 1
             if taken:
                 first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
@@ -144,4 +140,4 @@ def restore(conn: sqlite3.Connection, snapshot: dict[str, Any] | None) -> None:
                 [(r[sid], texts[r[seg["document_id"]]][r[seg["start"]]:r[seg["end"]]], r[seg["lemmas"]])
                  for r in rows if r[seg["kind"]] == "sentence"])
         conn.executemany(
-            f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, cols))}) VALUES ({_marks(len(cols))})", rows)
+            f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, cols))}) VALUES ({marks(len(cols))})", rows)

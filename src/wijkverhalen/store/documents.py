@@ -18,6 +18,7 @@ from ..models.areas import area_key
 from . import document_writes, oplog
 from .base import Part
 from .document_writes import CountedSentences, DocumentInput, small_page_cache, text_sha256
+from .schema import marks
 
 
 @dataclass
@@ -261,7 +262,7 @@ class Documents(Part):
             raise InvalidInput("name at least one document to remove")
         docs = [self.get(i) for i in ids]
         coded = self.conn.execute(
-            f"SELECT document_id, COUNT(*) FROM codings WHERE document_id IN ({', '.join('?' for _ in ids)})"
+            f"SELECT document_id, COUNT(*) FROM codings WHERE document_id IN ({marks(len(ids))})"
             " GROUP BY document_id", ids).fetchall()
         if coded and not force:
             by_id = {d.id: d.name for d in docs}
@@ -271,7 +272,7 @@ class Documents(Part):
         names = ", ".join(d.name for d in docs[:3]) + (" ..." if len(docs) > 3 else "")
         with self.operation(coder, f"remove {len(ids)} document(s): {names}") as op:
             for (cid,) in self.conn.execute(
-                    f"SELECT id FROM codings WHERE document_id IN ({', '.join('?' for _ in ids)}) ORDER BY id",
+                    f"SELECT id FROM codings WHERE document_id IN ({marks(len(ids))}) ORDER BY id",
                     ids).fetchall():
                 op.delete("codings", {"id": cid})
             op.remove_documents(ids)

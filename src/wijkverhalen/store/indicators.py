@@ -26,6 +26,7 @@ from .base import Core, Part
 from .codes import Codes
 from .history import History
 from .oplog import now
+from .schema import marks
 
 NPRZ_MEMBERS_KEY = "comparison.nprz_members"
 # The seed compares BoTu with "3 focuswijken" without naming them; the project says which.
@@ -36,9 +37,6 @@ for _table, _pk in (("areas", ("name",)), ("indicators", ("id",)),
                     ("indicator_values", ("indicator_id", "area", "year"))):
     oplog.register_tracked_table(_table, _pk)
 
-
-def _in(values: Sequence[Any]) -> str:
-    return "(" + ", ".join("?" for _ in values) + ")"
 
 
 class Indicators(Part):
@@ -154,10 +152,10 @@ class Indicators(Part):
         ind_ids = sorted({k[0] for k in resolved})
         existing_ind = {r[0]: (r[1], r[2], {"scale": r[3], "better": r[4], "source": r[5]})
                         for r in self.conn.execute(
-            f"SELECT id, label, unit, scale, better, source FROM indicators WHERE id IN {_in(ind_ids)}", ind_ids)}
+            f"SELECT id, label, unit, scale, better, source FROM indicators WHERE id IN ({marks(len(ind_ids))})", ind_ids)}
         old = {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in self.conn.execute(
             "SELECT indicator_id, area, year, value, unit, source, edition FROM indicator_values"
-            f" WHERE indicator_id IN {_in(ind_ids)}", ind_ids)}
+            f" WHERE indicator_id IN ({marks(len(ind_ids))})", ind_ids)}
         added = changed = unchanged = 0
         new_inds: list[str] = []
         name = file.replace("\\", "/").rsplit("/", 1)[-1]
@@ -246,7 +244,7 @@ class Indicators(Part):
                " FROM indicator_values v JOIN areas a ON a.name = v.area")
         params: list[Any] = []
         if indicator_ids is not None:
-            sql += f" WHERE v.indicator_id IN {_in(indicator_ids)}"
+            sql += f" WHERE v.indicator_id IN ({marks(len(indicator_ids))})"
             params = list(indicator_ids)
         sql += " ORDER BY v.indicator_id, a.position, v.area, v.year"
         return self.core.query(sql, tuple(params))

@@ -33,6 +33,7 @@ from typing import Any
 
 from . import document_rows
 from .oplog_queries import LogRow, row_changes
+from .schema import marks
 
 # Tables an operation may touch, with their primary-key columns.
 TRACKED_TABLES: dict[str, tuple[str, ...]] = {
@@ -88,9 +89,9 @@ class Recorder:
         """Insert a row. ``complete``: ``row`` names every column, so the after-image
         is the row itself and need not be read back (the hot path of coding)."""
         cols = ", ".join(quote_name(c) for c in row)
-        marks = ", ".join("?" for _ in row)
+        placeholders = marks(len(row))
         cur = self.conn.execute(
-            f"INSERT INTO {quote_name(table)} ({cols}) VALUES ({marks})", tuple(row.values())
+            f"INSERT INTO {quote_name(table)} ({cols}) VALUES ({placeholders})", tuple(row.values())
         )
         pk_cols = TRACKED_TABLES[table]
         if pk_cols == ("id",) and "id" not in row:

@@ -12,7 +12,7 @@ from .base import Core, Part
 from .codes import Codes
 from .codings import coding_from_row
 from .history import History
-from .schema import CHUNK
+from .schema import CHUNK, marks
 
 # Retrieval in one query: per coding, the sentence it starts in ("here") is found
 # once through the (document_id, kind, start) index, then the start of the sentence
@@ -69,10 +69,10 @@ class Retrieval(Part):
         where: list[str] = []
         params: list[Any] = []
         if code_ids is not None:
-            where.append(f"c.code_id IN ({', '.join('?' for _ in code_ids)})")
+            where.append(f"c.code_id IN ({marks(len(code_ids))})")
             params.extend(code_ids)
         if coding_ids is not None:
-            where.append(f"c.id IN ({', '.join('?' for _ in coding_ids)})")
+            where.append(f"c.id IN ({marks(len(coding_ids))})")
             params.extend(coding_ids)
         if coder is not None:
             where.append("c.coder = ?")

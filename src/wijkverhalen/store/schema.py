@@ -42,3 +42,6 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(statement)
 
 
+def marks(n: int) -> str:
+    """``?, ?, ?``: the placeholders of an ``IN (...)`` list or a row of ``n`` values."""
+    return ", ".join("?" * n)
