@@ -92,8 +92,9 @@ def alive(process: psutil.Process) -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize(("sig", "kind"), [(signal.SIGKILL, "files"), (signal.SIGTERM, "files"),
-                                           (signal.SIGINT, "files"), (signal.SIGKILL, "qdpx")],
-                         ids=["SIGKILL", "SIGTERM", "SIGINT", "qdpx-SIGKILL"])
+                                           (signal.SIGINT, "files"), (signal.SIGKILL, "qdpx"),
+                                           (signal.SIGINT, "qdpx")],
+                         ids=["SIGKILL", "SIGTERM", "SIGINT", "qdpx-SIGKILL", "qdpx-SIGINT"])
 def test_workers_end_when_the_import_is_killed(tmp_path: Path, sig: signal.Signals, kind: str) -> None:
     if kind == "files":
         source = tmp_path / "in"

@@ -222,14 +222,14 @@ def import_paths(project: Project, paths: Sequence[Path], coder: str, *,
         except BrokenProcessPool:
             # A worker was killed (the kernel's out-of-memory killer, a crash in a
             # C library): keep what was read, name the files that were not.
-            _stop_pool(pool)
+            worker_process.stop_pool(pool)
             for path, _ in jobs[done:]:
                 report.failed.append((str(path), "not read: an import worker process died "
                                                  "(out of memory?); import it again on its own"))
         except BaseException:
             # Ctrl-C, a cancelled TUI worker or a failed write: do not wait for the
             # workers to finish every remaining file; end them now.
-            _stop_pool(pool)
+            worker_process.stop_pool(pool)
             raise
         else:
             pool.shutdown(wait=True)
@@ -258,13 +258,3 @@ def _map_forked(pool: ProcessPoolExecutor, jobs: Sequence[tuple[Path, dict[str, 
     finally:
         gc.unfreeze()
     return results
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Terminate a pool's worker processes and return without waiting for queued work."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=5)

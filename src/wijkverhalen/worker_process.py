@@ -3,13 +3,15 @@
 The file import (:mod:`.importing`) and the REFI-QDA import (:mod:`.refi.apply`)
 both fork a pool of workers that segment text while the parent writes it to the
 project. Each worker calls :func:`setup` first: it ends when the parent goes away
-and runs one step below the parent.
+and runs one step below the parent. :func:`stop_pool` ends a pool's workers at once
+when the import stops early.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from concurrent.futures import ProcessPoolExecutor
 
 # Workers run this much below the importing process, which writes what they make. On
 # two cores, with the writer and two workers at one priority, the writer got two thirds
@@ -67,3 +69,18 @@ def setup(parent: int) -> None:
     """A pool worker's first step: end with ``parent``, and run below it."""
     die_with_parent(parent)
     below_the_writer()
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Terminate a pool's worker processes and return without waiting for queued work.
+
+    For Ctrl-C, a cancelled workbench job or a failed write: the workers ignore
+    Ctrl-C themselves (see :func:`die_with_parent`), and ``shutdown(wait=True)``
+    would let them segment every document still queued first.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)

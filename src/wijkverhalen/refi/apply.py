@@ -167,10 +167,16 @@ def segmenter(plan: ImportPlan, *, workers: int | None = None,
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         from .. import worker_process
 
-        # As the file import's: the workers end with this process and run below it.
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=worker_process.setup,
-                                 initargs=(os.getpid(),)) as pool:
+        # As the file import's: the workers end with this process and run below it, and
+        # an import stopped early (Ctrl-C, a failed write) ends them at once.
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=worker_process.setup,
+                                   initargs=(os.getpid(),))
+        try:
             yield _Segmenter(plan, progress, pool.map(_segment, ((d.key, d.text) for d in todo), chunksize=4))
+        except BaseException:
+            worker_process.stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     else:
         yield _Segmenter(plan, progress, None)
 
